@@ -1,0 +1,318 @@
+package model
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Hash is a SHA-256 digest; an event's id is the hash of its canonical body.
+type Hash [32]byte
+
+// Key is an operator's ed25519 public key.
+type Key [32]byte
+
+func (h Hash) String() string { return hex.EncodeToString(h[:]) }
+func (k Key) String() string  { return hex.EncodeToString(k[:]) }
+
+// Short is the first 12 hex digits, enough to name an event to a person.
+func (h Hash) Short() string { return h.String()[:12] }
+
+// Fingerprint is how a key is shown to a person: 4-digit groups of its hash.
+func (k Key) Fingerprint() string {
+	s := sha256.Sum256(k[:])
+	x := hex.EncodeToString(s[:10])
+	return x[0:4] + " " + x[4:8] + " " + x[8:12] + " " + x[12:16] + " " + x[16:20]
+}
+
+func (h Hash) MarshalText() ([]byte, error)  { return []byte(h.String()), nil }
+func (h *Hash) UnmarshalText(b []byte) error { return decodeHex(h[:], b) }
+func (k Key) MarshalText() ([]byte, error)   { return []byte(k.String()), nil }
+func (k *Key) UnmarshalText(b []byte) error  { return decodeHex(k[:], b) }
+func (h Hash) IsZero() bool                  { return h == Hash{} }
+
+func decodeHex(dst, src []byte) error {
+	if hex.DecodedLen(len(src)) != len(dst) {
+		return fmt.Errorf("want %d hex digits, got %d", 2*len(dst), len(src))
+	}
+	_, err := hex.Decode(dst, src)
+	return err
+}
+
+// Kind is what an event does. Each kind is one action of the permission table.
+type Kind string
+
+const (
+	OperatorRegister Kind = "operator.register"
+
+	GroupRegister Kind = "group.register" // from an import: a new group or changed details
+	GroupDissolve Kind = "group.dissolve"
+
+	MemberAdd     Kind = "member.add" // from an import: a new member or changed details
+	MemberWarn    Kind = "member.warn"
+	MemberMute    Kind = "member.mute"
+	MemberRemove  Kind = "member.remove"
+	MemberRestore Kind = "member.restore"
+
+	PostSubmit   Kind = "post.submit" // from an import: a new post or a resubmission
+	PostApprove  Kind = "post.approve"
+	PostReject   Kind = "post.reject"
+	PostChanges  Kind = "post.changes"
+	PostEscalate Kind = "post.escalate"
+	PostSignOff  Kind = "post.signoff"
+	PostReturn   Kind = "post.return"
+	PostUndo     Kind = "post.undo"
+
+	ReportFile        Kind = "report.file" // a member's report of a violation, from an import
+	ViolationRecord   Kind = "violation.record"
+	ViolationVerify   Kind = "violation.verify"
+	ViolationSanction Kind = "violation.sanction"
+	ViolationDismiss  Kind = "violation.dismiss"
+	ViolationClose    Kind = "violation.close"
+	ViolationFeedback Kind = "violation.feedback"
+	ViolationAppeal   Kind = "violation.appeal"
+
+	ApplicationFile    Kind = "application.file"
+	ApplicationApprove Kind = "application.approve"
+	ApplicationRefuse  Kind = "application.refuse"
+
+	RectificationOrder Kind = "rectification.order"
+	RectificationClose Kind = "rectification.close"
+)
+
+// Event is one immutable change. Events of one origin (operator key) form a hash chain:
+// Seq counts from 1 and Prev is the id of the origin's previous event. Signed checkpoints
+// over the chain head sign every event before them.
+type Event struct {
+	Origin  Key
+	Seq     uint64
+	Prev    Hash
+	Time    time.Time
+	Role    Role
+	Kind    Kind
+	Subject string
+	Refs    []Hash
+	Payload []byte // JSON of the kind's payload type
+}
+
+const eventVersion = 1
+
+// Limits on one event, so that a hostile bundle cannot make the decoder allocate without end.
+const (
+	maxEventString  = 4 << 10
+	maxEventRefs    = 64
+	maxEventPayload = 1 << 20
+)
+
+// Encode writes the canonical body: the bytes that are hashed and stored.
+func (e *Event) Encode(dst []byte) []byte {
+	dst = append(dst, eventVersion)
+	dst = append(dst, e.Origin[:]...)
+	dst = binary.BigEndian.AppendUint64(dst, e.Seq)
+	dst = append(dst, e.Prev[:]...)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(e.Time.UnixNano()))
+	dst = appendString(dst, string(e.Role))
+	dst = appendString(dst, string(e.Kind))
+	dst = appendString(dst, e.Subject)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Refs)))
+	for _, r := range e.Refs {
+		dst = append(dst, r[:]...)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(e.Payload)))
+	return append(dst, e.Payload...)
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// ID is the hash of the canonical body.
+func (e *Event) ID() Hash { return sha256.Sum256(e.Encode(nil)) }
+
+// ErrEventFormat is wrapped by every decoding fault.
+var ErrEventFormat = errors.New("malformed event")
+
+// DecodeEvent parses a canonical body. It accepts exactly what Encode writes and nothing else,
+// so that a decoded event hashes to the same id as the bytes it came from.
+func DecodeEvent(b []byte) (Event, error) {
+	var e Event
+	d := decoder{b: b}
+	if v := d.byte(); v != eventVersion && d.err == nil {
+		return e, fmt.Errorf("%w: version %d, this qunshen reads version %d", ErrEventFormat, v, eventVersion)
+	}
+	d.fixed(e.Origin[:])
+	e.Seq = d.uint64()
+	d.fixed(e.Prev[:])
+	ns := int64(d.uint64())
+	e.Role = Role(d.string())
+	e.Kind = Kind(d.string())
+	e.Subject = d.string()
+	n := d.uvarint(maxEventRefs, "refs")
+	if d.err == nil && n > 0 {
+		e.Refs = make([]Hash, n)
+		for i := range e.Refs {
+			d.fixed(e.Refs[i][:])
+		}
+	}
+	pl := d.uvarint(maxEventPayload, "payload")
+	if d.err == nil {
+		e.Payload = d.take(int(pl))
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = fmt.Errorf("%w: %d bytes after the end", ErrEventFormat, len(d.b))
+	}
+	if d.err != nil {
+		return Event{}, d.err
+	}
+	if e.Seq == 0 {
+		return Event{}, fmt.Errorf("%w: sequence 0", ErrEventFormat)
+	}
+	e.Time = time.Unix(0, ns).UTC()
+	return e, nil
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) take(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n < 0 || n > len(d.b) {
+		d.err = fmt.Errorf("%w: truncated", ErrEventFormat)
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if v := d.take(1); v != nil {
+		return v[0]
+	}
+	return 0
+}
+
+func (d *decoder) fixed(dst []byte) { copy(dst, d.take(len(dst))) }
+
+func (d *decoder) uint64() uint64 {
+	if v := d.take(8); v != nil {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+func (d *decoder) uvarint(max uint64, what string) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = fmt.Errorf("%w: bad length of %s", ErrEventFormat, what)
+		return 0
+	}
+	// The canonical form is the shortest: refuse padded varints, which would hash differently.
+	if n != len(binary.AppendUvarint(nil, v)) {
+		d.err = fmt.Errorf("%w: non-canonical length of %s", ErrEventFormat, what)
+		return 0
+	}
+	if v > max {
+		d.err = fmt.Errorf("%w: %s of %d exceeds %d", ErrEventFormat, what, v, max)
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint(maxEventString, "string")
+	s := d.take(int(n))
+	if d.err == nil && !utf8.Valid(s) {
+		d.err = fmt.Errorf("%w: invalid UTF-8", ErrEventFormat)
+	}
+	return string(s)
+}
+
+// Checkpoint signs the head of an origin's chain: every event up to Seq is signed by it.
+type Checkpoint struct {
+	Origin Key
+	Seq    uint64
+	Head   Hash
+	Sig    [ed25519.SignatureSize]byte
+}
+
+func (c *Checkpoint) message() []byte {
+	m := make([]byte, 0, 64+len(checkpointDomain))
+	m = append(m, checkpointDomain...)
+	m = append(m, c.Origin[:]...)
+	m = binary.BigEndian.AppendUint64(m, c.Seq)
+	return append(m, c.Head[:]...)
+}
+
+const checkpointDomain = "qunshen checkpoint v1\x00"
+
+// Sign signs the checkpoint with the origin's private key.
+func (c *Checkpoint) Sign(priv ed25519.PrivateKey) {
+	copy(c.Sig[:], ed25519.Sign(priv, c.message()))
+}
+
+// Verify reports whether the signature is the origin's.
+func (c *Checkpoint) Verify() bool {
+	return ed25519.Verify(ed25519.PublicKey(c.Origin[:]), c.message(), c.Sig[:])
+}
+
+// CheckpointSize is the size of an encoded checkpoint.
+const CheckpointSize = 32 + 8 + 32 + ed25519.SignatureSize
+
+// Encode returns the checkpoint's fixed-size bytes.
+func (c *Checkpoint) Encode() []byte {
+	b := make([]byte, 0, CheckpointSize)
+	b = append(b, c.Origin[:]...)
+	b = binary.BigEndian.AppendUint64(b, c.Seq)
+	b = append(b, c.Head[:]...)
+	return append(b, c.Sig[:]...)
+}
+
+// DecodeCheckpoint parses what Encode wrote.
+func DecodeCheckpoint(b []byte) (Checkpoint, error) {
+	var c Checkpoint
+	if len(b) != CheckpointSize {
+		return c, fmt.Errorf("malformed checkpoint: %d bytes, want %d", len(b), CheckpointSize)
+	}
+	copy(c.Origin[:], b[0:32])
+	c.Seq = binary.BigEndian.Uint64(b[32:40])
+	copy(c.Head[:], b[40:72])
+	copy(c.Sig[:], b[72:])
+	return c, nil
+}
+
+// KeyOf returns the public half of a private key as a Key.
+func KeyOf(priv ed25519.PrivateKey) Key {
+	var k Key
+	copy(k[:], priv.Public().(ed25519.PublicKey))
+	return k
+}
+
+// Signer is an operator with its private key: the one who makes events on this machine.
+type Signer struct {
+	Operator Operator
+	Priv     ed25519.PrivateKey
+}
+
+// Draft is an event before it has its place in the origin's chain.
+type Draft struct {
+	Kind    Kind
+	Subject string
+	Payload []byte
+	Refs    []Hash
+	Line    int // the input line it came from, for messages; 0 for actions
+}

@@ -1,0 +1,701 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// State is what the fold reads and writes. The store implements it over bbolt inside one
+// transaction; MemState implements it in memory, for a fresh fold of the log.
+// Put receives the previous value (nil for a new entity) so that indexes and counts follow.
+type State interface {
+	Operator(Key) (Operator, bool, error)
+	Group(id string) (Group, bool, error)
+	Member(key string) (Member, bool, error)
+	Post(id string) (Post, bool, error)
+	Violation(id string) (Violation, bool, error)
+	Application(id string) (Application, bool, error)
+	Rectification(id string) (Rectification, bool, error)
+
+	PutOperator(o *Operator) error
+	PutGroup(old, g *Group) error
+	PutMember(old, m *Member) error
+	PutPost(old, p *Post) error
+	PutViolation(old, v *Violation) error
+	PutApplication(old, a *Application) error
+	PutRectification(old, r *Rectification) error
+}
+
+// Payloads of the action kinds. Import kinds carry the entity itself.
+type (
+	// ReasonPayload goes with post decisions, member actions and application decisions.
+	ReasonPayload struct {
+		Reason string    `json:"reason,omitempty"`
+		Until  time.Time `json:"until,omitzero"` // member.mute
+		Step   string    `json:"step,omitempty"` // member actions and violation.sanction: the ladder step
+	}
+	// FeedbackPayload is what the reporter was told.
+	FeedbackPayload struct {
+		Text string `json:"text"`
+	}
+	// AppealPayload records an appeal's outcome on a violation.
+	AppealPayload struct {
+		Overturned bool   `json:"overturned"`
+		Reason     string `json:"reason,omitempty"`
+	}
+)
+
+// Appeal outcomes as stored on a violation.
+const (
+	AppealUpheld     = "upheld"
+	AppealOverturned = "overturned"
+)
+
+// ErrUnknownOperator is an event by a key that is not registered.
+var ErrUnknownOperator = errors.New("unknown operator")
+
+// ErrNoChange is returned by Apply for an import record identical to what the state holds:
+// the caller drops the event, so that importing a file twice changes nothing.
+var ErrNoChange = errors.New("no change")
+
+// Apply folds one event into the state. It checks the permission of the actor's role and the
+// transition of the entity, and returns an error naming both when either is refused; the state
+// is then unchanged. The fold reads nothing but the state and the event, so the same events
+// give the same state.
+func Apply(st State, e *Event, id Hash) error {
+	if e.Kind == OperatorRegister {
+		return applyOperator(st, e)
+	}
+	op, ok, err := st.Operator(e.Origin)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w %s", ErrUnknownOperator, e.Origin.Fingerprint())
+	}
+	if op.Role != e.Role {
+		return fmt.Errorf("operator %s is a %s, but the event claims the role %s", op.Name, op.Role, e.Role)
+	}
+	if !Allowed(e.Role, e.Kind) {
+		return &PermissionError{Role: e.Role, Kind: e.Kind}
+	}
+	a := applier{st: st, e: e, id: id, actor: op.Name}
+	switch e.Kind {
+	case GroupRegister:
+		return a.groupRegister()
+	case GroupDissolve:
+		return a.groupDissolve()
+	case MemberAdd:
+		return a.memberAdd()
+	case MemberWarn, MemberMute, MemberRemove, MemberRestore:
+		return a.memberAction()
+	case PostSubmit:
+		return a.postSubmit()
+	case PostApprove, PostReject, PostChanges, PostEscalate, PostSignOff, PostReturn:
+		return a.postDecide()
+	case PostUndo:
+		return a.postUndo()
+	case ReportFile, ViolationRecord:
+		return a.violationNew()
+	case ViolationVerify, ViolationSanction, ViolationDismiss, ViolationClose, ViolationFeedback, ViolationAppeal:
+		return a.violationAction()
+	case ApplicationFile:
+		return a.applicationFile()
+	case ApplicationApprove, ApplicationRefuse, AppealUphold, AppealOverturn:
+		return a.applicationDecide()
+	case RectificationOrder:
+		return a.rectificationOrder()
+	case RectificationClose:
+		return a.rectificationClose()
+	}
+	return &PermissionError{Role: e.Role, Kind: e.Kind}
+}
+
+func applyOperator(st State, e *Event) error {
+	var o Operator
+	if err := json.Unmarshal(e.Payload, &o); err != nil {
+		return fmt.Errorf("operator.register: %w", err)
+	}
+	if o.Key != e.Origin || o.Role != e.Role {
+		return errors.New("operator.register must be signed by the key it registers, in its own role")
+	}
+	if _, ok := ParseRole(string(o.Role)); !ok {
+		return fmt.Errorf("operator.register: unknown role %q", o.Role)
+	}
+	if o.Name == "" {
+		return errors.New("operator.register: empty name")
+	}
+	old, ok, err := st.Operator(o.Key)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if old == o {
+			return ErrNoChange
+		}
+		return fmt.Errorf("operator %s is registered already as %s (%s)", o.Key.Fingerprint(), old.Name, old.Role)
+	}
+	return st.PutOperator(&o)
+}
+
+type applier struct {
+	st    State
+	e     *Event
+	id    Hash
+	actor string
+}
+
+func (a *applier) payload(v any) error {
+	if err := json.Unmarshal(a.e.Payload, v); err != nil {
+		return fmt.Errorf("%s %s: bad payload: %w", a.e.Kind, a.e.Subject, err)
+	}
+	return nil
+}
+
+func (a *applier) refuse(entity, id, state, why string) error {
+	return &TransitionError{Entity: entity, ID: id, State: state, Kind: a.e.Kind, Role: a.e.Role, Why: why}
+}
+
+func (a *applier) groupRegister() error {
+	var g Group
+	if err := a.payload(&g); err != nil {
+		return err
+	}
+	if g.ID == "" || g.ID != a.e.Subject {
+		return fmt.Errorf("group.register: subject %q and group id %q differ", a.e.Subject, g.ID)
+	}
+	old, ok, err := a.st.Group(g.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		// What the organisation decided about the group is kept; the import updates its details.
+		g.Status, g.Deadline = old.Status, old.Deadline
+		if groupEqual(&old, &g) {
+			return ErrNoChange
+		}
+		return a.st.PutGroup(&old, &g)
+	}
+	g.Status = GroupActive
+	return a.st.PutGroup(nil, &g)
+}
+
+func groupEqual(a, b *Group) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func (a *applier) groupDissolve() error {
+	g, ok, err := a.st.Group(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown group %q", a.e.Subject)
+	}
+	if g.Status == GroupDissolved {
+		return a.refuse("group", g.ID, string(g.Status), "")
+	}
+	old := g
+	g.Status = GroupDissolved
+	return a.st.PutGroup(&old, &g)
+}
+
+func (a *applier) memberAdd() error {
+	var m Member
+	if err := a.payload(&m); err != nil {
+		return err
+	}
+	if m.ID == "" || m.Key() != a.e.Subject {
+		return fmt.Errorf("member.add: subject and member %q of group %q differ", m.ID, m.Group)
+	}
+	if _, ok, err := a.st.Group(m.Group); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("member %s: unknown group %q", m.ID, m.Group)
+	}
+	old, ok, err := a.st.Member(m.Key())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		m.Status, m.MutedUntil, m.Warnings, m.Step = MemberActive, time.Time{}, 0, ""
+		return a.st.PutMember(nil, &m)
+	}
+	// The roster updates the details; status and discipline are the workbench's.
+	m.Status, m.MutedUntil, m.Warnings, m.Step = old.Status, old.MutedUntil, old.Warnings, old.Step
+	if m.LastActive.Before(old.LastActive) {
+		m.LastActive = old.LastActive
+	}
+	if m == old {
+		return ErrNoChange
+	}
+	return a.st.PutMember(&old, &m)
+}
+
+func (a *applier) memberAction() error {
+	var p ReasonPayload
+	if err := a.payload(&p); err != nil {
+		return err
+	}
+	m, ok, err := a.st.Member(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown member %q", a.e.Subject)
+	}
+	old := m
+	switch a.e.Kind {
+	case MemberWarn:
+		if m.Status != MemberActive && m.Status != MemberMuted {
+			return a.refuse("member", m.ID, string(m.Status), "")
+		}
+		m.Warnings++
+	case MemberMute:
+		if m.Status != MemberActive && m.Status != MemberMuted {
+			return a.refuse("member", m.ID, string(m.Status), "")
+		}
+		if !p.Until.After(a.e.Time) {
+			return a.refuse("member", m.ID, string(m.Status), "a mute needs an end after now")
+		}
+		m.Status, m.MutedUntil = MemberMuted, p.Until.UTC()
+	case MemberRemove:
+		if m.Status == MemberRemoved || m.Status == MemberExited {
+			return a.refuse("member", m.ID, string(m.Status), "")
+		}
+		m.Status, m.MutedUntil = MemberRemoved, time.Time{}
+	case MemberRestore:
+		if m.Status != MemberMuted && m.Status != MemberRemoved {
+			return a.refuse("member", m.ID, string(m.Status), "")
+		}
+		m.Status, m.MutedUntil = MemberActive, time.Time{}
+	}
+	if p.Step != "" {
+		m.Step = p.Step
+	}
+	return a.st.PutMember(&old, &m)
+}
+
+func (a *applier) postSubmit() error {
+	var p Post
+	if err := a.payload(&p); err != nil {
+		return err
+	}
+	if p.ID == "" || p.ID != a.e.Subject {
+		return fmt.Errorf("post.submit: subject %q and post id %q differ", a.e.Subject, p.ID)
+	}
+	if _, ok, err := a.st.Group(p.Group); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
+	}
+	if _, ok, err := a.st.Member(MemberKey(p.Group, p.Author)); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("post %s: unknown author %q in group %q", p.ID, p.Author, p.Group)
+	}
+	old, ok, err := a.st.Post(p.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		p.Status, p.Reason, p.History, p.Disputed = PostPending, "", nil, false
+		return a.st.PutPost(nil, &p)
+	}
+	if samePostContent(&old, &p) {
+		return ErrNoChange
+	}
+	// A changed post under the same id is a resubmission; only a post sent back may come again.
+	switch old.Status {
+	case PostPending, PostChangesRequested, PostReturned:
+	default:
+		return a.refuse("post", p.ID, string(old.Status), "a post already decided cannot be resubmitted under the same id")
+	}
+	n := old
+	n.Title, n.Body, n.Attachments, n.Major, n.Time, n.Category, n.Findings = p.Title, p.Body, p.Attachments, p.Major, p.Time, p.Category, p.Findings
+	if old.Status != PostPending {
+		n.History = append(slices.Clone(old.History), Decision{Event: a.id, Kind: PostSubmit, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: old.Status, To: PostPending})
+		n.Status, n.Reason = PostPending, ""
+	}
+	return a.st.PutPost(&old, &n)
+}
+
+func samePostContent(a, b *Post) bool {
+	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title &&
+		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category &&
+		slices.Equal(a.Findings, b.Findings)
+}
+
+// postMoves is the state machine of pre-review: for each decision, the states it may leave
+// and the state it reaches.
+var postMoves = map[Kind]struct {
+	from   []PostStatus
+	to     PostStatus
+	reason bool
+}{
+	PostApprove:  {[]PostStatus{PostPending}, PostApproved, false},
+	PostReject:   {[]PostStatus{PostPending, PostReturned}, PostRejected, true},
+	PostChanges:  {[]PostStatus{PostPending, PostReturned}, PostChangesRequested, true},
+	PostEscalate: {[]PostStatus{PostPending}, PostEscalated, false},
+	PostSignOff:  {[]PostStatus{PostEscalated}, PostSignedOff, false},
+	PostReturn:   {[]PostStatus{PostEscalated}, PostReturned, true},
+}
+
+// CanDecide reports whether a post in status s may take decision k, without the state.
+func CanDecide(s PostStatus, k Kind) bool {
+	mv, ok := postMoves[k]
+	return ok && slices.Contains(mv.from, s)
+}
+
+func (a *applier) postDecide() error {
+	var pl ReasonPayload
+	if err := a.payload(&pl); err != nil {
+		return err
+	}
+	p, ok, err := a.st.Post(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown post %q", a.e.Subject)
+	}
+	mv := postMoves[a.e.Kind]
+	if !slices.Contains(mv.from, p.Status) {
+		return a.refuse("post", p.ID, string(p.Status), "")
+	}
+	if a.e.Kind == PostApprove && p.Major {
+		return a.refuse("post", p.ID, string(p.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
+	}
+	if mv.reason && pl.Reason == "" {
+		return a.refuse("post", p.ID, string(p.Status), "the author must be told a reason (PM 三(三)1)")
+	}
+	old := p
+	p.History = append(slices.Clone(p.History), Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to})
+	p.Status, p.Reason = mv.to, pl.Reason
+	return a.st.PutPost(&old, &p)
+}
+
+// LastDecision returns the index in History of the decision that an undo would reverse, or -1.
+func (p *Post) LastDecision() int {
+	for i := len(p.History) - 1; i >= 0; i-- {
+		d := p.History[i]
+		if d.Kind == PostUndo || d.Kind == PostSubmit {
+			return -1
+		}
+		if !d.Undone {
+			return i
+		}
+	}
+	return -1
+}
+
+func (a *applier) postUndo() error {
+	p, ok, err := a.st.Post(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown post %q", a.e.Subject)
+	}
+	i := p.LastDecision()
+	if i < 0 || len(a.e.Refs) != 1 || p.History[i].Event != a.e.Refs[0] {
+		return a.refuse("post", p.ID, string(p.Status), "only the last decision can be undone")
+	}
+	d := p.History[i]
+	if d.Actor != a.actor {
+		return a.refuse("post", p.ID, string(p.Status), "only "+d.Actor+", who decided, can undo it")
+	}
+	old := p
+	p.History = slices.Clone(p.History)
+	p.History[i].Undone = true
+	p.History = append(p.History, Decision{Event: a.id, Kind: PostUndo, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: p.Status, To: d.From})
+	p.Status, p.Reason = d.From, ""
+	for j := i - 1; j >= 0; j-- { // the reason in force is that of the decision now last
+		if !p.History[j].Undone && p.History[j].Kind != PostUndo {
+			if p.History[j].To == p.Status {
+				p.Reason = p.History[j].Reason
+			}
+			break
+		}
+	}
+	return a.st.PutPost(&old, &p)
+}
+
+func (a *applier) violationNew() error {
+	var v Violation
+	if err := a.payload(&v); err != nil {
+		return err
+	}
+	if v.ID == "" || v.ID != a.e.Subject {
+		return fmt.Errorf("%s: subject %q and id %q differ", a.e.Kind, a.e.Subject, v.ID)
+	}
+	if _, ok, err := a.st.Member(MemberKey(v.Group, v.Member)); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("violation %s: unknown member %q in group %q", v.ID, v.Member, v.Group)
+	}
+	// v.Post may name a post that never passed through this queue (one published before, or
+	// on another machine): a report about it is still a report.
+	old, ok, err := a.st.Violation(v.ID)
+	if err != nil {
+		return err
+	}
+	if a.e.Kind == ReportFile {
+		v.Source = SourceReport
+	} else if v.Source != SourceCheck {
+		v.Source = SourceAdmin
+	}
+	v.Status, v.Sanction, v.Feedback, v.Appeal, v.UpdatedAt = ViolationOpen, "", "", "", time.Time{}
+	if ok {
+		if old.Group == v.Group && old.Member == v.Member && old.Post == v.Post && old.Reporter == v.Reporter &&
+			old.Text == v.Text && old.Time.Equal(v.Time) && old.Rule == v.Rule && old.Source == v.Source {
+			return ErrNoChange
+		}
+		return fmt.Errorf("violation %s exists already with other content", v.ID)
+	}
+	return a.st.PutViolation(nil, &v)
+}
+
+var violationMoves = map[Kind]struct {
+	from []ViolationStatus
+	to   ViolationStatus
+}{
+	ViolationVerify:   {[]ViolationStatus{ViolationOpen}, ViolationVerified},
+	ViolationSanction: {[]ViolationStatus{ViolationVerified}, ViolationSanctioned},
+	ViolationDismiss:  {[]ViolationStatus{ViolationOpen, ViolationVerified}, ViolationDismissed},
+	ViolationClose:    {[]ViolationStatus{ViolationSanctioned}, ViolationClosed},
+	ViolationAppeal:   {[]ViolationStatus{ViolationSanctioned, ViolationClosed}, ""},
+	ViolationFeedback: {ViolationStatuses, ""},
+}
+
+func (a *applier) violationAction() error {
+	v, ok, err := a.st.Violation(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown violation %q", a.e.Subject)
+	}
+	mv := violationMoves[a.e.Kind]
+	if !slices.Contains(mv.from, v.Status) {
+		return a.refuse("violation", v.ID, string(v.Status), "")
+	}
+	old := v
+	v.UpdatedAt = a.e.Time
+	if mv.to != "" {
+		v.Status = mv.to
+	}
+	switch a.e.Kind {
+	case ViolationSanction:
+		var p ReasonPayload
+		if err := a.payload(&p); err != nil {
+			return err
+		}
+		if p.Step == "" {
+			return a.refuse("violation", v.ID, string(old.Status), "a sanction names its step of the ladder")
+		}
+		v.Sanction = p.Step
+		if err := a.setStep(v.Group, v.Member, p.Step); err != nil {
+			return err
+		}
+	case ViolationFeedback:
+		var p FeedbackPayload
+		if err := a.payload(&p); err != nil {
+			return err
+		}
+		if v.Source != SourceReport || p.Text == "" {
+			return a.refuse("violation", v.ID, string(v.Status), "feedback goes to the member who reported, and says something")
+		}
+		v.Feedback = p.Text
+	case ViolationAppeal:
+		var p AppealPayload
+		if err := a.payload(&p); err != nil {
+			return err
+		}
+		if v.Appeal != "" {
+			return a.refuse("violation", v.ID, string(v.Status), "the appeal was answered already")
+		}
+		v.Appeal = AppealUpheld
+		if p.Overturned {
+			v.Appeal, v.Status = AppealOverturned, ViolationDismissed
+		}
+	}
+	return a.st.PutViolation(&old, &v)
+}
+
+func (a *applier) setStep(group, member, step string) error {
+	m, ok, err := a.st.Member(MemberKey(group, member))
+	if err != nil || !ok {
+		return err
+	}
+	old := m
+	m.Step = step
+	return a.st.PutMember(&old, &m)
+}
+
+func (a *applier) applicationFile() error {
+	var ap Application
+	if err := a.payload(&ap); err != nil {
+		return err
+	}
+	if ap.ID == "" || ap.ID != a.e.Subject {
+		return fmt.Errorf("application.file: subject %q and id %q differ", a.e.Subject, ap.ID)
+	}
+	switch ap.Kind {
+	case AppJoin, AppExit, AppAppeal:
+	default:
+		return fmt.Errorf("application %s: unknown kind %q", ap.ID, ap.Kind)
+	}
+	if _, ok, err := a.st.Group(ap.Group); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("application %s: unknown group %q", ap.ID, ap.Group)
+	}
+	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Reason = AppPending, "", time.Time{}, ""
+	old, ok, err := a.st.Application(ap.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if old.Group == ap.Group && old.Member == ap.Member && old.Kind == ap.Kind && old.Time.Equal(ap.Time) && old.Text == ap.Text {
+			return ErrNoChange
+		}
+		return fmt.Errorf("application %s exists already with other content", ap.ID)
+	}
+	return a.st.PutApplication(nil, &ap)
+}
+
+func (a *applier) applicationDecide() error {
+	var p ReasonPayload
+	if err := a.payload(&p); err != nil {
+		return err
+	}
+	ap, ok, err := a.st.Application(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown application %q", a.e.Subject)
+	}
+	appeal := a.e.Kind == AppealUphold || a.e.Kind == AppealOverturn
+	if ap.Status != AppPending || appeal != (ap.Kind == AppAppeal) {
+		why := ""
+		if ap.Status == AppPending {
+			why = "an appeal is upheld or overturned; a join or exit is approved or refused"
+		}
+		return a.refuse("application", ap.ID, string(ap.Status)+" "+string(ap.Kind), why)
+	}
+	old := ap
+	ap.DecidedBy, ap.DecidedAt, ap.Reason = a.actor, a.e.Time, p.Reason
+	ap.Status = AppApproved
+	if a.e.Kind == ApplicationRefuse || a.e.Kind == AppealUphold {
+		ap.Status = AppRefused
+	}
+	if ap.Status == AppApproved {
+		if err := a.applicationEffect(&ap); err != nil {
+			return err
+		}
+	}
+	return a.st.PutApplication(&old, &ap)
+}
+
+// applicationEffect carries out an approved application on the membership.
+func (a *applier) applicationEffect(ap *Application) error {
+	m, ok, err := a.st.Member(MemberKey(ap.Group, ap.Member))
+	if err != nil || !ok {
+		return err // a join of someone not yet on the roster: the administrator adds them
+	}
+	old := m
+	switch ap.Kind {
+	case AppJoin:
+		if m.Status != MemberApplicant {
+			return nil
+		}
+		m.Status = MemberActive
+	case AppExit:
+		if m.Status == MemberRemoved || m.Status == MemberExited {
+			return nil
+		}
+		m.Status, m.MutedUntil = MemberExited, time.Time{}
+	case AppAppeal:
+		if m.Status != MemberRemoved && m.Status != MemberMuted {
+			return nil
+		}
+		m.Status, m.MutedUntil = MemberActive, time.Time{}
+	}
+	return a.st.PutMember(&old, &m)
+}
+
+func (a *applier) rectificationOrder() error {
+	var r Rectification
+	if err := a.payload(&r); err != nil {
+		return err
+	}
+	if r.ID == "" || r.ID != a.e.Subject || (r.Group == "" && r.Branch == "") || r.Item == "" {
+		return fmt.Errorf("rectification %q: needs an id, a group or branch, and an inspection item", r.ID)
+	}
+	if _, ok, err := a.st.Rectification(r.ID); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("rectification %s exists already", r.ID)
+	}
+	r.Status, r.Opened, r.Closed = RectOpen, a.e.Time, time.Time{}
+	if r.Group != "" {
+		g, ok, err := a.st.Group(r.Group)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("rectification %s: unknown group %q", r.ID, r.Group)
+		}
+		if g.Status == GroupDissolved {
+			return a.refuse("group", g.ID, string(g.Status), "")
+		}
+		old := g
+		g.Status, g.Deadline = GroupRectifying, r.Deadline
+		if err := a.st.PutGroup(&old, &g); err != nil {
+			return err
+		}
+	}
+	return a.st.PutRectification(nil, &r)
+}
+
+func (a *applier) rectificationClose() error {
+	r, ok, err := a.st.Rectification(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown rectification %q", a.e.Subject)
+	}
+	if r.Status != RectOpen {
+		return a.refuse("rectification", r.ID, string(r.Status), "")
+	}
+	old := r
+	r.Status, r.Closed = RectClosed, a.e.Time
+	if r.Group != "" {
+		g, ok, err := a.st.Group(r.Group)
+		if err != nil {
+			return err
+		}
+		if ok && g.Status == GroupRectifying {
+			og := g
+			g.Status, g.Deadline = GroupActive, time.Time{}
+			if err := a.st.PutGroup(&og, &g); err != nil {
+				return err
+			}
+		}
+	}
+	return a.st.PutRectification(&old, &r)
+}

@@ -1,0 +1,282 @@
+// Package model is the domain of qunshen: the entities of DOMAIN.md §2, the roles and the
+// permission table, the state machines, the signed events and the deterministic fold
+// event → state. It imports nothing of the project.
+package model
+
+import "time"
+
+// Role is what an operator is in the organisation. Every event carries the role of its actor.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"      // 群管理员: triages the pre-review queue, keeps order
+	RoleSecretary  Role = "secretary"  // 支部书记: signs off major-matter posts, approves applications
+	RoleOwner      Role = "owner"      // 群主: accountable for the group
+	RoleSupervisor Role = "supervisor" // 党委/宣传部: spot checks, rectification, dissolution
+)
+
+// Roles lists every role, in a fixed order.
+var Roles = []Role{RoleAdmin, RoleSecretary, RoleOwner, RoleSupervisor}
+
+// ParseRole accepts the role names of the command line.
+func ParseRole(s string) (Role, bool) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// GroupKind is the kind of a group; each kind has its own regulation.
+type GroupKind string
+
+const (
+	KindParty   GroupKind = "party"   // 党员群 (PM)
+	KindWork    GroupKind = "work"    // 工作群 (IW)
+	KindStreet  GroupKind = "street"  // 街道工作群 (ST)
+	KindCity    GroupKind = "city"    // 市直微信群 (CW)
+	KindProject GroupKind = "project" // 项目群: dissolved within 5 working days of its end (IW 第十条(四))
+)
+
+// GroupKinds lists every kind of group.
+var GroupKinds = []GroupKind{KindParty, KindWork, KindStreet, KindCity, KindProject}
+
+// GroupStatus is the life of a group.
+type GroupStatus string
+
+const (
+	GroupActive     GroupStatus = "active"
+	GroupRectifying GroupStatus = "rectifying"
+	GroupDissolved  GroupStatus = "dissolved"
+)
+
+// Group is a chat group under management.
+type Group struct {
+	ID           string      `json:"id"`
+	Name         string      `json:"name"`
+	Kind         GroupKind   `json:"kind"`
+	Platform     string      `json:"platform,omitempty"`
+	Owner        string      `json:"owner,omitempty"`
+	Admins       []string    `json:"admins,omitempty"`
+	Branch       string      `json:"branch,omitempty"`
+	Purpose      string      `json:"purpose,omitempty"`
+	NicknameRule string      `json:"nickname_rule,omitempty"`
+	ApprovedBy   string      `json:"approved_by,omitempty"`
+	ApprovedAt   time.Time   `json:"approved_at,omitzero"`
+	FilingNo     string      `json:"filing_no,omitempty"`
+	ProjectEnd   time.Time   `json:"project_end,omitzero"`
+	RealName     bool        `json:"real_name,omitempty"`
+	Status       GroupStatus `json:"status,omitempty"`
+	Deadline     time.Time   `json:"deadline,omitzero"` // of a rectification in progress
+}
+
+// MemberRole is a member's place in a group.
+type MemberRole string
+
+const (
+	MemberOwner MemberRole = "owner"
+	MemberAdmin MemberRole = "admin"
+	MemberPlain MemberRole = "member"
+)
+
+// MemberStatus is the life of a membership.
+type MemberStatus string
+
+const (
+	MemberApplicant MemberStatus = "applicant"
+	MemberActive    MemberStatus = "active"
+	MemberMuted     MemberStatus = "muted"
+	MemberRemoved   MemberStatus = "removed"
+	MemberExited    MemberStatus = "exited"
+)
+
+// MemberStatuses lists every member status.
+var MemberStatuses = []MemberStatus{MemberApplicant, MemberActive, MemberMuted, MemberRemoved, MemberExited}
+
+// Member is one person's membership of one group; ID is the platform id.
+type Member struct {
+	ID          string       `json:"id"`
+	Group       string       `json:"group"`
+	Name        string       `json:"name"`
+	Nickname    string       `json:"nickname,omitempty"`
+	Branch      string       `json:"branch,omitempty"`
+	Role        MemberRole   `json:"role,omitempty"`
+	PartyMember bool         `json:"party_member,omitempty"`
+	Joined      time.Time    `json:"joined,omitzero"`
+	LastActive  time.Time    `json:"last_active,omitzero"`
+	Status      MemberStatus `json:"status,omitempty"`
+	MutedUntil  time.Time    `json:"muted_until,omitzero"`
+	Warnings    int          `json:"warnings,omitempty"`
+	Step        string       `json:"step,omitempty"` // the last step of the discipline ladder applied
+}
+
+// Key is the member's key in the store: group and platform id.
+func (m *Member) Key() string { return MemberKey(m.Group, m.ID) }
+
+// MemberKey joins a group id and a member id into one key.
+func MemberKey(group, id string) string { return group + "\x00" + id }
+
+// PostStatus is where a post stands in pre-review.
+type PostStatus string
+
+const (
+	PostPending          PostStatus = "pending"
+	PostApproved         PostStatus = "approved"
+	PostRejected         PostStatus = "rejected"
+	PostChangesRequested PostStatus = "changes-requested"
+	PostEscalated        PostStatus = "escalated"
+	PostSignedOff        PostStatus = "signed-off"
+	PostReturned         PostStatus = "returned"
+)
+
+// PostStatuses lists every post status.
+var PostStatuses = []PostStatus{PostPending, PostApproved, PostRejected, PostChangesRequested, PostEscalated, PostSignedOff, PostReturned}
+
+// Finding is what one check found in a post.
+type Finding struct {
+	Rule     string `json:"rule"`
+	Category string `json:"category"`
+	Clause   string `json:"clause"`
+	Severity string `json:"severity"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	Field    string `json:"field,omitempty"` // title or body
+}
+
+// Decision is one step of a post's review history.
+type Decision struct {
+	Event  Hash       `json:"event"`
+	Kind   Kind       `json:"kind"`
+	Actor  string     `json:"actor"`
+	Role   Role       `json:"role"`
+	Time   time.Time  `json:"time"`
+	Reason string     `json:"reason,omitempty"`
+	From   PostStatus `json:"from"`
+	To     PostStatus `json:"to"`
+	Undone bool       `json:"undone,omitempty"`
+}
+
+// Post is a member's post awaiting or past pre-review.
+type Post struct {
+	ID          string     `json:"id"`
+	Group       string     `json:"group"`
+	Author      string     `json:"author"`
+	Time        time.Time  `json:"time"`
+	Title       string     `json:"title,omitempty"`
+	Body        string     `json:"body,omitempty"`
+	Attachments []string   `json:"attachments,omitempty"`
+	Category    string     `json:"category,omitempty"`
+	Major       bool       `json:"major,omitempty"`
+	Findings    []Finding  `json:"findings,omitempty"`
+	Status      PostStatus `json:"status,omitempty"`
+	Reason      string     `json:"reason,omitempty"` // told to the author on reject / changes / return
+	History     []Decision `json:"history,omitempty"`
+	Disputed    bool       `json:"disputed,omitempty"`
+}
+
+// ViolationStatus is the life of a violation record.
+type ViolationStatus string
+
+const (
+	ViolationOpen       ViolationStatus = "open"
+	ViolationVerified   ViolationStatus = "verified"
+	ViolationSanctioned ViolationStatus = "sanctioned"
+	ViolationClosed     ViolationStatus = "closed"
+	ViolationDismissed  ViolationStatus = "dismissed"
+)
+
+// ViolationStatuses lists every violation status.
+var ViolationStatuses = []ViolationStatus{ViolationOpen, ViolationVerified, ViolationSanctioned, ViolationClosed, ViolationDismissed}
+
+// Violation sources.
+const (
+	SourceCheck  = "check"
+	SourceAdmin  = "admin"
+	SourceReport = "report"
+)
+
+// Violation is a recorded breach of the rules by a member.
+type Violation struct {
+	ID        string          `json:"id"`
+	Group     string          `json:"group"`
+	Member    string          `json:"member"`
+	Post      string          `json:"post,omitempty"`
+	Rule      string          `json:"rule,omitempty"`
+	Clause    string          `json:"clause,omitempty"`
+	Severity  string          `json:"severity,omitempty"`
+	Source    string          `json:"source"`
+	Reporter  string          `json:"reporter,omitempty"`
+	Text      string          `json:"text,omitempty"`
+	Time      time.Time       `json:"time"`
+	Status    ViolationStatus `json:"status"`
+	Sanction  string          `json:"sanction,omitempty"`
+	Feedback  string          `json:"feedback,omitempty"` // told to the reporter (PM 五(二)2)
+	Appeal    string          `json:"appeal,omitempty"`   // outcome of an appeal: upheld / overturned
+	UpdatedAt time.Time       `json:"updated_at,omitzero"`
+}
+
+// ApplicationKind is what a member applies for.
+type ApplicationKind string
+
+const (
+	AppJoin   ApplicationKind = "join"
+	AppExit   ApplicationKind = "exit"
+	AppAppeal ApplicationKind = "appeal"
+)
+
+// ApplicationStatus is the life of an application.
+type ApplicationStatus string
+
+const (
+	AppPending  ApplicationStatus = "pending"
+	AppApproved ApplicationStatus = "approved"
+	AppRefused  ApplicationStatus = "refused"
+)
+
+// ApplicationStatuses lists every application status.
+var ApplicationStatuses = []ApplicationStatus{AppPending, AppApproved, AppRefused}
+
+// Application is a join, exit or appeal application.
+type Application struct {
+	ID        string            `json:"id"`
+	Group     string            `json:"group"`
+	Member    string            `json:"member"`
+	Kind      ApplicationKind   `json:"kind"`
+	Time      time.Time         `json:"time"`
+	Text      string            `json:"text,omitempty"`
+	Status    ApplicationStatus `json:"status"`
+	DecidedBy string            `json:"decided_by,omitempty"`
+	DecidedAt time.Time         `json:"decided_at,omitzero"`
+	Reason    string            `json:"reason,omitempty"`
+}
+
+// RectificationStatus is the life of an inspection finding.
+type RectificationStatus string
+
+const (
+	RectOpen   RectificationStatus = "open"
+	RectClosed RectificationStatus = "closed"
+)
+
+// Rectification is an inspection finding against a group or department (ST 七(三), IW 第十二条).
+type Rectification struct {
+	ID       string              `json:"id"`
+	Group    string              `json:"group,omitempty"`
+	Branch   string              `json:"branch,omitempty"`
+	Item     string              `json:"item"`
+	Finding  string              `json:"finding"`
+	Deadline time.Time           `json:"deadline,omitzero"`
+	Dissolve bool                `json:"dissolve,omitempty"`
+	Status   RectificationStatus `json:"status"`
+	Opened   time.Time           `json:"opened"`
+	Closed   time.Time           `json:"closed,omitzero"`
+}
+
+// Operator is a person who acts on this or another machine, known by an ed25519 public key.
+type Operator struct {
+	Key    Key    `json:"key"`
+	Name   string `json:"name"`
+	Role   Role   `json:"role"`
+	Branch string `json:"branch,omitempty"`
+}

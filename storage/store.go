@@ -1,0 +1,660 @@
+// Package storage keeps qunshen's state in one bbolt file: the append-only event log with the
+// signed checkpoints of every origin's hash chain, and the projections (entities, indexes and
+// counts) written in the same transaction as the events, so that opening never replays the log.
+// It also reads and writes the project's file formats.
+package storage
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"qunshen/model"
+)
+
+// SchemaVersion is the layout of the buckets. A database of a newer schema is refused.
+const SchemaVersion = 1
+
+var (
+	bMeta        = []byte("meta")
+	bLog         = []byte("log")         // local sequence (8 bytes) → canonical event body
+	bOrigins     = []byte("origins")     // origin key → seq (8) + head id (32)
+	bCheckpoints = []byte("checkpoints") // origin key + seq → signed checkpoint
+	bOperators   = []byte("operators")   // key → Operator JSON
+	bGroups      = []byte("groups")
+	bMembers     = []byte("members") // group \0 member id → Member JSON: members by group
+	bPosts       = []byte("posts")
+	bViolations  = []byte("violations")
+	bApps        = []byte("applications")
+	bRects       = []byte("rectifications")
+	bCounts      = []byte("counts")         // "post/pending" … → int64
+	ixPostStatus = []byte("ix_post_status") // status \0 time (8) id → posts by status and time
+	ixAppStatus  = []byte("ix_app_status")  // status \0 time (8) id
+	ixViolMember = []byte("ix_viol_member") // group \0 member \0 violation id
+
+	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
+		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember}
+
+	kSchema   = []byte("schema")
+	kLogSeq   = []byte("log_seq")
+	kDefaultO = []byte("default_operator")
+)
+
+// ErrLocked is returned when another process holds the database.
+var ErrLocked = errors.New("another qunshen has this database open")
+
+// Store is an open database.
+type Store struct {
+	db   *bbolt.DB
+	path string
+}
+
+// Open opens (creating when missing) the database at path, with its file 0600 and its folder
+// 0700. A database held by another process is refused after two seconds with ErrLocked.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout:         2 * time.Second,
+		InitialMmapSize: 256 << 20,
+		FreelistType:    bbolt.FreelistMapType,
+	})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w (close it first)", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		if m := tx.Bucket(bMeta); m != nil {
+			v := m.Get(kSchema)
+			n, err := strconv.Atoi(string(v))
+			if err != nil {
+				return fmt.Errorf("not a qunshen database (schema %q)", v)
+			}
+			if n > SchemaVersion {
+				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
+			}
+		}
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bMeta)
+		if m.Get(kSchema) == nil {
+			return m.Put(kSchema, []byte(strconv.Itoa(SchemaVersion)))
+		}
+		return nil
+	})
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the bbolt handle to the tests of this package and to tools.
+func (s *Store) DB() *bbolt.DB { return s.db }
+
+// timeKey orders times, before 1970 included, as bytes.
+func timeKey(t time.Time) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
+}
+
+func postStatusKey(p *model.Post) []byte {
+	k := append([]byte(p.Status), 0)
+	k = append(k, timeKey(p.Time)...)
+	return append(k, p.ID...)
+}
+
+func appStatusKey(a *model.Application) []byte {
+	k := append([]byte(a.Status), 0)
+	k = append(k, timeKey(a.Time)...)
+	return append(k, a.ID...)
+}
+
+func violMemberKey(v *model.Violation) []byte {
+	return []byte(v.Group + "\x00" + v.Member + "\x00" + v.ID)
+}
+
+// txState is model.State over one write (or read) transaction. Counts are gathered as deltas
+// and written once at the end.
+type txState struct {
+	tx     *bbolt.Tx
+	b      map[string]*bbolt.Bucket
+	counts model.Counts
+	groups map[string]model.Group // groups are few and read for every post: keep them decoded
+}
+
+func newTxState(tx *bbolt.Tx) *txState {
+	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}}
+	for _, name := range allBuckets {
+		st.b[string(name)] = tx.Bucket(name)
+	}
+	return st
+}
+
+func getJSON[T any](st *txState, bucket []byte, key string) (T, bool, error) {
+	var v T
+	raw := st.b[string(bucket)].Get([]byte(key))
+	if raw == nil {
+		return v, false, nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, false, fmt.Errorf("stored %s %q is damaged: %w", bucket, key, err)
+	}
+	return v, true, nil
+}
+
+func (st *txState) putJSON(bucket []byte, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return st.b[string(bucket)].Put([]byte(key), raw)
+}
+
+func (st *txState) Operator(k model.Key) (model.Operator, bool, error) {
+	return getJSON[model.Operator](st, bOperators, string(k[:]))
+}
+func (st *txState) Group(id string) (model.Group, bool, error) {
+	if g, ok := st.groups[id]; ok {
+		return g, true, nil
+	}
+	g, ok, err := getJSON[model.Group](st, bGroups, id)
+	if ok {
+		st.groups[id] = g
+	}
+	return g, ok, err
+}
+func (st *txState) Member(key string) (model.Member, bool, error) {
+	return getJSON[model.Member](st, bMembers, key)
+}
+func (st *txState) Post(id string) (model.Post, bool, error) {
+	return getJSON[model.Post](st, bPosts, id)
+}
+func (st *txState) Violation(id string) (model.Violation, bool, error) {
+	return getJSON[model.Violation](st, bViolations, id)
+}
+func (st *txState) Application(id string) (model.Application, bool, error) {
+	return getJSON[model.Application](st, bApps, id)
+}
+func (st *txState) Rectification(id string) (model.Rectification, bool, error) {
+	return getJSON[model.Rectification](st, bRects, id)
+}
+
+func (st *txState) PutOperator(o *model.Operator) error {
+	return st.putJSON(bOperators, string(o.Key[:]), o)
+}
+
+func (st *txState) PutGroup(old, g *model.Group) error {
+	st.counts.Group(old, g)
+	st.groups[g.ID] = *g
+	return st.putJSON(bGroups, g.ID, g)
+}
+
+func (st *txState) PutMember(old, m *model.Member) error {
+	st.counts.Member(old, m)
+	return st.putJSON(bMembers, m.Key(), m)
+}
+
+func (st *txState) PutPost(old, p *model.Post) error {
+	st.counts.Post(old, p)
+	ix := st.b[string(ixPostStatus)]
+	if old != nil {
+		if err := ix.Delete(postStatusKey(old)); err != nil {
+			return err
+		}
+	}
+	if err := ix.Put(postStatusKey(p), nil); err != nil {
+		return err
+	}
+	return st.putJSON(bPosts, p.ID, p)
+}
+
+func (st *txState) PutViolation(old, v *model.Violation) error {
+	st.counts.Violation(old, v)
+	if err := st.b[string(ixViolMember)].Put(violMemberKey(v), nil); err != nil {
+		return err
+	}
+	return st.putJSON(bViolations, v.ID, v)
+}
+
+func (st *txState) PutApplication(old, a *model.Application) error {
+	st.counts.Application(old, a)
+	ix := st.b[string(ixAppStatus)]
+	if old != nil {
+		if err := ix.Delete(appStatusKey(old)); err != nil {
+			return err
+		}
+	}
+	if err := ix.Put(appStatusKey(a), nil); err != nil {
+		return err
+	}
+	return st.putJSON(bApps, a.ID, a)
+}
+
+func (st *txState) PutRectification(old, r *model.Rectification) error {
+	st.counts.Rectification(old, r)
+	return st.putJSON(bRects, r.ID, r)
+}
+
+// flushCounts adds the gathered deltas to the stored counts.
+func (st *txState) flushCounts() error {
+	b := st.b[string(bCounts)]
+	for k, d := range st.counts {
+		if d == 0 {
+			continue
+		}
+		var n int64
+		if v := b.Get([]byte(k)); len(v) == 8 {
+			n = int64(binary.BigEndian.Uint64(v))
+		}
+		n += d
+		if n == 0 {
+			if err := b.Delete([]byte(k)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := b.Put([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n))); err != nil {
+			return err
+		}
+	}
+	clear(st.counts)
+	return nil
+}
+
+// chainHead is where an origin's chain stands.
+type chainHead struct {
+	Seq  uint64
+	Head model.Hash
+}
+
+func (st *txState) head(origin model.Key) chainHead {
+	var h chainHead
+	if v := st.b[string(bOrigins)].Get(origin[:]); len(v) == 40 {
+		h.Seq = binary.BigEndian.Uint64(v[:8])
+		copy(h.Head[:], v[8:])
+	}
+	return h
+}
+
+func (st *txState) setHead(origin model.Key, h chainHead) error {
+	v := binary.BigEndian.AppendUint64(nil, h.Seq)
+	return st.b[string(bOrigins)].Put(origin[:], append(v, h.Head[:]...))
+}
+
+func (st *txState) logSeq() uint64 {
+	if v := st.b[string(bMeta)].Get(kLogSeq); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+// appender adds events of one signer to the log within one transaction.
+type appender struct {
+	st     *txState
+	signer *model.Signer
+	head   chainHead
+	seq    uint64 // local log sequence
+	buf    []byte
+	added  int
+	ids    []model.Hash
+	now    func() time.Time
+}
+
+func newAppender(st *txState, s *model.Signer, now func() time.Time) *appender {
+	return &appender{st: st, signer: s, head: st.head(s.Operator.Key), seq: st.logSeq(), now: now}
+}
+
+// add applies one draft to the state and, unless it changes nothing, appends its event.
+// It returns model.ErrNoChange for a draft that was dropped.
+func (a *appender) add(d *model.Draft) error {
+	ev := model.Event{
+		Origin:  a.signer.Operator.Key,
+		Seq:     a.head.Seq + 1,
+		Prev:    a.head.Head,
+		Time:    a.now().UTC(),
+		Role:    a.signer.Operator.Role,
+		Kind:    d.Kind,
+		Subject: d.Subject,
+		Refs:    d.Refs,
+		Payload: d.Payload,
+	}
+	a.buf = ev.Encode(a.buf[:0])
+	id := model.Hash(sha256Sum(a.buf))
+	if err := model.Apply(a.st, &ev, id); err != nil {
+		return err
+	}
+	a.seq++
+	// bbolt keeps the value until commit: give it its own copy.
+	if err := a.st.b[string(bLog)].Put(binary.BigEndian.AppendUint64(nil, a.seq), bytes.Clone(a.buf)); err != nil {
+		return err
+	}
+	a.head = chainHead{Seq: ev.Seq, Head: id}
+	a.added++
+	a.ids = append(a.ids, id)
+	return nil
+}
+
+// finish writes the chain head, the local sequence, the counts and a signed checkpoint.
+func (a *appender) finish() error {
+	if a.added == 0 {
+		return a.st.flushCounts()
+	}
+	if err := a.st.setHead(a.signer.Operator.Key, a.head); err != nil {
+		return err
+	}
+	if err := a.st.b[string(bMeta)].Put(kLogSeq, binary.BigEndian.AppendUint64(nil, a.seq)); err != nil {
+		return err
+	}
+	cp := model.Checkpoint{Origin: a.signer.Operator.Key, Seq: a.head.Seq, Head: a.head.Head}
+	cp.Sign(a.signer.Priv)
+	key := append(append([]byte{}, cp.Origin[:]...), binary.BigEndian.AppendUint64(nil, cp.Seq)...)
+	if err := a.st.b[string(bCheckpoints)].Put(key, cp.Encode()); err != nil {
+		return err
+	}
+	return a.st.flushCounts()
+}
+
+// Append applies the drafts as events of the signer, all or none, in one transaction, and
+// returns the ids of the events written (a draft that changes nothing writes none).
+func (s *Store) Append(signer *model.Signer, drafts ...model.Draft) ([]model.Hash, error) {
+	var ids []model.Hash
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		a := newAppender(newTxState(tx), signer, time.Now)
+		for i := range drafts {
+			if err := a.add(&drafts[i]); err != nil && !errors.Is(err, model.ErrNoChange) {
+				return err
+			}
+		}
+		ids = a.ids
+		return a.finish()
+	})
+	return ids, err
+}
+
+// Register records a new operator (signed by its own key) and, when it is the first, makes it
+// the default operator of this database.
+func (s *Store) Register(signer *model.Signer) error {
+	payload, err := json.Marshal(signer.Operator)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		if existing, err := findOperator(tx, signer.Operator.Name); err == nil && existing.Key != signer.Operator.Key {
+			return fmt.Errorf("an operator named %q exists already", signer.Operator.Name)
+		}
+		a := newAppender(st, signer, time.Now)
+		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
+			return err
+		}
+		if st.b[string(bMeta)].Get(kDefaultO) == nil {
+			if err := st.b[string(bMeta)].Put(kDefaultO, []byte(signer.Operator.Name)); err != nil {
+				return err
+			}
+		}
+		return a.finish()
+	})
+}
+
+// ErrNoOperator means the operator asked for is not registered here.
+var ErrNoOperator = errors.New("no such operator")
+
+func findOperator(tx *bbolt.Tx, name string) (model.Operator, error) {
+	var found model.Operator
+	err := tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+		var o model.Operator
+		if err := json.Unmarshal(v, &o); err != nil {
+			return err
+		}
+		if o.Name == name {
+			found = o
+			return errStop
+		}
+		return nil
+	})
+	if errors.Is(err, errStop) {
+		return found, nil
+	}
+	if err != nil {
+		return found, err
+	}
+	return found, fmt.Errorf("%w %q", ErrNoOperator, name)
+}
+
+var errStop = errors.New("stop")
+
+// Operator finds a registered operator by name; an empty name is the default operator.
+func (s *Store) Operator(name string) (model.Operator, error) {
+	var o model.Operator
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if name == "" {
+			name = string(tx.Bucket(bMeta).Get(kDefaultO))
+			if name == "" {
+				return fmt.Errorf("%w: this database has no operator yet (run qunshen init)", ErrNoOperator)
+			}
+		}
+		var err error
+		o, err = findOperator(tx, name)
+		return err
+	})
+	return o, err
+}
+
+// Operators lists the registered operators.
+func (s *Store) Operators() ([]model.Operator, error) {
+	var ops []model.Operator
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+			var o model.Operator
+			if err := json.Unmarshal(v, &o); err != nil {
+				return err
+			}
+			ops = append(ops, o)
+			return nil
+		})
+	})
+	return ops, err
+}
+
+// Post reads one post.
+func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		p, ok, err = newTxState(tx).Post(id)
+		return err
+	})
+	return
+}
+
+// Member reads one member of a group.
+func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		m, ok, err = newTxState(tx).Member(model.MemberKey(group, id))
+		return err
+	})
+	return
+}
+
+// PostsByStatus returns up to limit posts of a status, oldest first, from the index.
+func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post, error) {
+	var out []model.Post
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		prefix := append([]byte(status), 0)
+		c := tx.Bucket(ixPostStatus).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+			id := string(k[len(prefix)+8:])
+			p, ok, err := st.Post(id)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("index names post %q, which is not stored", id)
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Status is what `qunshen status` prints: counts by status, events and disputes.
+type Status struct {
+	Posts          map[string]int64 `json:"posts"`
+	Members        map[string]int64 `json:"members"`
+	Violations     map[string]int64 `json:"violations"`
+	Applications   map[string]int64 `json:"applications"`
+	Groups         map[string]int64 `json:"groups"`
+	Rectifications map[string]int64 `json:"rectifications"`
+	Events         uint64           `json:"events"`
+	Disputed       int64            `json:"disputed"`
+}
+
+// Status reads the counts: no scan, only the counts bucket.
+func (s *Store) Status() (Status, error) {
+	st := Status{
+		Posts: zeroes(model.PostStatuses), Members: zeroes(model.MemberStatuses), Violations: zeroes(model.ViolationStatuses),
+		Applications: zeroes(model.ApplicationStatuses), Groups: zeroes([]model.GroupStatus{model.GroupActive, model.GroupRectifying, model.GroupDissolved}),
+		Rectifications: zeroes([]model.RectificationStatus{model.RectOpen, model.RectClosed}),
+	}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st.Events = newTxState(tx).logSeq()
+		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("damaged count %q", k)
+			}
+			n := int64(binary.BigEndian.Uint64(v))
+			kind, status, _ := bytes.Cut(k, []byte("/"))
+			if string(kind) == "post" && string(status) == "disputed" {
+				st.Disputed = n
+				return nil
+			}
+			m := map[string]map[string]int64{"post": st.Posts, "member": st.Members, "violation": st.Violations,
+				"application": st.Applications, "group": st.Groups, "rectification": st.Rectifications}[string(kind)]
+			if m != nil {
+				m[string(status)] = n
+			}
+			return nil
+		})
+	})
+	return st, err
+}
+
+func zeroes[S ~string](ss []S) map[string]int64 {
+	m := make(map[string]int64, len(ss))
+	for _, s := range ss {
+		m[string(s)] = 0
+	}
+	return m
+}
+
+// Backup writes a consistent copy of the database to path: to a temp file beside it, fsynced,
+// then renamed, so that a half-written backup never exists under its name.
+func (s *Store) Backup(path string) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		return writeAtomic(path, func(f *os.File) error {
+			_, err := tx.WriteTo(f)
+			return err
+		})
+	})
+}
+
+// writeAtomic writes a file 0600 by temp file, fsync and rename.
+func writeAtomic(path string, write func(*os.File) error) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to path the same way as a backup.
+func WriteFileAtomic(path string, write func(*os.File) error) error { return writeAtomic(path, write) }
+
+func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// projectionBuckets are the buckets of the derived state: everything but the log, the chains
+// and the meta. Two databases with the same events hold the same projection.
+var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
+	ixPostStatus, ixAppStatus, ixViolMember}
+
+// StateHash is a digest of the whole projection, to compare the state of two databases.
+func (s *Store) StateHash() (model.Hash, error) {
+	h := sha256.New()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		for _, name := range projectionBuckets {
+			h.Write(name)
+			h.Write([]byte{0})
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				var n [8]byte
+				binary.BigEndian.PutUint64(n[:], uint64(len(k)))
+				h.Write(n[:])
+				h.Write(k)
+				binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+				h.Write(n[:])
+				h.Write(v)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var out model.Hash
+	copy(out[:], h.Sum(nil))
+	return out, err
+}

@@ -1,0 +1,230 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"go.etcd.io/bbolt"
+
+	"qunshen/model"
+)
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	Events      uint64
+	Origins     int
+	Checkpoints int
+}
+
+// Verify checks every event's place in its origin's hash chain, every checkpoint's signature,
+// that every event is covered by a signed checkpoint, and that the stored projection, indexes
+// and counts equal a fresh fold of the log. It returns the first fault.
+func (s *Store) Verify() (VerifyReport, error) {
+	var rep VerifyReport
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		cps, err := loadCheckpoints(tx)
+		if err != nil {
+			return err
+		}
+		for _, l := range cps {
+			rep.Checkpoints += len(l)
+		}
+		mem := model.NewMemState()
+		heads := map[model.Key]chainHead{}
+		var want uint64
+		c := tx.Bucket(bLog).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			want++
+			if len(k) != 8 || binary.BigEndian.Uint64(k) != want {
+				return fmt.Errorf("log: event %d is missing (found key %x)", want, k)
+			}
+			ev, err := model.DecodeEvent(v)
+			if err != nil {
+				return fmt.Errorf("log: event %d: %w", want, err)
+			}
+			id := model.Hash(sha256Sum(v))
+			h := heads[ev.Origin]
+			if ev.Seq != h.Seq+1 || ev.Prev != h.Head {
+				return fmt.Errorf("log: event %d (origin %s, seq %d): hash chain broken: it does not follow event %d of its origin", want, ev.Origin.Fingerprint(), ev.Seq, h.Seq)
+			}
+			heads[ev.Origin] = chainHead{Seq: ev.Seq, Head: id}
+			if l := cps[ev.Origin]; len(l) > 0 && l[0].Seq == ev.Seq {
+				if l[0].Head != id {
+					return fmt.Errorf("log: event %d (origin %s, seq %d) is not the event its checkpoint signed", want, ev.Origin.Fingerprint(), ev.Seq)
+				}
+				cps[ev.Origin] = l[1:]
+			}
+			if err := model.Apply(mem, &ev, id); err != nil {
+				return fmt.Errorf("log: event %d (%s %s) does not apply: %w", want, ev.Kind, ev.Subject, err)
+			}
+		}
+		rep.Events = want
+		rep.Origins = len(heads)
+		if got := newTxState(tx).logSeq(); got != want {
+			return fmt.Errorf("log: %d events stored, the meta says %d", want, got)
+		}
+		for o, l := range cps {
+			if len(l) > 0 {
+				return fmt.Errorf("checkpoint of origin %s at seq %d names an event that is not in the log", o.Fingerprint(), l[0].Seq)
+			}
+		}
+		for o, h := range heads {
+			if last := lastCheckpoint(tx, o); last < h.Seq {
+				return fmt.Errorf("origin %s: events %d to %d are not covered by a signed checkpoint", o.Fingerprint(), last+1, h.Seq)
+			}
+			if st := newTxState(tx).head(o); st != h {
+				return fmt.Errorf("origin %s: stored chain head (seq %d) differs from the log (seq %d)", o.Fingerprint(), st.Seq, h.Seq)
+			}
+		}
+		return compareProjection(tx, mem)
+	})
+	return rep, err
+}
+
+func loadCheckpoints(tx *bbolt.Tx) (map[model.Key][]model.Checkpoint, error) {
+	out := map[model.Key][]model.Checkpoint{}
+	err := tx.Bucket(bCheckpoints).ForEach(func(k, v []byte) error {
+		cp, err := model.DecodeCheckpoint(v)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(k, append(cp.Origin[:], binary.BigEndian.AppendUint64(nil, cp.Seq)...)) {
+			return fmt.Errorf("checkpoint stored under the wrong key %x", k)
+		}
+		if !cp.Verify() {
+			return fmt.Errorf("checkpoint of origin %s at seq %d: bad signature", cp.Origin.Fingerprint(), cp.Seq)
+		}
+		out[cp.Origin] = append(out[cp.Origin], cp) // keys sort by origin, then seq
+		return nil
+	})
+	return out, err
+}
+
+func lastCheckpoint(tx *bbolt.Tx, o model.Key) uint64 {
+	c := tx.Bucket(bCheckpoints).Cursor()
+	k, _ := c.Seek(append(o[:], 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, o[:]) {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k[32:])
+}
+
+// compareProjection checks every stored bucket against the fresh fold.
+func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
+	checks := []struct {
+		bucket []byte
+		want   map[string]any
+	}{
+		{bOperators, keyed(mem.Operators, func(k model.Key) string { return string(k[:]) })},
+		{bGroups, keyed(mem.Groups, nil)},
+		{bMembers, keyed(mem.Members, nil)},
+		{bPosts, keyed(mem.Posts, nil)},
+		{bViolations, keyed(mem.Violations, nil)},
+		{bApps, keyed(mem.Applications, nil)},
+		{bRects, keyed(mem.Rectifications, nil)},
+	}
+	for _, c := range checks {
+		if err := compareBucket(tx.Bucket(c.bucket), string(c.bucket), c.want); err != nil {
+			return err
+		}
+	}
+	ixPosts := map[string]any{}
+	for _, p := range mem.Posts {
+		ixPosts[string(postStatusKey(&p))] = nil
+	}
+	ixApps := map[string]any{}
+	for _, a := range mem.Applications {
+		ixApps[string(appStatusKey(&a))] = nil
+	}
+	ixViol := map[string]any{}
+	for _, v := range mem.Violations {
+		ixViol[string(violMemberKey(&v))] = nil
+	}
+	for _, c := range []struct {
+		b    []byte
+		want map[string]any
+	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}} {
+		if err := compareBucket(tx.Bucket(c.b), string(c.b), c.want); err != nil {
+			return err
+		}
+	}
+	counts := map[string]any{}
+	for k, n := range mem.Counts {
+		counts[k] = binary.BigEndian.AppendUint64(nil, uint64(n))
+	}
+	return compareBucket(tx.Bucket(bCounts), "counts", counts)
+}
+
+func keyed[K comparable, V any](m map[K]V, key func(K) string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		var s string
+		if key != nil {
+			s = key(k)
+		} else {
+			s = any(k).(string)
+		}
+		out[s] = v
+	}
+	return out
+}
+
+// compareBucket checks that a bucket holds exactly the wanted keys, with the JSON of the
+// wanted values ([]byte values compare raw, nil values mean an index entry).
+func compareBucket(b *bbolt.Bucket, name string, want map[string]any) error {
+	seen := 0
+	err := b.ForEach(func(k, v []byte) error {
+		w, ok := want[string(k)]
+		if !ok {
+			return fmt.Errorf("projection: %s holds %q, which the log does not make", name, printable(k))
+		}
+		seen++
+		var raw []byte
+		switch w := w.(type) {
+		case nil:
+			raw = nil
+		case []byte:
+			raw = w
+		default:
+			var err error
+			if raw, err = json.Marshal(w); err != nil {
+				return err
+			}
+		}
+		if !bytes.Equal(raw, v) && !(len(raw) == 0 && len(v) == 0) {
+			return fmt.Errorf("projection: %s %q differs from the fold of the log", name, printable(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if seen != len(want) {
+		keys := make([]string, 0, len(want))
+		for k := range want {
+			if b.Get([]byte(k)) == nil {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		return fmt.Errorf("projection: %s lacks %d entries the log makes, first %q", name, len(want)-seen, printable([]byte(keys[0])))
+	}
+	return nil
+}
+
+func printable(k []byte) string {
+	return string(bytes.Map(func(r rune) rune {
+		if r < 0x20 {
+			return '/'
+		}
+		return r
+	}, k))
+}
