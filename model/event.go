@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -83,7 +84,15 @@ const (
 
 	RectificationOrder Kind = "rectification.order"
 	RectificationClose Kind = "rectification.close"
+
+	// ImportBatch carries many import records (groups, members, posts, reports,
+	// applications) in one event: an import of a million posts writes a thousand events, not
+	// a million. Each record is checked against the permission of its own kind.
+	ImportBatch Kind = "import.batch"
 )
+
+// ImportKinds are the kinds an import batch may carry.
+var ImportKinds = []Kind{GroupRegister, MemberAdd, PostSubmit, ReportFile, ApplicationFile}
 
 // Event is one immutable change. Events of one origin (operator key) form a hash chain:
 // Seq counts from 1 and Prev is the id of the origin's previous event. Signed checkpoints
@@ -98,6 +107,10 @@ type Event struct {
 	Subject string
 	Refs    []Hash
 	Payload []byte // JSON of the kind's payload type
+
+	// Value is the payload already decoded, when the maker of the event has it (an import):
+	// the fold then need not decode Payload again. It is not part of the event's body.
+	Value any
 }
 
 const eventVersion = 1
@@ -106,11 +119,13 @@ const eventVersion = 1
 const (
 	maxEventString  = 4 << 10
 	maxEventRefs    = 64
-	maxEventPayload = 1 << 20
+	maxEventPayload = 16 << 20
+	maxBatchItems   = 1 << 16
 )
 
 // Encode writes the canonical body: the bytes that are hashed and stored.
 func (e *Event) Encode(dst []byte) []byte {
+	dst = slices.Grow(dst, 1+32+8+32+8+4*binary.MaxVarintLen64+len(e.Role)+len(e.Kind)+len(e.Subject)+32*len(e.Refs)+len(e.Payload))
 	dst = append(dst, eventVersion)
 	dst = append(dst, e.Origin[:]...)
 	dst = binary.BigEndian.AppendUint64(dst, e.Seq)
@@ -315,4 +330,54 @@ type Draft struct {
 	Payload []byte
 	Refs    []Hash
 	Line    int // the input line it came from, for messages; 0 for actions
+	Value   any // the payload decoded (a pointer to the entity), or nil
+}
+
+// BatchItem is one record of an import batch.
+type BatchItem struct {
+	Kind    Kind
+	Subject string
+	Payload []byte
+	Value   any // decoded payload, when the maker has it; not encoded
+}
+
+// EncodeBatch writes the payload of an import batch: a count, then kind, subject and
+// payload of each item, with lengths as in the event body.
+func EncodeBatch(dst []byte, items []BatchItem) []byte {
+	n := binary.MaxVarintLen64
+	for i := range items {
+		n += 3*binary.MaxVarintLen64 + len(items[i].Kind) + len(items[i].Subject) + len(items[i].Payload)
+	}
+	dst = slices.Grow(dst, n)
+	dst = binary.AppendUvarint(dst, uint64(len(items)))
+	for i := range items {
+		dst = appendString(dst, string(items[i].Kind))
+		dst = appendString(dst, items[i].Subject)
+		dst = binary.AppendUvarint(dst, uint64(len(items[i].Payload)))
+		dst = append(dst, items[i].Payload...)
+	}
+	return dst
+}
+
+// DecodeBatch parses what EncodeBatch wrote, and nothing else.
+func DecodeBatch(b []byte) ([]BatchItem, error) {
+	d := decoder{b: b}
+	n := d.uvarint(maxBatchItems, "batch")
+	if d.err != nil {
+		return nil, d.err
+	}
+	items := make([]BatchItem, 0, min(n, uint64(len(b)/3+1)))
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		it := BatchItem{Kind: Kind(d.string()), Subject: d.string()}
+		pl := d.uvarint(maxEventPayload, "item payload")
+		it.Payload = d.take(int(pl))
+		items = append(items, it)
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = fmt.Errorf("%w: %d bytes after the last item", ErrEventFormat, len(d.b))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return items, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	fastjson "github.com/goccy/go-json"
 	"time"
 )
 
@@ -15,6 +17,7 @@ type State interface {
 	Operator(Key) (Operator, bool, error)
 	Group(id string) (Group, bool, error)
 	Member(key string) (Member, bool, error)
+	HasMember(key string) (bool, error)
 	Post(id string) (Post, bool, error)
 	Violation(id string) (Violation, bool, error)
 	Application(id string) (Application, bool, error)
@@ -57,6 +60,46 @@ const (
 // ErrUnknownOperator is an event by a key that is not registered.
 var ErrUnknownOperator = errors.New("unknown operator")
 
+// applyBatch folds the records of an import batch in order, each as an event of its own
+// kind with the batch's actor, role and time. A record that changes nothing is passed over.
+func applyBatch(st State, e *Event, id Hash, actor string) error {
+	items, ok := e.Value.([]BatchItem)
+	if !ok {
+		var err error
+		if items, err = DecodeBatch(e.Payload); err != nil {
+			return err
+		}
+	}
+	changed := 0
+	for i := range items {
+		it := &items[i]
+		sub := Event{Origin: e.Origin, Time: e.Time, Role: e.Role, Kind: it.Kind, Subject: it.Subject, Payload: it.Payload, Value: it.Value}
+		if err := ApplyImport(st, &sub, actor); err != nil {
+			if errors.Is(err, ErrNoChange) {
+				continue
+			}
+			return fmt.Errorf("record %d of the batch (%s %s): %w", i+1, it.Kind, it.Subject, err)
+		}
+		changed++
+	}
+	if changed == 0 {
+		return ErrNoChange
+	}
+	return nil
+}
+
+// ApplyImport folds one import record of a batch, made by actor in e.Role: the record's own
+// kind must be an import kind that the role may take.
+func ApplyImport(st State, e *Event, actor string) error {
+	if !slices.Contains(ImportKinds, e.Kind) {
+		return fmt.Errorf("%s cannot stand in an import batch", e.Kind)
+	}
+	if !Allowed(e.Role, e.Kind) {
+		return &PermissionError{Role: e.Role, Kind: e.Kind}
+	}
+	return apply(st, e, Hash{}, actor)
+}
+
 // ErrNoChange is returned by Apply for an import record identical to what the state holds:
 // the caller drops the event, so that importing a file twice changes nothing.
 var ErrNoChange = errors.New("no change")
@@ -82,7 +125,15 @@ func Apply(st State, e *Event, id Hash) error {
 	if !Allowed(e.Role, e.Kind) {
 		return &PermissionError{Role: e.Role, Kind: e.Kind}
 	}
-	a := applier{st: st, e: e, id: id, actor: op.Name}
+	if e.Kind == ImportBatch {
+		return applyBatch(st, e, id, op.Name)
+	}
+	return apply(st, e, id, op.Name)
+}
+
+// apply folds one event whose actor and permission are checked.
+func apply(st State, e *Event, id Hash, actor string) error {
+	a := applier{st: st, e: e, id: id, actor: actor}
 	switch e.Kind {
 	case GroupRegister:
 		return a.groupRegister()
@@ -149,10 +200,20 @@ type applier struct {
 }
 
 func (a *applier) payload(v any) error {
-	if err := json.Unmarshal(a.e.Payload, v); err != nil {
+	if err := fastjson.Unmarshal(a.e.Payload, v); err != nil {
 		return fmt.Errorf("%s %s: bad payload: %w", a.e.Kind, a.e.Subject, err)
 	}
 	return nil
+}
+
+// entity gives the event's payload as a T: the decoded Value when the event carries one
+// (a copy, so that the fold never changes the caller's value), else the decoded Payload.
+func entity[T any](a *applier, dst *T) error {
+	if v, ok := a.e.Value.(*T); ok && v != nil {
+		*dst = *v
+		return nil
+	}
+	return a.payload(dst)
 }
 
 func (a *applier) refuse(entity, id, state, why string) error {
@@ -161,7 +222,7 @@ func (a *applier) refuse(entity, id, state, why string) error {
 
 func (a *applier) groupRegister() error {
 	var g Group
-	if err := a.payload(&g); err != nil {
+	if err := entity(a, &g); err != nil {
 		return err
 	}
 	if g.ID == "" || g.ID != a.e.Subject {
@@ -207,7 +268,7 @@ func (a *applier) groupDissolve() error {
 
 func (a *applier) memberAdd() error {
 	var m Member
-	if err := a.payload(&m); err != nil {
+	if err := entity(a, &m); err != nil {
 		return err
 	}
 	if m.ID == "" || m.Key() != a.e.Subject {
@@ -284,7 +345,7 @@ func (a *applier) memberAction() error {
 
 func (a *applier) postSubmit() error {
 	var p Post
-	if err := a.payload(&p); err != nil {
+	if err := entity(a, &p); err != nil {
 		return err
 	}
 	if p.ID == "" || p.ID != a.e.Subject {
@@ -296,7 +357,7 @@ func (a *applier) postSubmit() error {
 		}
 		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
 	}
-	if _, ok, err := a.st.Member(MemberKey(p.Group, p.Author)); err != nil || !ok {
+	if ok, err := a.st.HasMember(MemberKey(p.Group, p.Author)); err != nil || !ok {
 		if err != nil {
 			return err
 		}
@@ -322,7 +383,7 @@ func (a *applier) postSubmit() error {
 	n := old
 	n.Title, n.Body, n.Attachments, n.Major, n.Time, n.Category, n.Findings = p.Title, p.Body, p.Attachments, p.Major, p.Time, p.Category, p.Findings
 	if old.Status != PostPending {
-		n.History = append(slices.Clone(old.History), Decision{Event: a.id, Kind: PostSubmit, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: old.Status, To: PostPending})
+		n.History = append(slices.Clone(old.History), Decision{Kind: PostSubmit, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: old.Status, To: PostPending})
 		n.Status, n.Reason = PostPending, ""
 	}
 	return a.st.PutPost(&old, &n)
@@ -431,7 +492,7 @@ func (a *applier) postUndo() error {
 
 func (a *applier) violationNew() error {
 	var v Violation
-	if err := a.payload(&v); err != nil {
+	if err := entity(a, &v); err != nil {
 		return err
 	}
 	if v.ID == "" || v.ID != a.e.Subject {
@@ -544,7 +605,7 @@ func (a *applier) setStep(group, member, step string) error {
 
 func (a *applier) applicationFile() error {
 	var ap Application
-	if err := a.payload(&ap); err != nil {
+	if err := entity(a, &ap); err != nil {
 		return err
 	}
 	if ap.ID == "" || ap.ID != a.e.Subject {

@@ -32,9 +32,13 @@ func get[K comparable, V any](m map[K]V, k K) (V, bool, error) {
 	return v, ok, nil
 }
 
-func (s *MemState) Operator(k Key) (Operator, bool, error)       { return get(s.Operators, k) }
-func (s *MemState) Group(id string) (Group, bool, error)         { return get(s.Groups, id) }
-func (s *MemState) Member(key string) (Member, bool, error)      { return get(s.Members, key) }
+func (s *MemState) Operator(k Key) (Operator, bool, error)  { return get(s.Operators, k) }
+func (s *MemState) Group(id string) (Group, bool, error)    { return get(s.Groups, id) }
+func (s *MemState) Member(key string) (Member, bool, error) { return get(s.Members, key) }
+func (s *MemState) HasMember(key string) (bool, error) {
+	_, ok := s.Members[key]
+	return ok, nil
+}
 func (s *MemState) Post(id string) (Post, bool, error)           { return get(s.Posts, id) }
 func (s *MemState) Violation(id string) (Violation, bool, error) { return get(s.Violations, id) }
 func (s *MemState) Application(id string) (Application, bool, error) {

@@ -55,9 +55,12 @@ func (f *fixture) must(_ Hash, err error) {
 // do makes an event of the role's operator and applies it.
 func (f *fixture) do(r Role, k Kind, subject string, payload any, refs ...Hash) (Hash, error) {
 	s := f.ops[r]
-	raw, err := json.Marshal(payload)
-	if err != nil {
-		f.t.Fatal(err)
+	raw, ok := payload.(rawPayload)
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(payload); err != nil {
+			f.t.Fatal(err)
+		}
 	}
 	f.now = f.now.Add(time.Minute)
 	k0 := s.Operator.Key
@@ -79,7 +82,7 @@ func (f *fixture) post(id string) Post { return f.st.Posts[id] }
 var wantPermissions = map[Kind]string{
 	OperatorRegister: "admin secretary owner supervisor",
 	GroupRegister:    "admin owner", MemberAdd: "admin owner", PostSubmit: "admin owner", ApplicationFile: "admin owner",
-	ReportFile:  "admin owner supervisor",
+	ReportFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
 	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner",
 	MemberWarn: "admin owner", MemberMute: "admin owner", MemberRemove: "admin owner", MemberRestore: "admin owner",
@@ -412,6 +415,63 @@ func FuzzDecodeEvent(f *testing.F) {
 		// Whatever decodes must encode back to the very same bytes, or two bodies would
 		// share one event.
 		if !bytes.Equal(d.Encode(nil), b) {
+			t.Fatalf("decode/encode is not the identity on %x", b)
+		}
+	})
+}
+
+func TestImportBatch(t *testing.T) {
+	f := newFixture(t)
+	item := func(k Kind, subject string, v any) BatchItem {
+		raw, _ := json.Marshal(v)
+		return BatchItem{Kind: k, Subject: subject, Payload: raw}
+	}
+	items := []BatchItem{
+		item(MemberAdd, MemberKey("g1", "m3"), Member{ID: "m3", Group: "g1", Name: "仇小红"}),
+		item(PostSubmit, "p7", Post{ID: "p7", Group: "g1", Author: "m3", Time: f.now, Body: "收到"}),
+		item(PostSubmit, "p1", f.post("p1")), // as it is: passed over
+	}
+	if _, err := f.do(RoleAdmin, ImportBatch, "", rawPayload(EncodeBatch(nil, items))); err != nil {
+		t.Fatal(err)
+	}
+	if f.post("p7").Status != PostPending || f.st.Members[MemberKey("g1", "m3")].Name != "仇小红" {
+		t.Fatal("the batch's records were not applied")
+	}
+	if _, err := f.do(RoleAdmin, ImportBatch, "", rawPayload(EncodeBatch(nil, items))); !errors.Is(err, ErrNoChange) {
+		t.Fatalf("a batch that changes nothing: %v", err)
+	}
+	// A supervisor may file reports, not posts; no batch may carry a decision or a key.
+	post := []BatchItem{item(PostSubmit, "p8", Post{ID: "p8", Group: "g1", Author: "m3", Time: f.now})}
+	var pe *PermissionError
+	if _, err := f.do(RoleSupervisor, ImportBatch, "", rawPayload(EncodeBatch(nil, post))); !errors.As(err, &pe) {
+		t.Fatalf("a supervisor's batch of posts: %v", err)
+	}
+	bad := []BatchItem{item(PostApprove, "p7", ReasonPayload{})}
+	if _, err := f.do(RoleAdmin, ImportBatch, "", rawPayload(EncodeBatch(nil, bad))); err == nil {
+		t.Fatal("a decision inside an import batch was applied")
+	}
+	enc := EncodeBatch(nil, items)
+	for i := range enc {
+		if _, err := DecodeBatch(enc[:i]); err == nil {
+			t.Fatalf("a batch cut at %d of %d bytes decoded", i, len(enc))
+		}
+	}
+}
+
+// rawPayload is a payload that is already encoded.
+type rawPayload []byte
+
+func (r rawPayload) MarshalJSON() ([]byte, error) { return nil, errors.New("raw") }
+
+func FuzzDecodeBatch(f *testing.F) {
+	f.Add(EncodeBatch(nil, []BatchItem{{Kind: PostSubmit, Subject: "p1", Payload: []byte(`{"id":"p1"}`)}}))
+	f.Add([]byte{0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, err := DecodeBatch(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(EncodeBatch(nil, items), b) {
 			t.Fatalf("decode/encode is not the identity on %x", b)
 		}
 	})

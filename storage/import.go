@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -14,19 +16,20 @@ import (
 // ImportOptions tune an import.
 type ImportOptions struct {
 	// Check runs the regulations' checks on a post before it is stored (findings, major flag).
+	// It is called on several goroutines at once.
 	Check func(*model.Post)
-	// Batch is the number of records written per transaction (default 5,000).
+	// Batch is the number of records written per transaction (default 20,000).
 	Batch int
 	// Now gives the time of the events (default time.Now).
 	Now func() time.Time
-	// Progress, when set, is told how many bytes of all files were read, of how many.
-	Progress func(done, total int64)
+	// Progress, when set, is told how many records were written.
+	Progress func(records int)
 }
 
 // ImportResult counts what an import did.
 type ImportResult struct {
 	Records   int // records read
-	Events    int // events written: records that were new or changed
+	Events    int // records that were new or changed, and so written
 	Unchanged int // records already stored as they are
 }
 
@@ -56,30 +59,23 @@ func (e *ImportError) Error() string {
 // Import reads the queue files, validates all of them whole — every line, and every reference
 // to a group or member in the files or in the database — and only then writes them, in
 // transactions of opt.Batch records, each closed by a signed checkpoint. A fault anywhere
-// applies nothing. An import killed half-way leaves whole batches; running it again
-// completes it, because records already stored as they are write no event.
+// applies nothing. An import killed half-way leaves whole transactions; running it again
+// completes it, because records already stored as they are write nothing.
 func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) (ImportResult, error) {
 	if opt.Batch <= 0 {
-		opt.Batch = 5000
+		opt.Batch = 20000
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	var total int64
-	for _, f := range files {
-		fi, err := os.Stat(f)
-		if err != nil {
-			return ImportResult{}, err
-		}
-		total += fi.Size()
-	}
+	// An import allocates much and keeps little: collect garbage less often while it runs.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	if err := s.validate(files); err != nil {
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	var done int64
 	for _, f := range files {
-		if err := s.importFile(signer, f, opt, &res, &done, total); err != nil {
+		if err := s.importFile(signer, f, opt, &res); err != nil {
 			return res, err
 		}
 	}
@@ -116,47 +112,51 @@ func (s *Store) validate(files []string) error {
 				}
 				continue
 			}
-			err = ReadQueue(r, f, func(rec *Record) error {
-				ok := true
-				at := func(format string, args ...any) {
-					ok = ok && add(&LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
-				}
-				switch {
-				case rec.Group != nil:
-					groups[rec.Group.ID] = true
-				case rec.Member != nil:
-					m := rec.Member
-					if !hasGroup(m.Group) {
-						at("member %s: unknown group %q (the group must come first)", m.ID, m.Group)
+			err = parseParallel(r, f, runtime.GOMAXPROCS(0), nil, func(recs []*Record) error {
+				for _, rec := range recs {
+					ok := true
+					at := func(format string, args ...any) {
+						ok = ok && add(&LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
 					}
-					members[m.Key()] = true
-				case rec.Post != nil:
-					p := rec.Post
-					if !hasGroup(p.Group) {
-						at("post %s: unknown group %q", p.ID, p.Group)
-					} else if !hasMember(p.Group, p.Author) {
-						at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
+					switch {
+					case rec.Group != nil:
+						groups[rec.Group.ID] = true
+					case rec.Member != nil:
+						m := rec.Member
+						if !hasGroup(m.Group) {
+							at("member %s: unknown group %q (the group must come first)", m.ID, m.Group)
+						}
+						members[m.Key()] = true
+					case rec.Post != nil:
+						p := rec.Post
+						if !hasGroup(p.Group) {
+							at("post %s: unknown group %q", p.ID, p.Group)
+						} else if !hasMember(p.Group, p.Author) {
+							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
+						}
+						if raw := tx.Bucket(bPosts).Get([]byte(p.ID)); raw != nil {
+							old, _, err := st.Post(p.ID)
+							if err != nil {
+								return err
+							}
+							if !samePost(&old, p) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
+								at("post %s is %s already: a changed post must come under a new id", p.ID, old.Status)
+							}
+						}
+					case rec.Report != nil:
+						v := rec.Report
+						if !hasMember(v.Group, v.Member) {
+							at("report %s: unknown member %q of group %q", v.ID, v.Member, v.Group)
+						}
+					case rec.Application != nil:
+						a := rec.Application
+						if !hasGroup(a.Group) {
+							at("application %s: unknown group %q", a.ID, a.Group)
+						}
 					}
-					old, found, err := st.Post(p.ID)
-					if err != nil {
-						return err
+					if !ok {
+						return errStop
 					}
-					if found && !samePost(&old, p) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
-						at("post %s is %s already: a changed post must come under a new id", p.ID, old.Status)
-					}
-				case rec.Report != nil:
-					v := rec.Report
-					if !hasMember(v.Group, v.Member) {
-						at("report %s: unknown member %q of group %q", v.ID, v.Member, v.Group)
-					}
-				case rec.Application != nil:
-					a := rec.Application
-					if !hasGroup(a.Group) {
-						at("application %s: unknown group %q", a.ID, a.Group)
-					}
-				}
-				if !ok {
-					return errStop
 				}
 				return nil
 			})
@@ -192,97 +192,106 @@ func samePost(a, b *model.Post) bool {
 	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title && a.Body == b.Body
 }
 
-// importFile is the second pass over one file: parse in one goroutine, write in this one.
-func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions, res *ImportResult, done *int64, total int64) error {
-	type batch struct {
-		drafts []model.Draft
-		bytes  int64
-	}
+// importFile is the second pass over one file: parse and check on every core, write on this
+// goroutine in transactions of opt.Batch records.
+func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions, res *ImportResult) error {
 	r, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	batches := make(chan batch, 4)
-	parseErr := make(chan error, 1)
-	stop := make(chan struct{})
+	// The writer runs on its own goroutine, so that parsing goes on while it commits.
+	batches := make(chan []model.Draft, 2)
+	writeErr := make(chan error, 1)
+	known := map[string]struct{}{}
 	go func() {
-		defer close(batches)
-		cr := &countingReader{r: r}
-		cur := batch{drafts: make([]model.Draft, 0, opt.Batch)}
-		send := func() bool {
-			cur.bytes = cr.n
-			select {
-			case batches <- cur:
-			case <-stop:
-				return false
+		var err error
+		for drafts := range batches {
+			if err == nil {
+				err = s.writeBatch(signer, file, drafts, known, opt, res)
 			}
-			cur = batch{drafts: make([]model.Draft, 0, opt.Batch)}
-			return true
 		}
-		err := ReadQueue(cr, file, func(rec *Record) error {
-			if rec.Post != nil && opt.Check != nil {
-				opt.Check(rec.Post)
-			}
-			d, err := rec.Draft()
-			if err != nil {
-				return &LineError{File: file, Line: rec.Line, Msg: err.Error()}
-			}
-			cur.drafts = append(cur.drafts, d)
-			if len(cur.drafts) == opt.Batch && !send() {
-				return errStop
-			}
-			return nil
-		})
-		if err == nil && len(cur.drafts) > 0 {
-			send()
-		}
-		parseErr <- err
+		writeErr <- err
 	}()
-	base := *done
-	for b := range batches {
-		err := s.db.Update(func(tx *bbolt.Tx) error {
-			a := newAppender(newTxState(tx), signer, opt.Now)
-			for i := range b.drafts {
-				d := &b.drafts[i]
-				err := a.add(d)
-				if errors.Is(err, model.ErrNoChange) {
-					res.Unchanged++
-					continue
-				}
-				if err != nil {
-					return &LineError{File: file, Line: d.Line, Msg: err.Error()}
-				}
-			}
-			return a.finish()
-		})
-		if err != nil {
-			close(stop)
-			for range batches {
-			}
-			<-parseErr
+	drafts := make([]model.Draft, 0, opt.Batch)
+	failed := func() error {
+		select {
+		case err := <-writeErr:
+			writeErr <- err
 			return err
-		}
-		res.Records += len(b.drafts)
-		res.Events = res.Records - res.Unchanged
-		*done = base + b.bytes
-		if opt.Progress != nil {
-			opt.Progress(*done, total)
+		default:
+			return nil
 		}
 	}
-	if err := <-parseErr; err != nil && !errors.Is(err, errStop) {
+	flush := func() error {
+		if len(drafts) == 0 {
+			return failed()
+		}
+		batches <- drafts
+		drafts = make([]model.Draft, 0, opt.Batch)
+		return failed()
+	}
+	prepare := func(rec *Record) error {
+		if rec.Post != nil && opt.Check != nil {
+			opt.Check(rec.Post)
+		}
+		d, err := rec.Draft()
+		rec.draft = d
 		return err
 	}
+	// The writer is the slower side: leave it a core of its own.
+	err = parseParallel(r, file, runtime.GOMAXPROCS(0)-1, prepare, func(recs []*Record) error {
+		for _, rec := range recs {
+			drafts = append(drafts, rec.draft)
+			if len(drafts) >= opt.Batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	close(batches)
+	if werr := <-writeErr; werr != nil {
+		return werr
+	}
+	return err
+}
+
+// writeBatch writes one transaction of drafts as import batches.
+func (s *Store) writeBatch(signer *model.Signer, file string, drafts []model.Draft, known map[string]struct{}, opt ImportOptions, res *ImportResult) error {
+	unchanged := 0
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		st.known = known
+		a := newAppender(st, signer, opt.Now)
+		b := a.batcher()
+		for i := range drafts {
+			err := b.add(&drafts[i])
+			if errors.Is(err, model.ErrNoChange) {
+				unchanged++
+				continue
+			}
+			if err != nil {
+				return &LineError{File: file, Line: drafts[i].Line, Msg: err.Error()}
+			}
+		}
+		if err := b.flush(); err != nil {
+			return err
+		}
+		return a.finish()
+	})
+	if err != nil {
+		return err
+	}
+	res.Records += len(drafts)
+	res.Unchanged += unchanged
+	res.Events = res.Records - res.Unchanged
+	if opt.Progress != nil {
+		opt.Progress(res.Records)
+	}
 	return nil
-}
-
-type countingReader struct {
-	r interface{ Read([]byte) (int, error) }
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

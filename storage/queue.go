@@ -12,6 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	fastjson "github.com/goccy/go-json"
+
 	"qunshen/model"
 )
 
@@ -24,6 +26,8 @@ type Record struct {
 	Post        *model.Post
 	Report      *model.Violation
 	Application *model.Application
+
+	draft model.Draft // made on the parsing goroutine, for the writer
 }
 
 // ID is the record's own id.
@@ -147,7 +151,11 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
 	}
 	var q queueLine
-	if err := json.Unmarshal(b, &q); err != nil {
+	if err := fastjson.Unmarshal(b, &q); err != nil {
+		// The fast decoder's messages are terse: ask the standard one what is wrong.
+		if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
+			err = serr
+		}
 		return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
 	}
 	p := parser{q: &q}
@@ -288,13 +296,13 @@ func validKind(k model.GroupKind) bool {
 func jsonErr(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se.Error(), se.Offset)
+		return fmt.Sprintf("%s (at byte %d)", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return fmt.Sprintf("field %q should be %s, not %s", te.Field, te.Type, te.Value)
 	}
-	return err.Error()
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // Draft turns a record into the draft of its import event.
@@ -318,6 +326,6 @@ func (r *Record) Draft() (model.Draft, error) {
 	default:
 		return model.Draft{}, errors.New("empty record")
 	}
-	payload, err := json.Marshal(v)
-	return model.Draft{Kind: kind, Subject: subject, Payload: payload, Line: r.Line}, err
+	payload, err := encode(v)
+	return model.Draft{Kind: kind, Subject: subject, Payload: payload, Line: r.Line, Value: v}, err
 }

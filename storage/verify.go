@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -195,7 +194,7 @@ func compareBucket(b *bbolt.Bucket, name string, want map[string]any) error {
 			raw = w
 		default:
 			var err error
-			if raw, err = json.Marshal(w); err != nil {
+			if raw, err = encode(w); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,134 @@
+package storage
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"qunshen/gen"
+	"qunshen/model"
+)
+
+// benchPosts is the size of the benchmarks' queue: the million posts
+// (QUNSHEN_BENCH_POSTS makes it smaller, for profiling).
+var benchPosts = func() int {
+	if n, err := strconv.Atoi(os.Getenv("QUNSHEN_BENCH_POSTS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}()
+
+var (
+	benchOnce  sync.Once
+	benchDir   string
+	benchQueue string
+	benchErr   error
+)
+
+// benchFixture writes one generated queue of a million posts, 50,000 members in 40 groups,
+// shared by the benchmarks of this process.
+func benchFixture(b *testing.B) string {
+	benchOnce.Do(func() {
+		benchDir, benchErr = os.MkdirTemp("", "qunshen-bench-")
+		if benchErr != nil {
+			return
+		}
+		benchQueue = filepath.Join(benchDir, "queue.jsonl")
+		f, err := os.Create(benchQueue)
+		if err != nil {
+			benchErr = err
+			return
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		if err := gen.Write(w, gen.Options{Posts: benchPosts, Members: min(50_000, benchPosts/4+100), Groups: 40, Seed: 7}); err != nil {
+			benchErr = err
+		}
+		w.Flush()
+		f.Close()
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchQueue
+}
+
+func benchStore(b *testing.B, dir string) (*Store, *model.Signer) {
+	st, err := Open(filepath.Join(dir, "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := NewSigner("bench", model.RoleAdmin, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Register(s); err != nil {
+		b.Fatal(err)
+	}
+	return st, s
+}
+
+// BenchmarkImport1M imports a million generated posts (parse, validate, store; no checks)
+// into a fresh database: the target is 200,000 posts a second.
+func BenchmarkImport1M(b *testing.B) {
+	q := benchFixture(b)
+	fi, _ := os.Stat(q)
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		st, s := benchStore(b, dir)
+		b.StartTimer()
+		start := time.Now()
+		res, err := st.Import(s, []string{q}, ImportOptions{})
+		total += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Events < benchPosts {
+			b.Fatalf("imported %d events", res.Events)
+		}
+		st.Close()
+		b.StartTimer()
+	}
+	secs := total.Seconds() / float64(b.N)
+	b.ReportMetric(float64(benchPosts)/secs, "posts/s")
+	b.ReportMetric(float64(fi.Size())/secs/1e6, "MB/s")
+}
+
+// BenchmarkOpenFirstPending opens a database of a million posts and reads the 50 oldest
+// pending posts: the target is 100 ms.
+func BenchmarkOpenFirstPending(b *testing.B) {
+	q := benchFixture(b)
+	dir := b.TempDir()
+	st, s := benchStore(b, dir)
+	if _, err := st.Import(s, []string{q}, ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, err := Open(filepath.Join(dir, "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps, err := st.PostsByStatus(model.PostPending, 50)
+		if err != nil || len(ps) != 50 {
+			b.Fatalf("%d posts, %v", len(ps), err)
+		}
+		st.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/open")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
