@@ -17,7 +17,7 @@ type State interface {
 	Operator(Key) (Operator, bool, error)
 	Group(id string) (Group, bool, error)
 	Member(key string) (Member, bool, error)
-	HasMember(key string) (bool, error)
+	HasMember(group, id string) (bool, error)
 	Post(id string) (Post, bool, error)
 	Violation(id string) (Violation, bool, error)
 	Application(id string) (Application, bool, error)
@@ -357,7 +357,7 @@ func (a *applier) postSubmit() error {
 		}
 		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
 	}
-	if ok, err := a.st.HasMember(MemberKey(p.Group, p.Author)); err != nil || !ok {
+	if ok, err := a.st.HasMember(p.Group, p.Author); err != nil || !ok {
 		if err != nil {
 			return err
 		}

@@ -35,8 +35,8 @@ func get[K comparable, V any](m map[K]V, k K) (V, bool, error) {
 func (s *MemState) Operator(k Key) (Operator, bool, error)  { return get(s.Operators, k) }
 func (s *MemState) Group(id string) (Group, bool, error)    { return get(s.Groups, id) }
 func (s *MemState) Member(key string) (Member, bool, error) { return get(s.Members, key) }
-func (s *MemState) HasMember(key string) (bool, error) {
-	_, ok := s.Members[key]
+func (s *MemState) HasMember(group, id string) (bool, error) {
+	_, ok := s.Members[MemberKey(group, id)]
 	return ok, nil
 }
 func (s *MemState) Post(id string) (Post, bool, error)           { return get(s.Posts, id) }

@@ -18,7 +18,8 @@ type ImportOptions struct {
 	// Check runs the regulations' checks on a post before it is stored (findings, major flag).
 	// It is called on several goroutines at once.
 	Check func(*model.Post)
-	// Batch is the number of records written per transaction (default 20,000).
+	// Batch is the number of records written per transaction (default 10,000: bbolt's cost
+	// per dirty page grows with the size of a transaction; fewer records pay more fsyncs).
 	Batch int
 	// Now gives the time of the events (default time.Now).
 	Now func() time.Time
@@ -63,7 +64,7 @@ func (e *ImportError) Error() string {
 // completes it, because records already stored as they are write nothing.
 func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) (ImportResult, error) {
 	if opt.Batch <= 0 {
-		opt.Batch = 20000
+		opt.Batch = 10000
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -96,13 +97,23 @@ func (s *Store) validate(files []string) error {
 		return true
 	}
 	groups := map[string]bool{}
-	members := map[string]bool{}
+	members := map[memberRef]bool{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		hasGroup := func(g string) bool { return groups[g] || tx.Bucket(bGroups).Get([]byte(g)) != nil }
+		bg, bp := tx.Bucket(bGroups), tx.Bucket(bPosts)
+		hasGroup := func(g string) bool {
+			if known, ok := groups[g]; ok {
+				return known
+			}
+			groups[g] = bg.Get([]byte(g)) != nil
+			return groups[g]
+		}
 		hasMember := func(g, m string) bool {
-			k := model.MemberKey(g, m)
-			return members[k] || tx.Bucket(bMembers).Get([]byte(k)) != nil
+			if members[memberRef{g, m}] {
+				return true
+			}
+			ok, _ := st.HasMember(g, m)
+			return ok
 		}
 		for _, f := range files {
 			r, err := os.Open(f)
@@ -126,7 +137,7 @@ func (s *Store) validate(files []string) error {
 						if !hasGroup(m.Group) {
 							at("member %s: unknown group %q (the group must come first)", m.ID, m.Group)
 						}
-						members[m.Key()] = true
+						members[memberRef{m.Group, m.ID}] = true
 					case rec.Post != nil:
 						p := rec.Post
 						if !hasGroup(p.Group) {
@@ -134,7 +145,7 @@ func (s *Store) validate(files []string) error {
 						} else if !hasMember(p.Group, p.Author) {
 							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
 						}
-						if raw := tx.Bucket(bPosts).Get([]byte(p.ID)); raw != nil {
+						if raw := bp.Get([]byte(p.ID)); raw != nil {
 							old, _, err := st.Post(p.ID)
 							if err != nil {
 								return err
@@ -203,7 +214,7 @@ func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions,
 	// The writer runs on its own goroutine, so that parsing goes on while it commits.
 	batches := make(chan []model.Draft, 2)
 	writeErr := make(chan error, 1)
-	known := map[string]struct{}{}
+	known := map[memberRef]struct{}{}
 	go func() {
 		var err error
 		for drafts := range batches {
@@ -262,7 +273,7 @@ func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions,
 }
 
 // writeBatch writes one transaction of drafts as import batches.
-func (s *Store) writeBatch(signer *model.Signer, file string, drafts []model.Draft, known map[string]struct{}, opt ImportOptions, res *ImportResult) error {
+func (s *Store) writeBatch(signer *model.Signer, file string, drafts []model.Draft, known map[memberRef]struct{}, opt ImportOptions, res *ImportResult) error {
 	unchanged := 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)

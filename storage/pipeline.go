@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,8 +8,9 @@ import (
 	"sync"
 )
 
-// chunkLines is how many lines a parser takes at a time.
-const chunkLines = 2048
+// blockSize is how much of a file a parser takes at a time: whole lines, and room for the
+// longest line allowed.
+const blockSize = 2 * MaxLine
 
 type chunk struct {
 	first int      // line number of lines[0]
@@ -67,11 +67,8 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 	go func() {
 		defer close(ordered)
 		defer close(jobs)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
-		line := 0
-		c := &chunk{first: 1, done: make(chan struct{})}
-		send := func() bool {
+		readErr = readBlocks(r, file, func(first int, lines [][]byte) bool {
+			c := &chunk{first: first, lines: lines, done: make(chan struct{})}
 			select {
 			case ordered <- c:
 			case <-stop:
@@ -83,34 +80,8 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 				close(c.done) // queued but never parsed: nobody waits for its records
 				return false
 			}
-			c = &chunk{first: line + 1, done: make(chan struct{})}
 			return true
-		}
-		for sc.Scan() {
-			line++
-			b := bytes.TrimSpace(sc.Bytes())
-			if line == 1 {
-				b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-			}
-			var cp []byte
-			if len(b) > 0 {
-				cp = bytes.Clone(b)
-			}
-			c.lines = append(c.lines, cp) // nil keeps the place of an empty line
-			if len(c.lines) == chunkLines && !send() {
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				readErr = &LineError{File: file, Line: line + 1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
-			} else {
-				readErr = fmt.Errorf("%s: %w", file, err)
-			}
-		}
-		if len(c.lines) > 0 {
-			send()
-		}
+		})
 	}()
 	var err error
 	for c := range ordered {
@@ -134,4 +105,65 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 		return err
 	}
 	return readErr
+}
+
+// readBlocks reads r in blocks of whole lines and calls emit with the number of the first
+// line and the lines (trimmed; nil for an empty line, so that numbering stays right). The
+// lines point into the block: a block is never reused. It stops when emit returns false.
+func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) bool) error {
+	var carry []byte
+	line := 0
+	size := 64 << 10 // grows to blockSize for large files and long lines
+	for {
+		block := make([]byte, max(size, len(carry)+1))
+		k := copy(block, carry)
+		n, err := io.ReadFull(r, block[k:])
+		data := block[:k+n]
+		last := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !last {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		cut := len(data)
+		if !last {
+			cut = bytes.LastIndexByte(data, '\n') + 1
+			if cut == 0 {
+				if size >= blockSize {
+					return &LineError{File: file, Line: line + 1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+				}
+				size *= 2
+				carry = data
+				continue
+			}
+		}
+		size = min(size*2, blockSize)
+		carry = data[cut:]
+		lines := make([][]byte, 0, cut/256+1)
+		first := line + 1
+		for rest := data[:cut]; len(rest) > 0; {
+			l := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				l, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			line++
+			if len(l) > MaxLine {
+				return &LineError{File: file, Line: line, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+			}
+			if line == 1 {
+				l = bytes.TrimPrefix(l, []byte("\xef\xbb\xbf"))
+			}
+			l = bytes.TrimSpace(l)
+			if len(l) == 0 {
+				l = nil
+			}
+			lines = append(lines, l)
+		}
+		if len(lines) > 0 && !emit(first, lines) {
+			return nil
+		}
+		if last {
+			return nil
+		}
+	}
 }

@@ -77,6 +77,8 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// Grow the file in large steps: each growth is a truncate and an fsync.
+	db.AllocSize = 64 << 20
 	s := &Store{db: db, path: path}
 	if err := s.init(); err != nil {
 		db.Close()
@@ -150,13 +152,23 @@ type txState struct {
 	// members read in this transaction, decoded: a batch of posts names the same authors
 	// again and again.
 	members map[string]model.Member
+	// contents keeps the stored content of the posts read in this transaction, so that a
+	// decision rewrites a post's header and copies its content as it is.
+	contents map[string][]byte
+	// submitted is the post.submit record being applied, with its payload: the content of a
+	// new post, byte for byte.
+	submitted *submission
 	// known holds member keys known to exist; an import shares one set across its
 	// transactions (an import never removes a member, so what it learnt stays true).
-	known map[string]struct{}
+	known map[memberRef]struct{}
+	key   []byte // scratch for keys looked up
 }
 
+// memberRef names a member without building its key.
+type memberRef struct{ group, id string }
+
 func newTxState(tx *bbolt.Tx) *txState {
-	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}}
+	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}, contents: map[string][]byte{}}
 	for _, name := range allBuckets {
 		st.b[string(name)] = tx.Bucket(name)
 	}
@@ -215,20 +227,33 @@ func (st *txState) Member(key string) (model.Member, bool, error) {
 	}
 	return m, ok, err
 }
-func (st *txState) HasMember(key string) (bool, error) {
-	if _, ok := st.known[key]; ok {
+func (st *txState) HasMember(group, id string) (bool, error) {
+	ref := memberRef{group, id}
+	if _, ok := st.known[ref]; ok {
 		return true, nil
 	}
-	if st.b[string(bMembers)].Get([]byte(key)) == nil {
+	st.key = append(append(append(st.key[:0], group...), 0), id...)
+	if st.b[string(bMembers)].Get(st.key) == nil {
 		return false, nil
 	}
 	if st.known != nil {
-		st.known[key] = struct{}{}
+		st.known[ref] = struct{}{}
 	}
 	return true, nil
 }
 func (st *txState) Post(id string) (model.Post, bool, error) {
-	return getJSON[model.Post](st, bPosts, id)
+	raw := st.b[string(bPosts)].Get([]byte(id))
+	if raw == nil {
+		return model.Post{}, false, nil
+	}
+	p, content, err := decodePost(raw)
+	if err != nil {
+		return p, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+	}
+	if st.contents != nil {
+		st.contents[id] = bytes.Clone(content)
+	}
+	return p, true, nil
 }
 func (st *txState) Violation(id string) (model.Violation, bool, error) {
 	return getJSON[model.Violation](st, bViolations, id)
@@ -254,13 +279,24 @@ func (st *txState) PutMember(old, m *model.Member) error {
 	st.counts.Member(old, m)
 	st.members[m.Key()] = *m
 	if st.known != nil {
-		st.known[m.Key()] = struct{}{}
+		st.known[memberRef{m.Group, m.ID}] = struct{}{}
 	}
 	return st.putJSON(bMembers, m.Key(), m)
 }
 
 func (st *txState) PutPost(old, p *model.Post) error {
 	st.counts.Post(old, p)
+	var content []byte
+	switch {
+	case old == nil && st.submitted != nil && st.submitted.id == p.ID:
+		content = st.submitted.payload // a new post is stored as it was submitted
+	case old != nil && sameContent(old, p):
+		content = st.contents[p.ID]
+	}
+	raw, err := encodePost(p, content)
+	if err != nil {
+		return err
+	}
 	ix := st.b[string(ixPostStatus)]
 	if old != nil {
 		if err := ix.Delete(postStatusKey(old)); err != nil {
@@ -270,7 +306,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	if err := ix.Put(postStatusKey(p), nil); err != nil {
 		return err
 	}
-	return st.putJSON(bPosts, p.ID, p)
+	return st.b[string(bPosts)].Put([]byte(p.ID), raw)
 }
 
 func (st *txState) PutViolation(old, v *model.Violation) error {
@@ -435,7 +471,12 @@ func (b *batcher) add(d *model.Draft) error {
 		b.t = b.a.now().UTC()
 	}
 	sub := model.Event{Origin: b.a.signer.Operator.Key, Time: b.t, Role: b.a.signer.Operator.Role, Kind: d.Kind, Subject: d.Subject, Payload: d.Payload, Value: d.Value}
-	if err := model.ApplyImport(b.a.st, &sub, b.a.signer.Operator.Name); err != nil {
+	if d.Kind == model.PostSubmit {
+		b.a.st.submitted = &submission{id: d.Subject, payload: d.Payload}
+	}
+	err := model.ApplyImport(b.a.st, &sub, b.a.signer.Operator.Name)
+	b.a.st.submitted = nil
+	if err != nil {
 		return err
 	}
 	b.items = append(b.items, model.BatchItem{Kind: d.Kind, Subject: d.Subject, Payload: d.Payload})

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -280,7 +279,7 @@ func TestVerifyDetectsProjectionDrift(t *testing.T) {
 	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
 		p, _, _ := newTxState(tx).Post("p1")
 		p.Status = model.PostApproved
-		raw, _ := json.Marshal(p)
+		raw, _ := encodePost(&p, nil)
 		return tx.Bucket(bPosts).Put([]byte("p1"), raw)
 	}))
 	if _, err := e.st.Verify(); err == nil || !strings.Contains(err.Error(), `posts "p1" differs`) {

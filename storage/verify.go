@@ -125,7 +125,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bOperators, keyed(mem.Operators, func(k model.Key) string { return string(k[:]) })},
 		{bGroups, keyed(mem.Groups, nil)},
 		{bMembers, keyed(mem.Members, nil)},
-		{bPosts, keyed(mem.Posts, nil)},
+		{bPosts, encodedPosts(mem.Posts)},
 		{bViolations, keyed(mem.Violations, nil)},
 		{bApps, keyed(mem.Applications, nil)},
 		{bRects, keyed(mem.Rectifications, nil)},
@@ -226,4 +226,16 @@ func printable(k []byte) string {
 		}
 		return r
 	}, k))
+}
+
+func encodedPosts(posts map[string]model.Post) map[string]any {
+	out := make(map[string]any, len(posts))
+	for id, p := range posts {
+		raw, err := encodePost(&p, nil)
+		if err != nil {
+			raw = []byte(err.Error())
+		}
+		out[id] = raw
+	}
+	return out
 }
