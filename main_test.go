@@ -75,7 +75,7 @@ func TestCLIWorkflow(t *testing.T) {
 	c.ok("decide", "p1", "approve")
 	c.fails("major matter", "decide", "p2", "approve")
 	c.ok("decide", "p2", "escalate")
-	c.fails("a admin may not post.signoff", "decide", "p2", "signoff")
+	c.fails("the role admin may not take the action post.signoff (only secretary)", "decide", "p2", "signoff")
 	c.ok("--as", "李书记", "decide", "p2", "signoff")
 	c.fails("reason", "decide", "p3", "reject")
 	c.ok("decide", "p3", "reject", "--reason", "含有广告引流")

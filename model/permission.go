@@ -91,7 +91,7 @@ func (e *PermissionError) Error() string {
 	if _, known := permissions[e.Kind]; !known {
 		return fmt.Sprintf("unknown action %q", e.Kind)
 	}
-	return fmt.Sprintf("a %s may not %s (allowed: %v)", e.Role, e.Kind, permissions[e.Kind])
+	return fmt.Sprintf("the role %s may not take the action %s (only %s)", e.Role, e.Kind, roleList(permissions[e.Kind]))
 }
 
 // TransitionError is an action that the entity's state does not allow.
@@ -105,9 +105,20 @@ type TransitionError struct {
 }
 
 func (e *TransitionError) Error() string {
-	s := fmt.Sprintf("%s %s is %s: a %s may not %s it", e.Entity, e.ID, e.State, e.Role, e.Kind)
+	s := fmt.Sprintf("%s %s is %s: the action %s (by the role %s) is not allowed", e.Entity, e.ID, e.State, e.Kind, e.Role)
 	if e.Why != "" {
 		s += " (" + e.Why + ")"
 	}
 	return s
+}
+
+func roleList(rs []Role) string {
+	out := ""
+	for i, r := range rs {
+		if i > 0 {
+			out += ", "
+		}
+		out += string(r)
+	}
+	return out
 }
