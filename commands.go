@@ -69,12 +69,17 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	if len(files) == 0 {
 		return usagef("name at least one file")
 	}
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return err
+	}
 	st, s, err := c.signer()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	opt := storage.ImportOptions{Progress: progress(c)}
+	check, inOrder := review.NewChecker(pol, nil).ImportChecks()
+	opt := storage.ImportOptions{Progress: progress(c), Check: check, InOrder: inOrder}
 	res, err := st.Import(s, files, opt)
 	endProgress(c)
 	if err != nil {
@@ -419,7 +424,8 @@ func makeDemo(dbPath string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if _, err := st.Import(admin, []string{queue}, storage.ImportOptions{}); err != nil {
+	check, inOrder := review.NewChecker(review.DefaultPolicy(), nil).ImportChecks()
+	if _, err := st.Import(admin, []string{queue}, storage.ImportOptions{Check: check, InOrder: inOrder}); err != nil {
 		return err
 	}
 	os.Remove(queue)

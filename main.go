@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"qunshen/model"
+	"qunshen/review"
 	"qunshen/storage"
 )
 
@@ -30,6 +31,7 @@ type ctx struct {
 	db     string
 	lang   string
 	as     string
+	policy string
 	stdout io.Writer
 	stderr io.Writer
 	stdin  io.Reader
@@ -47,6 +49,8 @@ func init() {
 		{name: "backup", args: "FILE", summary: "write a consistent copy of the database", run: runBackup},
 		{name: "gen", args: "--posts N --members M [--groups G] [--seed S] -o FILE", summary: "write realistic generated data in the queue format", run: runGen, flags: genFlags},
 		{name: "demo", args: "[--as admin|secretary]", summary: "open a demo database (made the first time) as its administrator or secretary", run: runDemo},
+		{name: "scan", args: "[--terms FILE] [--json] [FILE|-]", summary: "run the content checks over text, each line one post", run: runScan, flags: scanFlags},
+		{name: "policy", args: "check FILE | default", summary: "check a policy file, or print the built-in policy to start one from", run: runPolicy},
 	}
 }
 
@@ -159,11 +163,12 @@ func globalFlags(fs *flag.FlagSet, c *ctx) {
 	fs.StringVar(&c.db, "db", c.db, "database `path` (default $QUNSHEN_DB, or $XDG_DATA_HOME/qunshen/qunshen.db)")
 	fs.StringVar(&c.lang, "lang", c.lang, "language of the interface: zh or en (default zh, or en when LANG is en_*)")
 	fs.StringVar(&c.as, "as", c.as, "act as the operator of this `name` (default $QUNSHEN_AS, or the first operator made by init)")
+	fs.StringVar(&c.policy, "policy", c.policy, "the checks' policy `file` (default $QUNSHEN_POLICY, or the built-in policy)")
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "qunshen (群审): pre-review of work group posts, offline, with signed decisions\n\n")
-	fmt.Fprintf(w, "usage: qunshen [--db PATH] [--lang zh|en] [--as NAME] [COMMAND] [ARGS]\n\n")
+	fmt.Fprintf(w, "usage: qunshen [--db PATH] [--lang zh|en] [--as NAME] [--policy FILE] [COMMAND] [ARGS]\n\n")
 	fmt.Fprintf(w, "with no command, opens the workbench on the database.\n\ncommands:\n")
 	for _, k := range commands {
 		fmt.Fprintf(w, "  %-8s %s\n", k.name, k.summary)
@@ -211,6 +216,18 @@ func (c *ctx) operatorName() string {
 }
 
 func (c *ctx) open() (*storage.Store, error) { return storage.Open(c.dbPath()) }
+
+// loadPolicy is the policy in force: --policy, $QUNSHEN_POLICY, or the built-in one.
+func (c *ctx) loadPolicy() (*review.Policy, error) {
+	path := c.policy
+	if path == "" {
+		path = os.Getenv("QUNSHEN_POLICY")
+	}
+	if path == "" {
+		return review.DefaultPolicy(), nil
+	}
+	return review.LoadPolicy(path)
+}
 
 // signer opens the store and the key of the operator in force.
 func (c *ctx) signer() (*storage.Store, *model.Signer, error) {

@@ -389,10 +389,12 @@ func (a *applier) postSubmit() error {
 	return a.st.PutPost(&old, &n)
 }
 
+// samePostContent compares what the author submitted. Findings are left out: they are the
+// checks' reading of the content, and a policy changed since must not make a post seem
+// resubmitted.
 func samePostContent(a, b *Post) bool {
 	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title &&
-		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category &&
-		slices.Equal(a.Findings, b.Findings)
+		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category
 }
 
 // postMoves is the state machine of pre-review: for each decision, the states it may leave
@@ -432,7 +434,7 @@ func (a *applier) postDecide() error {
 	if !slices.Contains(mv.from, p.Status) {
 		return a.refuse("post", p.ID, string(p.Status), "")
 	}
-	if a.e.Kind == PostApprove && p.Major {
+	if a.e.Kind == PostApprove && p.NeedsSignOff() {
 		return a.refuse("post", p.ID, string(p.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
 	}
 	if mv.reason && pl.Reason == "" {

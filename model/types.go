@@ -175,6 +175,20 @@ type Post struct {
 	Disputed    bool       `json:"disputed,omitempty"`
 }
 
+// NeedsSignOff reports whether the post is a major matter: marked so by its author, or found
+// so by a check of escalate severity. It cannot be approved; the secretary signs it off.
+func (p *Post) NeedsSignOff() bool {
+	if p.Major {
+		return true
+	}
+	for _, f := range p.Findings {
+		if f.Severity == "escalate" {
+			return true
+		}
+	}
+	return false
+}
+
 // ViolationStatus is the life of a violation record.
 type ViolationStatus string
 

@@ -15,9 +15,13 @@ import (
 
 // ImportOptions tune an import.
 type ImportOptions struct {
-	// Check runs the regulations' checks on a post before it is stored (findings, major flag).
-	// It is called on several goroutines at once.
-	Check func(*model.Post)
+	// Check runs the content checks of the regulations on a post of a group of this kind
+	// before it is stored, setting its findings. It is called on several goroutines at once;
+	// what it returns is handed to InOrder with the same post.
+	Check func(p *model.Post, kind model.GroupKind) any
+	// InOrder runs the checks that depend on what came before (flooding, repeats), on the
+	// posts in the order of the files; it reports whether it changed the post.
+	InOrder func(p *model.Post, kind model.GroupKind, prepared any) bool
 	// Batch is the number of records written per transaction (default 10,000: bbolt's cost
 	// per dirty page grows with the size of a transaction; fewer records pay more fsyncs).
 	Batch int
@@ -71,12 +75,13 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	// An import allocates much and keeps little: collect garbage less often while it runs.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if err := s.validate(files); err != nil {
+	kinds, err := s.validate(files)
+	if err != nil {
 		return ImportResult{}, err
 	}
 	var res ImportResult
 	for _, f := range files {
-		if err := s.importFile(signer, f, opt, &res); err != nil {
+		if err := s.importFile(signer, f, kinds, opt, &res); err != nil {
 			return res, err
 		}
 	}
@@ -86,7 +91,8 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 // validate is the first pass: parse everything, and check references and resubmissions
 // against what came before in the files and against the database. A reference must be made
 // before it is used (the roster before the posts), as the second pass writes in that order.
-func (s *Store) validate(files []string) error {
+// It returns the kind of every group the files name, for the checks.
+func (s *Store) validate(files []string) (map[string]model.GroupKind, error) {
 	ie := &ImportError{}
 	add := func(err error) bool {
 		if len(ie.Faults) == maxErrors {
@@ -96,17 +102,21 @@ func (s *Store) validate(files []string) error {
 		ie.Faults = append(ie.Faults, err)
 		return true
 	}
-	groups := map[string]bool{}
+	groups := map[string]model.GroupKind{} // "" for a group that is not there
 	members := map[memberRef]bool{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		bg, bp := tx.Bucket(bGroups), tx.Bucket(bPosts)
+		bp := tx.Bucket(bPosts)
 		hasGroup := func(g string) bool {
-			if known, ok := groups[g]; ok {
-				return known
+			if kind, ok := groups[g]; ok {
+				return kind != ""
 			}
-			groups[g] = bg.Get([]byte(g)) != nil
-			return groups[g]
+			stored, ok, err := st.Group(g)
+			groups[g] = ""
+			if err == nil && ok {
+				groups[g] = stored.Kind
+			}
+			return groups[g] != ""
 		}
 		hasMember := func(g, m string) bool {
 			if members[memberRef{g, m}] {
@@ -131,7 +141,7 @@ func (s *Store) validate(files []string) error {
 					}
 					switch {
 					case rec.Group != nil:
-						groups[rec.Group.ID] = true
+						groups[rec.Group.ID] = rec.Group.Kind
 					case rec.Member != nil:
 						m := rec.Member
 						if !hasGroup(m.Group) {
@@ -182,12 +192,12 @@ func (s *Store) validate(files []string) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(ie.Faults) > 0 {
-		return ie
+		return nil, ie
 	}
-	return nil
+	return groups, nil
 }
 
 func splitMemberKey(k string) (group, id string) {
@@ -205,7 +215,7 @@ func samePost(a, b *model.Post) bool {
 
 // importFile is the second pass over one file: parse and check on every core, write on this
 // goroutine in transactions of opt.Batch records.
-func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions, res *ImportResult) error {
+func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
 	r, err := os.Open(file)
 	if err != nil {
 		return err
@@ -244,15 +254,24 @@ func (s *Store) importFile(signer *model.Signer, file string, opt ImportOptions,
 	}
 	prepare := func(rec *Record) error {
 		if rec.Post != nil && opt.Check != nil {
-			opt.Check(rec.Post)
+			rec.prepared = opt.Check(rec.Post, kinds[rec.Post.Group])
 		}
 		d, err := rec.Draft()
 		rec.draft = d
 		return err
 	}
 	// The writer is the slower side: leave it a core of its own.
-	err = parseParallel(r, file, runtime.GOMAXPROCS(0)-1, prepare, func(recs []*Record) error {
+	err = parseParallel(r, file, runtime.GOMAXPROCS(0), prepare, func(recs []*Record) error {
 		for _, rec := range recs {
+			if rec.Post != nil && opt.InOrder != nil {
+				if opt.InOrder(rec.Post, kinds[rec.Post.Group], rec.prepared) {
+					d, err := rec.Draft()
+					if err != nil {
+						return err
+					}
+					rec.draft = d
+				}
+			}
 			drafts = append(drafts, rec.draft)
 			if len(drafts) >= opt.Batch {
 				if err := flush(); err != nil {

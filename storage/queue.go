@@ -27,7 +27,8 @@ type Record struct {
 	Report      *model.Violation
 	Application *model.Application
 
-	draft model.Draft // made on the parsing goroutine, for the writer
+	draft    model.Draft // made on the parsing goroutine, for the writer
+	prepared any         // what ImportOptions.Check prepared for ImportOptions.InOrder
 }
 
 // ID is the record's own id.

@@ -1,0 +1,107 @@
+package review
+
+import (
+	"math"
+	"time"
+
+	"qunshen/model"
+)
+
+// Suggested actions of triage.
+const (
+	SuggestApprove  = "approve"
+	SuggestLook     = "look"     // look closer before deciding
+	SuggestReject   = "reject"   // a block finding
+	SuggestEscalate = "escalate" // the secretary must sign off
+)
+
+// Suggestion is what triage proposes for a post, with the findings that make it.
+type Suggestion struct {
+	Action  string
+	Reasons []model.Finding
+}
+
+// Triage proposes the next step for a post from its findings: a block finding means reject,
+// an escalate finding (or the author's own major flag) the secretary, a warning a closer look,
+// and nothing, or notes only, approval.
+func Triage(p *model.Post) Suggestion {
+	best := len(severities)
+	for _, f := range p.Findings {
+		best = min(best, SeverityRank(f.Severity))
+	}
+	s := Suggestion{Action: SuggestApprove}
+	switch {
+	case best == SeverityRank(Block):
+		s.Action = SuggestReject
+	case best == SeverityRank(Escalate) || p.Major:
+		s.Action = SuggestEscalate
+	case best == SeverityRank(Warn):
+		s.Action = SuggestLook
+	}
+	for _, f := range p.Findings {
+		if SeverityRank(f.Severity) == best && best < SeverityRank(Info) {
+			s.Reasons = append(s.Reasons, f)
+		}
+	}
+	return s
+}
+
+// Proposal is the next step of the discipline ladder for a member, as the workbench proposes
+// it; a person decides.
+type Proposal struct {
+	Step   Step
+	Index  int     // place on the ladder, from 0
+	Of     int     // steps of the ladder
+	Weight float64 // the member's history, weighed: a violation counts 1 now, less as it ages
+	Report bool    // refer upward as well (a block-severity case: GO 四(二)2, IW 第十二条(三))
+	Party  bool    // the party ladder (PM 五(二)3)
+}
+
+// NextStep proposes the step for a new violation of this severity by a member, from their
+// earlier violations: those verified or sanctioned within the window count, each weighing
+// less as it ages (halved every half-life), and the weight, rounded, is the number of steps
+// already climbed. A block-severity violation goes straight to the
+// last step, and is reported upward.
+func (p *Policy) NextStep(kind model.GroupKind, partyMember bool, history []model.Violation, severity string, now time.Time) Proposal {
+	ladder, party := p.LadderFor(kind, partyMember)
+	pr := Proposal{Of: len(ladder), Party: party}
+	window := time.Duration(p.Ladder.WindowDays) * 24 * time.Hour
+	half := float64(p.Ladder.HalfLifeDays) * 24
+	for _, v := range history {
+		switch v.Status {
+		case model.ViolationVerified, model.ViolationSanctioned, model.ViolationClosed:
+		default:
+			continue // open ones are not yet proved; dismissed ones never were
+		}
+		if v.Appeal == model.AppealOverturned {
+			continue
+		}
+		age := now.Sub(v.Time)
+		if age < 0 || age > window {
+			continue
+		}
+		pr.Weight += math.Pow(0.5, age.Hours()/half)
+	}
+	// A violation counts as a whole step until it is a half-life old.
+	pr.Index = min(int(math.Round(pr.Weight)), len(ladder)-1)
+	if severity == Block {
+		pr.Index, pr.Report = len(ladder)-1, true
+	}
+	pr.Step = ladder[pr.Index]
+	return pr
+}
+
+// Explain is the explanation of a finding in a language, naming its rule and clause.
+func (p *Policy) Explain(f model.Finding, lang string) string {
+	r := p.Rule(f.Rule)
+	if r == nil {
+		return f.Rule + " (" + f.Clause + ")"
+	}
+	if f.Clause == "" {
+		return r.Name.In(lang) + ": " + r.Explain.In(lang)
+	}
+	if lang == "en" {
+		return r.Name.In(lang) + " (" + f.Clause + "): " + r.Explain.In(lang)
+	}
+	return r.Name.In(lang) + "（" + f.Clause + "）：" + r.Explain.In(lang)
+}
