@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -436,4 +437,43 @@ func TestSignatureDates(t *testing.T) {
 			t.Errorf("%q is no signature", s)
 		}
 	}
+}
+
+func FuzzParsePolicy(f *testing.F) {
+	f.Add(DefaultPolicyText())
+	f.Add("version = 1\n[[rule]]\nid = \"x\"\n")
+	f.Add("[[rule]]\n[[rule]]\nseverity = 3\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := ParsePolicy(src, "p.toml", "")
+		if err != nil {
+			var pe PolicyErrors
+			if errors.As(err, &pe) {
+				for _, e := range pe {
+					if e.Line < 0 || e.Line > strings.Count(src, "\n")+1 {
+						t.Fatalf("fault at line %d of a %d-line policy", e.Line, strings.Count(src, "\n")+1)
+					}
+				}
+			}
+			return
+		}
+		// A policy that passes builds a checker that runs.
+		NewChecker(p, nil).CheckPost(&model.Post{Title: "加微信", Body: "紧急扩散 13812345678"}, model.KindParty)
+	})
+}
+
+func FuzzParseTerms(f *testing.F) {
+	f.Add("\ufeff# 词表\n加微信\n\n代购 # 注释\n")
+	f.Add("\xff\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		terms, err := ParseTerms(src, "t.txt")
+		if err != nil {
+			return
+		}
+		for _, term := range terms {
+			if term == "" || strings.ContainsAny(term, "#\n") || !utf8.ValidString(term) {
+				t.Fatalf("bad term %q", term)
+			}
+		}
+		NewMatcher(terms).FindAll(src, nil)
+	})
 }

@@ -2,7 +2,6 @@ package review
 
 import (
 	"math/bits"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,11 +19,9 @@ type Flow struct {
 type flowPost struct {
 	key    uint64 // group and author, hashed
 	t      time.Time
-	text   string    // normal form of title and body, capped
-	sum    uint64    // hash of text
-	runes  int       // runes of text
-	sig    [8]uint64 // a 512-bit sketch of its rune pairs: most comparisons end here
-	pairs  []uint64  // its adjacent rune pairs, sorted; made for a comparison the sketch cannot settle
+	sum    uint64    // hash of the normal form of title and body (capped)
+	runes  int       // runes of that text
+	sig    [8]uint64 // a 512-bit sketch of its adjacent rune pairs
 	notice bool
 }
 
@@ -57,8 +54,8 @@ func (f *Flow) Check(p *model.Post, kind model.GroupKind) []model.Finding {
 // its sketch. An import makes it on the goroutines that parse.
 func fingerprint(p *model.Post) flowPost {
 	fp := flowPost{key: hashStrings(p.Group, p.Author), t: p.Time, notice: isNotice(p)}
-	buf := make([]byte, 0, 3*maxFlowText)
 	tab := normTable()
+	sum := uint64(14695981039346656037)
 	var prev rune = -1
 	for _, s := range [2]string{p.Title, p.Body} {
 		for i := 0; i < len(s) && fp.runes < maxFlowText; {
@@ -75,7 +72,7 @@ func fingerprint(p *model.Post) flowPost {
 			if n == 0 {
 				continue
 			}
-			buf = utf8.AppendRune(buf, n)
+			sum = (sum ^ uint64(n)) * 1099511628211
 			if prev >= 0 {
 				h := (uint64(prev)<<32 | uint64(n)) * 0x9E3779B97F4A7C15
 				b := h >> 55
@@ -85,8 +82,7 @@ func fingerprint(p *model.Post) flowPost {
 			fp.runes++
 		}
 	}
-	fp.text = string(buf)
-	fp.sum = hashStrings(fp.text, "")
+	fp.sum = sum
 	return fp
 }
 
@@ -127,7 +123,7 @@ func (f *Flow) check(p *model.Post, kind model.GroupKind, cur flowPost) []model.
 			fs = f.c.add(fs, r, kind, 0, 0, "")
 		}
 	}
-	if r := f.c.detector(DetectRepeat, kind); r != nil && len(cur.text) > 0 {
+	if r := f.c.detector(DetectRepeat, kind); r != nil && cur.runes > 0 {
 		window := time.Duration(th.RepeatMinutes) * time.Minute
 		for j, n := len(prev)-1, 0; j >= 0 && n < maxFlowCompare; j, n = j-1, n+1 {
 			q := &prev[j]
@@ -161,69 +157,23 @@ func isNotice(p *model.Post) bool {
 	return false
 }
 
-// runePairs lists the adjacent rune pairs of a text, sorted, without repeats.
-func runePairs(s string) []uint64 {
-	out := make([]uint64, 0, len(s)/3)
-	var prev rune = -1
-	for _, r := range s {
-		if prev >= 0 {
-			out = append(out, uint64(prev)<<32|uint64(r))
-		}
-		prev = r
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// similar: the same text, or a Dice coefficient of rune pairs of at least min. Texts whose
-// lengths alone rule it out are not compared.
+// similar: the same text, or nearly: the share of rune pairs two texts have in common,
+// estimated from their sketches (a pair in common sets the same bit; with at most 200 pairs
+// in 512 bits few more meet by chance), is at least min.
 func similar(a, b *flowPost, min float64) bool {
-	if a.sum == b.sum && a.text == b.text {
+	if a.sum == b.sum && a.runes == b.runes {
 		return true
 	}
 	la, lb := a.runes, b.runes
-	if la == 0 || lb == 0 || float64(2*minInt(la, lb))/float64(la+lb) < min {
+	if la < 2 || lb < 2 || float64(2*minInt(la, lb))/float64(la+lb) < min {
 		return false
 	}
-	// The share of sketch bits two texts have in common follows the share of their pairs (a
-	// pair in common sets the same bit; a few more bits meet by chance): well below the
-	// threshold or well above it settles it, and only a close case counts the pairs.
 	var and [8]uint64
 	for i := range and {
 		and[i] = a.sig[i] & b.sig[i]
 	}
-	if pa, pb := popcount(&a.sig), popcount(&b.sig); pa > 0 && pb > 0 {
-		est := 2 * float64(popcount(&and)) / float64(pa+pb)
-		if est < min-0.05 {
-			return false
-		}
-		if est >= min+0.08 {
-			return true
-		}
-	}
-	if a.pairs == nil {
-		a.pairs = runePairs(a.text)
-	}
-	if b.pairs == nil {
-		b.pairs = runePairs(b.text)
-	}
-	if len(a.pairs) == 0 || len(b.pairs) == 0 {
-		return false
-	}
-	common := 0
-	for i, j := 0, 0; i < len(a.pairs) && j < len(b.pairs); {
-		switch {
-		case a.pairs[i] == b.pairs[j]:
-			common++
-			i++
-			j++
-		case a.pairs[i] < b.pairs[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return 2*float64(common)/float64(len(a.pairs)+len(b.pairs)) >= min
+	pa, pb := popcount(&a.sig), popcount(&b.sig)
+	return 2*float64(popcount(&and))/float64(pa+pb) >= min
 }
 
 func minInt(a, b int) int {
