@@ -15,6 +15,7 @@ import (
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
+	"qunshen/ui"
 )
 
 var (
@@ -127,7 +128,11 @@ func runDecide(c *ctx, _ *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := review.Service{Store: st, Signer: s}
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return err
+	}
+	svc := review.Service{Store: st, Signer: s, Rules: pol}
 	id, err := svc.Decide(args[0], kind, decideReason)
 	if err != nil {
 		return err
@@ -203,8 +208,8 @@ func strs[S ~string](ss []S) []string {
 	return out
 }
 
-// runOpen opens the workbench on the database. Until the screen exists it prints what is in
-// the database: the counts and the oldest pending posts.
+// runOpen opens the workbench on the database. When its output is not a terminal (a script,
+// a pipe) it prints what is in the database instead: the counts and the oldest pending posts.
 func runOpen(c *ctx, _ *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected %q", args[0])
@@ -214,7 +219,24 @@ func runOpen(c *ctx, _ *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return showDatabase(c, st)
+	return openWorkbench(c, st)
+}
+
+// openWorkbench runs the screen as the operator in force, or prints the overview.
+func openWorkbench(c *ctx, st *storage.Store) error {
+	out, ok := c.stdout.(*os.File)
+	if !ok || !isTerminal(out) || !isTerminal(os.Stdin) {
+		return showDatabase(c, st)
+	}
+	s, err := st.LoadSigner(c.operatorName())
+	if err != nil {
+		return err
+	}
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return err
+	}
+	return ui.Run(&review.Service{Store: st, Signer: s, Rules: pol}, i18n.Lang(c.language()))
 }
 
 func showDatabase(c *ctx, st *storage.Store) error {
@@ -362,7 +384,7 @@ func runDemo(c *ctx, fs *flag.FlagSet, args []string) error {
 	if _, err := st.LoadSigner(as); err != nil {
 		return err
 	}
-	return showDatabase(c, st)
+	return openWorkbench(c, st)
 }
 
 // makeDemo builds the demo database in a fresh folder and renames it into place, so that an

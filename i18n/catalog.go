@@ -1,6 +1,8 @@
 // Package i18n is the one catalogue of user-facing strings, in Chinese (the default) and English.
 package i18n
 
+import "fmt"
+
 // Lang is a language of the interface.
 type Lang string
 
@@ -64,7 +66,117 @@ var catalog = map[string][2]string{
 	"application.approved": {"已批准", "approved"},
 	"application.refused":  {"未批准", "refused"},
 
+	// The frame.
+	"tab.pending":    {"待审", "Pending"},
+	"tab.roster":     {"成员", "Roster"},
+	"tab.violations": {"违规", "Violations"},
+	"tab.reports":    {"报表", "Reports"},
+	"scope.all":      {"全部群组", "all groups"},
+	"scope":          {"范围", "scope"},
+	"escalated":      {"待审签", "escalated"},
+	"pending":        {"待审", "pending"},
+	"saving":         {"保存中", "saving"},
+	"saved":          {"已保存", "saved"},
+	"quit.waiting":   {"正在保存决定，保存后退出……", "storing decisions, then quitting..."},
+	"help.title":     {"按键说明（按 ? 或 Esc 关闭）", "Keys (? or Esc to close)"},
+	"scope.title":    {"选择群组（Enter 确定，Esc 取消）", "Choose a group (Enter to choose, Esc to cancel)"},
+	"loading":        {"正在读取……", "loading..."},
+	"empty":          {"（无）", "(none)"},
+	"filter":         {"筛选", "filter"},
+	"marked":         {"已选", "marked"},
+	"error":          {"出错", "error"},
+
+	// Keys.
+	"key.pane1":        {"切换面板", "switch pane"},
+	"key.pane2":        {"成员", "roster"},
+	"key.pane3":        {"违规", "violations"},
+	"key.pane4":        {"报表", "reports"},
+	"key.next-pane":    {"下一面板", "next pane"},
+	"key.prev-pane":    {"上一面板", "previous pane"},
+	"key.scope":        {"选择群组", "group scope"},
+	"key.help":         {"帮助", "help"},
+	"key.quit":         {"退出", "quit"},
+	"key.up":           {"上移", "up"},
+	"key.down":         {"下移", "down"},
+	"key.top":          {"到顶", "top"},
+	"key.bottom":       {"到底", "bottom"},
+	"key.page-up":      {"上一页", "page up"},
+	"key.page-down":    {"下一页", "page down"},
+	"key.open":         {"详情", "details"},
+	"key.back":         {"返回", "back"},
+	"key.filter":       {"筛选", "filter"},
+	"key.mark":         {"选中", "mark"},
+	"key.approve":      {"通过", "approve"},
+	"key.reject":       {"驳回", "reject"},
+	"key.changes":      {"要求修改", "request changes"},
+	"key.escalate":     {"提交书记", "escalate"},
+	"key.signoff":      {"审签", "sign off"},
+	"key.return":       {"退回", "return"},
+	"key.undo":         {"撤销", "undo"},
+	"key.next-flagged": {"下一条有问题的", "next flagged"},
+	"key.app-approve":  {"批准申请", "approve application"},
+	"key.app-refuse":   {"不批准申请", "refuse application"},
+	"key.warn":         {"警告", "warn"},
+	"key.mute":         {"禁言", "mute"},
+	"key.remove":       {"移出", "remove"},
+	"key.restore":      {"恢复", "restore"},
+	"key.appeal":       {"申诉结果", "appeal outcome"},
+	"key.cleanup":      {"清理候选", "cleanup candidates"},
+	"key.verify":       {"核实", "verify"},
+	"key.sanction":     {"处理", "apply step"},
+	"key.dismiss":      {"不予处理", "dismiss"},
+	"key.feedback":     {"反馈举报人", "feedback to reporter"},
+	"key.prev-period":  {"上一期", "previous period"},
+	"key.next-period":  {"下一期", "next period"},
+	"key.confirm":      {"确定", "confirm"},
+	"key.cancel":       {"取消", "cancel"},
+
+	// Pending posts.
+	"post.time":        {"时间", "time"},
+	"post.group":       {"群组", "group"},
+	"post.author":      {"发布者", "author"},
+	"post.title":       {"标题", "title"},
+	"post.status":      {"状态", "status"},
+	"post.findings":    {"检查结果", "findings"},
+	"post.suggest":     {"建议", "suggested"},
+	"post.record":      {"发布者记录", "author's record"},
+	"post.attachments": {"附件", "attachments"},
+	"post.notitle":     {"（无标题）", "(no title)"},
+	"post.disputed":    {"有争议", "disputed"},
+	"post.major":       {"重大事项", "major matter"},
+	"suggest.approve":  {"可以通过", "approve"},
+	"suggest.look":     {"需仔细查看", "look closer"},
+	"suggest.reject":   {"建议驳回", "reject"},
+	"suggest.escalate": {"提交支部书记审签", "escalate to the secretary"},
+	"record.none":      {"无违规记录", "no violations"},
+	"record.count":     {"违规 %d 次，当前处理：%s", "%d violations, current step: %s"},
+	"reason.title":     {"选择理由（告知发布者）：↑↓ 选择，Enter 确定，Esc 取消", "Choose the reason told to the author: up/down, Enter, Esc to cancel"},
+	"reason.custom":    {"自行填写……", "type a reason..."},
+	"reason.type":      {"理由：", "Reason: "},
+	"reason.rule":      {"因%s（%s），请修改或删除后重新提交。", "Because of %s (%s): please change or delete it and submit again."},
+	"reason.general":   {"内容不符合群发布要求，请修改后重新提交。", "The content does not meet the group's rules; please change it and submit again."},
+	"reason.format":    {"请按发布格式要求（标题不超过20字、注明落款）修改后提交。", "Please follow the format (a title of at most 20 characters, a signature) and submit again."},
+	"decided":          {"已%s：%d 条", "%s: %d"},
+	"undone":           {"已撤销", "undone"},
+	"nothing.undo":     {"没有可以撤销的决定", "nothing to undo"},
+
 	"group.active":     {"正常", "active"},
 	"group.rectifying": {"整改中", "rectifying"},
 	"group.dissolved":  {"已解散", "dissolved"},
 }
+
+// Tf is T with fmt.Sprintf arguments.
+func Tf(l Lang, key string, args ...any) string { return fmt.Sprintf(T(l, key), args...) }
+
+// add puts entries into the catalogue; the files of this package that hold the strings of one
+// part of the screen call it from init.
+func add(entries map[string][2]string) {
+	for k, v := range entries {
+		if _, dup := catalog[k]; dup {
+			panic("i18n: key defined twice: " + k)
+		}
+		catalog[k] = v
+	}
+}
+
+var _ = add

@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"qunshen/i18n"
+	"qunshen/keymap"
+	"qunshen/model"
+)
+
+// pane is one of the four panes. Panes share the app's common state, handle the keys that
+// reach them (the app takes the global ones first) and the messages of their own loads.
+type pane interface {
+	titleKey() string
+	count() int
+	load() tea.Cmd
+	update(msg tea.Msg) tea.Cmd
+	view(w, h int) string
+	keys() []key.Binding
+	busy() bool // a prompt or filter of the pane has the keyboard
+}
+
+// common is what every pane shares.
+type common struct {
+	lang    i18n.Lang
+	km      keymap.Keys
+	be      Backend
+	op      model.Operator
+	scope   string // group id in scope; "" for all
+	groups  []model.Group
+	kinds   map[string]model.GroupKind
+	styles  styles
+	status  string // the last message of the status bar
+	errText string
+	// inflight counts decisions written but not yet confirmed: q waits for them.
+	inflight int
+}
+
+func (c *common) t(key string) string               { return i18n.T(c.lang, key) }
+func (c *common) tf(key string, args ...any) string { return i18n.Tf(c.lang, key, args...) }
+
+// groupName is a group's name, or its id when the groups are not read yet.
+func (c *common) groupName(id string) string {
+	for _, g := range c.groups {
+		if g.ID == id && g.Name != "" {
+			return g.Name
+		}
+	}
+	return id
+}
+
+// inScope reports whether a group is in the scope.
+func (c *common) inScope(group string) bool { return c.scope == "" || c.scope == group }
+
+type styles struct {
+	tab, tabActive, bar, sel, dim, bold, mark, hl lipgloss.Style
+	sev                                           map[string]lipgloss.Style
+}
+
+func newStyles() styles {
+	return styles{
+		tab:       lipgloss.NewStyle().Padding(0, 1),
+		tabActive: lipgloss.NewStyle().Padding(0, 1).Reverse(true).Bold(true),
+		bar:       lipgloss.NewStyle().Reverse(true),
+		sel:       lipgloss.NewStyle().Reverse(true),
+		dim:       lipgloss.NewStyle().Faint(true),
+		bold:      lipgloss.NewStyle().Bold(true),
+		mark:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("6")),
+		hl:        lipgloss.NewStyle().Reverse(true).Bold(true),
+		sev: map[string]lipgloss.Style{
+			"block":    lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
+			"escalate": lipgloss.NewStyle().Foreground(lipgloss.Color("5")).Bold(true),
+			"warn":     lipgloss.NewStyle().Foreground(lipgloss.Color("3")),
+			"info":     lipgloss.NewStyle().Foreground(lipgloss.Color("4")),
+		},
+	}
+}
+
+// App is the workbench.
+type App struct {
+	*common
+	panes   []pane
+	focus   int
+	w, h    int
+	help    bool
+	scoping *scopePicker
+	quit    bool
+}
+
+// New makes the workbench over a backend, in a language.
+func New(be Backend, lang i18n.Lang) *App {
+	c := &common{lang: lang, km: keymap.New(lang), be: be, op: be.Operator(), styles: newStyles(), kinds: map[string]model.GroupKind{}}
+	a := &App{common: c, w: 80, h: 24}
+	a.panes = []pane{newPending(c), newRoster(c), newViolations(c), newReports(c)}
+	return a
+}
+
+// groupsMsg carries the groups, read at start.
+type groupsMsg struct {
+	groups []model.Group
+	err    error
+}
+
+// Init reads the groups and loads every pane.
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{func() tea.Msg {
+		gs, err := a.be.Groups()
+		return groupsMsg{gs, err}
+	}}
+	for _, p := range a.panes {
+		cmds = append(cmds, p.load())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes a message: the size and the global keys to the app, other keys to the
+// focused pane (or its prompt), everything else to every pane, which keep their own.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+		return a, nil
+	case groupsMsg:
+		if msg.err != nil {
+			a.errText = msg.err.Error()
+		}
+		a.groups = msg.groups
+		for _, g := range msg.groups {
+			a.kinds[g.ID] = g.Kind
+		}
+		// The panes draw group names: they hear of the groups too.
+	case tea.MouseClickMsg:
+		if m := msg.Mouse(); m.Y == 0 {
+			if i := a.tabAt(m.X); i >= 0 {
+				a.focus = i
+			}
+		}
+		return a, nil
+	case tea.KeyPressMsg:
+		return a, a.key(msg)
+	}
+	var cmds []tea.Cmd
+	for _, p := range a.panes {
+		cmds = append(cmds, p.update(msg))
+	}
+	if a.quit && a.inflight == 0 {
+		cmds = append(cmds, tea.Quit)
+	}
+	return a, tea.Batch(cmds...)
+}
+
+func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.km
+	if a.help {
+		if key.Matches(msg, k.Help, k.Back, k.Quit) {
+			a.help = false
+		}
+		return nil
+	}
+	if a.scoping != nil {
+		done, chosen, ok := a.scoping.key(msg, k)
+		if done {
+			a.scoping = nil
+			if ok && chosen != a.scope {
+				a.scope = chosen
+				var cmds []tea.Cmd
+				for _, p := range a.panes {
+					cmds = append(cmds, p.load())
+				}
+				return tea.Batch(cmds...)
+			}
+		}
+		return nil
+	}
+	p := a.panes[a.focus]
+	if p.busy() {
+		return p.update(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		if a.inflight == 0 {
+			return tea.Quit
+		}
+		a.quit = true
+		a.status = a.t("quit.waiting")
+		return nil
+	case key.Matches(msg, k.Help):
+		a.help = true
+		return nil
+	case key.Matches(msg, k.Scope):
+		a.scoping = newScopePicker(a.common)
+		return nil
+	case key.Matches(msg, k.NextPane):
+		a.focus = (a.focus + 1) % len(a.panes)
+		return nil
+	case key.Matches(msg, k.PrevPane):
+		a.focus = (a.focus + len(a.panes) - 1) % len(a.panes)
+		return nil
+	case key.Matches(msg, k.Pane1):
+		a.focus = 0
+		return nil
+	case msg.String() == "2", msg.String() == "3", msg.String() == "4":
+		a.focus = int(msg.String()[0] - '1')
+		return nil
+	}
+	return p.update(msg)
+}
+
+// tabLabels are the tab texts with their counts.
+func (a *App) tabLabels() []string {
+	out := make([]string, len(a.panes))
+	for i, p := range a.panes {
+		label := fmt.Sprintf("%d %s", i+1, a.t(p.titleKey()))
+		if n := p.count(); n >= 0 {
+			label += fmt.Sprintf(" %d", n)
+		}
+		out[i] = label
+	}
+	return out
+}
+
+// tabAt is the tab under column x of the tab bar, or -1.
+func (a *App) tabAt(x int) int {
+	pos := 0
+	for i, l := range a.tabLabels() {
+		w := Width(l) + 2
+		if x >= pos && x < pos+w {
+			return i
+		}
+		pos += w
+	}
+	return -1
+}
+
+// View draws the frame: tabs, the focused pane, the status bar and the help line. Every line
+// is cut to the width of the terminal.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	return v
+}
+
+func (a *App) render() string {
+	w, h := max(a.w, 20), max(a.h, 6)
+	var tabs []string
+	for i, l := range a.tabLabels() {
+		st := a.styles.tab
+		if i == a.focus {
+			st = a.styles.tabActive
+		}
+		tabs = append(tabs, st.Render(l))
+	}
+	lines := []string{Fit(strings.Join(tabs, ""), w)}
+	bodyH := h - 3
+	var body string
+	switch {
+	case a.help:
+		body = a.helpView(w, bodyH)
+	case a.scoping != nil:
+		body = a.scoping.view(w, bodyH)
+	default:
+		body = a.panes[a.focus].view(w, bodyH)
+	}
+	bl := strings.Split(body, "\n")
+	for i := 0; i < bodyH; i++ {
+		s := ""
+		if i < len(bl) {
+			s = bl[i]
+		}
+		lines = append(lines, Fit(s, w))
+	}
+	lines = append(lines, a.styles.bar.Render(Fit(a.statusLine(), w)))
+	lines = append(lines, Fit(a.helpLine(w), w))
+	return strings.Join(lines, "\n")
+}
+
+func (a *App) statusLine() string {
+	scope := a.t("scope.all")
+	if a.scope != "" {
+		scope = a.scope
+		for _, g := range a.groups {
+			if g.ID == a.scope {
+				scope = Inert(g.Name, false)
+			}
+		}
+	}
+	pend, esc := 0, 0
+	if p, ok := a.panes[0].(*pendingPane); ok {
+		pend, esc = p.counts()
+	}
+	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", Inert(a.op.Name, false), a.t("role."+string(a.op.Role)),
+		a.t("scope"), scope, a.t("pending"), pend, a.t("escalated"), esc)
+	if a.inflight > 0 {
+		s += " | " + a.t("saving")
+	}
+	if a.errText != "" {
+		s += " | " + a.t("error") + ": " + Inert(a.errText, false)
+	} else if a.status != "" {
+		s += " | " + a.status
+	}
+	return s + " | " + Inert(a.be.Location(), false)
+}
+
+// helpLine lists the keys of the focused place that fit.
+func (a *App) helpLine(w int) string {
+	var bs []key.Binding
+	bs = append(bs, a.panes[a.focus].keys()...)
+	bs = append(bs, a.km.Filter, a.km.Scope, a.km.Help, a.km.Quit)
+	var parts []string
+	used := 0
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		part := b.Help().Key + " " + b.Help().Desc
+		if used+Width(part)+2 > w {
+			break
+		}
+		parts = append(parts, part)
+		used += Width(part) + 2
+	}
+	return strings.Join(parts, "  ")
+}
+
+// helpView lists every key.
+func (a *App) helpView(w, h int) string {
+	k := a.km
+	groups := []struct {
+		title string
+		bs    []key.Binding
+	}{
+		{a.t("tab.pending"), []key.Binding{k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Mark, k.Undo, k.NextFlagged}},
+		{a.t("tab.roster"), []key.Binding{k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.Cleanup}},
+		{a.t("tab.violations"), []key.Binding{k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal}},
+		{a.t("tab.reports"), []key.Binding{k.PrevPeriod, k.NextPeriod}},
+		{"", append(k.List(), k.Pane1, k.NextPane, k.PrevPane, k.Scope, k.Help, k.Quit)},
+	}
+	lines := []string{a.styles.bold.Render(a.t("help.title"))}
+	for _, g := range groups {
+		if g.title != "" {
+			lines = append(lines, "", a.styles.bold.Render(g.title))
+		} else {
+			lines = append(lines, "")
+		}
+		row := ""
+		for _, b := range g.bs {
+			item := fmt.Sprintf("%-9s %s", b.Help().Key, b.Help().Desc)
+			cell := Fit(item, 26)
+			if Width(row)+26 > w {
+				lines = append(lines, row)
+				row = ""
+			}
+			row += cell
+		}
+		if row != "" {
+			lines = append(lines, row)
+		}
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// scopePicker chooses the group in scope.
+type scopePicker struct {
+	c      *common
+	list   *List[model.Group]
+	chosen string
+}
+
+func newScopePicker(c *common) *scopePicker {
+	all := model.Group{ID: "", Name: c.t("scope.all")}
+	l := NewList(func(g model.Group) string { return g.ID }, func(g model.Group, w int) string {
+		s := Inert(g.Name, false)
+		if g.ID != "" {
+			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+Inert(g.ID, false))
+		}
+		return Fit(s, w)
+	})
+	l.SetRows(append([]model.Group{all}, c.groups...))
+	l.Select(c.scope)
+	return &scopePicker{c: c, list: l}
+}
+
+func (s *scopePicker) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, chosen string, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		s.list.Move(-1)
+	case key.Matches(msg, k.Down):
+		s.list.Move(1)
+	case key.Matches(msg, k.Confirm):
+		g, _ := s.list.Current()
+		return true, g.ID, true
+	case key.Matches(msg, k.Back, k.Quit, k.Scope):
+		return true, "", false
+	}
+	return false, "", false
+}
+
+func (s *scopePicker) view(w, h int) string {
+	lines := []string{s.c.styles.bold.Render(s.c.t("scope.title"))}
+	lines = append(lines, s.list.View(w, h-1, func(r string) string { return s.c.styles.sel.Render(r) })...)
+	return strings.Join(lines, "\n")
+}
+
+// Run opens the workbench on a terminal and returns when the user quits.
+func Run(be Backend, lang i18n.Lang) error {
+	_, err := tea.NewProgram(New(be, lang)).Run()
+	return err
+}

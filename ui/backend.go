@@ -1,0 +1,36 @@
+// Package ui is the workbench screen: four panes over the store, every decision at a key.
+// It talks to the rest only through model types and the Backend; View never touches the
+// database — every read and write runs in a tea.Cmd.
+package ui
+
+import (
+	"time"
+
+	"qunshen/model"
+	"qunshen/review"
+)
+
+// Backend is what the screen needs of the store and the decision service; main wires the
+// real one. Every method may be slow: the screen calls them from commands.
+type Backend interface {
+	Operator() model.Operator
+	Location() string // the database, for the status bar
+	Policy() *review.Policy
+	Now() time.Time
+
+	Groups() ([]model.Group, error)
+	// Posts returns the posts in these statuses, oldest first; limit 0 means all.
+	Posts(statuses []model.PostStatus, limit int) ([]model.Post, error)
+	Post(id string) (model.Post, bool, error)
+	Members() ([]model.Member, error)
+	Member(group, id string) (model.Member, bool, error)
+	// MemberViolations is a member's record, newest first.
+	MemberViolations(group, id string) ([]model.Violation, error)
+	Violations() ([]model.Violation, error)
+	Applications() ([]model.Application, error)
+
+	// Decide records a decision on a post, with the permission checks of the model.
+	Decide(postID string, kind model.Kind, reason string) (model.Hash, error)
+	// Act records any other action (a member warned, a violation verified …).
+	Act(kind model.Kind, subject string, payload any) (model.Hash, error)
+}
