@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,7 +86,8 @@ func BenchmarkNavigationKey(b *testing.B) {
 }
 
 // BenchmarkFirstFrame1M opens a database of 1,000,000 posts and draws the first full frame
-// (the groups and the oldest pending posts on screen): ≤ 100 ms.
+// (the oldest pending posts on screen): ≤ 100 ms. The commands of the start run as bubbletea
+// runs them, each on its own goroutine; the other panes' loads go on behind the first frame.
 func BenchmarkFirstFrame1M(b *testing.B) {
 	st, admin := benchStore(b, 1_000_000, 50_000)
 	path := st.Path()
@@ -97,41 +100,56 @@ func BenchmarkFirstFrame1M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := st.LoadSigner("")
-		if err != nil {
-			s = admin
+		m := tea.Model(ui.New(fixedService{&review.Service{Store: st, Signer: admin, Clock: clock}}, i18n.ZH))
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+		msgs := make(chan tea.Msg, 64)
+		var wg sync.WaitGroup
+		var spawn func(cmd tea.Cmd)
+		spawn = func(cmd tea.Cmd) {
+			if cmd == nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				msg := cmd()
+				if v := reflect.ValueOf(msg); msg != nil && v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+					if _, batch := msg.(tea.BatchMsg); batch {
+						for j := 0; j < v.Len(); j++ {
+							spawn(v.Index(j).Interface().(tea.Cmd))
+						}
+						return
+					}
+					for j := 0; j < v.Len(); j++ { // a sequence: in order, here
+						if c := v.Index(j).Interface().(tea.Cmd); c != nil {
+							msgs <- c()
+						}
+					}
+					return
+				}
+				if msg != nil {
+					msgs <- msg
+				}
+			}()
 		}
-		_ = s
-		m := ui.New(fixedService{&review.Service{Store: st, Signer: admin, Clock: clock}}, i18n.ZH)
-		m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
-		firstOnly(m, m.Init())
-		_ = m.View()
+		spawn(m.Init())
+		for {
+			msg := <-msgs
+			m, _ = m.Update(msg)
+			if v := m.View().Content; strings.Contains(v, "06-0") || strings.Contains(v, "05-0") {
+				break // the first rows of the queue are on screen
+			}
+		}
 		total += time.Since(start)
+		b.StopTimer()
+		go func() {
+			for range msgs {
+			}
+		}()
+		wg.Wait()
+		close(msgs)
 		st.Close()
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/first-frame")
-}
-
-// firstOnly runs the commands of a start, but of each sequence only its first step: what the
-// first frame needs (the rest loads behind it).
-func firstOnly(m tea.Model, cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	msg := cmd()
-	if msg == nil {
-		return
-	}
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
-		if _, batch := msg.(tea.BatchMsg); batch {
-			for i := 0; i < v.Len(); i++ {
-				firstOnly(m, v.Index(i).Interface().(tea.Cmd))
-			}
-		} else if v.Len() > 0 {
-			firstOnly(m, v.Index(0).Interface().(tea.Cmd))
-		}
-		return
-	}
-	_, next := m.Update(msg)
-	_ = next
 }

@@ -474,6 +474,9 @@ func firstLine(s string) string {
 
 // view draws the list beside the detail on a wide terminal, above it on a narrow one.
 func (p *pendingPane) view(w, h int) string {
+	if h <= 0 {
+		return ""
+	}
 	if p.prompt != nil {
 		return p.prompt.view(w, h)
 	}
@@ -525,7 +528,7 @@ func (p *pendingPane) view(w, h int) string {
 // their clauses and explanations, the suggestion, and the author's record.
 func (p *pendingPane) detail(w, h int) string {
 	x, ok := p.list.Current()
-	if !ok {
+	if !ok || h <= 0 {
 		return ""
 	}
 	w = max(w, 10)

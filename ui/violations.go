@@ -1,0 +1,562 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"qunshen/i18n"
+	"qunshen/model"
+	"qunshen/review"
+)
+
+// violationsPane is the log of violations, newest first: verified with the branch, sanctioned
+// at the step of the ladder the record calls for, dismissed, the reporter told, an appeal
+// answered.
+type violationsPane struct {
+	*common
+	list      *List[*violRow]
+	filter    *Filter[*violRow]
+	gen       int
+	loaded    bool
+	zoom      bool
+	prompt    *choicePrompt
+	members   map[string]model.Member      // member key → member, every group
+	groups    map[string]model.Group       // id → group
+	byMember  map[string][]model.Violation // member key → record, newest first
+	proposals map[string]review.Proposal   // violation id → the step proposed for it
+	pol       *review.Policy
+	open      int // open violations in scope
+}
+
+type violationsMsg struct {
+	gen        int
+	violations []*violRow // in scope, newest first
+	members    map[string]model.Member
+	groups     map[string]model.Group
+	byMember   map[string][]model.Violation
+	proposals  map[string]review.Proposal
+	pol        *review.Policy
+	err        error
+}
+
+func newViolations(c *common) pane {
+	p := &violationsPane{common: c, members: map[string]model.Member{}, groups: map[string]model.Group{},
+		byMember: map[string][]model.Violation{}, proposals: map[string]review.Proposal{}}
+	p.list = NewList(func(v *violRow) string { return v.ID }, p.row)
+	p.filter = NewFilter(c, p.list, func(v *violRow) []string {
+		return []string{v.name, v.Member, v.Rule, v.rule, v.Clause, v.Text, v.Group, v.ID}
+	})
+	return p
+}
+
+// violRow is a violation with the names it is shown and found by, read with it.
+type violRow struct {
+	model.Violation
+	name string // the member's
+	rule string // the rule's name, or the source when it names none
+}
+
+func (p *violationsPane) titleKey() string { return "tab.violations" }
+func (p *violationsPane) count() int       { return p.open }
+func (p *violationsPane) busy() bool       { return p.prompt != nil || p.filter.Active() }
+
+// newestFirst orders violations by time, the latest first.
+func newestFirst(a, b model.Violation) int {
+	if c := b.Time.Compare(a.Time); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.ID, a.ID)
+}
+
+func (p *violationsPane) load() tea.Cmd {
+	p.gen++
+	gen, be, scope, lang := p.gen, p.be, p.scope, p.lang
+	return func() tea.Msg {
+		gs, err := be.Groups()
+		if err != nil {
+			return violationsMsg{gen: gen, err: err}
+		}
+		vs, err := be.Violations()
+		if err != nil {
+			return violationsMsg{gen: gen, err: err}
+		}
+		pol, now := be.Policy(), be.Now()
+		msg := violationsMsg{gen: gen, groups: map[string]model.Group{},
+			byMember: map[string][]model.Violation{}, proposals: map[string]review.Proposal{}, pol: pol}
+		for _, g := range gs {
+			msg.groups[g.ID] = g
+		}
+		if msg.members, err = violationMembers(be, vs, scope); err != nil {
+			return violationsMsg{gen: gen, err: err}
+		}
+		slices.SortFunc(vs, newestFirst)
+		for _, v := range vs {
+			k := model.MemberKey(v.Group, v.Member)
+			msg.byMember[k] = append(msg.byMember[k], v)
+		}
+		for _, v := range vs {
+			if scope != "" && v.Group != scope {
+				continue
+			}
+			name := msg.members[model.MemberKey(v.Group, v.Member)].Name
+			if name == "" {
+				name = v.Member
+			}
+			msg.violations = append(msg.violations, &violRow{v, name, ruleNameOf(pol, lang, v)})
+			msg.proposals[v.ID] = proposeFor(pol, msg.groups[v.Group].Kind, msg.members[model.MemberKey(v.Group, v.Member)], v, msg.byMember[model.MemberKey(v.Group, v.Member)], now)
+		}
+		return msg
+	}
+}
+
+// violationMembers reads the members that the violations in scope name, as members or
+// reporters: one by one when they are few, else the whole roster.
+func violationMembers(be Backend, vs []model.Violation, scope string) (map[string]model.Member, error) {
+	type who struct{ group, id string }
+	want := map[who]bool{}
+	for _, v := range vs {
+		if scope == "" || v.Group == scope {
+			want[who{v.Group, v.Member}] = true
+			if v.Reporter != "" {
+				want[who{v.Group, v.Reporter}] = true
+			}
+		}
+	}
+	out := make(map[string]model.Member, len(want))
+	if len(want) <= 500 { // a read each costs about what 100 members of a scan do
+		for w := range want {
+			m, ok, err := be.Member(w.group, w.id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[m.Key()] = m
+			}
+		}
+		return out, nil
+	}
+	ms, err := be.Members()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if want[who{m.Group, m.ID}] {
+			out[m.Key()] = m
+		}
+	}
+	return out, nil
+}
+
+// proposeFor is the step of the ladder proposed for a violation, from the member's other
+// violations; its severity is the violation's, or its rule's in this kind of group, or warn.
+func proposeFor(pol *review.Policy, kind model.GroupKind, m model.Member, v model.Violation, record []model.Violation, now time.Time) review.Proposal {
+	var history []model.Violation
+	for _, x := range record {
+		if x.ID != v.ID {
+			history = append(history, x)
+		}
+	}
+	sev := v.Severity
+	if sev == "" {
+		sev = review.Warn
+		if r := pol.Rule(v.Rule); r != nil {
+			sev = pol.SeverityFor(r, kind)
+		}
+	}
+	return pol.NextStep(kind, m.PartyMember, history, sev, now)
+}
+
+func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case violationsMsg:
+		if msg.gen != p.gen {
+			return nil
+		}
+		if msg.err != nil {
+			p.errText = msg.err.Error()
+			return nil
+		}
+		p.members, p.groups, p.byMember, p.proposals, p.pol = msg.members, msg.groups, msg.byMember, msg.proposals, msg.pol
+		p.open = 0
+		for _, v := range msg.violations {
+			if v.Status == model.ViolationOpen {
+				p.open++
+			}
+		}
+		p.list.SetRows(msg.violations)
+		p.loaded = true
+		return p.filter.Refresh()
+	case actionMsg:
+		if msg.owner != any(p) {
+			if msg.err == nil {
+				return p.load()
+			}
+			return nil
+		}
+		p.inflight--
+		if msg.err != nil {
+			p.errText, p.status = msg.err.Error(), ""
+			return nil
+		}
+		p.errText = ""
+		p.status = p.tf("viol.done."+string(msg.kind), msg.label)
+		return p.load()
+	case filterMsg:
+		return p.filter.update(msg)
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	}
+	return nil
+}
+
+func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.km
+	if p.prompt != nil {
+		done, cmd := p.prompt.key(msg)
+		if done {
+			p.prompt = nil
+		}
+		return cmd
+	}
+	if p.filter.Active() {
+		return p.filter.key(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		p.list.Move(-1)
+	case key.Matches(msg, k.Down):
+		p.list.Move(1)
+	case key.Matches(msg, k.PageUp):
+		p.list.Move(-10)
+	case key.Matches(msg, k.PageDown):
+		p.list.Move(10)
+	case key.Matches(msg, k.Top):
+		p.list.Top()
+	case key.Matches(msg, k.Bottom):
+		p.list.Bottom()
+	case key.Matches(msg, k.Open):
+		p.zoom = !p.zoom
+	case key.Matches(msg, k.Back):
+		p.zoom = false
+		if p.filter.Query() != "" {
+			p.filter.Clear()
+		}
+	case key.Matches(msg, k.Filter):
+		p.filter.Start()
+	case key.Matches(msg, k.Verify):
+		return p.direct(model.ViolationVerify)
+	case key.Matches(msg, k.Dismiss):
+		return p.askDismiss()
+	case key.Matches(msg, k.Sanction):
+		return p.askSanction()
+	case key.Matches(msg, k.Feedback):
+		return p.askFeedback()
+	case key.Matches(msg, k.Appeal):
+		return p.askAppeal()
+	}
+	return nil
+}
+
+// direct writes an action that needs nothing more: verify, dismiss.
+func (p *violationsPane) direct(kind model.Kind) tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	return actionCmd(p.common, p, kind, v.ID, Inert(v.ID, false), model.ReasonPayload{})
+}
+
+// askDismiss asks before a violation is dismissed: nothing can follow it but feedback.
+func (p *violationsPane) askDismiss() tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	if !model.Allowed(p.op.Role, model.ViolationDismiss) || (v.Status != model.ViolationOpen && v.Status != model.ViolationVerified) {
+		return p.direct(model.ViolationDismiss) // the store refuses, and says why
+	}
+	q := newChoicePrompt(p.common, p.t("viol.ask.dismiss")+" — "+Inert(p.memberName(v.Group, v.Member), false))
+	q.info = append(q.info, Inert(v.rule, false))
+	if v.Text != "" {
+		q.info = append(q.info, "«"+Inert(firstLine(v.Text), false)+"»")
+	}
+	q.run = func(int, string) tea.Cmd { return p.direct(model.ViolationDismiss) }
+	p.prompt = q
+	return nil
+}
+
+// askSanction offers the steps of the member's ladder, the proposed one chosen. A violation
+// not verified, or a role that may not sanction, goes straight to the store, which refuses.
+func (p *violationsPane) askSanction() tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok || p.pol == nil {
+		return nil
+	}
+	pr := p.proposals[v.ID]
+	label := Inert(v.ID, false)
+	if !model.Allowed(p.op.Role, model.ViolationSanction) || v.Status != model.ViolationVerified {
+		return actionCmd(p.common, p, model.ViolationSanction, v.ID, label, model.ReasonPayload{Step: pr.Step.Name(string(p.lang))})
+	}
+	m := p.members[model.MemberKey(v.Group, v.Member)]
+	ladder, _ := p.pol.LadderFor(p.groups[v.Group].Kind, m.PartyMember)
+	q := newChoicePrompt(p.common, p.t("viol.ask.sanction")+" — "+Inert(p.memberName(v.Group, v.Member), false))
+	q.info = append(q.info, Inert(v.rule, false))
+	for i, s := range ladder {
+		c := p.tf("viol.step", i+1, Inert(s.Name(string(p.lang)), false), Inert(s.Clause, false))
+		if s.MuteDays > 0 {
+			c += " " + p.tf("viol.step.mute", s.MuteDays)
+		}
+		if i == pr.Index {
+			c += " " + p.t("viol.proposed")
+			q.cursor = i
+		}
+		q.choices = append(q.choices, c)
+	}
+	q.run = func(i int, _ string) tea.Cmd {
+		if i < 0 || i >= len(ladder) {
+			return nil
+		}
+		return actionCmd(p.common, p, model.ViolationSanction, v.ID, label, model.ReasonPayload{Step: ladder[i].Name(string(p.lang))})
+	}
+	p.prompt = q
+	return nil
+}
+
+// askFeedback asks what the reporter was told, starting from a template for the
+// violation's status.
+func (p *violationsPane) askFeedback() tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	label := Inert(v.ID, false)
+	if !model.Allowed(p.op.Role, model.ViolationFeedback) {
+		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{})
+	}
+	if v.Source != model.SourceReport {
+		p.status = p.t("viol.feedback.notreport")
+		return nil
+	}
+	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+Inert(p.memberName(v.Group, v.Reporter), false))
+	if v.Feedback != "" {
+		q.info = append(q.info, p.t("viol.f.feedback")+": "+Inert(v.Feedback, false))
+	}
+	q.withReason(p.t("viol.feedback.prompt"))
+	q.input.SetValue(p.t("viol.feedback." + string(v.Status)))
+	q.input.CursorEnd()
+	q.needText = true
+	q.run = func(_ int, text string) tea.Cmd {
+		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{Text: text})
+	}
+	p.prompt = q
+	return nil
+}
+
+// askAppeal records an appeal's outcome on a sanctioned violation.
+func (p *violationsPane) askAppeal() tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	label := Inert(v.ID, false)
+	sanctioned := v.Status == model.ViolationSanctioned || v.Status == model.ViolationClosed
+	if !model.Allowed(p.op.Role, model.ViolationAppeal) || !sanctioned || v.Appeal != "" {
+		return actionCmd(p.common, p, model.ViolationAppeal, v.ID, label, model.AppealPayload{})
+	}
+	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+Inert(p.memberName(v.Group, v.Member), false))
+	if v.Sanction != "" {
+		q.info = append(q.info, p.t("viol.f.sanction")+": "+Inert(v.Sanction, false))
+	}
+	q.choices = []string{p.t("viol.appeal.uphold"), p.t("viol.appeal.overturn")}
+	q.withReason(p.t("viol.reason"))
+	q.run = func(i int, reason string) tea.Cmd {
+		return actionCmd(p.common, p, model.ViolationAppeal, v.ID, label, model.AppealPayload{Overturned: i == 1, Reason: reason})
+	}
+	p.prompt = q
+	return nil
+}
+
+func (p *violationsPane) keys() []key.Binding {
+	k := p.km
+	var out []key.Binding
+	v, ok := p.list.Current()
+	for _, b := range []struct {
+		b    key.Binding
+		kind model.Kind
+	}{{k.Verify, model.ViolationVerify}, {k.Sanction, model.ViolationSanction}, {k.Dismiss, model.ViolationDismiss},
+		{k.Feedback, model.ViolationFeedback}, {k.Appeal, model.ViolationAppeal}} {
+		if !model.Allowed(p.op.Role, b.kind) {
+			continue
+		}
+		if b.kind == model.ViolationFeedback && ok && v.Source != model.SourceReport {
+			continue
+		}
+		out = append(out, b.b)
+	}
+	return append(out, k.Open)
+}
+
+func (p *violationsPane) memberName(group, id string) string {
+	if m, ok := p.members[model.MemberKey(group, id)]; ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+// ruleNameOf is the name of the violation's rule, or where it came from when it names none.
+func ruleNameOf(pol *review.Policy, lang i18n.Lang, v model.Violation) string {
+	if v.Rule == "" {
+		return i18n.T(lang, "viol.source."+v.Source)
+	}
+	if pol != nil {
+		if r := pol.Rule(v.Rule); r != nil {
+			return r.Name.In(string(lang))
+		}
+	}
+	return v.Rule
+}
+
+func (p *violationsPane) row(v *violRow, w int) string {
+	t := v.Time.Local().Format("01-02 15:04")
+	name := Fit(Inert(v.name, false), min(10, w/8))
+	source := Fit(p.t("viol.source."+v.Source), 8)
+	status := p.t("violation." + string(v.Status))
+	if v.Status == model.ViolationOpen {
+		status = p.styles.sev["warn"].Render(status)
+	}
+	status = Fit(status, 8)
+	sanction := Fit(Inert(v.Sanction, false), min(12, w/10))
+	clause := Fit(Inert(v.Clause, false), min(12, w/10))
+	fixed := 1 + 11 + 1 + Width(name) + 1 + 1 + Width(clause) + 1 + 8 + 1 + 8 + 1 + Width(sanction)
+	what := v.rule
+	if v.Rule == "" && v.Text != "" {
+		what = "«" + firstLine(v.Text) + "»" // a report names no rule: what it says
+	}
+	rule := Fit(Inert(what, false), max(w-fixed, 1))
+	return Fit(" "+t+" "+name+" "+rule+" "+clause+" "+source+" "+status+" "+sanction, w)
+}
+
+func (p *violationsPane) view(w, h int) string {
+	if p.prompt != nil {
+		return p.prompt.view(w, h)
+	}
+	var head []string
+	if l := p.filter.Line(w); l != "" {
+		head = append(head, l)
+	}
+	h -= len(head)
+	var body string
+	switch {
+	case !p.loaded:
+		body = p.t("loading")
+	case p.list.Len() == 0:
+		body = p.t("empty")
+	default:
+		body = splitPane(w, h, p.zoom, func(w, h int) []string {
+			return p.list.View(w, h, func(s string) string { return p.styles.sel.Render(s) })
+		}, p.detail)
+	}
+	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
+}
+
+// detail is the violation, the text reported, the member's record and the step proposed.
+func (p *violationsPane) detail(w, h int) string {
+	v, ok := p.list.Current()
+	if !ok {
+		return ""
+	}
+	w = max(w, 10)
+	var lines []string
+	add := func(s ...string) { lines = append(lines, s...) }
+	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
+	add(Cut(p.styles.bold.Render(Inert(v.rule, false)), w))
+	if v.Clause != "" || v.Severity != "" {
+		s := Inert(v.Clause, false)
+		if v.Severity != "" {
+			s += "  " + p.styles.sev[v.Severity].Render("["+Inert(v.Severity, false)+"]")
+		}
+		kv("viol.f.clause", s)
+	}
+	m := p.members[model.MemberKey(v.Group, v.Member)]
+	g := v.Group
+	if gr, ok := p.groups[v.Group]; ok && gr.Name != "" {
+		g = gr.Name
+	}
+	kv("viol.f.member", Inert(p.memberName(v.Group, v.Member), false)+" ("+Inert(v.Member, false)+")  "+Inert(g, false))
+	src := p.t("viol.source." + v.Source)
+	if v.Reporter != "" {
+		src += "  " + p.t("viol.f.reporter") + " " + Inert(p.memberName(v.Group, v.Reporter), false)
+	}
+	kv("viol.f.source", src)
+	kv("viol.f.time", v.Time.Local().Format("2006-01-02 15:04"))
+	kv("viol.f.status", p.t("violation."+string(v.Status)))
+	if v.Sanction != "" {
+		kv("viol.f.sanction", Inert(v.Sanction, false))
+	}
+	if v.Feedback != "" {
+		kv("viol.f.feedback", Inert(v.Feedback, false))
+	}
+	if v.Appeal != "" {
+		kv("viol.f.appeal", p.t("viol.appeal."+v.Appeal))
+	}
+	if v.Post != "" {
+		kv("viol.f.post", Inert(v.Post, false))
+	}
+	if v.Text != "" {
+		add("", p.styles.bold.Render(p.t("viol.f.text")))
+		for _, l := range Wrap(Inert(v.Text, true), w-2) {
+			add("  " + l)
+		}
+	}
+	if p.pol != nil {
+		if r := p.pol.Rule(v.Rule); r != nil {
+			for _, l := range Wrap(Inert(r.Explain.In(string(p.lang)), false), w-2) {
+				add(p.styles.dim.Render("  " + l))
+			}
+		}
+	}
+	add("", p.styles.bold.Render(p.t("viol.f.record")))
+	st := p.t("member." + string(m.Status))
+	if m.Step != "" {
+		st += " · " + p.t("viol.f.step") + " " + Inert(m.Step, false)
+	}
+	add("  " + Cut(st+" · "+p.tf("viol.warnings", m.Warnings), w-2))
+	others := 0
+	for _, x := range p.byMember[model.MemberKey(v.Group, v.Member)] {
+		if x.ID == v.ID {
+			continue
+		}
+		others++
+		add("  " + Cut(violationLine(p.common, p.pol, x), w-2))
+	}
+	if others == 0 {
+		add("  " + p.t("viol.record.none"))
+	}
+	if pr, ok := p.proposals[v.ID]; ok && pr.Of > 0 {
+		s := p.tf("viol.next", Inert(pr.Step.Name(string(p.lang)), false), Inert(pr.Step.Clause, false), pr.Index+1, pr.Of)
+		add("", Cut(p.styles.bold.Render(s), w))
+		var notes []string
+		if pr.Party {
+			notes = append(notes, p.t("roster.party.ladder"))
+		}
+		if pr.Report {
+			notes = append(notes, p.t("viol.report.up"))
+		}
+		if pr.Weight > 0 {
+			notes = append(notes, p.tf("viol.weight", fmt.Sprintf("%.1f", pr.Weight)))
+		}
+		if len(notes) > 0 {
+			add("  " + Cut(strings.Join(notes, " · "), w-2))
+		}
+	}
+	if len(lines) > h {
+		lines = lines[:max(h, 0)]
+	}
+	return strings.Join(lines, "\n")
+}
