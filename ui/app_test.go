@@ -367,3 +367,22 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+func TestFilterSurvivesADecision(t *testing.T) {
+	h := newHarness(t)
+	h.keys("/")
+	for _, r := range "干部" {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.keys("enter")
+	if s := h.screen(); strings.Contains(s, "週報") {
+		t.Fatalf("the filter does not narrow the list:\n%s", s)
+	}
+	h.keys("e") // escalate p2: the queue is read again, the query stays
+	if p := h.post("p2"); p.Status != model.PostEscalated {
+		t.Fatalf("p2: %s", p.Status)
+	}
+	if s := h.screen(); strings.Contains(s, "週報") || !strings.Contains(s, "干部任免") {
+		t.Fatalf("the filter was lost after a decision:\n%s", s)
+	}
+}

@@ -264,7 +264,13 @@ type keyInfo struct {
 	s     string
 	mask  uint64 // its letters' bits, and the first letters' of its words shifted by headShift
 	words int32
+	pairs uint64 // pairBit of the first two letters of each word, and of each two words' first
 }
+
+// pairBit is the bit of two letters in keyInfo.pairs. The first two letters of a query for
+// pinyin are the first two of a word, or the first letters of two words one after the other:
+// a key without their bit cannot match.
+func pairBit(a, b byte) uint64 { return 1 << ((uint32(a)*37 + uint32(b)) * 2654435761 >> 26) }
 
 // headShift places the mask of the first letters of the words of a pinyin key above the bits
 // of ASCII letters and digits, which are the only ones a key's characters have (with the
@@ -292,10 +298,19 @@ func (c *textCache) key(s string) *keyInfo {
 		return k
 	}
 	k := &keyInfo{s: s, mask: maskOf(s) &^ asciiBits[' '], words: int32(strings.Count(s, " ") + 1)}
+	prev := byte(0) // the first letter of the word before
 	for i := 0; i < len(s); i++ {
-		if i == 0 || s[i-1] == ' ' {
-			k.mask |= (asciiBits[s[i]&0x7f] & (1<<26 - 1)) << headShift
+		if i > 0 && s[i-1] != ' ' {
+			continue
 		}
+		k.mask |= (asciiBits[s[i]&0x7f] & (1<<26 - 1)) << headShift
+		if i+1 < len(s) && s[i+1] != ' ' {
+			k.pairs |= pairBit(s[i], s[i+1])
+		}
+		if prev != 0 {
+			k.pairs |= pairBit(prev, s[i])
+		}
+		prev = s[i]
 	}
 	c.keys[s] = k
 	return k
@@ -310,6 +325,7 @@ type index struct {
 
 	strs  []string
 	words []int32  // of the pinyin keys in strs, their number of words
+	pairs []uint64 // of the pinyin keys in strs, keyInfo.pairs
 	refs  []int32  // positions in strs
 	masks []uint64 // of the strings at refs
 	start []int32  // row r: texts at refs[start[r]:py[r]], pinyin keys at refs[py[r]:start[r+1]]
@@ -330,11 +346,12 @@ type result struct{ set, order []int32 }
 const keepResults = 16
 
 // id is the position of a string in strs, added when met first in this build.
-func (ix *index) id(sl *slot, st uint32, s string, words int32) int32 {
+func (ix *index) id(sl *slot, st uint32, s string, words int32, pairs uint64) int32 {
 	if sl.stamp != st {
 		sl.stamp, sl.id = st, int32(len(ix.strs))
 		ix.strs = append(ix.strs, s)
 		ix.words = append(ix.words, words)
+		ix.pairs = append(ix.pairs, pairs)
 	}
 	return sl.id
 }
@@ -361,7 +378,7 @@ func (ix *index) build() {
 					continue
 				}
 				e := c.text(t)
-				if id := ix.id(&e.slot, st, t, 0); !slices.Contains(refs[s:], id) {
+				if id := ix.id(&e.slot, st, t, 0, 0); !slices.Contains(refs[s:], id) {
 					refs, masks = append(refs, id), append(masks, e.mask)
 				}
 				if e.py != nil && !slices.Contains(keys, e.py) {
@@ -370,7 +387,7 @@ func (ix *index) build() {
 			}
 			ix.py[r] = int32(len(refs))
 			for _, k := range keys {
-				refs, masks = append(refs, ix.id(&k.slot, st, k.s, k.words)), append(masks, k.mask)
+				refs, masks = append(refs, ix.id(&k.slot, st, k.s, k.words, k.pairs)), append(masks, k.mask)
 			}
 		}
 		ix.start[n] = int32(len(refs))
@@ -442,9 +459,12 @@ func (ix *index) search(q string) []int32 {
 	if base != nil {
 		rows = base.set
 	}
-	qm, pm := maskOf(q), uint64(0)
+	qm, pm, pair := maskOf(q), uint64(0), ^uint64(0)
 	if usePy {
 		pm = maskOf(pq) | asciiBits[pq[0]]<<headShift
+		if len(pq) > 1 {
+			pair = pairBit(pq[0], pq[1])
+		}
 	}
 	mp, _ := ix.memo.Get().(*[]int32)
 	if mp == nil {
@@ -481,7 +501,7 @@ func (ix *index) search(q string) []int32 {
 			}
 			for k, e := p, start[r+1]; keys && k < e; k++ {
 				if masks[k]&pm == pm {
-					if id := refs[k]; claim(memo, id) {
+					if id := refs[k]; ix.pairs[id]&pair != 0 && claim(memo, id) {
 						if len(pq) == 1 { // the mask has found the word: pinyinMatch's score
 							key, n := ix.strs[id], ix.words[id]
 							score := 5 - (n - 1)

@@ -147,8 +147,7 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.setRows(msg.posts)
 		p.loaded = msg.all
-		p.filter.Refresh()
-		return p.loadRecord()
+		return tea.Batch(p.filter.Refresh(), p.loadRecord())
 	case recordMsg:
 		p.records[msg.key] = msg.rec
 		return nil
@@ -332,9 +331,8 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 	}
 	p.list.Unmark()
 	p.setRows(rows)
-	p.filter.Refresh()
 	p.list.SetCursor(min(cursor, p.list.Len()-1))
-	return p.loadRecord()
+	return tea.Batch(p.filter.Refresh(), p.loadRecord())
 }
 
 // nextStatus is where a decision takes a post, as the model's state machine says.

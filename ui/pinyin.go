@@ -178,7 +178,11 @@ func pinyinMatch(q, key string) (score int, ok bool) {
 	}
 	done := uint64(1) << len(q)
 	for i := 0; i < len(key); i++ {
-		if key[i] != q[0] || i > 0 && key[i-1] != ' ' {
+		j := strings.IndexByte(key[i:], q[0])
+		if j < 0 {
+			break
+		}
+		if i += j; i > 0 && key[i-1] != ' ' {
 			continue
 		}
 		// at has bit j when q[:j] is matched by the words so far from the one at i
