@@ -386,3 +386,24 @@ func TestFilterSurvivesADecision(t *testing.T) {
 		t.Fatalf("the filter was lost after a decision:\n%s", s)
 	}
 }
+
+func TestFilterHighlightsAndFindsByPinyin(t *testing.T) {
+	h := newHarness(t)
+	h.keys("2", "/")
+	for _, r := range "zzq" { // 曾志强: 曾 reads zeng as a surname
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.keys("enter")
+	s := ansi.Strip(h.screen())
+	if !strings.Contains(s, "曾志强") || strings.Contains(s, "單海燕") {
+		t.Fatalf("zzq does not find 曾志强 alone:\n%s", s)
+	}
+	h.keys("esc", "1", "/")
+	for _, r := range "支部大会" {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.keys("enter")
+	if !strings.Contains(h.screen(), "\x1b[") || !strings.Contains(ansi.Strip(h.screen()), "关于召开支部大会的通知") {
+		t.Fatalf("the match is not shown:\n%s", h.screen())
+	}
+}

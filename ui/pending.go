@@ -445,7 +445,7 @@ func (p *pendingPane) row(x model.Post, w int) string {
 	}
 	t := x.Time.Local().Format("01-02 15:04")
 	group := Fit(Inert(p.groupName(x.Group), false), min(14, w/7))
-	author := Fit(Inert(p.nameOf(x), false), min(10, w/8))
+	author := Fit(p.filter.Highlight(x, p.nameOf(x)), min(10, w/8))
 	title := x.Title
 	if title == "" {
 		title = firstLine(x.Body)
@@ -453,7 +453,7 @@ func (p *pendingPane) row(x model.Post, w int) string {
 	badges := p.badges(x)
 	bw := Width(badges)
 	rest := w - Width(mark) - 12 - Width(group) - Width(author) - 3 - bw - 1
-	return Fit(mark+t+" "+group+" "+author+" "+Fit(Inert(title, false), max(rest, 1))+" "+badges, w)
+	return Fit(mark+t+" "+group+" "+author+" "+Fit(p.filter.Highlight(x, title), max(rest, 1))+" "+badges, w)
 }
 
 func (p *pendingPane) nameOf(x model.Post) string {

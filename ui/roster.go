@@ -584,7 +584,7 @@ func (p *rosterPane) row(r rosterRow, w int) string {
 		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(Inert(firstLine(a.Text), false), max(rest, 1)), w)
 	}
 	m := r.m
-	name := Fit(Inert(m.Name, false), min(10, w/8))
+	name := Fit(p.filter.Highlight(r, m.Name), min(10, w/8))
 	group := Fit(Inert(p.groupOf(m.Group), false), min(12, w/8))
 	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), 6))
 	if !m.nickOK {
