@@ -1,5 +1,12 @@
 package ui
 
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"qunshen/keymap"
+)
+
 // List is a virtual list over rows held elsewhere: it keeps only the positions of the rows
 // shown (after a filter), the cursor, the scroll offset, the marks (by id) and a cache of
 // rendered rows; View renders the visible rows only.
@@ -194,4 +201,35 @@ func (l *List[T]) View(w, h int, sel func(string) string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// browse handles the keys that every list pane shares — moving, the detail full-screen, the
+// filter — and reports whether it took the key.
+func browse[T any](msg tea.KeyPressMsg, km keymap.Keys, l *List[T], f *Filter[T], zoom *bool) bool {
+	switch {
+	case key.Matches(msg, km.Up):
+		l.Move(-1)
+	case key.Matches(msg, km.Down):
+		l.Move(1)
+	case key.Matches(msg, km.PageUp):
+		l.Move(-10)
+	case key.Matches(msg, km.PageDown):
+		l.Move(10)
+	case key.Matches(msg, km.Top):
+		l.Top()
+	case key.Matches(msg, km.Bottom):
+		l.Bottom()
+	case key.Matches(msg, km.Open):
+		*zoom = !*zoom
+	case key.Matches(msg, km.Back):
+		*zoom = false
+		if f.Query() != "" {
+			f.Clear()
+		}
+	case key.Matches(msg, km.Filter):
+		f.Start()
+	default:
+		return false
+	}
+	return true
 }

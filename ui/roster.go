@@ -246,29 +246,10 @@ func (p *rosterPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	if p.filter.Active() {
 		return tea.Batch(p.filter.key(msg), p.loadRecord())
 	}
+	if browse(msg, k, p.list, p.filter, &p.zoom) {
+		return p.loadRecord()
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.list.Move(-1)
-	case key.Matches(msg, k.Down):
-		p.list.Move(1)
-	case key.Matches(msg, k.PageUp):
-		p.list.Move(-10)
-	case key.Matches(msg, k.PageDown):
-		p.list.Move(10)
-	case key.Matches(msg, k.Top):
-		p.list.Top()
-	case key.Matches(msg, k.Bottom):
-		p.list.Bottom()
-	case key.Matches(msg, k.Open):
-		p.zoom = !p.zoom
-	case key.Matches(msg, k.Back):
-		p.zoom = false
-		if p.filter.Query() != "" {
-			p.filter.Clear()
-		}
-	case key.Matches(msg, k.Filter):
-		p.filter.Start()
-		return nil
 	case key.Matches(msg, k.Cleanup):
 		p.mode = (p.mode + 1) % rosterModes
 		p.list.Top()
@@ -287,10 +268,8 @@ func (p *rosterPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.askApplication(true)
 	case key.Matches(msg, k.AppRefuse):
 		return p.askApplication(false)
-	default:
-		return nil
 	}
-	return p.loadRecord()
+	return nil
 }
 
 // current is the member under the cursor, when the row is a member.

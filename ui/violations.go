@@ -227,28 +227,10 @@ func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	if p.filter.Active() {
 		return p.filter.key(msg)
 	}
+	if browse(msg, k, p.list, p.filter, &p.zoom) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.list.Move(-1)
-	case key.Matches(msg, k.Down):
-		p.list.Move(1)
-	case key.Matches(msg, k.PageUp):
-		p.list.Move(-10)
-	case key.Matches(msg, k.PageDown):
-		p.list.Move(10)
-	case key.Matches(msg, k.Top):
-		p.list.Top()
-	case key.Matches(msg, k.Bottom):
-		p.list.Bottom()
-	case key.Matches(msg, k.Open):
-		p.zoom = !p.zoom
-	case key.Matches(msg, k.Back):
-		p.zoom = false
-		if p.filter.Query() != "" {
-			p.filter.Clear()
-		}
-	case key.Matches(msg, k.Filter):
-		p.filter.Start()
 	case key.Matches(msg, k.Verify):
 		return p.direct(model.ViolationVerify)
 	case key.Matches(msg, k.Dismiss):
