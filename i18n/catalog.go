@@ -178,5 +178,3 @@ func add(entries map[string][2]string) {
 		catalog[k] = v
 	}
 }
-
-var _ = add

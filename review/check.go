@@ -261,8 +261,6 @@ func AttachmentNamed(body, name string) bool {
 	return false
 }
 
-func utf8Valid(s string) bool { return utf8.ValidString(s) }
-
 // ImportChecks are the two hooks of an import: the content checks, run on many goroutines,
 // which also prepare what flooding and repeats need, and these two, run in the order of the
 // posts.

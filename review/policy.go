@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -353,7 +354,7 @@ func ParseTerms(src, file string) ([]string, error) {
 		if l == "" {
 			continue
 		}
-		if !utf8Valid(l) {
+		if !utf8.ValidString(l) {
 			return nil, &PolicyError{File: file, Line: i + 1, Msg: "invalid UTF-8"}
 		}
 		out = append(out, l)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"slices"
 
 	"go.etcd.io/bbolt"
 
@@ -76,17 +77,6 @@ func (s *Store) MemberViolations(group, id string) ([]model.Violation, error) {
 		}
 		return nil
 	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	sortViolationsNewest(out)
+	slices.SortStableFunc(out, func(a, b model.Violation) int { return b.Time.Compare(a.Time) })
 	return out, err
-}
-
-func sortViolationsNewest(vs []model.Violation) {
-	for i := 1; i < len(vs); i++ {
-		for j := i; j > 0 && vs[j].Time.After(vs[j-1].Time); j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
-		}
-	}
 }

@@ -407,3 +407,17 @@ func TestFilterHighlightsAndFindsByPinyin(t *testing.T) {
 		t.Fatalf("the match is not shown:\n%s", h.screen())
 	}
 }
+
+func TestClickOnATab(t *testing.T) {
+	h := newHarness(t)
+	// The tab bar: " 1 待审 3 " then " 2 成员 3 " …; a click on the second tab opens the roster.
+	first := " 1 待审 3 "
+	h.send(tea.MouseClickMsg{X: ansi.StringWidth(first) + 2, Y: 0, Button: tea.MouseLeft})
+	if s := ansi.Strip(h.screen()); !strings.Contains(s, "全部成员") {
+		t.Fatalf("a click on the roster tab did not open it:\n%s", s)
+	}
+	h.send(tea.MouseClickMsg{X: 1, Y: 0, Button: tea.MouseLeft})
+	if s := ansi.Strip(h.screen()); strings.Contains(s, "全部成员") {
+		t.Fatalf("a click on the pending tab did not open it:\n%s", s)
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -232,4 +234,67 @@ func browse[T any](msg tea.KeyPressMsg, km keymap.Keys, l *List[T], f *Filter[T]
 		return false
 	}
 	return true
+}
+
+// listBody is the body of a list pane: loading, empty, or the list beside its detail.
+func listBody[T any](c *common, l *List[T], loading, zoom bool, w, h int, detail func(w, h int) string) string {
+	switch {
+	case loading:
+		return c.t("loading")
+	case l.Len() == 0:
+		return c.t("empty")
+	}
+	return splitPane(w, h, zoom, func(w, h int) []string {
+		return l.View(w, h, func(s string) string { return c.styles.sel.Render(s) })
+	}, detail)
+}
+
+// splitPane draws a list beside its detail on a wide terminal, above it on a narrow one, or
+// the detail alone when zoomed.
+func splitPane(w, h int, zoom bool, list func(w, h int) []string, detail func(w, h int) string) string {
+	if zoom {
+		return detail(w, h)
+	}
+	if w >= 120 {
+		lw := w * 11 / 20
+		left := list(lw, h)
+		right := strings.Split(detail(w-lw-1, h), "\n")
+		lines := make([]string, 0, h)
+		for i := 0; i < h; i++ {
+			l, r := "", ""
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, Fit(l, lw)+"│"+Cut(r, w-lw-1))
+		}
+		return strings.Join(lines, "\n")
+	}
+	lh := max(h/2, 3)
+	lines := list(w, lh)
+	for len(lines) < lh {
+		lines = append(lines, "")
+	}
+	lines = append(lines, strings.Repeat("─", w))
+	if rest := h - lh - 1; rest > 0 {
+		lines = append(lines, strings.Split(detail(w, rest), "\n")...)
+	}
+	if len(lines) > h {
+		lines = lines[:max(h, 0)]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clipLines keeps the first h lines of s.
+func clipLines(s string, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.SplitN(s, "\n", h+1)
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
 }

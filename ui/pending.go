@@ -464,40 +464,7 @@ func (p *pendingPane) view(w, h int) string {
 	if head != "" {
 		h--
 	}
-	var body string
-	switch {
-	case p.list.Len() == 0 && !p.loaded:
-		body = p.t("loading")
-	case p.list.Len() == 0:
-		body = p.t("empty")
-	case p.zoom:
-		body = p.detail(w, h)
-	case w >= 120:
-		lw := w * 11 / 20
-		left := p.list.View(lw, h, func(s string) string { return p.styles.sel.Render(s) })
-		right := strings.Split(p.detail(w-lw-1, h), "\n")
-		var lines []string
-		for i := 0; i < h; i++ {
-			l, r := "", ""
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				r = right[i]
-			}
-			lines = append(lines, Fit(l, lw)+"│"+Cut(r, w-lw-1))
-		}
-		body = strings.Join(lines, "\n")
-	default:
-		lh := max(h/2, 3)
-		lines := p.list.View(w, lh, func(s string) string { return p.styles.sel.Render(s) })
-		for len(lines) < lh {
-			lines = append(lines, "")
-		}
-		lines = append(lines, strings.Repeat("─", w))
-		lines = append(lines, strings.Split(p.detail(w, h-lh-1), "\n")...)
-		body = strings.Join(lines, "\n")
-	}
+	body := listBody(p.common, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
 	if head != "" {
 		return head + "\n" + body
 	}

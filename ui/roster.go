@@ -611,30 +611,8 @@ func (p *rosterPane) view(w, h int) string {
 		head = append(head, l)
 	}
 	h -= len(head)
-	var body string
-	switch {
-	case !p.loaded:
-		body = p.t("loading")
-	case p.list.Len() == 0:
-		body = p.t("empty")
-	default:
-		body = splitPane(w, h, p.zoom, func(w, h int) []string {
-			return p.list.View(w, h, func(s string) string { return p.styles.sel.Render(s) })
-		}, p.detail)
-	}
+	body := listBody(p.common, p.list, !p.loaded, p.zoom, w, h, p.detail)
 	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
-}
-
-// clipLines keeps the first h lines of s.
-func clipLines(s string, h int) string {
-	if h <= 0 {
-		return ""
-	}
-	lines := strings.SplitN(s, "\n", h+1)
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // detail is the member's record, or the application.
@@ -804,44 +782,6 @@ func actionCmdWith(c *common, owner any, kind model.Kind, subject, label string,
 		}
 		return actionMsg{owner: owner, kind: kind, label: label, err: err}
 	}
-}
-
-// splitPane draws a list beside its detail on a wide terminal, above it on a narrow one, or
-// the detail alone when zoomed.
-func splitPane(w, h int, zoom bool, list func(w, h int) []string, detail func(w, h int) string) string {
-	if zoom {
-		return detail(w, h)
-	}
-	if w >= 120 {
-		lw := w * 11 / 20
-		left := list(lw, h)
-		right := strings.Split(detail(w-lw-1, h), "\n")
-		lines := make([]string, 0, h)
-		for i := 0; i < h; i++ {
-			l, r := "", ""
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				r = right[i]
-			}
-			lines = append(lines, Fit(l, lw)+"│"+Cut(r, w-lw-1))
-		}
-		return strings.Join(lines, "\n")
-	}
-	lh := max(h/2, 3)
-	lines := list(w, lh)
-	for len(lines) < lh {
-		lines = append(lines, "")
-	}
-	lines = append(lines, strings.Repeat("─", w))
-	if rest := h - lh - 1; rest > 0 {
-		lines = append(lines, strings.Split(detail(w, rest), "\n")...)
-	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // choicePrompt asks for the details of an action: one of a few choices (↑↓), an optional or

@@ -433,17 +433,7 @@ func (p *violationsPane) view(w, h int) string {
 		head = append(head, l)
 	}
 	h -= len(head)
-	var body string
-	switch {
-	case !p.loaded:
-		body = p.t("loading")
-	case p.list.Len() == 0:
-		body = p.t("empty")
-	default:
-		body = splitPane(w, h, p.zoom, func(w, h int) []string {
-			return p.list.View(w, h, func(s string) string { return p.styles.sel.Render(s) })
-		}, p.detail)
-	}
+	body := listBody(p.common, p.list, !p.loaded, p.zoom, w, h, p.detail)
 	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
 }
 
