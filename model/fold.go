@@ -30,6 +30,9 @@ type State interface {
 	PutViolation(old, v *Violation) error
 	PutApplication(old, a *Application) error
 	PutRectification(old, r *Rectification) error
+	// PutSuperseded sets aside an event of the log that the state did not admit when it was
+	// replayed, with the reason, so that it is shown and never silently lost.
+	PutSuperseded(id Hash, reason string) error
 }
 
 // Payloads of the action kinds. Import kinds carry the entity itself.
@@ -39,6 +42,9 @@ type (
 		Reason string    `json:"reason,omitempty"`
 		Until  time.Time `json:"until,omitzero"` // member.mute
 		Step   string    `json:"step,omitempty"` // member actions and violation.sanction: the ladder step
+		// Seen is, on a post decision, how many entries of the post's history the decider saw:
+		// the decision follows exactly that history. Nil on events made before it existed.
+		Seen *int `json:"seen,omitempty"`
 	}
 	// FeedbackPayload is what the reporter was told.
 	FeedbackPayload struct {
@@ -62,7 +68,9 @@ var ErrUnknownOperator = errors.New("unknown operator")
 
 // applyBatch folds the records of an import batch in order, each as an event of its own
 // kind with the batch's actor, role and time. A record that changes nothing is passed over.
-func applyBatch(st State, e *Event, id Hash, actor string) error {
+// In a replay, a record that does not apply is passed over too, and named in the error
+// returned after the others are applied.
+func applyBatch(st State, e *Event, id Hash, actor string, replay bool) error {
 	items, ok := e.Value.([]BatchItem)
 	if !ok {
 		var err error
@@ -71,6 +79,7 @@ func applyBatch(st State, e *Event, id Hash, actor string) error {
 		}
 	}
 	changed := 0
+	var refused []string
 	for i := range items {
 		it := &items[i]
 		sub := Event{Origin: e.Origin, Time: e.Time, Role: e.Role, Kind: it.Kind, Subject: it.Subject, Payload: it.Payload, Value: it.Value}
@@ -78,15 +87,45 @@ func applyBatch(st State, e *Event, id Hash, actor string) error {
 			if errors.Is(err, ErrNoChange) {
 				continue
 			}
-			return fmt.Errorf("record %d of the batch (%s %s): %w", i+1, it.Kind, it.Subject, err)
+			err = fmt.Errorf("record %d of the batch (%s %s): %w", i+1, it.Kind, it.Subject, err)
+			if !replay || errors.Is(err, ErrStorage) {
+				return err
+			}
+			refused = append(refused, err.Error())
+			continue
 		}
 		changed++
+	}
+	if len(refused) > 0 {
+		return &partialError{applied: changed, refused: refused}
 	}
 	if changed == 0 {
 		return ErrNoChange
 	}
 	return nil
 }
+
+// partialError is a replayed batch of which some records did not apply.
+type partialError struct {
+	applied int
+	refused []string
+}
+
+func (e *partialError) Error() string {
+	s := fmt.Sprintf("%d records of the batch did not apply", len(e.refused))
+	for i, r := range e.refused {
+		if i == 3 {
+			s += fmt.Sprintf("; and %d more", len(e.refused)-3)
+			break
+		}
+		s += "; " + r
+	}
+	return s
+}
+
+// ErrStorage wraps a fault of the storage under a State: it stops a replay, where a refusal
+// of the fold only sets the event aside.
+var ErrStorage = errors.New("storage")
 
 // ApplyImport folds one import record of a batch, made by actor in e.Role: the record's own
 // kind must be an import kind that the role may take.
@@ -104,11 +143,29 @@ func ApplyImport(st State, e *Event, actor string) error {
 // the caller drops the event, so that importing a file twice changes nothing.
 var ErrNoChange = errors.New("no change")
 
-// Apply folds one event into the state. It checks the permission of the actor's role and the
-// transition of the entity, and returns an error naming both when either is refused; the state
-// is then unchanged. The fold reads nothing but the state and the event, so the same events
-// give the same state.
-func Apply(st State, e *Event, id Hash) error {
+// Apply folds one new event of this machine into the state. It checks the permission of the
+// actor's role and the transition of the entity, and returns an error naming both when either
+// is refused; the state is then unchanged. The fold reads nothing but the state and the
+// event, so the same events give the same state.
+func Apply(st State, e *Event, id Hash) error { return fold(st, e, id, false) }
+
+// Replay folds an event that stands in the log already, in the canonical order of the log
+// (time, then id). It never refuses: an event that the state does not admit any more (made
+// on another machine that had not seen an earlier event) is set aside with its reason by
+// PutSuperseded, and decisions on a post made without seeing each other are resolved by the
+// rule of postConcurrent. Only a fault of the storage is returned.
+func Replay(st State, e *Event, id Hash) error {
+	err := fold(st, e, id, true)
+	if err == nil || errors.Is(err, ErrNoChange) {
+		return nil
+	}
+	if errors.Is(err, ErrStorage) {
+		return err
+	}
+	return st.PutSuperseded(id, err.Error())
+}
+
+func fold(st State, e *Event, id Hash, replay bool) error {
 	if e.Kind == OperatorRegister {
 		return applyOperator(st, e)
 	}
@@ -126,14 +183,20 @@ func Apply(st State, e *Event, id Hash) error {
 		return &PermissionError{Role: e.Role, Kind: e.Kind}
 	}
 	if e.Kind == ImportBatch {
-		return applyBatch(st, e, id, op.Name)
+		return applyBatch(st, e, id, op.Name, replay)
 	}
-	return apply(st, e, id, op.Name)
+	a := applier{st: st, e: e, id: id, actor: op.Name, replay: replay}
+	return a.apply()
 }
 
 // apply folds one event whose actor and permission are checked.
 func apply(st State, e *Event, id Hash, actor string) error {
 	a := applier{st: st, e: e, id: id, actor: actor}
+	return a.apply()
+}
+
+func (a *applier) apply() error {
+	e := a.e
 	switch e.Kind {
 	case GroupRegister:
 		return a.groupRegister()
@@ -193,10 +256,11 @@ func applyOperator(st State, e *Event) error {
 }
 
 type applier struct {
-	st    State
-	e     *Event
-	id    Hash
-	actor string
+	st     State
+	e      *Event
+	id     Hash
+	actor  string
+	replay bool
 }
 
 func (a *applier) payload(v any) error {
@@ -431,23 +495,70 @@ func (a *applier) postDecide() error {
 		return fmt.Errorf("unknown post %q", a.e.Subject)
 	}
 	mv := postMoves[a.e.Kind]
-	if !slices.Contains(mv.from, p.Status) {
-		return a.refuse("post", p.ID, string(p.Status), "")
-	}
 	if a.e.Kind == PostApprove && p.NeedsSignOff() {
 		return a.refuse("post", p.ID, string(p.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
 	}
 	if mv.reason && pl.Reason == "" {
 		return a.refuse("post", p.ID, string(p.Status), "the author must be told a reason (PM 三(三)1)")
 	}
+	if pl.Seen != nil && *pl.Seen != len(p.History) {
+		if !a.replay {
+			return a.refuse("post", p.ID, string(p.Status), fmt.Sprintf("it changed since it was read (%d steps of history then, %d now): look at it again", *pl.Seen, len(p.History)))
+		}
+		return a.postConcurrent(p, pl, mv.to)
+	}
+	if !slices.Contains(mv.from, p.Status) {
+		return a.refuse("post", p.ID, string(p.Status), "")
+	}
 	old := p
-	p.History = append(slices.Clone(p.History), Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to})
+	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to}
+	if p.Disputed {
+		d.Resolves, p.Disputed = true, false
+	}
+	p.History = append(slices.Clone(p.History), d)
 	p.Status, p.Reason = mv.to, pl.Reason
+	return a.st.PutPost(&old, &p)
+}
+
+// postConcurrent folds a decision made without seeing the post's latest history: on another
+// machine, before the bundles met. The rule, the same on every machine because the fold
+// follows the canonical order of the log:
+//   - a decision that reaches the status the post is in already concurs: it is recorded in the
+//     history and changes nothing;
+//   - any other leaves the post disputed: both decisions stay in the history, and the post
+//     goes back to the queue unpublished, pending for an administrator, or escalated for the
+//     secretary when a major matter, an escalation, a sign-off or a return is involved (a
+//     sign-off endorses one exact history, so a rejection it did not see voids it until the
+//     secretary signs again);
+//   - a disputed post is resolved by the next decision made after seeing the dispute.
+func (a *applier) postConcurrent(p Post, pl ReasonPayload, to PostStatus) error {
+	old := p
+	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: to, Concurrent: true}
+	if to == p.Status && !p.Disputed {
+		p.History = append(slices.Clone(p.History), d)
+		return a.st.PutPost(&old, &p)
+	}
+	back := PostPending
+	switch {
+	case p.NeedsSignOff(),
+		a.e.Kind == PostEscalate || a.e.Kind == PostSignOff || a.e.Kind == PostReturn,
+		p.Status == PostEscalated || p.Status == PostSignedOff || p.Status == PostReturned:
+		back = PostEscalated
+	}
+	if p.Disputed {
+		back = p.Status // a dispute once open stays where it went
+	}
+	d.To = back
+	p.History = append(slices.Clone(p.History), d)
+	p.Status, p.Reason, p.Disputed = back, "", true
 	return a.st.PutPost(&old, &p)
 }
 
 // LastDecision returns the index in History of the decision that an undo would reverse, or -1.
 func (p *Post) LastDecision() int {
+	if p.Disputed {
+		return -1 // a dispute is resolved by a new decision, not undone
+	}
 	for i := len(p.History) - 1; i >= 0; i-- {
 		d := p.History[i]
 		if d.Kind == PostUndo || d.Kind == PostSubmit {

@@ -10,6 +10,7 @@ type MemState struct {
 	Violations     map[string]Violation
 	Applications   map[string]Application
 	Rectifications map[string]Rectification
+	Superseded     map[Hash]string
 	Counts         Counts
 }
 
@@ -23,6 +24,7 @@ func NewMemState() *MemState {
 		Violations:     map[string]Violation{},
 		Applications:   map[string]Application{},
 		Rectifications: map[string]Rectification{},
+		Superseded:     map[Hash]string{},
 		Counts:         Counts{},
 	}
 }
@@ -77,6 +79,14 @@ func (s *MemState) PutApplication(old, a *Application) error {
 func (s *MemState) PutRectification(old, r *Rectification) error {
 	s.Counts.Rectification(old, r)
 	s.Rectifications[r.ID] = *r
+	return nil
+}
+
+func (s *MemState) PutSuperseded(id Hash, reason string) error {
+	if _, ok := s.Superseded[id]; !ok {
+		s.Counts["event/superseded"]++
+	}
+	s.Superseded[id] = reason
 	return nil
 }
 

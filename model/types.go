@@ -155,6 +155,10 @@ type Decision struct {
 	From   PostStatus `json:"from"`
 	To     PostStatus `json:"to"`
 	Undone bool       `json:"undone,omitempty"`
+	// Concurrent marks a decision made without seeing the one before it in the canonical
+	// order (on another machine, before the bundles met); Resolves one that ended a dispute.
+	Concurrent bool `json:"concurrent,omitempty"`
+	Resolves   bool `json:"resolves,omitempty"`
 }
 
 // Post is a member's post awaiting or past pre-review.

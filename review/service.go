@@ -115,21 +115,27 @@ func (s *Service) Decide(postID string, kind model.Kind, reason string) (model.H
 		return model.Hash{}, &model.PermissionError{Role: role, Kind: kind}
 	}
 	d := model.Draft{Kind: kind, Subject: postID}
+	p, ok, err := s.Store.Post(postID)
+	if err != nil {
+		return model.Hash{}, err
+	}
+	if !ok {
+		return model.Hash{}, fmt.Errorf("unknown post %q", postID)
+	}
+	pl := model.ReasonPayload{Reason: reason}
 	if kind == model.PostUndo {
-		p, ok, err := s.Store.Post(postID)
-		if err != nil {
-			return model.Hash{}, err
-		}
-		if !ok {
-			return model.Hash{}, fmt.Errorf("unknown post %q", postID)
-		}
 		i := p.LastDecision()
 		if i < 0 {
 			return model.Hash{}, &model.TransitionError{Entity: "post", ID: postID, State: string(p.Status), Kind: kind, Role: role, Why: "there is no decision to undo"}
 		}
 		d.Refs = []model.Hash{p.History[i].Event}
+	} else {
+		// The decision follows the history the decider saw: on another machine that decided
+		// the post meanwhile, the two meet as concurrent decisions (model.Replay).
+		seen := len(p.History)
+		pl.Seen = &seen
 	}
-	payload, err := json.Marshal(model.ReasonPayload{Reason: reason})
+	payload, err := json.Marshal(pl)
 	if err != nil {
 		return model.Hash{}, err
 	}

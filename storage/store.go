@@ -24,7 +24,10 @@ import (
 )
 
 // SchemaVersion is the layout of the buckets. A database of a newer schema is refused.
-const SchemaVersion = 1
+// Version 2 added the canonical order of the log, the index of events by origin, the
+// events set aside by a replay, the parked events of bundles and the peers; a database of
+// version 1 is brought up to it when opened.
+const SchemaVersion = 2
 
 var (
 	bMeta        = []byte("meta")
@@ -42,13 +45,21 @@ var (
 	ixPostStatus = []byte("ix_post_status") // status \0 time (8) id → posts by status and time
 	ixAppStatus  = []byte("ix_app_status")  // status \0 time (8) id
 	ixViolMember = []byte("ix_viol_member") // group \0 member \0 violation id
+	bOrder       = []byte("order")          // time (8) + event id (32) → local sequence: the canonical order
+	bByOrigin    = []byte("by_origin")      // origin key + seq (8) → local sequence
+	bSuperseded  = []byte("superseded")     // event id → why the replay set it aside
+	bParked      = []byte("parked")         // origin key + seq → event body, waiting for the events before it
+	bParkedCP    = []byte("parked_cp")      // origin key + seq → the checkpoint that signed a parked run
+	bPeers       = []byte("peers")          // peer name → what was sent to it: origin key + seq, repeated
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
-		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember}
+		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
+		bOrder, bByOrigin, bSuperseded, bParked, bParkedCP, bPeers}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq")
 	kDefaultO = []byte("default_operator")
+	kMaxTime  = []byte("max_time") // the latest time of any event in the log, for the clock
 )
 
 // ErrLocked is returned when another process holds the database.
@@ -105,7 +116,12 @@ func (s *Store) init() error {
 			}
 		}
 		m := tx.Bucket(bMeta)
-		if m.Get(kSchema) == nil {
+		if v := m.Get(kSchema); v != nil && string(v) == "1" {
+			if err := migrate1(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if v := m.Get(kSchema); v == nil || string(v) != strconv.Itoa(SchemaVersion) {
 			return m.Put(kSchema, []byte(strconv.Itoa(SchemaVersion)))
 		}
 		return nil
@@ -201,7 +217,15 @@ func (st *txState) putJSON(bucket []byte, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return st.b[string(bucket)].Put([]byte(key), raw)
+	return stored(st.b[string(bucket)].Put([]byte(key), raw))
+}
+
+// stored marks a fault of bbolt as one of the storage, which stops a replay.
+func stored(err error) error {
+	if err != nil {
+		return fmt.Errorf("%w: %w", model.ErrStorage, err)
+	}
+	return nil
 }
 
 func (st *txState) Operator(k model.Key) (model.Operator, bool, error) {
@@ -300,13 +324,13 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	ix := st.b[string(ixPostStatus)]
 	if old != nil {
 		if err := ix.Delete(postStatusKey(old)); err != nil {
-			return err
+			return stored(err)
 		}
 	}
 	if err := ix.Put(postStatusKey(p), nil); err != nil {
-		return err
+		return stored(err)
 	}
-	return st.b[string(bPosts)].Put([]byte(p.ID), raw)
+	return stored(st.b[string(bPosts)].Put([]byte(p.ID), raw))
 }
 
 func (st *txState) PutViolation(old, v *model.Violation) error {
@@ -334,6 +358,14 @@ func (st *txState) PutApplication(old, a *model.Application) error {
 func (st *txState) PutRectification(old, r *model.Rectification) error {
 	st.counts.Rectification(old, r)
 	return st.putJSON(bRects, r.ID, r)
+}
+
+func (st *txState) PutSuperseded(id model.Hash, reason string) error {
+	b := st.b[string(bSuperseded)]
+	if b.Get(id[:]) == nil {
+		st.counts["event/superseded"]++
+	}
+	return stored(b.Put(id[:], []byte(reason)))
 }
 
 // flushCounts adds the gathered deltas to the stored counts.
@@ -397,11 +429,24 @@ type appender struct {
 	seq    uint64 // local log sequence
 	added  int
 	ids    []model.Hash
-	now    func() time.Time
+	clock  func() time.Time
+	last   time.Time // the latest event time of the log, and of the events given since
 }
 
 func newAppender(st *txState, s *model.Signer, now func() time.Time) *appender {
-	return &appender{st: st, signer: s, head: st.head(s.Operator.Key), seq: st.logSeq(), now: now}
+	return &appender{st: st, signer: s, head: st.head(s.Operator.Key), seq: st.logSeq(), clock: now, last: st.maxTime()}
+}
+
+// now is the time of the next event: the clock, but always later than every event in the log.
+// So an event made here follows, in the canonical order (time, then id), every event that
+// this machine had when it was made, whatever the clocks of the machines that made those.
+func (a *appender) now() time.Time {
+	t := a.clock().UTC()
+	if !t.After(a.last) {
+		t = a.last.Add(time.Nanosecond)
+	}
+	a.last = t
+	return t
 }
 
 // add applies one draft to the state and, unless it changes nothing, appends its event.
@@ -436,16 +481,31 @@ func (a *appender) event(kind model.Kind, subject string, payload []byte, refs [
 // be reused.
 func (a *appender) put(ev *model.Event, id model.Hash, body []byte) error {
 	a.seq++
-	// The log only grows at its end, so its pages are filled whole.
-	log := a.st.b[string(bLog)]
-	log.FillPercent = 1.0
-	if err := log.Put(binary.BigEndian.AppendUint64(nil, a.seq), body); err != nil {
+	if err := a.st.putEvent(ev, id, body, a.seq); err != nil {
 		return err
 	}
 	a.head = chainHead{Seq: ev.Seq, Head: id}
 	a.added++
 	a.ids = append(a.ids, id)
 	return nil
+}
+
+// putEvent writes an event to the log under its local sequence, with its place in the
+// canonical order and in its origin's chain.
+func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte, seq uint64) error {
+	// The log only grows at its end, so its pages are filled whole.
+	log := st.b[string(bLog)]
+	log.FillPercent = 1.0
+	sk := binary.BigEndian.AppendUint64(nil, seq)
+	if err := log.Put(sk, body); err != nil {
+		return err
+	}
+	if err := st.b[string(bOrder)].Put(orderKey(ev.Time, id), sk); err != nil {
+		return err
+	}
+	bo := st.b[string(bByOrigin)]
+	bo.FillPercent = 0.9
+	return bo.Put(originSeqKey(ev.Origin, ev.Seq), sk)
 }
 
 // batcher gathers import records into import.batch events: each record is applied to the
@@ -510,10 +570,12 @@ func (a *appender) finish() error {
 	if err := a.st.b[string(bMeta)].Put(kLogSeq, binary.BigEndian.AppendUint64(nil, a.seq)); err != nil {
 		return err
 	}
+	if err := a.st.setMaxTime(a.last); err != nil {
+		return err
+	}
 	cp := model.Checkpoint{Origin: a.signer.Operator.Key, Seq: a.head.Seq, Head: a.head.Head}
 	cp.Sign(a.signer.Priv)
-	key := append(append([]byte{}, cp.Origin[:]...), binary.BigEndian.AppendUint64(nil, cp.Seq)...)
-	if err := a.st.b[string(bCheckpoints)].Put(key, cp.Encode()); err != nil {
+	if err := a.st.b[string(bCheckpoints)].Put(originSeqKey(cp.Origin, cp.Seq), cp.Encode()); err != nil {
 		return err
 	}
 	return a.st.flushCounts()
@@ -549,6 +611,9 @@ func (s *Store) Register(signer *model.Signer) error {
 			return fmt.Errorf("an operator named %q exists already", signer.Operator.Name)
 		}
 		a := newAppender(st, signer, time.Now)
+		if err := putTrust(tx, Trust{Key: signer.Operator.Key, Name: signer.Operator.Name, Role: signer.Operator.Role, Branch: signer.Operator.Branch, Local: true, TrustedAt: time.Now().UTC()}); err != nil {
+			return err
+		}
 		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
 			return err
 		}
@@ -672,6 +737,8 @@ type Status struct {
 	Rectifications map[string]int64 `json:"rectifications"`
 	Events         uint64           `json:"events"`
 	Disputed       int64            `json:"disputed"`
+	Superseded     int64            `json:"superseded"` // events set aside by a replay: see qunshen sync conflicts
+	Parked         int64            `json:"parked"`     // events of bundles waiting for earlier ones`
 	State          string           `json:"state,omitempty"` // StateHash, when asked for
 }
 
@@ -684,6 +751,7 @@ func (s *Store) Status() (Status, error) {
 	}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st.Events = newTxState(tx).logSeq()
+		st.Parked = int64(tx.Bucket(bParked).Stats().KeyN)
 		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
 			if len(v) != 8 {
 				return fmt.Errorf("damaged count %q", k)
@@ -692,6 +760,10 @@ func (s *Store) Status() (Status, error) {
 			kind, status, _ := bytes.Cut(k, []byte("/"))
 			if string(kind) == "post" && string(status) == "disputed" {
 				st.Disputed = n
+				return nil
+			}
+			if string(k) == "event/superseded" {
+				st.Superseded = n
 				return nil
 			}
 			m := map[string]map[string]int64{"post": st.Posts, "member": st.Members, "violation": st.Violations,
@@ -770,7 +842,7 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // projectionBuckets are the buckets of the derived state: everything but the log, the chains
 // and the meta. Two databases with the same events hold the same projection.
 var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
-	ixPostStatus, ixAppStatus, ixViolMember}
+	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded}
 
 // StateHash is a digest of the whole projection, to compare the state of two databases.
 func (s *Store) StateHash() (model.Hash, error) {

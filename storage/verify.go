@@ -31,7 +31,6 @@ func (s *Store) Verify() (VerifyReport, error) {
 		for _, l := range cps {
 			rep.Checkpoints += len(l)
 		}
-		mem := model.NewMemState()
 		heads := map[model.Key]chainHead{}
 		var want uint64
 		c := tx.Bucket(bLog).Cursor()
@@ -56,9 +55,23 @@ func (s *Store) Verify() (VerifyReport, error) {
 				}
 				cps[ev.Origin] = l[1:]
 			}
-			if err := model.Apply(mem, &ev, id); err != nil {
-				return fmt.Errorf("log: event %d (%s %s) does not apply: %w", want, ev.Kind, ev.Subject, err)
+			if seq := tx.Bucket(bByOrigin).Get(originSeqKey(ev.Origin, ev.Seq)); !bytes.Equal(seq, k) {
+				return fmt.Errorf("log: event %d (origin %s, seq %d) is missing from the index by origin", want, ev.Origin.Fingerprint(), ev.Seq)
 			}
+			if seq := tx.Bucket(bOrder).Get(orderKey(ev.Time, id)); !bytes.Equal(seq, k) {
+				return fmt.Errorf("log: event %d (origin %s, seq %d) is missing from the canonical order", want, ev.Origin.Fingerprint(), ev.Seq)
+			}
+		}
+		if n := tx.Bucket(bOrder).Stats().KeyN; uint64(n) != want {
+			return fmt.Errorf("the canonical order holds %d events, the log %d", n, want)
+		}
+		// The projection is the replay of the log in the canonical order.
+		mem := model.NewMemState()
+		err = forEachCanonical(tx, func(ev *model.Event, id model.Hash, _ []byte) error {
+			return model.Replay(mem, ev, id)
+		})
+		if err != nil {
+			return err
 		}
 		rep.Events = want
 		rep.Origins = len(heads)
@@ -129,6 +142,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bViolations, keyed(mem.Violations, nil)},
 		{bApps, keyed(mem.Applications, nil)},
 		{bRects, keyed(mem.Rectifications, nil)},
+		{bSuperseded, superseded(mem.Superseded)},
 	}
 	for _, c := range checks {
 		if err := compareBucket(tx.Bucket(c.bucket), string(c.bucket), c.want); err != nil {
@@ -236,6 +250,14 @@ func encodedPosts(posts map[string]model.Post) map[string]any {
 			raw = []byte(err.Error())
 		}
 		out[id] = raw
+	}
+	return out
+}
+
+func superseded(m map[model.Hash]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for id, why := range m {
+		out[string(id[:])] = []byte(why)
 	}
 	return out
 }
