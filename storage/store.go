@@ -738,7 +738,7 @@ type Status struct {
 	Events         uint64           `json:"events"`
 	Disputed       int64            `json:"disputed"`
 	Superseded     int64            `json:"superseded"`      // events set aside by a replay: see qunshen sync conflicts
-	Parked         int64            `json:"parked"`          // events of bundles waiting for earlier ones`
+	Parked         int64            `json:"parked"`          // events of bundles waiting for earlier ones
 	State          string           `json:"state,omitempty"` // StateHash, when asked for
 }
 

@@ -1,0 +1,581 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"qunshen/model"
+)
+
+// ExportOptions say what a bundle carries.
+type ExportOptions struct {
+	// Peer names the operator the bundle is for: only what it has not been sent yet (or has not
+	// sent us) goes in, and what goes in is remembered as sent.
+	Peer string
+	// All sends every event, even to a peer that had them.
+	All      bool
+	Now      func() time.Time
+	Progress func(done, total int)
+}
+
+// ExportResult is what a bundle holds.
+type ExportResult struct {
+	Events  int
+	Origins int
+	Bytes   int64
+}
+
+// peerState is what a peer holds of each origin's chain, as far as this machine knows.
+type peerState map[model.Key]uint64
+
+func readPeer(tx *bbolt.Tx, name string) peerState {
+	ps := peerState{}
+	v := tx.Bucket(bPeers).Get([]byte(name))
+	for len(v) >= 40 {
+		var k model.Key
+		copy(k[:], v[:32])
+		ps[k] = binary.BigEndian.Uint64(v[32:40])
+		v = v[40:]
+	}
+	return ps
+}
+
+func writePeer(tx *bbolt.Tx, name string, ps peerState) error {
+	keys := make([]model.Key, 0, len(ps))
+	for k := range ps {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b model.Key) int { return bytes.Compare(a[:], b[:]) })
+	v := make([]byte, 0, 40*len(keys))
+	for _, k := range keys {
+		v = append(v, k[:]...)
+		v = binary.BigEndian.AppendUint64(v, ps[k])
+	}
+	return tx.Bucket(bPeers).Put([]byte(name), v)
+}
+
+// ExportBundle writes the events of every origin's chain (for a peer: those it lacks) to a
+// bundle at path, signed by signer: to a temp file, fsynced and renamed.
+func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOptions) (ExportResult, error) {
+	var res ExportResult
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	sent := peerState{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		have := peerState{}
+		if opt.Peer != "" && !opt.All {
+			have = readPeer(tx, opt.Peer)
+		}
+		type run struct {
+			o        ManifestOrigin
+			from, to uint64
+		}
+		var runs []run
+		total := 0
+		err := tx.Bucket(bOrigins).ForEach(func(k, v []byte) error {
+			if len(k) != 32 || len(v) != 40 {
+				return fmt.Errorf("damaged chain head %x", k)
+			}
+			var o model.Key
+			copy(o[:], k)
+			head := binary.BigEndian.Uint64(v[:8])
+			from := have[o] + 1
+			if from > head {
+				return nil
+			}
+			// A run ends on a signed checkpoint: the head has one, always.
+			raw := tx.Bucket(bCheckpoints).Get(originSeqKey(o, head))
+			if raw == nil {
+				return fmt.Errorf("origin %s: no signed checkpoint at its head %d", o.Fingerprint(), head)
+			}
+			cp, err := model.DecodeCheckpoint(raw)
+			if err != nil {
+				return err
+			}
+			mo := ManifestOrigin{Key: o, From: from, To: head, Count: int(head - from + 1), Head: cp.Head, Signature: fmt.Sprintf("%x", cp.Sig)}
+			if op, ok, err := newTxState(tx).Operator(o); err == nil && ok {
+				mo.Name = op.Name
+			}
+			runs = append(runs, run{o: mo, from: from, to: head})
+			total += mo.Count
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return writeAtomic(path, func(f *os.File) error {
+			bw, err := newBundleWriter(f, signer.Operator, opt.Peer, opt.Now())
+			if err != nil {
+				return err
+			}
+			log := tx.Bucket(bLog)
+			done := 0
+			for _, r := range runs {
+				c := tx.Bucket(bByOrigin).Cursor()
+				want := r.from
+				for k, seq := c.Seek(originSeqKey(r.o.Key, r.from)); want <= r.to; k, seq = c.Next() {
+					if k == nil || !bytes.Equal(k, originSeqKey(r.o.Key, want)) {
+						return fmt.Errorf("origin %s: event %d is missing from the index", r.o.Key.Fingerprint(), want)
+					}
+					body := log.Get(seq)
+					if body == nil {
+						return fmt.Errorf("origin %s: event %d is missing from the log", r.o.Key.Fingerprint(), want)
+					}
+					if err := bw.event(body); err != nil {
+						return err
+					}
+					want++
+					done++
+					if opt.Progress != nil && done%20000 == 0 {
+						opt.Progress(done, total)
+					}
+				}
+				bw.m.Origins = append(bw.m.Origins, r.o)
+				sent[r.o.Key] = r.to
+			}
+			if err := bw.finish(signer.Priv); err != nil {
+				return err
+			}
+			res = ExportResult{Events: bw.m.Events, Origins: len(runs), Bytes: int64(bundleHeaderSize) + bw.n}
+			if fi, err := f.Stat(); err == nil {
+				res.Bytes = fi.Size()
+			}
+			return nil
+		})
+	})
+	if err != nil || opt.Peer == "" || len(sent) == 0 {
+		return res, err
+	}
+	return res, s.db.Update(func(tx *bbolt.Tx) error {
+		ps := readPeer(tx, opt.Peer)
+		for k, to := range sent {
+			ps[k] = max(ps[k], to)
+		}
+		return writePeer(tx, opt.Peer, ps)
+	})
+}
+
+// SyncOptions tune an import of bundles.
+type SyncOptions struct {
+	Now      func() time.Time
+	Progress func(stage string, done, total int)
+}
+
+// SyncResult is what an import of bundles did.
+type SyncResult struct {
+	Bundles    int
+	Events     int  // in the bundles
+	New        int  // added to the log
+	Known      int  // held already
+	Parked     int  // waiting for earlier events of their origin, from a bundle not yet imported
+	Refolded   bool // the new events belonged before others, and the projection was replayed
+	Disputed   int64
+	Superseded int64
+}
+
+// ReadBundle reads and checks a bundle file on its own (ParseBundle).
+func ReadBundle(path string, now time.Time) (*Bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &BundleError{File: path, Offset: -1, Msg: errors.Unwrap(err).Error()}
+	}
+	return ParseBundle(path, data, now)
+}
+
+// incoming is an event of a bundle, or a parked one, on its way into the log.
+type incoming struct {
+	ev     model.Event
+	id     model.Hash
+	body   []byte
+	file   string
+	off    int64
+	parked bool
+}
+
+func (x *incoming) fail(format string, args ...any) error {
+	if x.parked {
+		return fmt.Errorf("a parked event (origin %s, sequence %d): %s", x.ev.Origin.Fingerprint(), x.ev.Seq, fmt.Sprintf(format, args...))
+	}
+	return &BundleError{File: x.file, Offset: x.off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ImportBundles verifies every bundle whole, then applies them all in one transaction, so
+// that a refused bundle, or a process killed on the way, leaves the database as it was.
+// Events held already are passed over (after checking they are the same events), so a bundle
+// imported twice changes nothing. Events whose origin's earlier events have not arrived yet
+// are parked, and applied by the import that brings the missing ones. New events are folded
+// in the canonical order: when they belong before events already folded, the projection is
+// replayed whole, so that every machine with the same events holds the same state.
+func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, error) {
+	var res SyncResult
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	progress := func(stage string, done, total int) {
+		if opt.Progress != nil {
+			opt.Progress(stage, done, total)
+		}
+	}
+	bundles := make([]*Bundle, 0, len(files))
+	for i, f := range files {
+		progress("read", i, len(files))
+		b, err := ReadBundle(f, opt.Now())
+		if err != nil {
+			return res, err
+		}
+		bundles = append(bundles, b)
+		res.Events += len(b.Events)
+	}
+	res.Bundles = len(bundles)
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		trust := trustChecker{tx: tx, cache: map[model.Key]trustEntry{}}
+		// Who made each bundle must be trusted here.
+		for _, b := range bundles {
+			x := b.Manifest.Exporter
+			if err := trust.exporter(x.Key, x.Name); err != nil {
+				return &BundleError{File: b.File, Offset: -1, Msg: err.Error()}
+			}
+		}
+		// Every event by origin and sequence; the same event twice is one.
+		byOrigin := map[model.Key]map[uint64]*incoming{}
+		cps := map[model.Key]map[uint64]model.Checkpoint{}
+		add := func(x *incoming) error {
+			m := byOrigin[x.ev.Origin]
+			if m == nil {
+				m = map[uint64]*incoming{}
+				byOrigin[x.ev.Origin] = m
+			}
+			if y := m[x.ev.Seq]; y != nil {
+				if y.id != x.id {
+					return x.fail("origin %s signed two different events at sequence %d (the other is in %s): a forked chain, refused", x.ev.Origin.Fingerprint(), x.ev.Seq, y.file)
+				}
+				return nil
+			}
+			m[x.ev.Seq] = x
+			return nil
+		}
+		for _, b := range bundles {
+			for i := range b.Events {
+				be := &b.Events[i]
+				if err := add(&incoming{ev: be.Event, id: be.ID, body: be.Body, file: b.File, off: be.Offset}); err != nil {
+					return err
+				}
+			}
+			for i := range b.Manifest.Origins {
+				o := &b.Manifest.Origins[i]
+				cp, _ := o.Checkpoint() // checked by ParseBundle
+				if cps[o.Key] == nil {
+					cps[o.Key] = map[uint64]model.Checkpoint{}
+				}
+				cps[o.Key][o.To] = cp
+			}
+		}
+		// Parked events of the same origins may connect now.
+		for o := range byOrigin {
+			if err := loadParked(tx, o, add, cps); err != nil {
+				return err
+			}
+		}
+		origins := make([]model.Key, 0, len(byOrigin))
+		for o := range byOrigin {
+			origins = append(origins, o)
+		}
+		slices.SortFunc(origins, func(a, b model.Key) int { return bytes.Compare(a[:], b[:]) })
+		var fresh []*incoming
+		heads := map[model.Key]chainHead{}
+		for _, o := range origins {
+			m := byOrigin[o]
+			head := st.head(o)
+			seqs := make([]uint64, 0, len(m))
+			for seq := range m {
+				seqs = append(seqs, seq)
+			}
+			slices.Sort(seqs)
+			for _, seq := range seqs {
+				x := m[seq]
+				if seq <= head.Seq {
+					held, err := heldID(tx, o, seq)
+					if err != nil {
+						return err
+					}
+					if held != x.id {
+						return x.fail("origin %s signed two different events at sequence %d, and this machine holds the other: a forked chain, refused", o.Fingerprint(), seq)
+					}
+					if !x.parked {
+						res.Known++
+					}
+					continue
+				}
+				if !x.parked {
+					if err := trust.event(x); err != nil {
+						return err
+					}
+				}
+			}
+			// The run that continues the chain held here, up to its last signed checkpoint.
+			var run []*incoming
+			next := head
+			for seq := head.Seq + 1; ; seq++ {
+				x := m[seq]
+				if x == nil {
+					break
+				}
+				if x.ev.Prev != next.Head {
+					return x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), seq)
+				}
+				run = append(run, x)
+				next = chainHead{Seq: seq, Head: x.id}
+			}
+			for len(run) > 0 {
+				if _, ok := cps[o][run[len(run)-1].ev.Seq]; ok {
+					break
+				}
+				run = run[:len(run)-1]
+			}
+			if len(run) > 0 {
+				last := run[len(run)-1]
+				heads[o] = chainHead{Seq: last.ev.Seq, Head: last.id}
+			}
+			fresh = append(fresh, run...)
+			// What is beyond a gap waits; what is connected now leaves the parked bucket.
+			top := head.Seq
+			if h, ok := heads[o]; ok {
+				top = h.Seq
+			}
+			for _, seq := range seqs {
+				x := m[seq]
+				switch {
+				case seq <= top && x.parked:
+					if err := tx.Bucket(bParked).Delete(originSeqKey(o, seq)); err != nil {
+						return err
+					}
+				case seq > top && !x.parked:
+					if err := tx.Bucket(bParked).Put(originSeqKey(o, seq), x.body); err != nil {
+						return err
+					}
+					res.Parked++
+				}
+			}
+			for seq, cp := range cps[o] {
+				k := originSeqKey(o, seq)
+				switch {
+				case seq <= top:
+					if seq > head.Seq {
+						if err := tx.Bucket(bCheckpoints).Put(k, cp.Encode()); err != nil {
+							return err
+						}
+					}
+					if err := tx.Bucket(bParkedCP).Delete(k); err != nil {
+						return err
+					}
+				default:
+					if err := tx.Bucket(bParkedCP).Put(k, cp.Encode()); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		// Into the log, in the canonical order.
+		keys := make(map[*incoming][]byte, len(fresh))
+		for _, x := range fresh {
+			keys[x] = orderKey(x.ev.Time, x.id)
+		}
+		slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(keys[a], keys[b]) })
+		res.New = len(fresh)
+		if len(fresh) == 0 {
+			return recordPeers(tx, bundles)
+		}
+		incremental := bytes.Compare(keys[fresh[0]], st.lastOrder()) > 0
+		seq := st.logSeq()
+		last := st.maxTime()
+		for i, x := range fresh {
+			seq++
+			if err := st.putEvent(&x.ev, x.id, x.body, seq); err != nil {
+				return err
+			}
+			if incremental {
+				if err := model.Replay(st, &x.ev, x.id); err != nil {
+					return err
+				}
+			}
+			if x.ev.Time.After(last) {
+				last = x.ev.Time
+			}
+			if (i+1)%20000 == 0 {
+				progress("apply", i+1, len(fresh))
+			}
+		}
+		for o, h := range heads {
+			if err := st.setHead(o, h); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+			return err
+		}
+		if err := st.setMaxTime(last); err != nil {
+			return err
+		}
+		if incremental {
+			if err := st.flushCounts(); err != nil {
+				return err
+			}
+		} else {
+			res.Refolded = true
+			if _, err := refold(tx, func(n int) { progress("replay", n, int(seq)) }); err != nil {
+				return err
+			}
+		}
+		return recordPeers(tx, bundles)
+	})
+	if err != nil {
+		return SyncResult{}, err
+	}
+	if s, err := s.Status(); err == nil {
+		res.Disputed, res.Superseded = s.Disputed, s.Superseded
+	}
+	return res, nil
+}
+
+// heldID is the id of the event of origin o at seq in the log.
+func heldID(tx *bbolt.Tx, o model.Key, seq uint64) (model.Hash, error) {
+	ls := tx.Bucket(bByOrigin).Get(originSeqKey(o, seq))
+	if ls == nil {
+		return model.Hash{}, fmt.Errorf("origin %s: event %d is missing from the index by origin", o.Fingerprint(), seq)
+	}
+	body := tx.Bucket(bLog).Get(ls)
+	if body == nil {
+		return model.Hash{}, fmt.Errorf("origin %s: event %d is missing from the log", o.Fingerprint(), seq)
+	}
+	return model.Hash(sha256Sum(body)), nil
+}
+
+// loadParked adds the parked events and checkpoints of origin o.
+func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, cps map[model.Key]map[uint64]model.Checkpoint) error {
+	c := tx.Bucket(bParked).Cursor()
+	for k, v := c.Seek(o[:]); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
+		body := bytes.Clone(v)
+		ev, err := model.DecodeEvent(body)
+		if err != nil {
+			return fmt.Errorf("parked event %x: %w", k, err)
+		}
+		if err := add(&incoming{ev: ev, id: model.Hash(sha256Sum(body)), body: body, parked: true, file: "(parked)"}); err != nil {
+			return err
+		}
+	}
+	pc := tx.Bucket(bParkedCP).Cursor()
+	for k, v := pc.Seek(o[:]); k != nil && bytes.HasPrefix(k, o[:]); k, v = pc.Next() {
+		cp, err := model.DecodeCheckpoint(v)
+		if err != nil {
+			return err
+		}
+		if cps[o] == nil {
+			cps[o] = map[uint64]model.Checkpoint{}
+		}
+		cps[o][cp.Seq] = cp
+	}
+	return nil
+}
+
+// recordPeers remembers that the maker of each bundle holds what the bundle holds, so that an
+// export for it does not send those events back.
+func recordPeers(tx *bbolt.Tx, bundles []*Bundle) error {
+	for _, b := range bundles {
+		t, ok, err := trustOf(tx, b.Manifest.Exporter.Key)
+		if err != nil || !ok {
+			return err
+		}
+		ps := readPeer(tx, t.Name)
+		for _, o := range b.Manifest.Origins {
+			ps[o.Key] = max(ps[o.Key], o.To)
+		}
+		if err := writePeer(tx, t.Name, ps); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// trustChecker checks events against the keys this machine trusts.
+type trustChecker struct {
+	tx    *bbolt.Tx
+	cache map[model.Key]trustEntry
+}
+
+type trustEntry struct {
+	t  Trust
+	ok bool
+}
+
+func (c *trustChecker) get(k model.Key) (Trust, bool, error) {
+	if e, ok := c.cache[k]; ok {
+		return e.t, e.ok, nil
+	}
+	t, ok, err := trustOf(c.tx, k)
+	if err != nil {
+		return t, false, err
+	}
+	c.cache[k] = trustEntry{t, ok}
+	return t, ok, nil
+}
+
+func (c *trustChecker) exporter(k model.Key, name string) error {
+	t, ok, err := c.get(k)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return fmt.Errorf("made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first", name, k.Fingerprint())
+	case t.Revoked():
+		return fmt.Errorf("made by %s, whose key was revoked here on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// event checks a new event: a trusted key, not revoked, acting in the role it is trusted
+// with, in an action that role may take (each record of an import batch included).
+func (c *trustChecker) event(x *incoming) error {
+	ev := &x.ev
+	t, ok, err := c.get(ev.Origin)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return x.fail("event %s %s (origin %s, sequence %d) is signed by a key this machine does not trust", ev.Kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
+	case t.Revoked():
+		return x.fail("event %s %s (sequence %d) is signed by the key of %s, revoked here on %s", ev.Kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
+	case ev.Role != t.Role:
+		return x.fail("event %s %s (sequence %d) claims the role %s, but the key of %s is trusted as %s", ev.Kind, ev.Subject, ev.Seq, ev.Role, t.Name, t.Role)
+	case !model.Allowed(ev.Role, ev.Kind):
+		return x.fail("event %s %s (sequence %d) by %s: %v", ev.Kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
+	}
+	switch ev.Kind {
+	case model.ImportBatch:
+		items, err := model.DecodeBatch(ev.Payload)
+		if err != nil {
+			return x.fail("import batch (sequence %d) by %s: %v", ev.Seq, t.Name, err)
+		}
+		for i := range items {
+			k := items[i].Kind
+			if !slices.Contains(model.ImportKinds, k) || !model.Allowed(ev.Role, k) {
+				return x.fail("import batch (sequence %d) by %s, record %d: %v", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
+			}
+		}
+	case model.OperatorRegister:
+		var o model.Operator
+		if err := json.Unmarshal(ev.Payload, &o); err != nil || o.Key != ev.Origin || o.Role != t.Role {
+			return x.fail("the registration of key %s does not match its trust here (%s, %s)", ev.Origin.Fingerprint(), t.Name, t.Role)
+		}
+	}
+	return nil
+}

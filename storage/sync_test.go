@@ -1,0 +1,272 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qunshen/model"
+)
+
+// machine is one offline machine: its own database and its own operator.
+type machine struct {
+	t    *testing.T
+	name string
+	dir  string
+	st   *Store
+	op   *model.Signer
+	n    int // bundles written
+}
+
+func newMachine(t *testing.T, dir, name string, role model.Role) *machine {
+	t.Helper()
+	m := &machine{t: t, name: name, dir: filepath.Join(dir, name)}
+	st, err := Open(filepath.Join(m.dir, "qunshen.db"))
+	m.check(err)
+	t.Cleanup(func() { st.Close() })
+	m.st = st
+	m.op, err = NewSigner(name, role, "第三党支部")
+	m.check(err)
+	m.check(st.Register(m.op))
+	return m
+}
+
+func (m *machine) check(err error) {
+	m.t.Helper()
+	if err != nil {
+		m.t.Fatalf("%s: %v", m.name, err)
+	}
+}
+
+// trusts makes each machine trust the operators of the others.
+func trustAll(ms ...*machine) {
+	for _, a := range ms {
+		for _, b := range ms {
+			if a != b {
+				o := b.op.Operator
+				a.check(a.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, TrustedAt: time.Now()}))
+			}
+		}
+	}
+}
+
+// export writes a bundle for peer (all events when peer is "").
+func (m *machine) export(peer string) string {
+	m.t.Helper()
+	m.n++
+	p := filepath.Join(m.dir, fmt.Sprintf("%s-%d.qsb", m.name, m.n))
+	_, err := m.st.ExportBundle(m.op, p, ExportOptions{Peer: peer})
+	m.check(err)
+	return p
+}
+
+func (m *machine) importBundles(files ...string) SyncResult {
+	m.t.Helper()
+	res, err := m.st.ImportBundles(files, SyncOptions{})
+	m.check(err)
+	return res
+}
+
+func (m *machine) hash() model.Hash {
+	m.t.Helper()
+	h, err := m.st.StateHash()
+	m.check(err)
+	return h
+}
+
+func (m *machine) verify() {
+	m.t.Helper()
+	_, err := m.st.Verify()
+	m.check(err)
+}
+
+func (m *machine) importQueue(content string) {
+	m.t.Helper()
+	p := filepath.Join(m.dir, "queue.jsonl")
+	m.check(os.WriteFile(p, []byte(content), 0o600))
+	_, err := m.st.Import(m.op, []string{p}, ImportOptions{})
+	m.check(err)
+}
+
+// decide records a decision as the screen does: following the history it read.
+func (m *machine) decide(post string, kind model.Kind, reason string) error {
+	p, ok, err := m.st.Post(post)
+	if err != nil || !ok {
+		return fmt.Errorf("post %s: %v %v", post, ok, err)
+	}
+	seen := len(p.History)
+	raw, _ := json.Marshal(model.ReasonPayload{Reason: reason, Seen: &seen})
+	_, err = m.st.Append(m.op, model.Draft{Kind: kind, Subject: post, Payload: raw})
+	return err
+}
+
+func (m *machine) post(id string) model.Post {
+	m.t.Helper()
+	p, ok, err := m.st.Post(id)
+	m.check(err)
+	if !ok {
+		m.t.Fatalf("%s: no post %s", m.name, id)
+	}
+	return p
+}
+
+func TestSyncRoundTripAndIdempotence(t *testing.T) {
+	dir := t.TempDir()
+	admin := newMachine(t, dir, "admin", model.RoleAdmin)
+	sec := newMachine(t, dir, "secretary", model.RoleSecretary)
+	trustAll(admin, sec)
+	admin.importQueue(queue)
+	admin.check(admin.decide("p2", model.PostEscalate, ""))
+	b1 := admin.export("secretary")
+	res := sec.importBundles(b1)
+	if res.New == 0 || res.Known != 0 {
+		t.Fatalf("first import: %+v", res)
+	}
+	h := sec.hash()
+	res = sec.importBundles(b1)
+	if res.New != 0 || res.Known == 0 || sec.hash() != h {
+		t.Fatalf("second import of the same bundle changed something: %+v", res)
+	}
+	sec.check(sec.decide("p2", model.PostSignOff, ""))
+	b2 := sec.export("admin")
+	admin.importBundles(b2)
+	if p := admin.post("p2"); p.Status != model.PostSignedOff || p.Disputed {
+		t.Fatalf("p2 on the admin's machine: %s disputed=%v", p.Status, p.Disputed)
+	}
+	// Nothing new for the admin to send: the secretary's bundle told what it holds.
+	b3 := admin.export("secretary")
+	sec.importBundles(b3)
+	if admin.hash() != sec.hash() {
+		t.Fatal("the two machines differ after exchanging everything")
+	}
+	admin.verify()
+	sec.verify()
+}
+
+// genQueue writes a queue of n posts in one group, every fifth a major matter.
+func genQueue(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"group","id":"g1","name":"第三党支部党员群","kind":"party"}` + "\n")
+	b.WriteString(`{"type":"member","id":"m1","group":"g1","name":"曾志强"}` + "\n")
+	b.WriteString(`{"type":"member","id":"m2","group":"g1","name":"單海燕"}` + "\n")
+	for i := range n {
+		fmt.Fprintf(&b, `{"type":"post","id":"p%d","group":"g1","author":"m%d","time":"2026-06-03T09:%02d:00+08:00","title":"通知%d","body":"内容%d","major":%v}`+"\n", i, 1+i%2, i%60, i, i, i%5 == 0)
+	}
+	return b.String()
+}
+
+// TestSyncConvergence: replicas decide at random, exchange bundles in random orders, through
+// relays and with bundles delivered late or twice, and end with the same state.
+func TestSyncConvergence(t *testing.T) {
+	seeds := 12
+	if testing.Short() {
+		seeds = 3
+	}
+	for seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { convergence(t, int64(seed)) })
+	}
+}
+
+func convergence(t *testing.T, seed int64) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 7))
+	dir := t.TempDir()
+	a1 := newMachine(t, dir, "a1", model.RoleAdmin)
+	a2 := newMachine(t, dir, "a2", model.RoleAdmin)
+	sec := newMachine(t, dir, "sec", model.RoleSecretary)
+	sup := newMachine(t, dir, "sup", model.RoleSupervisor)
+	ms := []*machine{a1, a2, sec, sup}
+	trustAll(ms...)
+	const posts = 12
+	a1.importQueue(genQueue(posts))
+	type mail struct {
+		to   *machine
+		file string
+	}
+	var box []mail
+	kinds := map[model.Role][]model.Kind{
+		model.RoleAdmin:     {model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate, model.PostUndo},
+		model.RoleSecretary: {model.PostSignOff, model.PostReturn, model.PostUndo},
+	}
+	for step := 0; step < 200; step++ {
+		switch r := rng.IntN(10); {
+		case r < 5: // a decision
+			m := ms[rng.IntN(len(ms))]
+			ks := kinds[m.op.Operator.Role]
+			if len(ks) == 0 {
+				continue
+			}
+			post := fmt.Sprintf("p%d", rng.IntN(posts))
+			p, _, _ := m.st.Post(post)
+			var can []model.Kind // what this machine's state allows, mostly
+			for _, k := range ks {
+				if model.CanDecide(p.Status, k) || rng.IntN(8) == 0 {
+					can = append(can, k)
+				}
+			}
+			if len(can) == 0 {
+				continue
+			}
+			k := can[rng.IntN(len(can))]
+			if k == model.PostUndo {
+				p, ok, _ := m.st.Post(post)
+				if i := p.LastDecision(); ok && i >= 0 {
+					_, _ = m.st.Append(m.op, model.Draft{Kind: k, Subject: post, Payload: []byte("{}"), Refs: []model.Hash{p.History[i].Event}})
+				}
+				continue
+			}
+			_ = m.decide(post, k, "理由") // refused when the local state does not allow it
+		case r < 8: // a bundle put on a stick, for a peer or for all
+			from, to := ms[rng.IntN(len(ms))], ms[rng.IntN(len(ms))]
+			if from == to {
+				continue
+			}
+			peer := to.name
+			if rng.IntN(3) == 0 {
+				peer = ""
+			}
+			box = append(box, mail{to, from.export(peer)})
+		default: // a stick delivered, in any order; sometimes twice
+			if len(box) == 0 {
+				continue
+			}
+			i := rng.IntN(len(box))
+			box[i].to.importBundles(box[i].file)
+			if rng.IntN(4) > 0 {
+				box = append(box[:i], box[i+1:]...)
+			}
+		}
+	}
+	for _, x := range box {
+		x.to.importBundles(x.file)
+	}
+	// At last every machine sends everything to every other, in a random order.
+	var all []string
+	for _, m := range ms {
+		all = append(all, m.export(""))
+	}
+	for _, m := range ms {
+		order := rng.Perm(len(all))
+		for _, i := range order {
+			m.importBundles(all[i])
+		}
+	}
+	want := a1.hash()
+	for _, m := range ms {
+		m.verify()
+		if got := m.hash(); got != want {
+			s1, _ := a1.st.Status()
+			s2, _ := m.st.Status()
+			t.Fatalf("seed %d: %s differs from a1:\n%+v\n%+v", seed, m.name, s1, s2)
+		}
+		if s, _ := m.st.Status(); s.Parked != 0 {
+			t.Fatalf("%s: %d events still parked", m.name, s.Parked)
+		}
+	}
+	s, _ := a1.st.Status()
+	t.Logf("seed %d: %d events, %d disputed, %d superseded, posts %v", seed, s.Events, s.Disputed, s.Superseded, s.Posts)
+}
