@@ -579,3 +579,22 @@ func (c *trustChecker) event(x *incoming) error {
 	}
 	return nil
 }
+
+// Event reads the event of the log with id, made at t (the time a post's history records).
+func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
+	var ev model.Event
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		seq := tx.Bucket(bOrder).Get(orderKey(t, id))
+		if seq == nil {
+			return fmt.Errorf("no event %s in the log", id.Short())
+		}
+		body := tx.Bucket(bLog).Get(seq)
+		if body == nil || model.Hash(sha256Sum(body)) != id {
+			return fmt.Errorf("event %s is damaged in the log", id.Short())
+		}
+		var err error
+		ev, err = model.DecodeEvent(bytes.Clone(body))
+		return err
+	})
+	return ev, err
+}

@@ -1,0 +1,373 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qunshen/model"
+)
+
+func TestSyncConflictTwoAdmins(t *testing.T) {
+	dir := t.TempDir()
+	a1 := newMachine(t, dir, "a1", model.RoleAdmin)
+	a2 := newMachine(t, dir, "a2", model.RoleAdmin)
+	sup := newMachine(t, dir, "sup", model.RoleSupervisor)
+	trustAll(a1, a2, sup)
+	a1.importQueue(queue)
+	a2.importBundles(a1.export(""))
+	// Offline, each decides p1: one approves, the other rejects.
+	a1.check(a1.decide("p1", model.PostApprove, ""))
+	a2.check(a2.decide("p1", model.PostReject, "广告"))
+	b1, b2 := a1.export(""), a2.export("")
+	a1.importBundles(b2)
+	a2.importBundles(b1)
+	sup.importBundles(b2, b1)
+	for _, m := range []*machine{a1, a2, sup} {
+		p := m.post("p1")
+		if !p.Disputed || p.Status != model.PostPending {
+			t.Fatalf("%s: p1 is %s disputed=%v, want pending and disputed", m.name, p.Status, p.Disputed)
+		}
+		if len(p.History) != 2 || !p.History[1].Concurrent {
+			t.Fatalf("%s: both decisions must stay in the history: %+v", m.name, p.History)
+		}
+		if s, _ := m.st.Status(); s.Disputed != 1 {
+			t.Fatalf("%s: status counts %d disputed", m.name, s.Disputed)
+		}
+	}
+	if a1.hash() != a2.hash() {
+		t.Fatal("the admins' machines differ")
+	}
+	// An administrator who has seen the dispute resolves it.
+	a2.check(a2.decide("p1", model.PostReject, "确认为广告"))
+	a1.importBundles(a2.export(""))
+	p := a1.post("p1")
+	if p.Disputed || p.Status != model.PostRejected || !p.History[2].Resolves {
+		t.Fatalf("after the resolution: %s disputed=%v %+v", p.Status, p.Disputed, p.History)
+	}
+	// The same decision on two machines concurs: no dispute.
+	a1.check(a1.decide("p3", model.PostReject, "广告"))
+	a2.check(a2.decide("p3", model.PostReject, "广告"))
+	a1.importBundles(a2.export(""))
+	if p := a1.post("p3"); p.Disputed || p.Status != model.PostRejected || len(p.History) != 2 {
+		t.Fatalf("two equal decisions: %s disputed=%v", p.Status, p.Disputed)
+	}
+}
+
+func TestSyncConflictRejectionVoidsSignOff(t *testing.T) {
+	dir := t.TempDir()
+	a1 := newMachine(t, dir, "a1", model.RoleAdmin)
+	a2 := newMachine(t, dir, "a2", model.RoleAdmin)
+	sec := newMachine(t, dir, "sec", model.RoleSecretary)
+	trustAll(a1, a2, sec)
+	a1.importQueue(queue)
+	a2.importBundles(a1.export(""))
+	// p1 is escalated by a1 and signed off by the secretary; meanwhile a2, who never saw the
+	// escalation, sends it back for changes.
+	a1.check(a1.decide("p1", model.PostEscalate, ""))
+	sec.importBundles(a1.export(""))
+	sec.check(sec.decide("p1", model.PostSignOff, ""))
+	a2.check(a2.decide("p1", model.PostChanges, "请补充落款"))
+	bs := []string{a1.export(""), a2.export(""), sec.export("")}
+	for _, m := range []*machine{a1, a2, sec} {
+		m.importBundles(bs...)
+	}
+	for _, m := range []*machine{a1, a2, sec} {
+		p := m.post("p1")
+		if p.Status != model.PostEscalated || !p.Disputed {
+			t.Fatalf("%s: p1 is %s disputed=%v: the sign-off must be void until the secretary signs again", m.name, p.Status, p.Disputed)
+		}
+	}
+	if a1.hash() != sec.hash() || a2.hash() != sec.hash() {
+		t.Fatal("machines differ")
+	}
+	// The secretary signs again, having seen the rejection: published.
+	sec.check(sec.decide("p1", model.PostSignOff, ""))
+	a1.importBundles(sec.export(""))
+	if p := a1.post("p1"); p.Status != model.PostSignedOff || p.Disputed {
+		t.Fatalf("after signing again: %s disputed=%v", p.Status, p.Disputed)
+	}
+}
+
+func TestSyncRelayKeepsTheSecretarysSignature(t *testing.T) {
+	dir := t.TempDir()
+	admin := newMachine(t, dir, "admin", model.RoleAdmin)
+	sec := newMachine(t, dir, "sec", model.RoleSecretary)
+	sup := newMachine(t, dir, "sup", model.RoleSupervisor)
+	trustAll(admin, sec, sup)
+	admin.importQueue(queue)
+	admin.check(admin.decide("p2", model.PostEscalate, ""))
+	sec.importBundles(admin.export(""))
+	sec.check(sec.decide("p2", model.PostSignOff, ""))
+	admin.importBundles(sec.export("admin"))
+	relay := admin.export("sup") // the secretary's events, passed on by the administrator
+	sup.importBundles(relay)
+	p := sup.post("p2")
+	last := p.History[len(p.History)-1]
+	if p.Status != model.PostSignedOff || last.Kind != model.PostSignOff {
+		t.Fatalf("p2 on the supervisor's machine: %s %+v", p.Status, last)
+	}
+	ev, err := sup.st.Event(last.Time, last.Event)
+	sup.check(err)
+	if ev.Origin != sec.op.Operator.Key || ev.Role != model.RoleSecretary {
+		t.Fatalf("the sign-off is not the secretary's: origin %s", ev.Origin.Fingerprint())
+	}
+	// The administrator alters the sign-off on the way and signs the bundle anew: refused,
+	// because the secretary's own signature covers the chain.
+	data, err := os.ReadFile(relay)
+	sup.check(err)
+	sup2 := newMachine(t, dir, "sup2", model.RoleSupervisor)
+	trustAll(admin, sec, sup2)
+	forged := rewrite(t, data, admin.op, func(m *Manifest, events [][]byte) {
+		for i, body := range events {
+			ev, _ := model.DecodeEvent(body)
+			if ev.Kind == model.PostSignOff {
+				ev.Kind = model.PostReturn
+				ev.Payload = []byte(`{"reason":"伪造","seen":1}`)
+				events[i] = ev.Encode(nil)
+			}
+		}
+	})
+	refused(t, sup2, writeFile(t, dir, "forged.qsb", forged), "hash chain broken", "not the head its signature covers")
+}
+
+// rewrite re-frames a bundle after change mutated its manifest or events, and signs it anew
+// with signer: what a forger holding one key can do.
+func rewrite(t *testing.T, data []byte, signer *model.Signer, change func(*Manifest, [][]byte)) []byte {
+	t.Helper()
+	b, err := ParseBundle("in", data, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make([][]byte, len(b.Events))
+	for i := range b.Events {
+		events[i] = bytes.Clone(b.Events[i].Body)
+	}
+	m := b.Manifest
+	change(&m, events)
+	return frame(signer, m, events, true)
+}
+
+// frame writes a bundle of events with manifest m; with fix, the manifest's counts and hash
+// are made to agree with the events.
+func frame(signer *model.Signer, m Manifest, events [][]byte, fix bool) []byte {
+	var sec bytes.Buffer
+	for _, e := range events {
+		sec.Write(binary.AppendUvarint(nil, uint64(len(e))))
+		sec.Write(e)
+	}
+	if fix {
+		sum := sha256.Sum256(sec.Bytes())
+		m.Events, m.EventsBytes, m.EventsSHA256 = len(events), int64(sec.Len()), hex.EncodeToString(sum[:])
+	}
+	m.Exporter = BundlePeer{Key: signer.Operator.Key, Name: signer.Operator.Name, Role: signer.Operator.Role}
+	header := make([]byte, bundleHeaderSize)
+	copy(header, bundleMagic)
+	binary.BigEndian.PutUint16(header[8:], BundleMajor)
+	manifest, _ := json.Marshal(m)
+	var out bytes.Buffer
+	out.Write(header)
+	out.Write(sec.Bytes())
+	out.WriteByte(0)
+	out.Write(binary.BigEndian.AppendUint32(nil, uint32(len(manifest))))
+	out.Write(manifest)
+	out.Write(edSign(signer, bundleMessage(header, manifest)))
+	return out.Bytes()
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// refused imports file into m and wants it refused with a message naming the file and one of
+// the wanted phrases, and the database file unchanged byte for byte.
+func refused(t *testing.T, m *machine, file string, want ...string) {
+	t.Helper()
+	before, err := os.ReadFile(m.st.Path())
+	m.check(err)
+	h := m.hash()
+	_, err = m.st.ImportBundles([]string{file}, SyncOptions{})
+	if err == nil {
+		t.Fatalf("%s was imported; want a refusal (%s)", filepath.Base(file), strings.Join(want, " | "))
+	}
+	msg := err.Error()
+	ok := false
+	for _, w := range want {
+		ok = ok || strings.Contains(msg, w)
+	}
+	if !ok || !strings.Contains(msg, file) {
+		t.Fatalf("refusal of %s: %q, want the file and one of %q", filepath.Base(file), msg, want)
+	}
+	after, err := os.ReadFile(m.st.Path())
+	m.check(err)
+	if !bytes.Equal(before, after) || m.hash() != h {
+		t.Fatalf("refusing %s changed the database", filepath.Base(file))
+	}
+}
+
+func edSign(s *model.Signer, msg []byte) []byte { return ed25519.Sign(s.Priv, msg) }
+
+// chain makes events of one origin by hand, as a forger or a broken machine could.
+type chain struct {
+	s    *model.Signer
+	seq  uint64
+	prev model.Hash
+}
+
+func (c *chain) next(kind model.Kind, subject string, payload string, at time.Time) []byte {
+	c.seq++
+	ev := model.Event{Origin: c.s.Operator.Key, Seq: c.seq, Prev: c.prev, Time: at.UTC(), Role: c.s.Operator.Role, Kind: kind, Subject: subject, Payload: []byte(payload)}
+	body := ev.Encode(nil)
+	c.prev = sha256.Sum256(body)
+	return body
+}
+
+// run is the manifest entry of a chain's events from..to, signed by the chain's key.
+func (c *chain) run(from uint64, n int) ManifestOrigin {
+	cp := model.Checkpoint{Origin: c.s.Operator.Key, Seq: c.seq, Head: c.prev}
+	cp.Sign(c.s.Priv)
+	return ManifestOrigin{Key: c.s.Operator.Key, Name: c.s.Operator.Name, From: from, To: c.seq, Count: n, Head: c.prev, Signature: hex.EncodeToString(cp.Sig[:])}
+}
+
+func register(s *model.Signer) string {
+	raw, _ := json.Marshal(s.Operator)
+	return string(raw)
+}
+
+// TestSyncRefusals: one bundle per fault, each refused with its message, the database as it was.
+func TestSyncRefusals(t *testing.T) {
+	dir := t.TempDir()
+	admin := newMachine(t, dir, "admin", model.RoleAdmin)
+	sec := newMachine(t, dir, "sec", model.RoleSecretary)
+	trustAll(admin, sec)
+	admin.importQueue(queue)
+	admin.check(admin.decide("p2", model.PostEscalate, ""))
+	good := admin.export("")
+	data, err := os.ReadFile(good)
+	admin.check(err)
+	sec.importBundles(sec.export("")) // a database with something in it
+	file := func(name string, b []byte) string { return writeFile(t, dir, name, b) }
+	flip := func(i int) []byte {
+		b := bytes.Clone(data)
+		b[i] ^= 0x40
+		return b
+	}
+
+	t.Run("truncated", func(t *testing.T) {
+		for _, n := range []int{0, 5, 16, 100, len(data) / 2, len(data) - 70, len(data) - 1} {
+			refused(t, sec, file("truncated.qsb", data[:n]), "truncated", "not a qunshen bundle")
+		}
+	})
+	t.Run("every byte flipped", func(t *testing.T) {
+		for i := range data {
+			b := flip(i)
+			if _, err := ParseBundle("x", b, time.Now()); err == nil {
+				t.Fatalf("a flip of byte %d of %d went unnoticed", i, len(data))
+			}
+		}
+		refused(t, sec, file("flipped.qsb", flip(len(data)/2)), "altered or damaged", "at byte")
+	})
+	t.Run("wrong magic", func(t *testing.T) {
+		refused(t, sec, file("magic.qsb", append([]byte("PK\x03\x04"), data[4:]...)), "not a qunshen bundle")
+	})
+	t.Run("unknown major version", func(t *testing.T) {
+		b := bytes.Clone(data)
+		binary.BigEndian.PutUint16(b[8:], 2)
+		refused(t, sec, file("version.qsb", b), "version 2.0: this qunshen reads version 1.x")
+	})
+	t.Run("manifest disagrees", func(t *testing.T) {
+		b, _ := ParseBundle("x", data, time.Now())
+		events := make([][]byte, len(b.Events))
+		for i := range b.Events {
+			events[i] = b.Events[i].Body
+		}
+		m := b.Manifest
+		m.Events++
+		refused(t, sec, file("count.qsb", frame(admin.op, m, events, false)), "manifest disagrees")
+		m = b.Manifest
+		m.EventsSHA256 = strings.Repeat("0", 64)
+		refused(t, sec, file("sha.qsb", frame(admin.op, m, events, false)), "do not match the manifest")
+		m = b.Manifest
+		m.Origins = append([]ManifestOrigin(nil), m.Origins...)
+		m.Origins[0].Count--
+		m.Origins[0].To--
+		refused(t, sec, file("range.qsb", frame(admin.op, m, events, true)), "manifest disagrees")
+	})
+	t.Run("bad signature", func(t *testing.T) {
+		refused(t, sec, file("sig.qsb", flip(len(data)-10)), "bad signature")
+	})
+	t.Run("unknown key", func(t *testing.T) {
+		stranger := newMachine(t, dir, "stranger", model.RoleAdmin)
+		stranger.importQueue(queue)
+		refused(t, sec, stranger.export(""), "does not trust")
+		// Relayed by a machine that trusts the stranger, still refused here: the events are
+		// the stranger's, whom this machine does not trust.
+		o := stranger.op.Operator
+		admin.check(admin.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
+		admin.importBundles(stranger.export(""))
+		refused(t, sec, admin.export(""), "signed by a key this machine does not trust")
+	})
+	t.Run("action beyond the role", func(t *testing.T) {
+		// A key trusted here as administrator signs off a post.
+		rogue, _ := NewSigner("rogue", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue", Role: model.RoleAdmin}))
+		c := &chain{s: rogue}
+		now := time.Now()
+		events := [][]byte{c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)}
+		forged := *rogue
+		forged.Operator.Role = model.RoleSecretary // claims the secretary's role in the event
+		ev := model.Event{Origin: rogue.Operator.Key, Seq: 2, Prev: c.prev, Time: now, Role: model.RoleSecretary, Kind: model.PostSignOff, Subject: "p2", Payload: []byte(`{}`)}
+		body := ev.Encode(nil)
+		c.seq, c.prev = 2, sha256.Sum256(body)
+		events = append(events, body)
+		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		refused(t, sec, file("role.qsb", frame(rogue, m, events, true)), "trusted as admin")
+		// In its own role, the administrator's key may not sign off either.
+		c = &chain{s: rogue}
+		events = [][]byte{c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now), c.next(model.PostSignOff, "p2", `{}`, now)}
+		m = Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		refused(t, sec, file("signoff.qsb", frame(rogue, m, events, true)), "may not take the action post.signoff")
+	})
+	t.Run("broken chain", func(t *testing.T) {
+		rogue, _ := NewSigner("rogue2", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue2", Role: model.RoleAdmin}))
+		c := &chain{s: rogue}
+		now := time.Now()
+		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
+		c.prev = model.Hash{1} // the second event does not follow the first
+		e2 := c.next(model.PostApprove, "p1", `{}`, now)
+		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		refused(t, sec, file("chain.qsb", frame(rogue, m, [][]byte{e1, e2}, true)), "hash chain broken")
+	})
+	t.Run("future timestamp", func(t *testing.T) {
+		rogue, _ := NewSigner("rogue3", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
+		c := &chain{s: rogue}
+		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), time.Now().Add(72*time.Hour))
+		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}
+		refused(t, sec, file("future.qsb", frame(rogue, m, [][]byte{e1}, true)), "in the future")
+	})
+	t.Run("revoked key", func(t *testing.T) {
+		admin.check(admin.decide("p1", model.PostApprove, ""))
+		b := admin.export("")
+		sec.check(sec.st.AddTrust(Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin, RevokedAt: time.Now()}))
+		refused(t, sec, b, "revoked")
+	})
+	// And after all of it, the good bundle still imports.
+	sec.check(sec.st.AddTrust(Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))
+	sec.importBundles(good)
+	sec.verify()
+}
