@@ -50,6 +50,8 @@ func init() {
 		{name: "gen", args: "--posts N --members M [--groups G] [--seed S] -o FILE", summary: "write realistic generated data in the queue format", run: runGen, flags: genFlags},
 		{name: "demo", args: "[--as admin|secretary]", summary: "open a demo database (made the first time) as its administrator or secretary", run: runDemo},
 		{name: "scan", args: "[--terms FILE] [--json] [FILE|-]", summary: "run the content checks over text, each line one post", run: runScan, flags: scanFlags},
+		{name: "sync", args: "export [--peer NAME] [--all] -o FILE | import FILE... | conflicts", summary: "carry events between machines as signed bundle files, and list the conflicts", run: runSync, flags: syncFlags},
+		{name: "export", args: "decisions [--since TIME] -o FILE", summary: "write the decisions the chat side must carry out, as JSON Lines", run: runExport, flags: exportFlags},
 		{name: "policy", args: "check FILE | default", summary: "check a policy file, or print the built-in policy to start one from", run: runPolicy},
 	}
 }

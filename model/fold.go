@@ -162,7 +162,7 @@ func Replay(st State, e *Event, id Hash) error {
 	if errors.Is(err, ErrStorage) {
 		return err
 	}
-	return st.PutSuperseded(id, err.Error())
+	return st.PutSuperseded(id, fmt.Sprintf("%s %s (origin %s, sequence %d): %v", e.Kind, e.Subject, e.Origin.Fingerprint(), e.Seq, err))
 }
 
 func fold(st State, e *Event, id Hash, replay bool) error {

@@ -598,3 +598,37 @@ func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
 	})
 	return ev, err
 }
+
+// Conflicts are what the replay could not settle alone, for a person to look at: the disputed
+// posts, and the events set aside with their reasons.
+type Conflicts struct {
+	Disputed   []model.Post
+	Superseded []string
+}
+
+// Conflicts lists the disputed posts (from the index of the statuses a dispute leaves a post
+// in) and the events set aside.
+func (s *Store) Conflicts() (Conflicts, error) {
+	var c Conflicts
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		for _, status := range []model.PostStatus{model.PostPending, model.PostEscalated} {
+			prefix := append([]byte(status), 0)
+			cur := tx.Bucket(ixPostStatus).Cursor()
+			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+				p, ok, err := st.Post(string(k[len(prefix)+8:]))
+				if err != nil {
+					return err
+				}
+				if ok && p.Disputed {
+					c.Disputed = append(c.Disputed, p)
+				}
+			}
+		}
+		return tx.Bucket(bSuperseded).ForEach(func(_, v []byte) error {
+			c.Superseded = append(c.Superseded, string(v))
+			return nil
+		})
+	})
+	return c, err
+}
