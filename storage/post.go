@@ -1,9 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"runtime"
 	"slices"
+	"sync"
 
 	fastjson "github.com/goccy/go-json"
 
@@ -97,3 +100,96 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 // plainStatus reports whether a status is one of the known ones: lower-case letters and
 // dashes, which JSON writes as they are.
 func plainStatus(s model.PostStatus) bool { return slices.Contains(model.PostStatuses, s) }
+
+// postEntry is a post of a transaction: decoded, with its content's bytes (nil when the
+// content must be encoded), and whether it was written.
+type postEntry struct {
+	p       model.Post
+	content []byte
+	dirty   bool
+}
+
+// encodePosts encodes the posts written in the transaction into its pending writes, on every
+// core, and forgets the posts when they are many.
+func (st *txState) encodePosts() error {
+	var dirty []*postEntry
+	for _, e := range st.posts {
+		if e.dirty {
+			dirty = append(dirty, e)
+		}
+	}
+	raws := make([][]byte, len(dirty))
+	errs := make([]error, len(dirty))
+	work := func(from, to int) {
+		for i := from; i < to; i++ {
+			raws[i], errs[i] = encodePost(&dirty[i].p, dirty[i].content)
+		}
+	}
+	if n := runtime.GOMAXPROCS(0); n > 1 && len(dirty) > 256 {
+		var wg sync.WaitGroup
+		per := (len(dirty) + n - 1) / n
+		for from := 0; from < len(dirty); from += per {
+			wg.Add(1)
+			go func(from int) {
+				defer wg.Done()
+				work(from, min(from+per, len(dirty)))
+			}(from)
+		}
+		wg.Wait()
+	} else {
+		work(0, len(dirty))
+	}
+	for i, e := range dirty {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		st.put(bPosts, []byte(e.p.ID), raws[i])
+		e.dirty = false
+	}
+	if len(st.posts) > 1<<16 {
+		clear(st.posts)
+	}
+	return nil
+}
+
+// prefetchPosts decodes, on every core, the stored posts that ids name and that the
+// transaction has not read yet: what a bundle of decisions will read one after another.
+func (st *txState) prefetchPosts(ids []string) {
+	type job struct {
+		id  string
+		raw []byte
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] || st.posts[id] != nil {
+			continue
+		}
+		seen[id] = true
+		if raw := st.get(bPosts, []byte(id)); raw != nil {
+			jobs = append(jobs, job{id, raw})
+		}
+	}
+	entries := make([]*postEntry, len(jobs))
+	n := runtime.GOMAXPROCS(0)
+	per := (len(jobs) + n - 1) / max(n, 1)
+	var wg sync.WaitGroup
+	for from := 0; from < len(jobs); from += per {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			for i := from; i < to; i++ {
+				p, content, err := decodePost(jobs[i].raw)
+				if err == nil { // a damaged post is left to Post, which says so
+					entries[i] = &postEntry{p: p, content: bytes.Clone(content)}
+				}
+			}
+		}(from, min(from+per, len(jobs)))
+	}
+	wg.Wait()
+	for i, e := range entries {
+		if e != nil {
+			st.posts[jobs[i].id] = e
+		}
+	}
+}

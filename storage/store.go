@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -165,12 +166,15 @@ type txState struct {
 	b      map[string]*bbolt.Bucket
 	counts model.Counts
 	groups map[string]model.Group // groups are few and read for every post: keep them decoded
+	// operators are fewer still, and read for every event
+	operators map[model.Key]model.Operator
 	// members read in this transaction, decoded: a batch of posts names the same authors
 	// again and again.
 	members map[string]model.Member
-	// contents keeps the stored content of the posts read in this transaction, so that a
-	// decision rewrites a post's header and copies its content as it is.
-	contents map[string][]byte
+	// posts keeps the posts read or written in this transaction, decoded, with the bytes of
+	// their content, so that a decision rewrites a post's header and copies its content as it
+	// is; the posts written are encoded at the end, on every core.
+	posts map[string]*postEntry
 	// submitted is the post.submit record being applied, with its payload: the content of a
 	// new post, byte for byte.
 	submitted *submission
@@ -178,13 +182,84 @@ type txState struct {
 	// transactions (an import never removes a member, so what it learnt stays true).
 	known map[memberRef]struct{}
 	key   []byte // scratch for keys looked up
+	// writes holds the writes to the projection until the end of the transaction, when they
+	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
+	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
+	writes map[string]map[string]write
+}
+
+// write is one pending write of the projection: a value, or a deletion.
+type write struct {
+	v   []byte
+	del bool
+}
+
+// get reads a key of a projection bucket, pending writes first.
+func (st *txState) get(bucket []byte, key []byte) []byte {
+	if w, ok := st.writes[string(bucket)][string(key)]; ok {
+		if w.del {
+			return nil
+		}
+		return w.v
+	}
+	return st.b[string(bucket)].Get(key)
+}
+
+func (st *txState) put(bucket []byte, key []byte, v []byte) {
+	m := st.writes[string(bucket)]
+	if m == nil {
+		m = map[string]write{}
+		st.writes[string(bucket)] = m
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	m[string(key)] = write{v: v}
+}
+
+func (st *txState) del(bucket []byte, key []byte) {
+	m := st.writes[string(bucket)]
+	if m == nil {
+		m = map[string]write{}
+		st.writes[string(bucket)] = m
+	}
+	m[string(key)] = write{del: true}
+}
+
+// flushWrites writes the pending writes, each bucket's in the order of its keys.
+func (st *txState) flushWrites() error {
+	if err := st.encodePosts(); err != nil {
+		return err
+	}
+	for name, m := range st.writes {
+		b := st.b[name]
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			w := m[k]
+			var err error
+			if w.del {
+				err = b.Delete([]byte(k))
+			} else {
+				err = b.Put([]byte(k), w.v)
+			}
+			if err != nil {
+				return stored(err)
+			}
+		}
+	}
+	clear(st.writes)
+	return nil
 }
 
 // memberRef names a member without building its key.
 type memberRef struct{ group, id string }
 
 func newTxState(tx *bbolt.Tx) *txState {
-	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}, contents: map[string][]byte{}}
+	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}, posts: map[string]*postEntry{}, writes: map[string]map[string]write{}, operators: map[model.Key]model.Operator{}}
 	for _, name := range allBuckets {
 		st.b[string(name)] = tx.Bucket(name)
 	}
@@ -198,7 +273,7 @@ func newTxState(tx *bbolt.Tx) *txState {
 
 func getJSON[T any](st *txState, bucket []byte, key string) (T, bool, error) {
 	var v T
-	raw := st.b[string(bucket)].Get([]byte(key))
+	raw := st.get(bucket, []byte(key))
 	if raw == nil {
 		return v, false, nil
 	}
@@ -217,7 +292,8 @@ func (st *txState) putJSON(bucket []byte, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return stored(st.b[string(bucket)].Put([]byte(key), raw))
+	st.put(bucket, []byte(key), raw)
+	return nil
 }
 
 // stored marks a fault of bbolt as one of the storage, which stops a replay.
@@ -229,7 +305,14 @@ func stored(err error) error {
 }
 
 func (st *txState) Operator(k model.Key) (model.Operator, bool, error) {
-	return getJSON[model.Operator](st, bOperators, string(k[:]))
+	if o, ok := st.operators[k]; ok {
+		return o, true, nil
+	}
+	o, ok, err := getJSON[model.Operator](st, bOperators, string(k[:]))
+	if ok {
+		st.operators[k] = o
+	}
+	return o, ok, err
 }
 func (st *txState) Group(id string) (model.Group, bool, error) {
 	if g, ok := st.groups[id]; ok {
@@ -257,7 +340,7 @@ func (st *txState) HasMember(group, id string) (bool, error) {
 		return true, nil
 	}
 	st.key = append(append(append(st.key[:0], group...), 0), id...)
-	if st.b[string(bMembers)].Get(st.key) == nil {
+	if st.get(bMembers, st.key) == nil {
 		return false, nil
 	}
 	if st.known != nil {
@@ -266,7 +349,10 @@ func (st *txState) HasMember(group, id string) (bool, error) {
 	return true, nil
 }
 func (st *txState) Post(id string) (model.Post, bool, error) {
-	raw := st.b[string(bPosts)].Get([]byte(id))
+	if e, ok := st.posts[id]; ok {
+		return e.p, true, nil // the fold copies History before it appends
+	}
+	raw := st.get(bPosts, []byte(id))
 	if raw == nil {
 		return model.Post{}, false, nil
 	}
@@ -274,9 +360,7 @@ func (st *txState) Post(id string) (model.Post, bool, error) {
 	if err != nil {
 		return p, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
 	}
-	if st.contents != nil {
-		st.contents[id] = bytes.Clone(content)
-	}
+	st.posts[id] = &postEntry{p: p, content: bytes.Clone(content)}
 	return p, true, nil
 }
 func (st *txState) Violation(id string) (model.Violation, bool, error) {
@@ -290,6 +374,7 @@ func (st *txState) Rectification(id string) (model.Rectification, bool, error) {
 }
 
 func (st *txState) PutOperator(o *model.Operator) error {
+	st.operators[o.Key] = *o
 	return st.putJSON(bOperators, string(o.Key[:]), o)
 }
 
@@ -315,43 +400,30 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	case old == nil && st.submitted != nil && st.submitted.id == p.ID:
 		content = st.submitted.payload // a new post is stored as it was submitted
 	case old != nil && sameContent(old, p):
-		content = st.contents[p.ID]
-	}
-	raw, err := encodePost(p, content)
-	if err != nil {
-		return err
-	}
-	ix := st.b[string(ixPostStatus)]
-	if old != nil {
-		if err := ix.Delete(postStatusKey(old)); err != nil {
-			return stored(err)
+		if e := st.posts[p.ID]; e != nil {
+			content = e.content
 		}
 	}
-	if err := ix.Put(postStatusKey(p), nil); err != nil {
-		return stored(err)
+	if old != nil {
+		st.del(ixPostStatus, postStatusKey(old))
 	}
-	return stored(st.b[string(bPosts)].Put([]byte(p.ID), raw))
+	st.put(ixPostStatus, postStatusKey(p), nil)
+	st.posts[p.ID] = &postEntry{p: *p, content: content, dirty: true}
+	return nil
 }
 
 func (st *txState) PutViolation(old, v *model.Violation) error {
 	st.counts.Violation(old, v)
-	if err := st.b[string(ixViolMember)].Put(violMemberKey(v), nil); err != nil {
-		return err
-	}
+	st.put(ixViolMember, violMemberKey(v), nil)
 	return st.putJSON(bViolations, v.ID, v)
 }
 
 func (st *txState) PutApplication(old, a *model.Application) error {
 	st.counts.Application(old, a)
-	ix := st.b[string(ixAppStatus)]
 	if old != nil {
-		if err := ix.Delete(appStatusKey(old)); err != nil {
-			return err
-		}
+		st.del(ixAppStatus, appStatusKey(old))
 	}
-	if err := ix.Put(appStatusKey(a), nil); err != nil {
-		return err
-	}
+	st.put(ixAppStatus, appStatusKey(a), nil)
 	return st.putJSON(bApps, a.ID, a)
 }
 
@@ -361,15 +433,19 @@ func (st *txState) PutRectification(old, r *model.Rectification) error {
 }
 
 func (st *txState) PutSuperseded(id model.Hash, reason string) error {
-	b := st.b[string(bSuperseded)]
-	if b.Get(id[:]) == nil {
+	if st.get(bSuperseded, id[:]) == nil {
 		st.counts["event/superseded"]++
 	}
-	return stored(b.Put(id[:], []byte(reason)))
+	st.put(bSuperseded, id[:], []byte(reason))
+	return nil
 }
 
-// flushCounts adds the gathered deltas to the stored counts.
+// flushCounts writes the pending writes of the projection and adds the gathered deltas to
+// the stored counts: the end of every transaction that folds.
 func (st *txState) flushCounts() error {
+	if err := st.flushWrites(); err != nil {
+		return err
+	}
 	b := st.b[string(bCounts)]
 	for k, d := range st.counts {
 		if d == 0 {

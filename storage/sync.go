@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -225,6 +227,8 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			opt.Progress(stage, done, total)
 		}
 	}
+	// Like a file import, a bundle import allocates much and keeps little.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	bundles := make([]*Bundle, 0, len(files))
 	for i, f := range files {
 		progress("read", i, len(files))
@@ -396,6 +400,15 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			return recordPeers(tx, bundles)
 		}
 		incremental := bytes.Compare(keys[fresh[0]], st.lastOrder()) > 0
+		if incremental {
+			var ids []string
+			for _, x := range fresh {
+				if strings.HasPrefix(string(x.ev.Kind), "post.") {
+					ids = append(ids, x.ev.Subject)
+				}
+			}
+			st.prefetchPosts(ids)
+		}
 		seq := st.logSeq()
 		last := st.maxTime()
 		for i, x := range fresh {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 	"time"
@@ -118,7 +119,9 @@ func BenchmarkSync1M(b *testing.B) {
 			}
 			b.StartTimer()
 			start, cpu0 := time.Now(), cpuTime()
+			stop := profile(b)
 			r, err := dst.ImportBundles([]string{bundle}, SyncOptions{})
+			stop()
 			took += time.Since(start)
 			cpu += cpuTime() - cpu0
 			if err != nil {
@@ -134,4 +137,23 @@ func BenchmarkSync1M(b *testing.B) {
 		b.ReportMetric(float64(res.Events)*float64(b.N)/took.Seconds(), "events/s")
 		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/float64(res.Events), "cpu-µs/event")
 	})
+}
+
+// profile writes a CPU profile of the timed part to $QUNSHEN_BENCH_PROFILE, when it is set.
+func profile(b *testing.B) func() {
+	path := os.Getenv("QUNSHEN_BENCH_PROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
