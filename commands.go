@@ -56,7 +56,7 @@ func runInit(c *ctx, _ *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.SaveKey(st.Path(), s); err != nil {
+	if err := storage.SaveKey(st.Path(), s, nil); err != nil {
 		return err
 	}
 	if err := st.Register(s); err != nil {
@@ -228,7 +228,7 @@ func openWorkbench(c *ctx, st *storage.Store) error {
 	if !ok || !isTerminal(out) || !isTerminal(os.Stdin) {
 		return showDatabase(c, st)
 	}
-	s, err := st.LoadSigner(c.operatorName())
+	s, err := st.LoadSigner(c.operatorName(), nil)
 	if err != nil {
 		return err
 	}
@@ -381,7 +381,7 @@ func runDemo(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.LoadSigner(as); err != nil {
+	if _, err := st.LoadSigner(as, nil); err != nil {
 		return err
 	}
 	return openWorkbench(c, st)
@@ -419,7 +419,7 @@ func makeDemo(dbPath string) error {
 		if err != nil {
 			return err
 		}
-		if err := storage.SaveKey(db, s); err != nil {
+		if err := storage.SaveKey(db, s, nil); err != nil {
 			return err
 		}
 		if err := st.Register(s); err != nil {

@@ -235,7 +235,7 @@ func (c *ctx) signer() (*storage.Store, *model.Signer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := st.LoadSigner(c.operatorName())
+	s, err := st.LoadSigner(c.operatorName(), nil)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
