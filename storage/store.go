@@ -44,7 +44,7 @@ var (
 	ixViolMember = []byte("ix_viol_member") // group \0 member \0 violation id
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
-		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember}
+		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember, bTrust}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq")
@@ -98,6 +98,9 @@ func (s *Store) init() error {
 			if n > SchemaVersion {
 				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
 			}
+		}
+		if err := upgradeTrust(tx, s.path); err != nil {
+			return err
 		}
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -536,8 +539,8 @@ func (s *Store) Append(signer *model.Signer, drafts ...model.Draft) ([]model.Has
 	return ids, err
 }
 
-// Register records a new operator (signed by its own key) and, when it is the first, makes it
-// the default operator of this database.
+// Register records a new operator (signed by its own key), trusts its key as a Local one and,
+// when it is the first, makes it the default operator of this database.
 func (s *Store) Register(signer *model.Signer) error {
 	payload, err := json.Marshal(signer.Operator)
 	if err != nil {
@@ -550,6 +553,9 @@ func (s *Store) Register(signer *model.Signer) error {
 		}
 		a := newAppender(st, signer, time.Now)
 		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
+			return err
+		}
+		if err := putLocalTrust(tx, signer.Operator); err != nil {
 			return err
 		}
 		if st.b[string(bMeta)].Get(kDefaultO) == nil {
