@@ -31,6 +31,7 @@ func initFlags(fs *flag.FlagSet, _ *ctx) {
 	fs.StringVar(&initName, "name", "", "the operator's `name`")
 	fs.StringVar(&initRole, "role", "", "admin, secretary, owner or supervisor")
 	fs.StringVar(&initBranch, "branch", "", "the operator's branch or department")
+	fs.BoolVar(&initPassphrase, "passphrase", false, "encrypt the private key with a passphrase: $"+passphraseEnv+", or asked twice on the terminal")
 }
 
 func runInit(c *ctx, _ *flag.FlagSet, args []string) error {
@@ -52,17 +53,26 @@ func runInit(c *ctx, _ *flag.FlagSet, args []string) error {
 	if _, err := st.Operator(initName); err == nil {
 		return fmt.Errorf("an operator named %q exists already in %s", initName, st.Path())
 	}
+	var pass []byte
+	if initPassphrase {
+		if pass, err = c.newPassphrase(initName); err != nil {
+			return err
+		}
+	}
 	s, err := storage.NewSigner(initName, role, initBranch)
 	if err != nil {
 		return err
 	}
-	if err := storage.SaveKey(st.Path(), s); err != nil {
+	if err := storage.SaveKey(st.Path(), s, pass); err != nil {
 		return err
 	}
 	if err := st.Register(s); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "operator %s (%s) created in %s\nkey fingerprint: %s\n", initName, role, st.Path(), s.Operator.Key.Fingerprint())
+	if pass != nil {
+		fmt.Fprintf(c.stdout, "the private key is encrypted: its passphrase is asked for (or read from $%s) when it signs\n", passphraseEnv)
+	}
 	return nil
 }
 
@@ -228,7 +238,7 @@ func openWorkbench(c *ctx, st *storage.Store) error {
 	if !ok || !isTerminal(out) || !isTerminal(os.Stdin) {
 		return showDatabase(c, st)
 	}
-	s, err := st.LoadSigner(c.operatorName())
+	s, err := c.loadSigner(st)
 	if err != nil {
 		return err
 	}
@@ -381,7 +391,7 @@ func runDemo(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.LoadSigner(as); err != nil {
+	if _, err := c.loadSigner(st); err != nil {
 		return err
 	}
 	return openWorkbench(c, st)
@@ -419,7 +429,7 @@ func makeDemo(dbPath string) error {
 		if err != nil {
 			return err
 		}
-		if err := storage.SaveKey(db, s); err != nil {
+		if err := storage.SaveKey(db, s, nil); err != nil {
 			return err
 		}
 		if err := st.Register(s); err != nil {

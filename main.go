@@ -35,13 +35,17 @@ type ctx struct {
 	stdout io.Writer
 	stderr io.Writer
 	stdin  io.Reader
+
+	passphrase []byte // of the operator's key, once asked on the terminal
 }
 
 var commands []*command
 
 func init() {
 	commands = []*command{
-		{name: "init", args: "--name NAME --role admin|secretary|owner|supervisor [--branch BRANCH]", summary: "create an operator of this machine and its key", run: runInit, flags: initFlags},
+		{name: "init", args: "--name NAME --role admin|secretary|owner|supervisor [--branch BRANCH] [--passphrase]", summary: "create an operator of this machine and its key", run: runInit, flags: initFlags},
+		{name: "key", args: "export -o FILE", summary: "write the public key file of the operator in force, for other machines to trust", run: runKey, flags: keyFlags},
+		{name: "trust", args: "FILE [--yes] | --list | --revoke NAME|FINGERPRINT", summary: "trust the operator key in a key file, list the trusted keys, or revoke one", run: runTrust, flags: trustFlags},
 		{name: "import", args: "FILE...", summary: "import queue files (JSON Lines: groups, members, posts, reports, applications)", run: runImport},
 		{name: "decide", args: "POST-ID approve|reject|changes|escalate|signoff|return|undo [--reason TEXT]", summary: "record a decision on a post", run: runDecide, flags: decideFlags},
 		{name: "status", args: "[--json]", summary: "print the counts of posts, members, violations and applications", run: runStatus, flags: statusFlags},
@@ -237,7 +241,7 @@ func (c *ctx) signer() (*storage.Store, *model.Signer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := st.LoadSigner(c.operatorName())
+	s, err := c.loadSigner(st)
 	if err != nil {
 		st.Close()
 		return nil, nil, err

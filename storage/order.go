@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -52,8 +51,7 @@ func (st *txState) lastOrder() []byte {
 }
 
 // migrate1 brings a database of schema 1 to schema 2: it builds the canonical order and the
-// index by origin from the log, and trusts the operators registered on it (in schema 1 they
-// could only have been made on this machine).
+// index by origin from the log (upgradeTrust makes its trust store).
 func migrate1(tx *bbolt.Tx) error {
 	st := newTxState(tx)
 	var max time.Time
@@ -74,16 +72,7 @@ func migrate1(tx *bbolt.Tx) error {
 			max = ev.Time
 		}
 	}
-	if err := st.setMaxTime(max); err != nil {
-		return err
-	}
-	return tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
-		var o model.Operator
-		if err := json.Unmarshal(v, &o); err != nil {
-			return err
-		}
-		return putTrust(tx, Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, Local: true})
-	})
+	return st.setMaxTime(max)
 }
 
 // forEachCanonical calls f with every event of the log in the canonical order.

@@ -55,7 +55,7 @@ var (
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bOrder, bByOrigin, bSuperseded, bParked, bParkedCP, bPeers}
+		bOrder, bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq")
@@ -110,6 +110,9 @@ func (s *Store) init() error {
 			if n > SchemaVersion {
 				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
 			}
+		}
+		if err := upgradeTrust(tx, s.path); err != nil {
+			return err
 		}
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -674,8 +677,8 @@ func (s *Store) Append(signer *model.Signer, drafts ...model.Draft) ([]model.Has
 	return ids, err
 }
 
-// Register records a new operator (signed by its own key) and, when it is the first, makes it
-// the default operator of this database.
+// Register records a new operator (signed by its own key), trusts its key as a Local one and,
+// when it is the first, makes it the default operator of this database.
 func (s *Store) Register(signer *model.Signer) error {
 	payload, err := json.Marshal(signer.Operator)
 	if err != nil {
@@ -687,10 +690,10 @@ func (s *Store) Register(signer *model.Signer) error {
 			return fmt.Errorf("an operator named %q exists already", signer.Operator.Name)
 		}
 		a := newAppender(st, signer, time.Now)
-		if err := putTrust(tx, Trust{Key: signer.Operator.Key, Name: signer.Operator.Name, Role: signer.Operator.Role, Branch: signer.Operator.Branch, Local: true, TrustedAt: time.Now().UTC()}); err != nil {
+		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
 			return err
 		}
-		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
+		if err := putLocalTrust(tx, signer.Operator); err != nil {
 			return err
 		}
 		if st.b[string(bMeta)].Get(kDefaultO) == nil {
@@ -874,6 +877,11 @@ func (s *Store) Backup(path string) error {
 
 // writeAtomic writes a file 0600 by temp file, fsync and rename.
 func writeAtomic(path string, write func(*os.File) error) error {
+	// A rename would replace a device or a folder given as the output: refuse anything but a
+	// regular file.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file: write to a file", path)
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {

@@ -45,7 +45,7 @@ func newEnv(t *testing.T) *env {
 	e.sec, err = NewSigner("李书记", model.RoleSecretary, "第三党支部")
 	e.check(err)
 	for _, s := range []*model.Signer{e.admin, e.sec} {
-		e.check(SaveKey(e.dbPath(), s))
+		e.check(SaveKey(e.dbPath(), s, nil))
 		e.check(e.st.Register(s))
 	}
 	return e
@@ -348,17 +348,17 @@ func TestBackupHoldsTheSameState(t *testing.T) {
 
 func TestSignerRoundTrip(t *testing.T) {
 	e := newEnv(t)
-	s, err := e.st.LoadSigner("")
+	s, err := e.st.LoadSigner("", nil)
 	e.check(err)
 	if s.Operator.Name != "王管理" || model.KeyOf(s.Priv) != e.admin.Operator.Key {
 		t.Fatalf("default operator %+v", s.Operator)
 	}
-	s, err = e.st.LoadSigner("李书记")
+	s, err = e.st.LoadSigner("李书记", nil)
 	e.check(err)
 	if s.Operator.Role != model.RoleSecretary {
 		t.Fatal("secretary")
 	}
-	if _, err := e.st.LoadSigner("nobody"); !errors.Is(err, ErrNoOperator) {
+	if _, err := e.st.LoadSigner("nobody", nil); !errors.Is(err, ErrNoOperator) {
 		t.Fatalf("unknown operator: %v", err)
 	}
 	other, _ := NewSigner("王管理", model.RoleAdmin, "")

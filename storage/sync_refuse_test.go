@@ -363,7 +363,8 @@ func TestSyncRefusals(t *testing.T) {
 	t.Run("revoked key", func(t *testing.T) {
 		admin.check(admin.decide("p1", model.PostApprove, ""))
 		b := admin.export("")
-		sec.check(sec.st.AddTrust(Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin, RevokedAt: time.Now()}))
+		_, err := sec.st.RevokeTrust("admin")
+		sec.check(err)
 		refused(t, sec, b, "revoked")
 	})
 	// And after all of it, the good bundle still imports.
