@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -99,31 +100,115 @@ func forEachCanonical(tx *bbolt.Tx, f func(ev *model.Event, id model.Hash, body 
 	return nil
 }
 
-// refold rebuilds the whole projection by replaying the log in the canonical order: what an
-// import does when events arrive that belong before events already folded.
-func refold(tx *bbolt.Tx, progress func(done int)) (*txState, error) {
-	for _, name := range projectionBuckets {
-		if err := tx.DeleteBucket(name); err != nil {
-			return nil, err
-		}
-		if _, err := tx.CreateBucket(name); err != nil {
-			return nil, err
-		}
+// The fold of new events from other machines runs in transactions of its own, after the
+// transaction that added them to the log: a million events folded in one transaction would
+// hold the whole projection's changes in memory at once. kFoldFrom in the meta says where the
+// fold stands: the canonical key of the last event folded, or empty when the projection was
+// cleared to be replayed from the first event. Open finishes a fold that a crash interrupted,
+// so the projection is never seen behind the log.
+
+// foldChunk is how many events one transaction of the fold replays.
+const foldChunk = 50_000
+
+// markFold records, in the transaction that adds events to the log, that the projection must
+// be folded from after key (nil: replayed whole from the first event, the buckets cleared now).
+func markFold(tx *bbolt.Tx, after []byte) error {
+	m := tx.Bucket(bMeta)
+	if cur := m.Get(kFoldFrom); cur != nil && bytes.Compare(cur, after) <= 0 {
+		return nil // a fold from earlier is pending already
 	}
-	st := newTxState(tx)
-	n := 0
-	err := forEachCanonical(tx, func(ev *model.Event, id model.Hash, _ []byte) error {
-		if err := model.Replay(st, ev, id); err != nil {
-			return err
+	if after == nil {
+		for _, name := range projectionBuckets {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
 		}
-		n++
-		if progress != nil && n%10000 == 0 {
-			progress(n)
-		}
+		after = []byte{}
+	}
+	return m.Put(kFoldFrom, bytes.Clone(after))
+}
+
+// foldPending reports whether a fold is pending.
+func (s *Store) foldPending() bool {
+	pending := false
+	s.db.View(func(tx *bbolt.Tx) error {
+		pending = tx.Bucket(bMeta).Get(kFoldFrom) != nil
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	return pending
+}
+
+// catchUp folds the events after kFoldFrom, a chunk a transaction, until the projection
+// follows the whole log.
+func (s *Store) catchUp(progress func(done, total int)) error {
+	done, total := 0, 0
+	for {
+		finished := false
+		err := s.db.Update(func(tx *bbolt.Tx) error {
+			m := tx.Bucket(bMeta)
+			from := m.Get(kFoldFrom)
+			if from == nil {
+				finished = true
+				return nil
+			}
+			if total == 0 {
+				total = tx.Bucket(bOrder).Stats().KeyN
+			}
+			st := newTxState(tx)
+			log := tx.Bucket(bLog)
+			c := tx.Bucket(bOrder).Cursor()
+			var k, seq []byte
+			if len(from) == 0 {
+				k, seq = c.First()
+			} else if k, seq = c.Seek(from); k != nil && bytes.Equal(k, from) {
+				k, seq = c.Next()
+			}
+			var evs []model.Event
+			var ids []model.Hash
+			var last []byte
+			for ; k != nil && len(evs) < foldChunk; k, seq = c.Next() {
+				body := log.Get(seq)
+				if body == nil {
+					return fmt.Errorf("the canonical order names event %d, which is not in the log", binary.BigEndian.Uint64(seq))
+				}
+				ev, err := model.DecodeEvent(body)
+				if err != nil {
+					return fmt.Errorf("log: event %d: %w", binary.BigEndian.Uint64(seq), err)
+				}
+				var id model.Hash
+				copy(id[:], k[8:])
+				evs, ids, last = append(evs, ev), append(ids, id), bytes.Clone(k)
+			}
+			var posts []string
+			for i := range evs {
+				if strings.HasPrefix(string(evs[i].Kind), "post.") {
+					posts = append(posts, evs[i].Subject)
+				}
+			}
+			st.prefetchPosts(posts)
+			for i := range evs {
+				if err := model.Replay(st, &evs[i], ids[i]); err != nil {
+					return err
+				}
+			}
+			if err := st.flushCounts(); err != nil {
+				return err
+			}
+			done += len(evs)
+			if progress != nil {
+				progress(done, total)
+			}
+			if k == nil {
+				finished = true
+				return m.Delete(kFoldFrom)
+			}
+			return m.Put(kFoldFrom, last)
+		})
+		if err != nil || finished {
+			return err
+		}
 	}
-	return st, st.flushCounts()
 }

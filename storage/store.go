@@ -61,6 +61,7 @@ var (
 	kLogSeq   = []byte("log_seq")
 	kDefaultO = []byte("default_operator")
 	kMaxTime  = []byte("max_time") // the latest time of any event in the log, for the clock
+	kFoldFrom = []byte("fold_from") // present while the projection is behind the log: see catchUp
 )
 
 // ErrLocked is returned when another process holds the database.
@@ -95,6 +96,13 @@ func Open(path string) (*Store, error) {
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// An import of bundles killed while it folded: finish the fold before anything reads.
+	if s.foldPending() {
+		if err := s.catchUp(nil); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: finishing the fold of imported events: %w", path, err)
+		}
 	}
 	return s, nil
 }
@@ -572,6 +580,16 @@ func (a *appender) put(ev *model.Event, id model.Hash, body []byte) error {
 // putEvent writes an event to the log under its local sequence, with its place in the
 // canonical order and in its origin's chain.
 func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte, seq uint64) error {
+	if err := st.putLog(ev, id, body, seq); err != nil {
+		return err
+	}
+	bo := st.b[string(bByOrigin)]
+	bo.FillPercent = 0.9
+	return bo.Put(originSeqKey(ev.Origin, ev.Seq), binary.BigEndian.AppendUint64(nil, seq))
+}
+
+// putLog writes an event to the log and the canonical order.
+func (st *txState) putLog(ev *model.Event, id model.Hash, body []byte, seq uint64) error {
 	// The log only grows at its end, so its pages are filled whole.
 	log := st.b[string(bLog)]
 	log.FillPercent = 1.0
@@ -579,12 +597,7 @@ func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte, seq uin
 	if err := log.Put(sk, body); err != nil {
 		return err
 	}
-	if err := st.b[string(bOrder)].Put(orderKey(ev.Time, id), sk); err != nil {
-		return err
-	}
-	bo := st.b[string(bByOrigin)]
-	bo.FillPercent = 0.9
-	return bo.Put(originSeqKey(ev.Origin, ev.Seq), sk)
+	return st.b[string(bOrder)].Put(orderKey(ev.Time, id), sk)
 }
 
 // batcher gathers import records into import.batch events: each record is applied to the

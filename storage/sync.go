@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -201,6 +201,8 @@ type incoming struct {
 	file   string
 	off    int64
 	parked bool
+	seq    uint64 // its place in the local log
+	key    []byte // its place in the canonical order
 }
 
 func (x *incoming) fail(format string, args ...any) error {
@@ -390,42 +392,54 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			}
 		}
 		// Into the log, in the canonical order.
-		keys := make(map[*incoming][]byte, len(fresh))
 		for _, x := range fresh {
-			keys[x] = orderKey(x.ev.Time, x.id)
+			x.key = orderKey(x.ev.Time, x.id)
 		}
-		slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(keys[a], keys[b]) })
+		slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(a.key, b.key) })
 		res.New = len(fresh)
 		if len(fresh) == 0 {
 			return recordPeers(tx, bundles)
 		}
-		incremental := bytes.Compare(keys[fresh[0]], st.lastOrder()) > 0
-		if incremental {
-			var ids []string
-			for _, x := range fresh {
-				if strings.HasPrefix(string(x.ev.Kind), "post.") {
-					ids = append(ids, x.ev.Subject)
-				}
-			}
-			st.prefetchPosts(ids)
+		// The events go into the log here, all or none; the fold follows in transactions of
+		// its own (catchUp), from the last event folded when the new ones all come after it,
+		// else from the first, the projection cleared.
+		after := st.lastOrder()
+		if bytes.Compare(fresh[0].key, after) < 0 {
+			res.Refolded = true
+			after = nil
+		}
+		if err := markFold(tx, after); err != nil {
+			return err
 		}
 		seq := st.logSeq()
 		last := st.maxTime()
+		bo := make([]*incoming, 0, len(fresh))
 		for i, x := range fresh {
 			seq++
-			if err := st.putEvent(&x.ev, x.id, x.body, seq); err != nil {
+			x.seq = seq
+			if err := st.putLog(&x.ev, x.id, x.body, seq); err != nil {
 				return err
-			}
-			if incremental {
-				if err := model.Replay(st, &x.ev, x.id); err != nil {
-					return err
-				}
 			}
 			if x.ev.Time.After(last) {
 				last = x.ev.Time
 			}
-			if (i+1)%20000 == 0 {
-				progress("apply", i+1, len(fresh))
+			bo = append(bo, x)
+			if (i+1)%50000 == 0 {
+				progress("store", i+1, len(fresh))
+			}
+		}
+		// The index by origin in its own order: each origin's new events at the end of its range.
+		slices.SortFunc(bo, func(a, b *incoming) int {
+			if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ev.Seq, b.ev.Seq)
+		})
+		byOriginB := tx.Bucket(bByOrigin)
+		byOriginB.FillPercent = 0.9
+		for _, x := range bo {
+			if err := byOriginB.Put(originSeqKey(x.ev.Origin, x.ev.Seq), binary.BigEndian.AppendUint64(nil, x.seq)); err != nil {
+				return err
 			}
 		}
 		for o, h := range heads {
@@ -439,20 +453,13 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		if err := st.setMaxTime(last); err != nil {
 			return err
 		}
-		if incremental {
-			if err := st.flushCounts(); err != nil {
-				return err
-			}
-		} else {
-			res.Refolded = true
-			if _, err := refold(tx, func(n int) { progress("replay", n, int(seq)) }); err != nil {
-				return err
-			}
-		}
 		return recordPeers(tx, bundles)
 	})
 	if err != nil {
 		return SyncResult{}, err
+	}
+	if err := s.catchUp(func(done, total int) { progress("fold", done, total) }); err != nil {
+		return res, err
 	}
 	if s, err := s.Status(); err == nil {
 		res.Disputed, res.Superseded = s.Disputed, s.Superseded

@@ -24,6 +24,9 @@ type VerifyReport struct {
 func (s *Store) Verify() (VerifyReport, error) {
 	var rep VerifyReport
 	err := s.db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bMeta).Get(kFoldFrom) != nil {
+			return fmt.Errorf("the projection is behind the log: a fold of imported events is unfinished (opening the database with qunshen finishes it)")
+		}
 		cps, err := loadCheckpoints(tx)
 		if err != nil {
 			return err
