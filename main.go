@@ -51,6 +51,8 @@ func init() {
 		{name: "status", args: "[--json]", summary: "print the counts of posts, members, violations and applications", run: runStatus, flags: statusFlags},
 		{name: "verify", args: "", summary: "check every signature, the hash chains, and the projection against the log", run: runVerify},
 		{name: "backup", args: "FILE", summary: "write a consistent copy of the database", run: runBackup},
+		{name: "restore", args: "FILE", summary: "replace the database with a checked backup, keeping the one replaced", run: runRestore},
+		{name: "compact", args: "", summary: "rewrite the database file without its free pages", run: runCompact},
 		{name: "gen", args: "--posts N --members M [--groups G] [--seed S] -o FILE", summary: "write realistic generated data in the queue format", run: runGen, flags: genFlags},
 		{name: "demo", args: "[--as admin|secretary]", summary: "open a demo database (made the first time) as its administrator or secretary", run: runDemo},
 		{name: "scan", args: "[--terms FILE] [--json] [FILE|-]", summary: "run the content checks over text, each line one post", run: runScan, flags: scanFlags},

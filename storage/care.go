@@ -1,0 +1,633 @@
+package storage
+
+// Care of the database file: restore from a backup, and compaction.
+//
+// Both build the new file beside the database in force with bbolt.Compact (a logical copy: every
+// bucket, key and value, on fresh pages), check it, fsync it and rename it over the database while
+// holding the database's lock, then fsync the folder. A failure at any step before the rename
+// leaves the database as it was, byte for byte.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// BeforeRestoreSuffix names the previous database that Restore keeps beside the restored one.
+const BeforeRestoreSuffix = ".before-restore"
+
+// compactTxSize bounds the transactions of a compaction, so that a large database is copied in
+// steps rather than held in memory whole.
+const compactTxSize = 64 << 20
+
+// Restore replaces the database at dbPath with the backup (a file written by Backup), and
+// returns what Verify found in it.
+//
+// The backup is only read: it must be a regular file that opens as a bbolt database, whose
+// page tree is sound, holding a qunshen database of a schema this program reads. It is copied
+// to a temp file beside dbPath, and the copy must pass Verify. Any fault is an error naming the
+// backup, and the database at dbPath is left untouched.
+//
+// The database in force is locked while it is replaced, so that a running qunshen makes
+// Restore fail with ErrLocked after two seconds. It is kept beside as dbPath+".before-restore"
+// (the same file, not a copy); Restore refuses to run while that file exists, lest it lose the
+// database of an earlier restore, unless the backup is that very file (an undo: the two are
+// swapped). When dbPath does not exist the restored database is simply placed there.
+func Restore(dbPath, backup string) (VerifyReport, error) {
+	var rep VerifyReport
+	bfi, err := os.Stat(backup)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return rep, fmt.Errorf("backup %s does not exist", backup)
+	case err != nil:
+		return rep, fmt.Errorf("backup %s: %w", backup, err)
+	case bfi.IsDir():
+		return rep, fmt.Errorf("backup %s is a folder, not a backup file", backup)
+	case !bfi.Mode().IsRegular():
+		return rep, fmt.Errorf("backup %s is not a regular file (%s)", backup, bfi.Mode().Type())
+	case bfi.Size() == 0:
+		return rep, fmt.Errorf("backup %s is empty", backup)
+	}
+	kept := dbPath + BeforeRestoreSuffix
+	cur, err := os.Stat(dbPath)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return rep, err
+	}
+	if exists && os.SameFile(cur, bfi) {
+		return rep, fmt.Errorf("backup %s is the database in force itself", backup)
+	}
+	if exists {
+		if err := keptFree(kept, bfi); err != nil {
+			return rep, err
+		}
+		lock, err := lockDatabase(dbPath)
+		if err != nil {
+			return rep, err
+		}
+		if lock != nil {
+			defer lock.Close()
+		}
+	}
+	unchanged := dbPath + " is unchanged"
+	if !exists {
+		unchanged = "nothing was written"
+	}
+
+	dir := filepath.Dir(dbPath)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return rep, err
+	}
+	tmp, err := tempBeside(dbPath, "restore")
+	if err != nil {
+		return rep, err
+	}
+	placed := false
+	defer func() {
+		if !placed {
+			os.Remove(tmp)
+		}
+	}()
+	if err := copyBackup(backup, tmp); err != nil {
+		return rep, fmt.Errorf("backup %s %w; %s", backup, err, unchanged)
+	}
+	rep, err = verifyCopy(tmp)
+	if err != nil {
+		return rep, fmt.Errorf("backup %s fails verification: %w; %s", backup, err, unchanged)
+	}
+	if err := syncFile(tmp); err != nil {
+		return rep, err
+	}
+
+	if !exists {
+		if err := placeNew(tmp, dbPath); err != nil {
+			return rep, err
+		}
+		placed = true
+		return rep, syncDir(dir)
+	}
+	// Keep the database in force under kept: a second name for the same file (a hard link,
+	// renamed over kept so that an undo swaps), then put the restored one in its place by an
+	// atomic rename. The database path names a whole database at every instant.
+	if err := keptFree(kept, bfi); err != nil {
+		return rep, err
+	}
+	link, err := tempBeside(dbPath, "kept")
+	if err != nil {
+		return rep, err
+	}
+	os.Remove(link)
+	if err := os.Link(dbPath, link); err == nil {
+		if err := os.Rename(link, kept); err != nil {
+			os.Remove(link)
+			return rep, fmt.Errorf("keeping %s: %w; %s", kept, err, unchanged)
+		}
+	} else if err := os.Rename(dbPath, kept); err != nil { // no hard links on this file system
+		return rep, fmt.Errorf("keeping %s: %w; %s", kept, err, unchanged)
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return rep, fmt.Errorf("placing the restored database: %w (the previous one is %s)", err, kept)
+	}
+	placed = true
+	return rep, syncDir(dir)
+}
+
+// keptFree refuses a restore that would replace the database kept by an earlier one, unless
+// the backup is that file.
+func keptFree(kept string, backup os.FileInfo) error {
+	fi, err := os.Lstat(kept)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if os.SameFile(fi, backup) {
+		return nil
+	}
+	return fmt.Errorf("%s holds the database from before an earlier restore: move it away or delete it first", kept)
+}
+
+// lockDatabase takes the database's lock as Open does, without writing to it. A database that
+// bbolt cannot open at all (both meta pages damaged, say) returns no lock and no error: no
+// qunshen can be running on it, and it is about to be replaced (and kept).
+func lockDatabase(path string) (db *bbolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil { // bbolt panics on some damage; the file is held, not lost
+			db, err = nil, nil
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w (close it first)", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, nil
+	}
+	return db, nil
+}
+
+// copyBackup checks the backup, opened read-only, and copies its buckets into the empty bbolt
+// file tmp. Its errors complete a sentence that starts with the backup's name.
+func copyBackup(backup, tmp string) (err error) {
+	// bbolt reads a database through a memory map and trusts its pages; checkPages vets them
+	// first, and a fault or panic that still occurs is an error, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("is damaged (%v)", r)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	src, err := bbolt.Open(backup, 0o600, &bbolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return fmt.Errorf("is open in a running qunshen (close it first)")
+	}
+	if err != nil {
+		return fmt.Errorf("is not a qunshen database (%v)", err)
+	}
+	defer src.Close()
+	f, err := os.Open(backup)
+	if err != nil {
+		return fmt.Errorf("cannot be read: %w", err)
+	}
+	defer f.Close()
+	if err := checkPages(f, src); err != nil {
+		return fmt.Errorf("is damaged: %w", err)
+	}
+	if err := src.View(checkSchema); err != nil {
+		return err
+	}
+	if _, err := compactInto(src, tmp); err != nil {
+		return fmt.Errorf("could not be copied: %w", err)
+	}
+	return nil
+}
+
+// checkSchema accepts a qunshen database of a schema this program reads.
+func checkSchema(tx *bbolt.Tx) error {
+	m := tx.Bucket(bMeta)
+	if m == nil {
+		return errors.New("is not a qunshen database (no meta bucket)")
+	}
+	v := m.Get(kSchema)
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 1 {
+		return fmt.Errorf("is not a qunshen database (schema %q)", v)
+	}
+	if n > SchemaVersion {
+		return fmt.Errorf("has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
+	}
+	return nil
+}
+
+// verifyCopy runs Verify on the restored copy, and checks that its default operator is one of
+// its operators (the one record of the meta that Verify does not cover).
+func verifyCopy(path string) (VerifyReport, error) {
+	st, err := Open(path)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	rep, err := st.Verify()
+	if err == nil {
+		err = st.db.View(func(tx *bbolt.Tx) error {
+			name := tx.Bucket(bMeta).Get(kDefaultO)
+			if name == nil {
+				return nil
+			}
+			_, err := findOperator(tx, string(name))
+			return err
+		})
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return rep, err
+}
+
+// placeNew puts tmp at path, which should not exist: by a hard link, which fails rather than
+// replace a database that another qunshen has made meanwhile, or by a rename where the file
+// system has no hard links.
+func placeNew(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s appeared while the backup was checked: run the restore again", path)
+	}
+	if err != nil {
+		return os.Rename(tmp, path)
+	}
+	return os.Remove(tmp)
+}
+
+// Compact rewrites the database at dbPath without its free pages, and returns the file's size
+// before and after. The database is locked as by Open for the whole time; the copy is made with
+// bbolt.Compact to a temp file beside, must hold exactly the same buckets, keys and values, and
+// is fsynced and renamed over the database. When the copy would not be smaller the database is
+// left as it is, and after equals before.
+func Compact(dbPath string) (before, after int64, err error) {
+	if _, err := os.Stat(dbPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, 0, fmt.Errorf("%s: no database here", dbPath)
+		}
+		return 0, 0, err
+	}
+	st, err := Open(dbPath)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	fi, err := os.Stat(dbPath)
+	if err != nil {
+		return 0, 0, err
+	}
+	before = fi.Size()
+	tmp, err := tempBeside(dbPath, "compact")
+	if err != nil {
+		return before, before, err
+	}
+	placed := false
+	defer func() {
+		if !placed {
+			os.Remove(tmp)
+		}
+	}()
+	after, err = compactInto(st.db, tmp)
+	if err != nil {
+		return before, before, fmt.Errorf("compacting %s: %w; it is unchanged", dbPath, err)
+	}
+	if err := sameAs(st.db, tmp); err != nil {
+		return before, before, fmt.Errorf("compacting %s: the copy differs: %w; the database is unchanged", dbPath, err)
+	}
+	if after >= before {
+		return before, before, nil
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return before, before, err
+	}
+	placed = true
+	return before, after, syncDir(filepath.Dir(dbPath))
+}
+
+// compactInto copies every bucket of src into the empty file at path with bbolt.Compact,
+// trims the file to its last page and fsyncs it. It returns the file's size.
+func compactInto(src *bbolt.DB, path string) (int64, error) {
+	dst, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoSync: true, NoGrowSync: true})
+	if err != nil {
+		return 0, err
+	}
+	if err := bbolt.Compact(dst, src, compactTxSize); err != nil {
+		dst.Close()
+		return 0, err
+	}
+	var size int64
+	if err := dst.View(func(tx *bbolt.Tx) error { size = tx.Size(); return nil }); err != nil {
+		dst.Close()
+		return 0, err
+	}
+	if err := dst.Close(); err != nil {
+		return 0, err
+	}
+	// bbolt grows a file ahead of its pages; the pages past the last one hold nothing.
+	if err := os.Truncate(path, size); err != nil {
+		return 0, err
+	}
+	return size, syncFile(path)
+}
+
+// sameAs checks that the bbolt file at path holds exactly the buckets, keys and values of db.
+func sameAs(db *bbolt.DB, path string) error {
+	other, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer other.Close()
+	return db.View(func(a *bbolt.Tx) error {
+		return other.View(func(b *bbolt.Tx) error {
+			return sameBuckets(a.Cursor(), b.Cursor(), func(name []byte) (*bbolt.Bucket, *bbolt.Bucket) {
+				return a.Bucket(name), b.Bucket(name)
+			}, "")
+		})
+	})
+}
+
+// sameBuckets walks two cursors in step, into nested buckets too.
+func sameBuckets(ca, cb *bbolt.Cursor, sub func([]byte) (*bbolt.Bucket, *bbolt.Bucket), where string) error {
+	ka, va := ca.First()
+	kb, vb := cb.First()
+	for ; ka != nil || kb != nil; ka, va, kb, vb = nextPair(ca, cb) {
+		if !bytes.Equal(ka, kb) {
+			return fmt.Errorf("%s: key %q against %q", where, printable(ka), printable(kb))
+		}
+		if (va == nil) != (vb == nil) || !bytes.Equal(va, vb) {
+			return fmt.Errorf("%s: the value of %q", where, printable(ka))
+		}
+		if va == nil { // a nested bucket
+			ba, bb := sub(ka)
+			if ba == nil || bb == nil {
+				return fmt.Errorf("%s: bucket %q", where, printable(ka))
+			}
+			if ba.Sequence() != bb.Sequence() {
+				return fmt.Errorf("%s: the sequence of bucket %q", where, printable(ka))
+			}
+			err := sameBuckets(ba.Cursor(), bb.Cursor(), func(name []byte) (*bbolt.Bucket, *bbolt.Bucket) {
+				return ba.Bucket(name), bb.Bucket(name)
+			}, where+"/"+printable(ka))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func nextPair(ca, cb *bbolt.Cursor) (ka, va, kb, vb []byte) {
+	ka, va = ca.Next()
+	kb, vb = cb.Next()
+	return
+}
+
+// tempBeside makes an empty 0600 file in the folder of path, for a file that will replace it.
+func tempBeside(path, what string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"."+what+"-*")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		os.Remove(name)
+		return "", err
+	}
+	return name, f.Close()
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// The on-disk layout of bbolt (go.etcd.io/bbolt/internal/common), in the machine's byte order:
+// a page starts with its id (8 bytes), flags (2), element count (2) and overflow (4); a branch
+// element is pos (4), key size (4), child page (8); a leaf element is flags (4), pos (4), key
+// size (4), value size (4), with pos counted from the element itself; a bucket's value is its
+// root page (8) and sequence (8), followed by the bucket's page when the root is 0 (inline).
+const (
+	pageHeader  = 16
+	elemSize    = 16
+	branchFlag  = 0x01
+	leafFlag    = 0x02
+	bucketFlag  = 0x01
+	boltMagic   = 0xED0CDAED
+	boltVersion = 2
+	maxDepth    = 64
+)
+
+var ne = binary.NativeEndian
+
+// boltMeta is the part of a meta page that checkPages needs.
+type boltMeta struct {
+	root, pgid, txid uint64
+}
+
+// checkPages reads the pages of the tree that bbolt will walk, from the file rather than the
+// memory map, and checks what bbolt trusts: that the file holds every page up to the high
+// water mark, that every page referenced lies below it, is a branch or a leaf page that names
+// itself, is referenced once, and holds its elements, keys and values within itself. A
+// database that passes can be read by bbolt without faults, loops or out-of-range panics.
+func checkPages(f *os.File, db *bbolt.DB) error {
+	psize := db.Info().PageSize
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	m, err := readMeta(f, psize)
+	if err != nil {
+		return err
+	}
+	var txid uint64
+	if err := db.View(func(tx *bbolt.Tx) error { txid = uint64(tx.ID()); return nil }); err != nil {
+		return err
+	}
+	if m.txid != txid {
+		return fmt.Errorf("its meta pages disagree (transaction %d, bbolt reads %d)", m.txid, txid)
+	}
+	if m.pgid > uint64(fi.Size())/uint64(psize) {
+		return fmt.Errorf("truncated: the file has %d bytes, its pages need %d", fi.Size(), m.pgid*uint64(psize))
+	}
+	w := &pageWalker{f: f, psize: psize, hwm: m.pgid, seen: make([]uint64, (m.pgid+63)/64)}
+	return w.tree(m.root, 0)
+}
+
+// readMeta returns the meta page bbolt uses: the valid one of the higher transaction.
+func readMeta(f *os.File, psize int) (boltMeta, error) {
+	var metas [2]boltMeta
+	var errs [2]error
+	for i := range metas {
+		buf := make([]byte, pageHeader+64)
+		if _, err := f.ReadAt(buf, int64(i*psize)); err != nil {
+			errs[i] = err
+			continue
+		}
+		b := buf[pageHeader:]
+		h := fnv.New64a()
+		h.Write(b[:56]) // magic, version, page size, flags, root, freelist, pgid, txid
+		switch {
+		case ne.Uint32(b[0:]) != boltMagic:
+			errs[i] = errors.New("no bbolt magic")
+		case ne.Uint32(b[4:]) != boltVersion:
+			errs[i] = errors.New("another bbolt version")
+		case ne.Uint64(b[56:]) != h.Sum64():
+			errs[i] = errors.New("bad checksum")
+		}
+		metas[i] = boltMeta{root: ne.Uint64(b[16:]), pgid: ne.Uint64(b[40:]), txid: ne.Uint64(b[48:])}
+	}
+	a, b := 0, 1
+	if metas[1].txid > metas[0].txid {
+		a, b = 1, 0
+	}
+	if errs[a] == nil {
+		return metas[a], nil
+	}
+	if errs[b] == nil {
+		return metas[b], nil
+	}
+	return boltMeta{}, fmt.Errorf("both meta pages are invalid (%v; %v)", errs[0], errs[1])
+}
+
+type pageWalker struct {
+	f     *os.File
+	psize int
+	hwm   uint64
+	seen  []uint64 // a bit per page
+}
+
+// page reads page id with its overflow pages, once.
+func (w *pageWalker) page(id uint64) ([]byte, error) {
+	if id < 2 || id >= w.hwm {
+		return nil, fmt.Errorf("a reference to page %d, outside pages 2 to %d", id, w.hwm-1)
+	}
+	head := make([]byte, pageHeader)
+	if _, err := w.f.ReadAt(head, int64(id)*int64(w.psize)); err != nil {
+		return nil, fmt.Errorf("page %d: %w", id, err)
+	}
+	if got := ne.Uint64(head); got != id {
+		return nil, fmt.Errorf("page %d names itself %d", id, got)
+	}
+	over := uint64(ne.Uint32(head[12:]))
+	if id+over >= w.hwm {
+		return nil, fmt.Errorf("page %d overflows past the last page", id)
+	}
+	for p := id; p <= id+over; p++ {
+		if w.seen[p/64]&(1<<(p%64)) != 0 {
+			return nil, fmt.Errorf("page %d is referenced twice", p)
+		}
+		w.seen[p/64] |= 1 << (p % 64)
+	}
+	buf := make([]byte, (over+1)*uint64(w.psize))
+	if _, err := w.f.ReadAt(buf, int64(id)*int64(w.psize)); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("page %d: %w", id, err)
+	}
+	return buf, nil
+}
+
+// tree checks the page tree rooted at id.
+func (w *pageWalker) tree(id uint64, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("page %d: the tree is deeper than %d", id, maxDepth)
+	}
+	p, err := w.page(id)
+	if err != nil {
+		return err
+	}
+	return w.node(p, id, depth)
+}
+
+// node checks one page (p holds it whole: its overflow, or an inline bucket's value).
+func (w *pageWalker) node(p []byte, id uint64, depth int) error {
+	flags, count := ne.Uint16(p[8:]), int(ne.Uint16(p[10:]))
+	if pageHeader+count*elemSize > len(p) {
+		return fmt.Errorf("page %d: %d elements do not fit", id, count)
+	}
+	switch flags {
+	case branchFlag:
+		if count == 0 {
+			return fmt.Errorf("page %d: a branch without elements", id)
+		}
+		for i := range count {
+			e := pageHeader + i*elemSize
+			pos, ksize := int(ne.Uint32(p[e:])), int(ne.Uint32(p[e+4:]))
+			if e+pos+ksize > len(p) {
+				return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+			}
+			if err := w.tree(ne.Uint64(p[e+8:]), depth+1); err != nil {
+				return err
+			}
+		}
+	case leafFlag:
+		for i := range count {
+			e := pageHeader + i*elemSize
+			eflags := ne.Uint32(p[e:])
+			pos, ksize, vsize := int(ne.Uint32(p[e+4:])), int(ne.Uint32(p[e+8:])), int(ne.Uint32(p[e+12:]))
+			end := e + pos + ksize + vsize
+			if end > len(p) || end < e {
+				return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+			}
+			if eflags&bucketFlag == 0 {
+				continue
+			}
+			v := p[e+pos+ksize : end]
+			if len(v) < 16 {
+				return fmt.Errorf("page %d: element %d: a bucket of %d bytes", id, i, len(v))
+			}
+			if root := ne.Uint64(v); root != 0 {
+				if err := w.tree(root, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			inline := v[16:]
+			if len(inline) < pageHeader {
+				return fmt.Errorf("page %d: element %d: an inline bucket of %d bytes", id, i, len(inline))
+			}
+			if ne.Uint16(inline[8:]) != leafFlag {
+				return fmt.Errorf("page %d: element %d: an inline bucket that is not a leaf", id, i)
+			}
+			if depth+1 > maxDepth {
+				return fmt.Errorf("page %d: buckets nested deeper than %d", id, maxDepth)
+			}
+			if err := w.node(inline, id, depth+1); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("page %d is neither a branch nor a leaf (flags %#x)", id, flags)
+	}
+	return nil
+}
