@@ -60,7 +60,7 @@ var (
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq")
 	kDefaultO = []byte("default_operator")
-	kMaxTime  = []byte("max_time") // the latest time of any event in the log, for the clock
+	kMaxTime  = []byte("max_time")  // the latest time of any event in the log, for the clock
 	kFoldFrom = []byte("fold_from") // present while the projection is behind the log: see catchUp
 )
 
