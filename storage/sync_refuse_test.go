@@ -372,3 +372,54 @@ func TestSyncRefusals(t *testing.T) {
 	sec.importBundles(good)
 	sec.verify()
 }
+
+// FuzzParseBundle: no input makes the bundle reader panic, and what it accepts is whole: the
+// manifest's count of events, and every origin's chain up to its signed head.
+func FuzzParseBundle(f *testing.F) {
+	dir := f.TempDir()
+	st, err := Open(filepath.Join(dir, "q.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	s, _ := NewSigner("王管理", model.RoleAdmin, "")
+	if err := st.Register(s); err != nil {
+		f.Fatal(err)
+	}
+	q := filepath.Join(dir, "q.jsonl")
+	os.WriteFile(q, []byte(queue), 0o600)
+	if _, err := st.Import(s, []string{q}, ImportOptions{}); err != nil {
+		f.Fatal(err)
+	}
+	out := filepath.Join(dir, "b.qsb")
+	if _, err := st.ExportBundle(s, out, ExportOptions{}); err != nil {
+		f.Fatal(err)
+	}
+	good, _ := os.ReadFile(out)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("QSBUNDLE\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
+	f.Add([]byte{})
+	now := time.Now()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseBundle("fuzz", data, now)
+		if err != nil {
+			return
+		}
+		if len(b.Events) != b.Manifest.Events {
+			t.Fatalf("accepted %d events, the manifest says %d", len(b.Events), b.Manifest.Events)
+		}
+		i := 0
+		for _, o := range b.Manifest.Origins {
+			for seq := o.From; seq <= o.To; seq++ {
+				if b.Events[i].Event.Origin != o.Key || b.Events[i].Event.Seq != seq {
+					t.Fatal("accepted an event out of its origin's range")
+				}
+				i++
+			}
+			if b.Events[i-1].ID != o.Head {
+				t.Fatal("accepted a run that does not end at its signed head")
+			}
+		}
+	})
+}
