@@ -195,7 +195,14 @@ func printStatus(c *ctx, st *storage.Store, s storage.Status) {
 	l := i18n.Lang(c.language())
 	w := bufio.NewWriter(c.stdout)
 	defer w.Flush()
-	fmt.Fprintf(w, "%s  %s: %s  %s: %d  %s: %d\n", i18n.T(l, "app.title"), i18n.T(l, "db"), st.Path(), i18n.T(l, "events"), s.Events, i18n.T(l, "disputed"), s.Disputed)
+	fmt.Fprintf(w, "%s  %s: %s  %s: %d  %s: %d", i18n.T(l, "app.title"), i18n.T(l, "db"), st.Path(), i18n.T(l, "events"), s.Events, i18n.T(l, "disputed"), s.Disputed)
+	if s.Superseded > 0 {
+		fmt.Fprintf(w, "  %s: %d", i18n.T(l, "superseded"), s.Superseded)
+	}
+	if s.Parked > 0 {
+		fmt.Fprintf(w, "  %s: %d", i18n.T(l, "parked"), s.Parked)
+	}
+	fmt.Fprintln(w)
 	line := func(title, prefix string, order []string, m map[string]int64) {
 		fmt.Fprintf(w, "%s:", i18n.T(l, title))
 		for _, k := range order {

@@ -29,6 +29,8 @@ var catalog = map[string][2]string{
 	"operator":       {"操作员", "operator"},
 	"events":         {"事件", "events"},
 	"disputed":       {"有争议", "disputed"},
+	"superseded":     {"已搁置的事件", "events set aside"},
+	"parked":         {"待前序包的事件", "events waiting for an earlier bundle"},
 	"posts":          {"信息", "posts"},
 	"members":        {"成员", "members"},
 	"violations":     {"违规", "violations"},

@@ -421,3 +421,56 @@ func TestClickOnATab(t *testing.T) {
 		t.Fatalf("a click on the pending tab did not open it:\n%s", s)
 	}
 }
+
+// TestDisputeIsShownAndResolved: a post decided differently on another machine comes back in
+// the queue with its badge and both decisions, and the administrator's new decision ends it.
+func TestDisputeIsShownAndResolved(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	other, err := storage.Open(filepath.Join(dir, "other.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	admin2, _ := storage.NewSigner("张管理", model.RoleAdmin, "第三党支部")
+	if err := other.Register(admin2); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct {
+		st *storage.Store
+		s  *model.Signer
+	}{{h.st, admin2}, {other, h.admin}, {other, h.sec}} {
+		o := p.s.Operator
+		if err := p.st.AddTrust(storage.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sync := func(from, to *storage.Store, s *model.Signer) {
+		b := filepath.Join(dir, "b.qsb")
+		if _, err := from.ExportBundle(s, b, storage.ExportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := to.ImportBundles([]string{b}, storage.SyncOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sync(h.st, other, h.admin)
+	svc2 := review.Service{Store: other, Signer: admin2}
+	if _, err := svc2.Decide("p1", model.PostReject, "格式不符"); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("j", "a") // p1 approved here, meanwhile rejected there
+	sync(other, h.st, admin2)
+	h.open(h.admin, i18n.ZH)
+	h.keys("j")
+	s := h.screen()
+	for _, want := range []string{"争议：以下决定互不知情", "王管理  通过", "张管理  驳回: 格式不符"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("the dispute does not show %q:\n%s", want, s)
+		}
+	}
+	h.keys("a") // decided again, having seen both
+	if p := h.post("p1"); p.Disputed || p.Status != model.PostApproved {
+		t.Fatalf("after deciding again: %s disputed=%v", p.Status, p.Disputed)
+	}
+}

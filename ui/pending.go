@@ -493,6 +493,30 @@ func (p *pendingPane) detail(w, h int) string {
 		status += " · " + p.t("post.disputed")
 	}
 	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), Inert(p.groupName(x.Group), false), Inert(p.nameOf(x), false), status), w))
+	if x.Disputed {
+		// The decisions of the dispute: from the last one that was not contested.
+		add("", p.styles.sev[review.Escalate].Render(Cut(p.t("post.dispute"), w)))
+		from := 0
+		for i, d := range x.History {
+			if !d.Concurrent && (i+1 == len(x.History) || x.History[i+1].Concurrent) {
+				from = i
+			}
+		}
+		for _, d := range x.History[from:] {
+			label := p.t("report.posts." + string(d.Kind))
+			if d.Kind == model.PostUndo {
+				label = p.t("post.decision.post.undo")
+			}
+			line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), Inert(d.Actor, false), label)
+			if d.Reason != "" {
+				line += ": " + Inert(d.Reason, false)
+			}
+			if d.Concurrent {
+				line += " " + p.t("post.dispute.concurrent")
+			}
+			add(Cut(line, w))
+		}
+	}
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
 	if len(x.Attachments) > 0 {
