@@ -182,13 +182,9 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func TestKilledImportResumes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("imports a large file with the built binary")
-	}
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	sh := func(db string, args ...string) string {
+// shell runs the built binary on a database and returns its output; a failure fails the test.
+func shell(t *testing.T, bin string) func(db string, args ...string) string {
+	return func(db string, args ...string) string {
 		t.Helper()
 		out, err := exec.Command(bin, append([]string{"--db", db}, args...)...).CombinedOutput()
 		if err != nil {
@@ -196,6 +192,15 @@ func TestKilledImportResumes(t *testing.T) {
 		}
 		return string(out)
 	}
+}
+
+func TestKilledImportResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a large file with the built binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	sh := shell(t, bin)
 	queue := filepath.Join(dir, "queue.jsonl")
 	sh(filepath.Join(dir, "unused.db"), "gen", "--posts", "300000", "--members", "5000", "--groups", "12", "-o", queue)
 

@@ -176,14 +176,7 @@ func TestKilledSyncImport(t *testing.T) {
 		st.Close()
 		return db
 	}
-	sh := func(db string, args ...string) string {
-		t.Helper()
-		out, err := exec.Command(bin, append([]string{"--db", db}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("qunshen %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	sh := shell(t, bin)
 	whole := target("whole")
 	sh(whole, "sync", "import", bundle)
 	var want storage.Status
