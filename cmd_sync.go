@@ -84,8 +84,9 @@ func syncImport(c *ctx, files []string) error {
 	defer st.Close()
 	opt := storage.SyncOptions{}
 	if show := progressLine(c); show != nil {
+		what := map[string]string{"read": "reading and checking bundle", "store": "storing event", "fold": "folding event"}
 		opt.Progress = func(stage string, done, total int) {
-			show(fmt.Sprintf("%s %d / %d", stage, done, total))
+			show(fmt.Sprintf("%s %d of %d", what[stage], done, total))
 		}
 	}
 	res, err := st.ImportBundles(files, opt)
@@ -98,6 +99,9 @@ func syncImport(c *ctx, files []string) error {
 		fmt.Fprintf(c.stdout, ", %d waiting for an earlier bundle of their origin", res.Parked)
 	}
 	fmt.Fprintln(c.stdout)
+	if res.Refolded {
+		fmt.Fprintln(c.stdout, "events came that belong before events held here: the state was rebuilt from the whole log")
+	}
 	if res.Disputed > 0 || res.Superseded > 0 {
 		fmt.Fprintf(c.stdout, "%d posts disputed, %d events set aside: qunshen sync conflicts lists them\n", res.Disputed, res.Superseded)
 	}

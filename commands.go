@@ -102,12 +102,11 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 
 // progress shows a progress line on a terminal, and nothing elsewhere.
 func progress(c *ctx) func(records int) {
-	if f, ok := c.stderr.(*os.File); !ok || !isTerminal(f) {
+	show := progressLine(c)
+	if show == nil {
 		return nil
 	}
-	return func(records int) {
-		fmt.Fprintf(c.stderr, "\r%d records stored", records)
-	}
+	return func(records int) { show(fmt.Sprintf("%d records stored", records)) }
 }
 
 func endProgress(c *ctx) {

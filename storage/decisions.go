@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"time"
 
@@ -42,31 +41,13 @@ func (s *Store) ExportDecisions(since time.Time, w io.Writer) (int, error) {
 	last := map[string]int{} // member → the index in out of its status action in force
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		names := map[model.Key]string{}
-		log := tx.Bucket(bLog)
-		c := tx.Bucket(bOrder).Cursor()
-		for k, seq := c.Seek(timeKey(since)); k != nil; k, seq = c.Next() {
-			body := log.Get(seq)
-			if body == nil {
-				return fmt.Errorf("the canonical order names an event missing from the log")
-			}
-			ev, err := model.DecodeEvent(body)
-			if err != nil {
+		return forEachCanonical(tx, timeKey(since), false, func(_ []byte, ev *model.Event, id model.Hash) error {
+			a, ok, err := chatAction(st, ev, id)
+			if err != nil || !ok {
 				return err
 			}
-			var id model.Hash
-			copy(id[:], k[8:])
-			a, ok, err := chatAction(st, &ev, id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if a.By = names[ev.Origin]; a.By == "" {
-				if op, ok, _ := st.Operator(ev.Origin); ok {
-					a.By, names[ev.Origin] = op.Name, op.Name
-				}
+			if op, ok, _ := st.Operator(ev.Origin); ok {
+				a.By = op.Name
 			}
 			if a.Post == "" && a.Action != "warn" {
 				// a member's mute, removal or restoration: only the last one stands
@@ -77,8 +58,8 @@ func (s *Store) ExportDecisions(since time.Time, w io.Writer) (int, error) {
 				last[key] = len(out)
 			}
 			out = append(out, a)
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return 0, err

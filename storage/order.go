@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,11 +77,20 @@ func migrate1(tx *bbolt.Tx) error {
 	return st.setMaxTime(max)
 }
 
-// forEachCanonical calls f with every event of the log in the canonical order.
-func forEachCanonical(tx *bbolt.Tx, f func(ev *model.Event, id model.Hash, body []byte) error) error {
+// forEachCanonical calls f with the events of the log in the canonical order: from the
+// first, or from the first key at or after from (passing over from itself, the last event a
+// previous call saw), until the end or until f returns errStop. With check, each event's key
+// is checked against its body's hash, as verify does; else the id is read from the key.
+func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev *model.Event, id model.Hash) error) error {
 	log := tx.Bucket(bLog)
 	c := tx.Bucket(bOrder).Cursor()
-	for k, seq := c.First(); k != nil; k, seq = c.Next() {
+	k, seq := c.First()
+	if from != nil {
+		if k, seq = c.Seek(from); k != nil && bytes.Equal(k, from) {
+			k, seq = c.Next()
+		}
+	}
+	for ; k != nil; k, seq = c.Next() {
 		body := log.Get(seq)
 		if body == nil {
 			return fmt.Errorf("the canonical order names event %d, which is not in the log", binary.BigEndian.Uint64(seq))
@@ -89,11 +99,19 @@ func forEachCanonical(tx *bbolt.Tx, f func(ev *model.Event, id model.Hash, body 
 		if err != nil {
 			return fmt.Errorf("log: event %d: %w", binary.BigEndian.Uint64(seq), err)
 		}
-		id := model.Hash(sha256Sum(body))
-		if !bytes.Equal(k, orderKey(ev.Time, id)) {
-			return fmt.Errorf("the canonical order holds event %d under the wrong key", binary.BigEndian.Uint64(seq))
+		var id model.Hash
+		if check {
+			id = sha256Sum(body)
+			if !bytes.Equal(k, orderKey(ev.Time, id)) {
+				return fmt.Errorf("the canonical order holds event %d under the wrong key", binary.BigEndian.Uint64(seq))
+			}
+		} else {
+			copy(id[:], k[8:])
 		}
-		if err := f(&ev, id, body); err != nil {
+		if err := f(k, &ev, id); err != nil {
+			if errors.Is(err, errStop) {
+				return nil
+			}
 			return err
 		}
 	}
@@ -155,32 +173,24 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 				return nil
 			}
 			if total == 0 {
-				total = tx.Bucket(bOrder).Stats().KeyN
+				total = int(newTxState(tx).logSeq())
 			}
 			st := newTxState(tx)
-			log := tx.Bucket(bLog)
-			c := tx.Bucket(bOrder).Cursor()
-			var k, seq []byte
 			if len(from) == 0 {
-				k, seq = c.First()
-			} else if k, seq = c.Seek(from); k != nil && bytes.Equal(k, from) {
-				k, seq = c.Next()
+				from = nil // from the first event
 			}
 			var evs []model.Event
 			var ids []model.Hash
 			var last []byte
-			for ; k != nil && len(evs) < foldChunk; k, seq = c.Next() {
-				body := log.Get(seq)
-				if body == nil {
-					return fmt.Errorf("the canonical order names event %d, which is not in the log", binary.BigEndian.Uint64(seq))
+			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
+				if len(evs) == foldChunk {
+					return errStop
 				}
-				ev, err := model.DecodeEvent(body)
-				if err != nil {
-					return fmt.Errorf("log: event %d: %w", binary.BigEndian.Uint64(seq), err)
-				}
-				var id model.Hash
-				copy(id[:], k[8:])
-				evs, ids, last = append(evs, ev), append(ids, id), bytes.Clone(k)
+				evs, ids, last = append(evs, *ev), append(ids, id), bytes.Clone(k)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			var posts []string
 			for i := range evs {
@@ -201,7 +211,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			if progress != nil {
 				progress(done, total)
 			}
-			if k == nil {
+			if len(evs) < foldChunk {
 				finished = true
 				return m.Delete(kFoldFrom)
 			}

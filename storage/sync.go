@@ -233,7 +233,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	bundles := make([]*Bundle, 0, len(files))
 	for i, f := range files {
-		progress("read", i, len(files))
+		progress("read", i+1, len(files)) // the bundle being read
 		b, err := ReadBundle(f, opt.Now())
 		if err != nil {
 			return res, err
@@ -243,214 +243,26 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	}
 	res.Bundles = len(bundles)
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		st := newTxState(tx)
-		trust := trustChecker{tx: tx, cache: map[model.Key]trustEntry{}}
-		// Who made each bundle must be trusted here.
-		for _, b := range bundles {
-			x := b.Manifest.Exporter
-			if err := trust.exporter(x.Key, x.Name); err != nil {
-				return &BundleError{File: b.File, Offset: -1, Msg: err.Error()}
-			}
+		im := &importer{tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
+			byOrigin: map[model.Key]map[uint64]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
+		if err := im.gather(bundles); err != nil {
+			return err
 		}
-		// Every event by origin and sequence; the same event twice is one.
-		byOrigin := map[model.Key]map[uint64]*incoming{}
-		cps := map[model.Key]map[uint64]model.Checkpoint{}
-		add := func(x *incoming) error {
-			m := byOrigin[x.ev.Origin]
-			if m == nil {
-				m = map[uint64]*incoming{}
-				byOrigin[x.ev.Origin] = m
-			}
-			if y := m[x.ev.Seq]; y != nil {
-				if y.id != x.id {
-					return x.fail("origin %s signed two different events at sequence %d (the other is in %s): a forked chain, refused", x.ev.Origin.Fingerprint(), x.ev.Seq, y.file)
-				}
-				return nil
-			}
-			m[x.ev.Seq] = x
-			return nil
-		}
-		for _, b := range bundles {
-			for i := range b.Events {
-				be := &b.Events[i]
-				if err := add(&incoming{ev: be.Event, id: be.ID, body: be.Body, file: b.File, off: be.Offset}); err != nil {
-					return err
-				}
-			}
-			for i := range b.Manifest.Origins {
-				o := &b.Manifest.Origins[i]
-				cp, _ := o.Checkpoint() // checked by ParseBundle
-				if cps[o.Key] == nil {
-					cps[o.Key] = map[uint64]model.Checkpoint{}
-				}
-				cps[o.Key][o.To] = cp
-			}
-		}
-		// Parked events of the same origins may connect now.
-		for o := range byOrigin {
-			if err := loadParked(tx, o, add, cps); err != nil {
-				return err
-			}
-		}
-		origins := make([]model.Key, 0, len(byOrigin))
-		for o := range byOrigin {
+		origins := make([]model.Key, 0, len(im.byOrigin))
+		for o := range im.byOrigin {
 			origins = append(origins, o)
 		}
 		slices.SortFunc(origins, func(a, b model.Key) int { return bytes.Compare(a[:], b[:]) })
 		var fresh []*incoming
-		heads := map[model.Key]chainHead{}
 		for _, o := range origins {
-			m := byOrigin[o]
-			head := st.head(o)
-			seqs := make([]uint64, 0, len(m))
-			for seq := range m {
-				seqs = append(seqs, seq)
-			}
-			slices.Sort(seqs)
-			for _, seq := range seqs {
-				x := m[seq]
-				if seq <= head.Seq {
-					held, err := heldID(tx, o, seq)
-					if err != nil {
-						return err
-					}
-					if held != x.id {
-						return x.fail("origin %s signed two different events at sequence %d, and this machine holds the other: a forked chain, refused", o.Fingerprint(), seq)
-					}
-					if !x.parked {
-						res.Known++
-					}
-					continue
-				}
-				if !x.parked {
-					if err := trust.event(x); err != nil {
-						return err
-					}
-				}
-			}
-			// The run that continues the chain held here, up to its last signed checkpoint.
-			var run []*incoming
-			next := head
-			for seq := head.Seq + 1; ; seq++ {
-				x := m[seq]
-				if x == nil {
-					break
-				}
-				if x.ev.Prev != next.Head {
-					return x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), seq)
-				}
-				run = append(run, x)
-				next = chainHead{Seq: seq, Head: x.id}
-			}
-			for len(run) > 0 {
-				if _, ok := cps[o][run[len(run)-1].ev.Seq]; ok {
-					break
-				}
-				run = run[:len(run)-1]
-			}
-			if len(run) > 0 {
-				last := run[len(run)-1]
-				heads[o] = chainHead{Seq: last.ev.Seq, Head: last.id}
+			run, err := im.connect(o)
+			if err != nil {
+				return err
 			}
 			fresh = append(fresh, run...)
-			// What is beyond a gap waits; what is connected now leaves the parked bucket.
-			top := head.Seq
-			if h, ok := heads[o]; ok {
-				top = h.Seq
-			}
-			for _, seq := range seqs {
-				x := m[seq]
-				switch {
-				case seq <= top && x.parked:
-					if err := tx.Bucket(bParked).Delete(originSeqKey(o, seq)); err != nil {
-						return err
-					}
-				case seq > top && !x.parked:
-					if err := tx.Bucket(bParked).Put(originSeqKey(o, seq), x.body); err != nil {
-						return err
-					}
-					res.Parked++
-				}
-			}
-			for seq, cp := range cps[o] {
-				k := originSeqKey(o, seq)
-				switch {
-				case seq <= top:
-					if seq > head.Seq {
-						if err := tx.Bucket(bCheckpoints).Put(k, cp.Encode()); err != nil {
-							return err
-						}
-					}
-					if err := tx.Bucket(bParkedCP).Delete(k); err != nil {
-						return err
-					}
-				default:
-					if err := tx.Bucket(bParkedCP).Put(k, cp.Encode()); err != nil {
-						return err
-					}
-				}
-			}
 		}
-		// Into the log, in the canonical order.
-		for _, x := range fresh {
-			x.key = orderKey(x.ev.Time, x.id)
-		}
-		slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(a.key, b.key) })
 		res.New = len(fresh)
-		if len(fresh) == 0 {
-			return recordPeers(tx, bundles)
-		}
-		// The events go into the log here, all or none; the fold follows in transactions of
-		// its own (catchUp), from the last event folded when the new ones all come after it,
-		// else from the first, the projection cleared.
-		after := st.lastOrder()
-		if bytes.Compare(fresh[0].key, after) < 0 {
-			res.Refolded = true
-			after = nil
-		}
-		if err := markFold(tx, after); err != nil {
-			return err
-		}
-		seq := st.logSeq()
-		last := st.maxTime()
-		bo := make([]*incoming, 0, len(fresh))
-		for i, x := range fresh {
-			seq++
-			x.seq = seq
-			if err := st.putLog(&x.ev, x.id, x.body, seq); err != nil {
-				return err
-			}
-			if x.ev.Time.After(last) {
-				last = x.ev.Time
-			}
-			bo = append(bo, x)
-			if (i+1)%50000 == 0 {
-				progress("store", i+1, len(fresh))
-			}
-		}
-		// The index by origin in its own order: each origin's new events at the end of its range.
-		slices.SortFunc(bo, func(a, b *incoming) int {
-			if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.ev.Seq, b.ev.Seq)
-		})
-		byOriginB := tx.Bucket(bByOrigin)
-		byOriginB.FillPercent = 0.9
-		for _, x := range bo {
-			if err := byOriginB.Put(originSeqKey(x.ev.Origin, x.ev.Seq), binary.BigEndian.AppendUint64(nil, x.seq)); err != nil {
-				return err
-			}
-		}
-		for o, h := range heads {
-			if err := st.setHead(o, h); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
-			return err
-		}
-		if err := st.setMaxTime(last); err != nil {
+		if err := im.store(fresh, progress); err != nil {
 			return err
 		}
 		return recordPeers(tx, bundles)
@@ -467,6 +279,214 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	return res, nil
 }
 
+// importer is one import of bundles, within its transaction.
+type importer struct {
+	tx       *bbolt.Tx
+	st       *txState
+	trust    trustChecker
+	byOrigin map[model.Key]map[uint64]*incoming        // every event by origin and sequence
+	cps      map[model.Key]map[uint64]model.Checkpoint // the origins' signed heads
+	res      *SyncResult
+}
+
+// gather checks who made each bundle, and takes every event of the bundles, and the parked
+// events of the same origins, by origin and sequence: the same event twice is one.
+func (im *importer) gather(bundles []*Bundle) error {
+	for _, b := range bundles {
+		x := b.Manifest.Exporter
+		if err := im.trust.exporter(x.Key, x.Name); err != nil {
+			return &BundleError{File: b.File, Offset: -1, Msg: err.Error()}
+		}
+	}
+	for _, b := range bundles {
+		for i := range b.Events {
+			be := &b.Events[i]
+			if err := im.add(&incoming{ev: be.Event, id: be.ID, body: be.Body, file: b.File, off: be.Offset}); err != nil {
+				return err
+			}
+		}
+		for i := range b.Manifest.Origins {
+			o := &b.Manifest.Origins[i]
+			cp, _ := o.Checkpoint() // checked by ParseBundle
+			im.checkpoint(cp)
+		}
+	}
+	for o := range im.byOrigin {
+		if err := loadParked(im.tx, o, im.add, im.checkpoint); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) add(x *incoming) error {
+	m := im.byOrigin[x.ev.Origin]
+	if m == nil {
+		m = map[uint64]*incoming{}
+		im.byOrigin[x.ev.Origin] = m
+	}
+	if y := m[x.ev.Seq]; y != nil {
+		if y.id != x.id {
+			return x.fail("origin %s signed two different events at sequence %d (the other is in %s): a forked chain, refused", x.ev.Origin.Fingerprint(), x.ev.Seq, y.file)
+		}
+		return nil
+	}
+	m[x.ev.Seq] = x
+	return nil
+}
+
+func (im *importer) checkpoint(cp model.Checkpoint) {
+	if im.cps[cp.Origin] == nil {
+		im.cps[cp.Origin] = map[uint64]model.Checkpoint{}
+	}
+	im.cps[cp.Origin][cp.Seq] = cp
+}
+
+// connect checks the events of origin o against the chain held here, and returns those that
+// continue it, up to the last signed checkpoint among them, with the chain's new head and
+// checkpoints written; what lies beyond a gap is parked.
+func (im *importer) connect(o model.Key) ([]*incoming, error) {
+	m := im.byOrigin[o]
+	head := im.st.head(o)
+	seqs := make([]uint64, 0, len(m))
+	for seq := range m {
+		seqs = append(seqs, seq)
+	}
+	slices.Sort(seqs)
+	for _, seq := range seqs {
+		x := m[seq]
+		if seq <= head.Seq {
+			held, err := heldID(im.tx, o, seq)
+			if err != nil {
+				return nil, err
+			}
+			if held != x.id {
+				return nil, x.fail("origin %s signed two different events at sequence %d, and this machine holds the other: a forked chain, refused", o.Fingerprint(), seq)
+			}
+			if !x.parked {
+				im.res.Known++
+			}
+		} else if !x.parked {
+			if err := im.trust.event(x); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var run []*incoming
+	next := head
+	for seq := head.Seq + 1; m[seq] != nil; seq++ {
+		x := m[seq]
+		if x.ev.Prev != next.Head {
+			return nil, x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), seq)
+		}
+		run = append(run, x)
+		next = chainHead{Seq: seq, Head: x.id}
+	}
+	for len(run) > 0 {
+		if _, ok := im.cps[o][run[len(run)-1].ev.Seq]; ok {
+			break
+		}
+		run = run[:len(run)-1]
+	}
+	top := head.Seq
+	if len(run) > 0 {
+		last := run[len(run)-1]
+		top = last.ev.Seq
+		if err := im.st.setHead(o, chainHead{Seq: top, Head: last.id}); err != nil {
+			return nil, err
+		}
+	}
+	// What is beyond a gap waits; what is connected now leaves the parked buckets.
+	for _, seq := range seqs {
+		x := m[seq]
+		switch {
+		case seq <= top && x.parked:
+			if err := im.tx.Bucket(bParked).Delete(originSeqKey(o, seq)); err != nil {
+				return nil, err
+			}
+		case seq > top && !x.parked:
+			if err := im.tx.Bucket(bParked).Put(originSeqKey(o, seq), x.body); err != nil {
+				return nil, err
+			}
+			im.res.Parked++
+		}
+	}
+	for seq, cp := range im.cps[o] {
+		k := originSeqKey(o, seq)
+		var err error
+		switch {
+		case seq > top:
+			err = im.tx.Bucket(bParkedCP).Put(k, cp.Encode())
+		case seq > head.Seq:
+			if err = im.tx.Bucket(bCheckpoints).Put(k, cp.Encode()); err == nil {
+				err = im.tx.Bucket(bParkedCP).Delete(k)
+			}
+		default:
+			err = im.tx.Bucket(bParkedCP).Delete(k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+// store adds the new events to the log, in the canonical order, all in this transaction; the
+// fold follows in transactions of its own (catchUp): from the last event folded when the new
+// ones all come after it, else from the first, the projection cleared.
+func (im *importer) store(fresh []*incoming, progress func(stage string, done, total int)) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	st := im.st
+	for _, x := range fresh {
+		x.key = orderKey(x.ev.Time, x.id)
+	}
+	slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(a.key, b.key) })
+	after := st.lastOrder()
+	if bytes.Compare(fresh[0].key, after) < 0 {
+		im.res.Refolded = true
+		after = nil
+	}
+	if err := markFold(im.tx, after); err != nil {
+		return err
+	}
+	seq := st.logSeq()
+	last := st.maxTime()
+	for i, x := range fresh {
+		seq++
+		x.seq = seq
+		if err := st.putLog(&x.ev, x.id, x.body, seq); err != nil {
+			return err
+		}
+		if x.ev.Time.After(last) {
+			last = x.ev.Time
+		}
+		if (i+1)%50000 == 0 {
+			progress("store", i+1, len(fresh))
+		}
+	}
+	// The index by origin in its own order: each origin's new events at the end of its range.
+	byOrigin := slices.Clone(fresh)
+	slices.SortFunc(byOrigin, func(a, b *incoming) int {
+		if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.Seq, b.ev.Seq)
+	})
+	bo := im.tx.Bucket(bByOrigin)
+	bo.FillPercent = 0.9
+	for _, x := range byOrigin {
+		if err := bo.Put(originSeqKey(x.ev.Origin, x.ev.Seq), binary.BigEndian.AppendUint64(nil, x.seq)); err != nil {
+			return err
+		}
+	}
+	if err := im.tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+		return err
+	}
+	return st.setMaxTime(last)
+}
+
 // heldID is the id of the event of origin o at seq in the log.
 func heldID(tx *bbolt.Tx, o model.Key, seq uint64) (model.Hash, error) {
 	ls := tx.Bucket(bByOrigin).Get(originSeqKey(o, seq))
@@ -481,7 +501,7 @@ func heldID(tx *bbolt.Tx, o model.Key, seq uint64) (model.Hash, error) {
 }
 
 // loadParked adds the parked events and checkpoints of origin o.
-func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, cps map[model.Key]map[uint64]model.Checkpoint) error {
+func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, checkpoint func(model.Checkpoint)) error {
 	c := tx.Bucket(bParked).Cursor()
 	for k, v := c.Seek(o[:]); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
 		body := bytes.Clone(v)
@@ -499,10 +519,7 @@ func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, cps map[mo
 		if err != nil {
 			return err
 		}
-		if cps[o] == nil {
-			cps[o] = map[uint64]model.Checkpoint{}
-		}
-		cps[o][cp.Seq] = cp
+		checkpoint(cp)
 	}
 	return nil
 }

@@ -18,11 +18,8 @@ import (
 
 func TestSyncConflictTwoAdmins(t *testing.T) {
 	dir := t.TempDir()
-	a1 := newMachine(t, dir, "a1", model.RoleAdmin)
-	a2 := newMachine(t, dir, "a2", model.RoleAdmin)
-	sup := newMachine(t, dir, "sup", model.RoleSupervisor)
-	trustAll(a1, a2, sup)
-	a1.importQueue(queue)
+	ms := network(t, dir, "a1:admin", "a2:admin", "sup:supervisor")
+	a1, a2, sup := ms[0], ms[1], ms[2]
 	a2.importBundles(a1.export(""))
 	// Offline, each decides p1: one approves, the other rejects.
 	a1.check(a1.decide("p1", model.PostApprove, ""))
@@ -64,11 +61,8 @@ func TestSyncConflictTwoAdmins(t *testing.T) {
 
 func TestSyncConflictRejectionVoidsSignOff(t *testing.T) {
 	dir := t.TempDir()
-	a1 := newMachine(t, dir, "a1", model.RoleAdmin)
-	a2 := newMachine(t, dir, "a2", model.RoleAdmin)
-	sec := newMachine(t, dir, "sec", model.RoleSecretary)
-	trustAll(a1, a2, sec)
-	a1.importQueue(queue)
+	ms := network(t, dir, "a1:admin", "a2:admin", "sec:secretary")
+	a1, a2, sec := ms[0], ms[1], ms[2]
 	a2.importBundles(a1.export(""))
 	// p1 is escalated by a1 and signed off by the secretary; meanwhile a2, who never saw the
 	// escalation, sends it back for changes.
@@ -99,11 +93,8 @@ func TestSyncConflictRejectionVoidsSignOff(t *testing.T) {
 
 func TestSyncRelayKeepsTheSecretarysSignature(t *testing.T) {
 	dir := t.TempDir()
-	admin := newMachine(t, dir, "admin", model.RoleAdmin)
-	sec := newMachine(t, dir, "sec", model.RoleSecretary)
-	sup := newMachine(t, dir, "sup", model.RoleSupervisor)
-	trustAll(admin, sec, sup)
-	admin.importQueue(queue)
+	ms := network(t, dir, "admin:admin", "sec:secretary", "sup:supervisor")
+	admin, sec, sup := ms[0], ms[1], ms[2]
 	admin.check(admin.decide("p2", model.PostEscalate, ""))
 	sec.importBundles(admin.export(""))
 	sec.check(sec.decide("p2", model.PostSignOff, ""))
@@ -250,10 +241,8 @@ func register(s *model.Signer) string {
 // TestSyncRefusals: one bundle per fault, each refused with its message, the database as it was.
 func TestSyncRefusals(t *testing.T) {
 	dir := t.TempDir()
-	admin := newMachine(t, dir, "admin", model.RoleAdmin)
-	sec := newMachine(t, dir, "sec", model.RoleSecretary)
-	trustAll(admin, sec)
-	admin.importQueue(queue)
+	ms := network(t, dir, "admin:admin", "sec:secretary")
+	admin, sec := ms[0], ms[1]
 	admin.check(admin.decide("p2", model.PostEscalate, ""))
 	good := admin.export("")
 	data, err := os.ReadFile(good)

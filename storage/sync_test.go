@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"qunshen/model"
 )
 
@@ -43,7 +45,21 @@ func (m *machine) check(err error) {
 	}
 }
 
-// trusts makes each machine trust the operators of the others.
+// network makes a machine for each name, with the role after its colon ("a1:admin"), each
+// trusting the others; the first has imported the test queue.
+func network(t *testing.T, dir string, specs ...string) []*machine {
+	t.Helper()
+	ms := make([]*machine, len(specs))
+	for i, spec := range specs {
+		name, role, _ := strings.Cut(spec, ":")
+		ms[i] = newMachine(t, dir, name, model.Role(role))
+	}
+	trustAll(ms...)
+	ms[0].importQueue(queue)
+	return ms
+}
+
+// trustAll makes each machine trust the operators of the others.
 func trustAll(ms ...*machine) {
 	for _, a := range ms {
 		for _, b := range ms {
@@ -117,10 +133,8 @@ func (m *machine) post(id string) model.Post {
 
 func TestSyncRoundTripAndIdempotence(t *testing.T) {
 	dir := t.TempDir()
-	admin := newMachine(t, dir, "admin", model.RoleAdmin)
-	sec := newMachine(t, dir, "secretary", model.RoleSecretary)
-	trustAll(admin, sec)
-	admin.importQueue(queue)
+	ms := network(t, dir, "admin:admin", "secretary:secretary")
+	admin, sec := ms[0], ms[1]
 	admin.check(admin.decide("p2", model.PostEscalate, ""))
 	b1 := admin.export("secretary")
 	res := sec.importBundles(b1)
@@ -269,4 +283,46 @@ func convergence(t *testing.T, seed int64) {
 	}
 	s, _ := a1.st.Status()
 	t.Logf("seed %d: %d events, %d disputed, %d superseded, posts %v", seed, s.Events, s.Disputed, s.Superseded, s.Posts)
+}
+
+// TestSchema1IsMigrated: a database as schema 1 wrote it (no canonical order, no index by
+// origin, no trust store, no clock) is brought up to date when opened: it verifies, its
+// operators are trusted, and a new decision follows every event it holds.
+func TestSchema1IsMigrated(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})
+	e.check(err)
+	seen := 0
+	raw, _ := json.Marshal(model.ReasonPayload{Seen: &seen})
+	_, err = e.st.Append(e.admin, model.Draft{Kind: model.PostApprove, Subject: "p1", Payload: raw})
+	e.check(err)
+	want := e.hash()
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bOrder, bByOrigin, bTrust, bParked, bParkedCP, bPeers} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bMeta).Delete(kMaxTime); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(kSchema, []byte("1"))
+	}))
+	e.reopen()
+	e.verify()
+	if e.hash() != want {
+		t.Fatal("the migration changed the state")
+	}
+	list, err := e.st.TrustList()
+	e.check(err)
+	if len(list) != 2 || !list[0].Local || !list[1].Local {
+		t.Fatalf("trust after the migration: %+v", list)
+	}
+	before := e.status().Events
+	_, err = e.st.Append(e.admin, model.Draft{Kind: model.PostReject, Subject: "p3", Payload: []byte(`{"reason":"广告","seen":0}`)})
+	e.check(err)
+	if e.status().Events != before+1 {
+		t.Fatal("no event appended after the migration")
+	}
+	e.verify()
 }

@@ -70,7 +70,7 @@ func (s *Store) Verify() (VerifyReport, error) {
 		}
 		// The projection is the replay of the log in the canonical order.
 		mem := model.NewMemState()
-		err = forEachCanonical(tx, func(ev *model.Event, id model.Hash, _ []byte) error {
+		err = forEachCanonical(tx, nil, true, func(_ []byte, ev *model.Event, id model.Hash) error {
 			return model.Replay(mem, ev, id)
 		})
 		if err != nil {
