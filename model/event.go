@@ -59,6 +59,8 @@ const (
 	MemberMute    Kind = "member.mute"
 	MemberRemove  Kind = "member.remove"
 	MemberRestore Kind = "member.restore"
+	MemberSeen    Kind = "member.seen"  // from a chat export: a sender, created or brought up to date
+	MemberLeave   Kind = "member.leave" // from a chat export: the member left the chat
 
 	PostSubmit   Kind = "post.submit" // from an import: a new post or a resubmission
 	PostApprove  Kind = "post.approve"
@@ -68,6 +70,8 @@ const (
 	PostSignOff  Kind = "post.signoff"
 	PostReturn   Kind = "post.return"
 	PostUndo     Kind = "post.undo"
+	PostRecall   Kind = "post.recall" // from a chat export: the author recalled the message
+	PostPin      Kind = "post.pin"    // from a chat export: the message was pinned
 
 	ReportFile        Kind = "report.file" // a member's report of a violation, from an import
 	ViolationRecord   Kind = "violation.record"
@@ -92,7 +96,7 @@ const (
 )
 
 // ImportKinds are the kinds an import batch may carry.
-var ImportKinds = []Kind{GroupRegister, MemberAdd, PostSubmit, ReportFile, ApplicationFile}
+var ImportKinds = []Kind{GroupRegister, MemberAdd, PostSubmit, ReportFile, ApplicationFile, MemberSeen, MemberLeave, PostRecall, PostPin}
 
 // Event is one immutable change. Events of one origin (operator key) form a hash chain:
 // Seq counts from 1 and Prev is the id of the origin's previous event. Signed checkpoints

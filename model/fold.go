@@ -208,6 +208,12 @@ func (a *applier) apply() error {
 		return a.memberAction()
 	case PostSubmit:
 		return a.postSubmit()
+	case MemberSeen:
+		return a.memberSeen()
+	case MemberLeave:
+		return a.memberLeave()
+	case PostRecall, PostPin:
+		return a.postMark()
 	case PostApprove, PostReject, PostChanges, PostEscalate, PostSignOff, PostReturn:
 		return a.postDecide()
 	case PostUndo:
@@ -432,7 +438,11 @@ func (a *applier) postSubmit() error {
 		return err
 	}
 	if !ok {
-		p.Status, p.Reason, p.History, p.Disputed = PostPending, "", nil, false
+		// A post from a chat's history was published already; everything else waits.
+		if p.Status != PostPublished {
+			p.Status = PostPending
+		}
+		p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = "", nil, false, false, time.Time{}
 		return a.st.PutPost(nil, &p)
 	}
 	if samePostContent(&old, &p) {
@@ -458,7 +468,126 @@ func (a *applier) postSubmit() error {
 // resubmitted.
 func samePostContent(a, b *Post) bool {
 	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title &&
-		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category
+		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category &&
+		a.Confidential == b.Confidential
+}
+
+// memberSeen folds a sender seen in a chat export. An unknown one becomes an active member;
+// a known one keeps what the roster and the workbench said of it, and takes from the chat
+// only what the chat knows better: the latest nickname, the last time it spoke, the earliest
+// time it joined, a name or a role where none was known.
+func (a *applier) memberSeen() error {
+	var m Member
+	if err := entity(a, &m); err != nil {
+		return err
+	}
+	if m.ID == "" || m.Key() != a.e.Subject {
+		return fmt.Errorf("member.seen: subject and member %q of group %q differ", m.ID, m.Group)
+	}
+	if _, ok, err := a.st.Group(m.Group); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("member %s: unknown group %q", m.ID, m.Group)
+	}
+	old, ok, err := a.st.Member(m.Key())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		n := Member{ID: m.ID, Group: m.Group, Name: m.Name, Nickname: m.Nickname, Role: m.Role,
+			Joined: m.Joined, LastActive: m.LastActive, Status: MemberActive}
+		if n.Name == "" {
+			n.Name = n.Nickname
+		}
+		return a.st.PutMember(nil, &n)
+	}
+	n := old
+	if n.Name == "" {
+		n.Name = m.Name
+	}
+	if n.Role == "" {
+		n.Role = m.Role
+	}
+	if m.Nickname != "" && !m.LastActive.Before(old.LastActive) {
+		n.Nickname = m.Nickname
+	}
+	if m.LastActive.After(n.LastActive) {
+		n.LastActive = m.LastActive
+	}
+	if !m.Joined.IsZero() && (n.Joined.IsZero() || m.Joined.Before(n.Joined)) {
+		n.Joined = m.Joined
+	}
+	// Joining again after leaving makes the member active again.
+	if old.Status == MemberExited && !m.Joined.IsZero() && m.Joined.After(old.LastActive) {
+		n.Status = MemberActive
+		n.LastActive = m.Joined
+	}
+	if n == old {
+		return ErrNoChange
+	}
+	return a.st.PutMember(&old, &n)
+}
+
+// memberLeave folds a member leaving the chat (a service message of the export): an active
+// or muted member is then exited. Its LastActive is when it left.
+func (a *applier) memberLeave() error {
+	var m Member
+	if err := entity(a, &m); err != nil {
+		return err
+	}
+	if m.ID == "" || m.Key() != a.e.Subject {
+		return fmt.Errorf("member.leave: subject and member %q of group %q differ", m.ID, m.Group)
+	}
+	old, ok, err := a.st.Member(m.Key())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("member %s of group %q left, but is not known", m.ID, m.Group)
+	}
+	if old.Status != MemberActive && old.Status != MemberMuted || m.LastActive.Before(old.LastActive) {
+		return ErrNoChange
+	}
+	n := old
+	n.Status, n.MutedUntil, n.LastActive = MemberExited, time.Time{}, m.LastActive
+	return a.st.PutMember(&old, &n)
+}
+
+// MarkPayload goes with post.recall and post.pin: when it happened in the chat.
+type MarkPayload struct {
+	Time time.Time `json:"time"`
+}
+
+// postMark folds a recall or a pin from a chat export. A recalled post leaves the queue,
+// whatever was decided of it; a pinned one is an important notice for the archive.
+func (a *applier) postMark() error {
+	var m MarkPayload
+	if v, ok := a.e.Value.(*MarkPayload); ok && v != nil {
+		m = *v
+	} else if err := a.payload(&m); err != nil {
+		return err
+	}
+	old, ok, err := a.st.Post(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("post %s: %s, but the post is not known", a.e.Subject, a.e.Kind)
+	}
+	n := old
+	if a.e.Kind == PostPin {
+		if old.Pinned {
+			return ErrNoChange
+		}
+		n.Pinned = true
+	} else {
+		if old.Status == PostRecalled {
+			return ErrNoChange
+		}
+		n.Status, n.Recalled, n.Disputed = PostRecalled, m.Time, false
+	}
+	return a.st.PutPost(&old, &n)
 }
 
 // postMoves is the state machine of pre-review: for each decision, the states it may leave

@@ -83,6 +83,7 @@ var wantPermissions = map[Kind]string{
 	OperatorRegister: "admin secretary owner supervisor",
 	GroupRegister:    "admin owner", MemberAdd: "admin owner", PostSubmit: "admin owner", ApplicationFile: "admin owner",
 	ReportFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
+	MemberSeen: "admin owner", MemberLeave: "admin owner", PostRecall: "admin owner", PostPin: "admin owner",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
 	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner",
 	MemberWarn: "admin owner", MemberMute: "admin owner", MemberRemove: "admin owner", MemberRestore: "admin owner",
@@ -475,4 +476,70 @@ func FuzzDecodeBatch(f *testing.F) {
 			t.Fatalf("decode/encode is not the identity on %x", b)
 		}
 	})
+}
+
+// What a chat export brings: senders seen, members leaving, posts from history, recalls and
+// pins, each idempotent.
+func TestChatExportRecords(t *testing.T) {
+	f := newFixture(t)
+	t0 := time.Date(2026, 6, 2, 8, 0, 0, 0, time.UTC)
+	seen := func(m Member) error {
+		_, err := f.do(RoleAdmin, MemberSeen, m.Key(), m)
+		return err
+	}
+	// A new sender becomes an active member named by its nickname.
+	f.must(Hash{}, seen(Member{ID: "u9", Group: "g1", Nickname: "三支部-刘洋", LastActive: t0}))
+	m := f.st.Members[MemberKey("g1", "u9")]
+	if m.Status != MemberActive || m.Name != "三支部-刘洋" || !m.LastActive.Equal(t0) {
+		t.Fatalf("new sender: %+v", m)
+	}
+	// A known member keeps its roster details; the chat brings the latest nickname and time.
+	f.must(f.do(RoleAdmin, MemberAdd, MemberKey("g1", "m1"), Member{ID: "m1", Group: "g1", Name: "张伟", Branch: "第一党支部", LastActive: t0}))
+	f.must(Hash{}, seen(Member{ID: "m1", Group: "g1", Nickname: "一支部-张伟", LastActive: t0.Add(time.Hour)}))
+	if err := seen(Member{ID: "m1", Group: "g1", Nickname: "老张", LastActive: t0.Add(-time.Hour)}); !errors.Is(err, ErrNoChange) {
+		t.Fatalf("an older nickname: %v", err)
+	}
+	m = f.st.Members[MemberKey("g1", "m1")]
+	if m.Name != "张伟" || m.Branch != "第一党支部" || m.Nickname != "一支部-张伟" || !m.LastActive.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("known sender: %+v", m)
+	}
+	if err := seen(Member{ID: "m1", Group: "g1", Nickname: "一支部-张伟", LastActive: t0}); !errors.Is(err, ErrNoChange) {
+		t.Fatalf("the same sender again: %v", err)
+	}
+	// Leaving exits; joining again later makes the member active.
+	f.must(f.do(RoleAdmin, MemberLeave, MemberKey("g1", "m1"), Member{ID: "m1", Group: "g1", LastActive: t0.Add(2 * time.Hour)}))
+	if s := f.st.Members[MemberKey("g1", "m1")].Status; s != MemberExited {
+		t.Fatalf("after leaving: %s", s)
+	}
+	if _, err := f.do(RoleAdmin, MemberLeave, MemberKey("g1", "m1"), Member{ID: "m1", Group: "g1", LastActive: t0.Add(2 * time.Hour)}); !errors.Is(err, ErrNoChange) {
+		t.Fatalf("leaving twice: %v", err)
+	}
+	f.must(Hash{}, seen(Member{ID: "m1", Group: "g1", Joined: t0.Add(3 * time.Hour), LastActive: t0.Add(3 * time.Hour)}))
+	if s := f.st.Members[MemberKey("g1", "m1")].Status; s != MemberActive {
+		t.Fatalf("after joining again: %s", s)
+	}
+	// A post from history is published; a queued one pending whatever status it claims.
+	f.must(f.do(RoleAdmin, PostSubmit, "h1", Post{ID: "h1", Group: "g1", Author: "m2", Time: t0, Body: "通知", Status: PostPublished}))
+	f.must(f.do(RoleAdmin, PostSubmit, "h2", Post{ID: "h2", Group: "g1", Author: "m2", Time: t0, Body: "通知", Status: PostApproved}))
+	if a, b := f.post("h1").Status, f.post("h2").Status; a != PostPublished || b != PostPending {
+		t.Fatalf("history and queue: %s %s", a, b)
+	}
+	// A pin marks, a recall takes the post out of the queue; both only once.
+	f.must(f.do(RoleAdmin, PostPin, "h1", MarkPayload{Time: t0}))
+	if _, err := f.do(RoleAdmin, PostPin, "h1", MarkPayload{Time: t0}); !errors.Is(err, ErrNoChange) {
+		t.Fatalf("pinned twice: %v", err)
+	}
+	f.must(f.do(RoleAdmin, PostRecall, "h2", MarkPayload{Time: t0.Add(time.Minute)}))
+	if p := f.post("h2"); p.Status != PostRecalled || !p.Recalled.Equal(t0.Add(time.Minute)) || !f.post("h1").Pinned {
+		t.Fatalf("after the recall: %+v", p)
+	}
+	if _, err := f.do(RoleAdmin, PostApprove, "h2", ReasonPayload{}); err == nil {
+		t.Fatal("a recalled post was approved")
+	}
+	if _, err := f.do(RoleAdmin, PostRecall, "nope", MarkPayload{Time: t0}); err == nil {
+		t.Fatal("an unknown post was recalled")
+	}
+	if _, err := f.do(RoleSecretary, PostPin, "h1", MarkPayload{Time: t0}); err == nil {
+		t.Fatal("a secretary imported a pin")
+	}
 }

@@ -27,6 +27,10 @@ var permissions = map[Kind][]Role{
 	PostSubmit:      keepers,
 	ApplicationFile: keepers,
 	ReportFile:      {RoleAdmin, RoleOwner, RoleSupervisor},
+	MemberSeen:      keepers,
+	MemberLeave:     keepers,
+	PostRecall:      keepers,
+	PostPin:         keepers,
 	ImportBatch:     {RoleAdmin, RoleOwner, RoleSupervisor}, // and each record by its own kind
 
 	// Pre-review is the administrator's (PM 三(三)1); a major matter is the secretary's (PM 三(三)2).

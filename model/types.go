@@ -128,10 +128,15 @@ const (
 	PostEscalated        PostStatus = "escalated"
 	PostSignedOff        PostStatus = "signed-off"
 	PostReturned         PostStatus = "returned"
+	// PostPublished is a post taken from a chat's history: it was published without passing
+	// through this workbench, and is kept for the checks, the archive and the reports.
+	PostPublished PostStatus = "published"
+	// PostRecalled is a post its author recalled in the chat: it leaves the queue.
+	PostRecalled PostStatus = "recalled"
 )
 
 // PostStatuses lists every post status.
-var PostStatuses = []PostStatus{PostPending, PostApproved, PostRejected, PostChangesRequested, PostEscalated, PostSignedOff, PostReturned}
+var PostStatuses = []PostStatus{PostPending, PostApproved, PostRejected, PostChangesRequested, PostEscalated, PostSignedOff, PostReturned, PostPublished, PostRecalled}
 
 // Finding is what one check found in a post.
 type Finding struct {
@@ -163,20 +168,45 @@ type Decision struct {
 
 // Post is a member's post awaiting or past pre-review.
 type Post struct {
-	ID          string     `json:"id"`
-	Group       string     `json:"group"`
-	Author      string     `json:"author"`
-	Time        time.Time  `json:"time"`
-	Title       string     `json:"title,omitempty"`
-	Body        string     `json:"body,omitempty"`
-	Attachments []string   `json:"attachments,omitempty"`
-	Category    string     `json:"category,omitempty"`
-	Major       bool       `json:"major,omitempty"`
-	Findings    []Finding  `json:"findings,omitempty"`
-	Status      PostStatus `json:"status,omitempty"`
-	Reason      string     `json:"reason,omitempty"` // told to the author on reject / changes / return
-	History     []Decision `json:"history,omitempty"`
-	Disputed    bool       `json:"disputed,omitempty"`
+	ID          string    `json:"id"`
+	Group       string    `json:"group"`
+	Author      string    `json:"author"`
+	Time        time.Time `json:"time"`
+	Title       string    `json:"title,omitempty"`
+	Body        string    `json:"body,omitempty"`
+	Attachments []string  `json:"attachments,omitempty"`
+	Category    string    `json:"category,omitempty"`
+	Major       bool      `json:"major,omitempty"`
+	// Confidential marks material under the confidentiality rules (GO 五(二)): it stays out
+	// of an archive unless an operator whose role permits it asks for it.
+	Confidential bool `json:"confidential,omitempty"`
+	// Source names the export a post came from (telegram, qq, wecom …), Forwarded whom a
+	// forwarded message came from.
+	Source    string     `json:"source,omitempty"`
+	Forwarded string     `json:"forwarded,omitempty"`
+	Findings  []Finding  `json:"findings,omitempty"`
+	Status    PostStatus `json:"status,omitempty"`
+	Reason    string     `json:"reason,omitempty"` // told to the author on reject / changes / return
+	History   []Decision `json:"history,omitempty"`
+	Disputed  bool       `json:"disputed,omitempty"`
+	// Pinned is a message pinned in the chat: an important notice for the archive.
+	Pinned bool `json:"pinned,omitempty"`
+	// Recalled is when the author recalled the post in the chat.
+	Recalled time.Time `json:"recalled,omitzero"`
+}
+
+// IsConfidential reports whether the post is confidential material: marked so, or found to
+// carry a confidentiality mark by the secrets check.
+func (p *Post) IsConfidential() bool {
+	if p.Confidential {
+		return true
+	}
+	for _, f := range p.Findings {
+		if f.Category == "secret" {
+			return true
+		}
+	}
+	return false
 }
 
 // NeedsSignOff reports whether the post is a major matter: marked so by its author, or found

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	fastjson "github.com/goccy/go-json"
 
@@ -29,6 +30,8 @@ type postHeader struct {
 	Reason   string           `json:"reason,omitempty"`
 	History  []model.Decision `json:"history,omitempty"`
 	Disputed bool             `json:"disputed,omitempty"`
+	Pinned   bool             `json:"pinned,omitempty"`
+	Recalled time.Time        `json:"recalled,omitzero"`
 }
 
 // submission is a post.submit record on its way into the store.
@@ -40,7 +43,7 @@ type submission struct {
 // contentOf is the post as submitted: the header fields cleared.
 func contentOf(p *model.Post) model.Post {
 	c := *p
-	c.Status, c.Reason, c.History, c.Disputed = "", "", nil, false
+	c.Status, c.Reason, c.History, c.Disputed, c.Pinned, c.Recalled = "", "", nil, false, false, time.Time{}
 	return c
 }
 
@@ -48,17 +51,18 @@ func contentOf(p *model.Post) model.Post {
 func sameContent(a, b *model.Post) bool {
 	return a.ID == b.ID && a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) &&
 		a.Title == b.Title && a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) &&
-		a.Category == b.Category && a.Major == b.Major && slices.Equal(a.Findings, b.Findings)
+		a.Category == b.Category && a.Major == b.Major && slices.Equal(a.Findings, b.Findings) &&
+		a.Confidential == b.Confidential && a.Source == b.Source && a.Forwarded == b.Forwarded
 }
 
 // encodePost writes a post record; content, when given, is the post's content already encoded.
 func encodePost(p *model.Post, content []byte) ([]byte, error) {
 	var h []byte
 	var err error
-	if p.Reason == "" && len(p.History) == 0 && !p.Disputed && plainStatus(p.Status) {
+	if p.Reason == "" && len(p.History) == 0 && !p.Disputed && !p.Pinned && p.Recalled.IsZero() && plainStatus(p.Status) {
 		// What the encoder writes for a post just submitted, without its cost.
 		h = append(append([]byte(`{"status":"`), p.Status...), `"}`...)
-	} else if h, err = encode(postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed}); err != nil {
+	} else if h, err = encode(postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed, Pinned: p.Pinned, Recalled: p.Recalled}); err != nil {
 		return nil, err
 	}
 	if content == nil {
@@ -93,7 +97,7 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 	if err := fastjson.Unmarshal(header, &h); err != nil {
 		return p, nil, err
 	}
-	p.Status, p.Reason, p.History, p.Disputed = h.Status, h.Reason, h.History, h.Disputed
+	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
 	return p, content, nil
 }
 
