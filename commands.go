@@ -6,8 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"qunshen/gen"
@@ -76,9 +78,24 @@ func runInit(c *ctx, _ *flag.FlagSet, args []string) error {
 	return nil
 }
 
+var importOpt struct {
+	format, group, as string
+	skipBad           bool
+}
+
+func importFlags(fs *flag.FlagSet, _ *ctx) {
+	fs.StringVar(&importOpt.format, "format", "", "the `format` of every file, instead of the one found by looking at it: "+strings.Join(storage.Formats(), ", "))
+	fs.StringVar(&importOpt.group, "group", "", "put the messages and members of chat exports and rosters in this stored `group`")
+	fs.StringVar(&importOpt.as, "as", "pending", "chat messages come `as` pending posts (a pre-review queue) or as history (published already)")
+	fs.BoolVar(&importOpt.skipBad, "skip-bad", false, "import the good records of a chat export and write the bad ones, with the reason for each, to FILE"+storage.RejectsSuffix)
+}
+
 func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	if len(files) == 0 {
 		return usagef("name at least one file")
+	}
+	if importOpt.as != "pending" && importOpt.as != "history" {
+		return usagef("--as takes pending or history, not %q (name the operator before the command: qunshen --as NAME import …)", importOpt.as)
 	}
 	pol, err := c.loadPolicy()
 	if err != nil {
@@ -90,13 +107,29 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	}
 	defer st.Close()
 	check, inOrder := review.NewChecker(pol, nil).ImportChecks()
-	opt := storage.ImportOptions{Progress: progress(c), Check: check, InOrder: inOrder}
+	opt := storage.ImportOptions{Progress: progress(c), Check: check, InOrder: inOrder,
+		Format: importOpt.format, Group: importOpt.group, History: importOpt.as == "history", SkipBad: importOpt.skipBad}
 	res, err := st.Import(s, files, opt)
 	endProgress(c)
+	for _, n := range res.Notes {
+		fmt.Fprintf(c.stderr, "note: %s\n", n)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "%d records read, %d new or changed, %d unchanged\n", res.Records, res.Events, res.Unchanged)
+	if res.Unknown > 0 {
+		fmt.Fprintf(c.stdout, "%d recalls or pins of messages not stored, passed over\n", res.Unknown)
+	}
+	for _, k := range slices.Sorted(maps.Keys(res.Passed)) {
+		fmt.Fprintf(c.stdout, "%d %s, not posts\n", res.Passed[k], k)
+	}
+	for _, f := range res.Rejects {
+		fmt.Fprintf(c.stdout, "rejected records written to %s\n", f)
+	}
+	if res.Rejected > 0 {
+		fmt.Fprintf(c.stdout, "%d records rejected\n", res.Rejected)
+	}
 	return nil
 }
 

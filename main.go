@@ -24,6 +24,9 @@ type command struct {
 	summary string
 	run     func(c *ctx, fs *flag.FlagSet, args []string) error
 	flags   func(fs *flag.FlagSet, c *ctx)
+	// ownAs marks a command whose flags give --as a meaning of their own; the operator is
+	// then named by --as before the command (qunshen --as 王芳 import --as history FILE).
+	ownAs bool
 }
 
 // ctx holds the global flags and the streams.
@@ -46,7 +49,7 @@ func init() {
 		{name: "init", args: "--name NAME --role admin|secretary|owner|supervisor [--branch BRANCH] [--passphrase]", summary: "create an operator of this machine and its key", run: runInit, flags: initFlags},
 		{name: "key", args: "export -o FILE", summary: "write the public key file of the operator in force, for other machines to trust", run: runKey, flags: keyFlags},
 		{name: "trust", args: "FILE [--yes] | --list | --revoke NAME|FINGERPRINT", summary: "trust the operator key in a key file, list the trusted keys, or revoke one", run: runTrust, flags: trustFlags},
-		{name: "import", args: "FILE...", summary: "import queue files (JSON Lines: groups, members, posts, reports, applications)", run: runImport},
+		{name: "import", args: "[--format NAME] [--group ID] [--as pending|history] [--skip-bad] FILE...", summary: "import queue files, chat exports (Telegram, QQ, WeCom, WeChat) and member rosters (CSV)", run: runImport, flags: importFlags, ownAs: true},
 		{name: "decide", args: "POST-ID approve|reject|changes|escalate|signoff|return|undo [--reason TEXT]", summary: "record a decision on a post", run: runDecide, flags: decideFlags},
 		{name: "status", args: "[--json]", summary: "print the counts of posts, members, violations and applications", run: runStatus, flags: statusFlags},
 		{name: "verify", args: "", summary: "check every signature, the hash chains, and the projection against the log", run: runVerify},
@@ -104,6 +107,10 @@ func run(c *ctx, args []string) int {
 	fs := flag.NewFlagSet("qunshen "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	globalFlags(fs, c)
+	if cmd.ownAs {
+		fs = withoutFlag(fs, "as")
+		fs.SetOutput(c.stderr)
+	}
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
@@ -161,6 +168,17 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 		pos = append(pos, a)
 	}
 	return append(flags, pos...)
+}
+
+// withoutFlag is a copy of a flag set without one flag.
+func withoutFlag(fs *flag.FlagSet, name string) *flag.FlagSet {
+	out := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name != name {
+			out.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	return out
 }
 
 type usageError struct{ error }

@@ -51,6 +51,8 @@ var catalog = map[string][2]string{
 	"post.escalated":         {"待书记审签", "escalated"},
 	"post.signed-off":        {"已审签", "signed off"},
 	"post.returned":          {"书记退回", "returned"},
+	"post.published":         {"已发布(历史)", "published (history)"},
+	"post.recalled":          {"已撤回", "recalled"},
 
 	"member.applicant": {"申请中", "applicant"},
 	"member.active":    {"正常", "active"},

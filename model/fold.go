@@ -439,8 +439,9 @@ func (a *applier) postSubmit() error {
 	}
 	if !ok {
 		// A post from a chat's history was published already; everything else waits.
-		if p.Status != PostPublished {
-			p.Status = PostPending
+		p.Status = PostPending
+		if p.FromHistory {
+			p.Status = PostPublished
 		}
 		p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = "", nil, false, false, time.Time{}
 		return a.st.PutPost(nil, &p)

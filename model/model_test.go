@@ -519,7 +519,7 @@ func TestChatExportRecords(t *testing.T) {
 		t.Fatalf("after joining again: %s", s)
 	}
 	// A post from history is published; a queued one pending whatever status it claims.
-	f.must(f.do(RoleAdmin, PostSubmit, "h1", Post{ID: "h1", Group: "g1", Author: "m2", Time: t0, Body: "通知", Status: PostPublished}))
+	f.must(f.do(RoleAdmin, PostSubmit, "h1", Post{ID: "h1", Group: "g1", Author: "m2", Time: t0, Body: "通知", FromHistory: true}))
 	f.must(f.do(RoleAdmin, PostSubmit, "h2", Post{ID: "h2", Group: "g1", Author: "m2", Time: t0, Body: "通知", Status: PostApproved}))
 	if a, b := f.post("h1").Status, f.post("h2").Status; a != PostPublished || b != PostPending {
 		t.Fatalf("history and queue: %s %s", a, b)

@@ -182,13 +182,16 @@ type Post struct {
 	Confidential bool `json:"confidential,omitempty"`
 	// Source names the export a post came from (telegram, qq, wecom …), Forwarded whom a
 	// forwarded message came from.
-	Source    string     `json:"source,omitempty"`
-	Forwarded string     `json:"forwarded,omitempty"`
-	Findings  []Finding  `json:"findings,omitempty"`
-	Status    PostStatus `json:"status,omitempty"`
-	Reason    string     `json:"reason,omitempty"` // told to the author on reject / changes / return
-	History   []Decision `json:"history,omitempty"`
-	Disputed  bool       `json:"disputed,omitempty"`
+	Source    string `json:"source,omitempty"`
+	Forwarded string `json:"forwarded,omitempty"`
+	// FromHistory marks a post taken from a chat's history rather than from a pre-review
+	// queue: it is published already when it comes.
+	FromHistory bool       `json:"from_history,omitempty"`
+	Findings    []Finding  `json:"findings,omitempty"`
+	Status      PostStatus `json:"status,omitempty"`
+	Reason      string     `json:"reason,omitempty"` // told to the author on reject / changes / return
+	History     []Decision `json:"history,omitempty"`
+	Disputed    bool       `json:"disputed,omitempty"`
 	// Pinned is a message pinned in the chat: an important notice for the archive.
 	Pinned bool `json:"pinned,omitempty"`
 	// Recalled is when the author recalled the post in the chat.

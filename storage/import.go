@@ -29,13 +29,35 @@ type ImportOptions struct {
 	Now func() time.Time
 	// Progress, when set, is told how many records were written.
 	Progress func(records int)
+
+	// Format names the format of every file (storage.Formats); "" finds each file's own.
+	Format string
+	// Group puts the messages and members of chat exports in this stored group, instead of
+	// a group of each chat's own (made when it is not stored).
+	Group string
+	// History imports the messages of chat exports as published already, not pending.
+	History bool
+	// SkipBad imports the good records of a chat export and writes the others, with their
+	// reasons, beside it (RejectsSuffix), instead of refusing the file.
+	SkipBad bool
 }
 
 // ImportResult counts what an import did.
 type ImportResult struct {
 	Records   int // records read
 	Events    int // records that were new or changed, and so written
-	Unchanged int // records already stored as they are
+	Unchanged int // records already stored as they are (or passed over: see Unknown)
+	// Unknown counts recalls and pins of messages that are neither stored nor in the file.
+	Unknown int
+	// Rejected counts the records of chat exports set aside by SkipBad; Rejects names the
+	// files they were written to.
+	Rejected int
+	Rejects  []string
+	// Passed counts the messages of chat exports that do not become posts, by what they are
+	// (service messages, one-to-one chats, empty messages).
+	Passed map[string]int
+	// Notes are what the formats said about the files (unknown columns …), each once.
+	Notes []string
 }
 
 // maxErrors is how many faults an import lists before it stops looking.
@@ -75,13 +97,53 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	// An import allocates much and keeps little: collect garbage less often while it runs.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	kinds, err := s.validate(files)
+	sources, err := detectFormats(files, opt.Format)
 	if err != nil {
 		return ImportResult{}, err
 	}
+	var queue []string
+	for _, src := range sources {
+		if src.parser == nil {
+			queue = append(queue, src.file)
+		}
+	}
+	kinds, err := s.validate(queue)
+	var ie *ImportError
+	if err != nil && !errors.As(err, &ie) {
+		return ImportResult{}, err
+	}
+	if ie == nil {
+		ie = &ImportError{}
+	}
 	var res ImportResult
-	for _, f := range files {
-		if err := s.importFile(signer, f, kinds, opt, &res); err != nil {
+	add := func(err error) bool {
+		if len(ie.Faults) == maxErrors {
+			ie.More = true
+			return false
+		}
+		ie.Faults = append(ie.Faults, err)
+		return true
+	}
+	if kinds == nil {
+		kinds = map[string]model.GroupKind{}
+	}
+	stored := map[string]model.GroupKind{}
+	notes := map[string]bool{}
+	for _, src := range sources {
+		if src.parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, add) {
+			break
+		}
+	}
+	if len(ie.Faults) > 0 {
+		return ImportResult{}, ie
+	}
+	for _, src := range sources {
+		if src.parser == nil {
+			err = s.importFile(signer, src.file, kinds, opt, &res)
+		} else {
+			err = s.importChat(signer, src, stored, kinds, opt, &res)
+		}
+		if err != nil {
 			return res, err
 		}
 	}
@@ -213,28 +275,38 @@ func samePost(a, b *model.Post) bool {
 	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title && a.Body == b.Body
 }
 
-// importFile is the second pass over one file: parse and check on every core, write on this
-// goroutine in transactions of opt.Batch records.
+// importFile is the second pass over one queue file: parse and check on every core, write on
+// this goroutine in transactions of opt.Batch records.
 func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
 	r, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	return s.store(signer, file, kinds, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
+		return parseParallel(r, file, runtime.GOMAXPROCS(0), prepare, deliver)
+	})
+}
+
+// store writes the records that feed delivers, in the order delivered, in transactions of
+// opt.Batch records. feed calls prepare on each record (on any goroutine) before delivering
+// it: the checks that need no state run there, on every core.
+func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult,
+	feed func(prepare func(*Record) error, deliver func([]*Record) error) error) error {
 	// The writer runs on its own goroutine, so that parsing goes on while it commits.
-	batches := make(chan []model.Draft, 2)
+	batches := make(chan []*Record, 2)
 	writeErr := make(chan error, 1)
 	known := map[memberRef]struct{}{}
 	go func() {
 		var err error
-		for drafts := range batches {
+		for recs := range batches {
 			if err == nil {
-				err = s.writeBatch(signer, file, drafts, known, opt, res)
+				err = s.writeBatch(signer, file, recs, known, opt, res)
 			}
 		}
 		writeErr <- err
 	}()
-	drafts := make([]model.Draft, 0, opt.Batch)
+	pending := make([]*Record, 0, opt.Batch)
 	failed := func() error {
 		select {
 		case err := <-writeErr:
@@ -245,11 +317,11 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 		}
 	}
 	flush := func() error {
-		if len(drafts) == 0 {
+		if len(pending) == 0 {
 			return failed()
 		}
-		batches <- drafts
-		drafts = make([]model.Draft, 0, opt.Batch)
+		batches <- pending
+		pending = make([]*Record, 0, opt.Batch)
 		return failed()
 	}
 	prepare := func(rec *Record) error {
@@ -260,8 +332,7 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 		rec.draft = d
 		return err
 	}
-	// The writer is the slower side: leave it a core of its own.
-	err = parseParallel(r, file, runtime.GOMAXPROCS(0), prepare, func(recs []*Record) error {
+	err := feed(prepare, func(recs []*Record) error {
 		for _, rec := range recs {
 			if rec.Post != nil && opt.InOrder != nil {
 				if opt.InOrder(rec.Post, kinds[rec.Post.Group], rec.prepared) {
@@ -272,8 +343,9 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 					rec.draft = d
 				}
 			}
-			drafts = append(drafts, rec.draft)
-			if len(drafts) >= opt.Batch {
+			rec.prepared = nil
+			pending = append(pending, rec)
+			if len(pending) >= opt.Batch {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -292,21 +364,29 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 }
 
 // writeBatch writes one transaction of drafts as import batches.
-func (s *Store) writeBatch(signer *model.Signer, file string, drafts []model.Draft, known map[memberRef]struct{}, opt ImportOptions, res *ImportResult) error {
-	unchanged := 0
+func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, known map[memberRef]struct{}, opt ImportOptions, res *ImportResult) error {
+	unchanged, unknown := 0, 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		st.known = known
 		a := newAppender(st, signer, opt.Now)
 		b := a.batcher()
-		for i := range drafts {
-			err := b.add(&drafts[i])
+		for _, rec := range recs {
+			skip, err := st.settle(rec)
+			if err != nil {
+				return err
+			}
+			if skip {
+				unknown++
+				continue
+			}
+			err = b.add(&rec.draft)
 			if errors.Is(err, model.ErrNoChange) {
 				unchanged++
 				continue
 			}
 			if err != nil {
-				return &LineError{File: file, Line: drafts[i].Line, Msg: err.Error()}
+				return &LineError{File: file, Line: rec.Line, Msg: err.Error()}
 			}
 		}
 		if err := b.flush(); err != nil {
@@ -317,8 +397,9 @@ func (s *Store) writeBatch(signer *model.Signer, file string, drafts []model.Dra
 	if err != nil {
 		return err
 	}
-	res.Records += len(drafts)
-	res.Unchanged += unchanged
+	res.Records += len(recs)
+	res.Unchanged += unchanged + unknown
+	res.Unknown += unknown
 	res.Events = res.Records - res.Unchanged
 	if opt.Progress != nil {
 		opt.Progress(res.Records)

@@ -52,7 +52,7 @@ func sameContent(a, b *model.Post) bool {
 	return a.ID == b.ID && a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) &&
 		a.Title == b.Title && a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) &&
 		a.Category == b.Category && a.Major == b.Major && slices.Equal(a.Findings, b.Findings) &&
-		a.Confidential == b.Confidential && a.Source == b.Source && a.Forwarded == b.Forwarded
+		a.Confidential == b.Confidential && a.Source == b.Source && a.Forwarded == b.Forwarded && a.FromHistory == b.FromHistory
 }
 
 // encodePost writes a post record; content, when given, is the post's content already encoded.

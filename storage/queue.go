@@ -26,9 +26,23 @@ type Record struct {
 	Post        *model.Post
 	Report      *model.Violation
 	Application *model.Application
+	// From chat exports: a sender seen, a member who left, a recall or pin of a post.
+	Seen *model.Member
+	Left *model.Member
+	Mark *Mark
 
 	draft    model.Draft // made on the parsing goroutine, for the writer
 	prepared any         // what ImportOptions.Check prepared for ImportOptions.InOrder
+	// merge marks a roster row of a spreadsheet: the cells it leaves empty keep what is
+	// stored. A mark of a post that is not stored is passed over (counted in ImportResult).
+	merge bool
+}
+
+// Mark is a recall or a pin of a post, from a chat export.
+type Mark struct {
+	Kind model.Kind // model.PostRecall or model.PostPin
+	Post string
+	Time time.Time
 }
 
 // ID is the record's own id.
@@ -44,6 +58,12 @@ func (r *Record) ID() string {
 		return r.Report.ID
 	case r.Application != nil:
 		return r.Application.ID
+	case r.Seen != nil:
+		return r.Seen.ID
+	case r.Left != nil:
+		return r.Left.ID
+	case r.Mark != nil:
+		return r.Mark.Post
 	}
 	return ""
 }
@@ -324,6 +344,12 @@ func (r *Record) Draft() (model.Draft, error) {
 		kind, subject, v = model.ReportFile, r.Report.ID, r.Report
 	case r.Application != nil:
 		kind, subject, v = model.ApplicationFile, r.Application.ID, r.Application
+	case r.Seen != nil:
+		kind, subject, v = model.MemberSeen, r.Seen.Key(), r.Seen
+	case r.Left != nil:
+		kind, subject, v = model.MemberLeave, r.Left.Key(), r.Left
+	case r.Mark != nil:
+		kind, subject, v = r.Mark.Kind, r.Mark.Post, &model.MarkPayload{Time: r.Mark.Time}
 	default:
 		return model.Draft{}, errors.New("empty record")
 	}
