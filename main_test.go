@@ -172,7 +172,7 @@ func TestDemo(t *testing.T) {
 }
 
 // buildBinary builds qunshen once for the tests that drive it as a user would.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "qunshen")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -183,7 +183,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // shell runs the built binary on a database and returns its output; a failure fails the test.
-func shell(t *testing.T, bin string) func(db string, args ...string) string {
+func shell(t testing.TB, bin string) func(db string, args ...string) string {
 	return func(db string, args ...string) string {
 		t.Helper()
 		out, err := exec.Command(bin, append([]string{"--db", db}, args...)...).CombinedOutput()
