@@ -26,7 +26,7 @@ const (
 	// csvMaxRaw is how much of an over-long record a Bad keeps.
 	csvMaxRaw = 64 << 10
 	// csvBufSize is the buffer of the readers: a line shorter than this is never copied.
-	csvBufSize = 256 << 10
+	csvBufSize = 64 << 10
 )
 
 // csvLines hands out the lines of a stream one at a time, with their numbers, in bounded
@@ -238,7 +238,7 @@ func textValidUTF8(b []byte) bool {
 
 // textDecoder returns r as UTF-8 without a byte order mark, decoded from the encoding that its
 // head shows, and that encoding.
-func textDecoder(r io.Reader) (io.Reader, textEncoding, error) {
+func textDecoder(r io.Reader) (*bufio.Reader, textEncoding, error) {
 	br := bufio.NewReaderSize(r, csvBufSize)
 	head, err := br.Peek(HeadSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -320,9 +320,17 @@ func csvParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, errCSVDate
 	}
+	if t, err := csvParseLocal(s); err == nil {
+		return t, nil
+	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
+	return time.Time{}, errCSVDate
+}
+
+// csvParseLocal reads a date and time without a zone, in China time.
+func csvParseLocal(s string) (time.Time, error) {
 	// Numbers and their separators: y sep m sep d [sep h sep m [sep s[.frac]]].
 	var num [6]int
 	n := 0
