@@ -17,6 +17,7 @@ import (
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
+	"qunshen/storage/chatfmt"
 	"qunshen/ui"
 )
 
@@ -90,6 +91,14 @@ func importFlags(fs *flag.FlagSet, _ *ctx) {
 	fs.BoolVar(&importOpt.skipBad, "skip-bad", false, "import the good records of a chat export and write the bad ones, with the reason for each, to FILE"+storage.RejectsSuffix)
 }
 
+// formatTitle names a chat format as a person would.
+func formatTitle(name string) string {
+	if p, ok := chatfmt.Lookup(name); ok && p.Title != "" {
+		return p.Title + " (" + name + ")"
+	}
+	return name
+}
+
 func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	if len(files) == 0 {
 		return usagef("name at least one file")
@@ -111,6 +120,11 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 		Format: importOpt.format, Group: importOpt.group, History: importOpt.as == "history", SkipBad: importOpt.skipBad}
 	res, err := st.Import(s, files, opt)
 	endProgress(c)
+	for i, f := range res.Formats {
+		if f != storage.QueueFormat {
+			fmt.Fprintf(c.stderr, "%s: read as %s\n", files[i], formatTitle(f))
+		}
+	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(c.stderr, "note: %s\n", n)
 	}

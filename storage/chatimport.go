@@ -211,6 +211,14 @@ func (m *chatMapper) rosterRow(r *chatfmt.Member, emit func(*Record)) string {
 		return fmt.Sprintf("unknown group %q: import the group first", mem.Group)
 	}
 	mem.Status, mem.MutedUntil, mem.Warnings, mem.Step = "", time.Time{}, 0, ""
+	// Instants in UTC, as they come back from the store, so that an unchanged row compares
+	// equal to what is stored.
+	if !mem.Joined.IsZero() {
+		mem.Joined = mem.Joined.UTC()
+	}
+	if !mem.LastActive.IsZero() {
+		mem.LastActive = mem.LastActive.UTC()
+	}
 	emit(&Record{Line: r.Pos.Line, Member: &mem, merge: true})
 	return ""
 }
@@ -418,9 +426,13 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 		}
 		err := parseFile(src, func(it chatfmt.Item) error {
 			if it.Note != "" {
-				if !notes[it.Note] {
-					notes[it.Note] = true
-					res.Notes = append(res.Notes, src.file+": "+it.Note)
+				note := it.Note
+				if !strings.HasPrefix(note, src.file) {
+					note = src.file + ": " + note
+				}
+				if !notes[note] {
+					notes[note] = true
+					res.Notes = append(res.Notes, note)
 				}
 				return nil
 			}

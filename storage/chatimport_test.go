@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,4 +251,36 @@ func TestImportDetection(t *testing.T) {
 		t.Fatalf("faulty queue: %v", err)
 	}
 	_ = fmt.Sprint
+}
+
+// FuzzImportChat imports any bytes as each chat format: the import either succeeds and can be
+// repeated without change, or is refused and leaves the database as it was.
+func FuzzImportChat(f *testing.F) {
+	names := chatfmt.Names()
+	f.Add(uint8(0), []byte(chatExport))
+	fixtures, _ := filepath.Glob("chatfmt/testdata/*/*")
+	for i, p := range fixtures {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
+			f.Add(uint8(i), b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		e := newEnv(t)
+		name := names[int(which)%len(names)]
+		file := e.file("in", string(data))
+		h := e.hash()
+		res, err := e.st.Import(e.admin, []string{file}, ImportOptions{Format: name, SkipBad: which&0x80 != 0})
+		if err != nil {
+			if e.hash() != h {
+				t.Fatalf("%s: a refused import changed the state: %v", name, err)
+			}
+			return
+		}
+		e.verify()
+		h = e.hash()
+		res, err = e.st.Import(e.admin, []string{file}, ImportOptions{Format: name, SkipBad: which&0x80 != 0})
+		if err != nil || e.hash() != h {
+			t.Fatalf("%s: importing again: %v %+v", name, err, res)
+		}
+	})
 }

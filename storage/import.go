@@ -58,7 +58,12 @@ type ImportResult struct {
 	Passed map[string]int
 	// Notes are what the formats said about the files (unknown columns …), each once.
 	Notes []string
+	// Formats names the format each file was read as, in the order of the files.
+	Formats []string
 }
+
+// importMemoryLimit is the soft limit of the heap while an import runs.
+const importMemoryLimit = 192 << 20
 
 // maxErrors is how many faults an import lists before it stops looking.
 const maxErrors = 20
@@ -97,6 +102,9 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	// An import allocates much and keeps little: collect garbage less often while it runs.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	// … but never let that take the heap far: a chat export of gigabytes is read in bounded
+	// memory, and the collector works harder as the heap nears this.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	sources, err := detectFormats(files, opt.Format)
 	if err != nil {
 		return ImportResult{}, err
@@ -116,6 +124,13 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 		ie = &ImportError{}
 	}
 	var res ImportResult
+	for _, src := range sources {
+		if src.parser == nil {
+			res.Formats = append(res.Formats, QueueFormat)
+		} else {
+			res.Formats = append(res.Formats, src.parser.Name)
+		}
+	}
 	add := func(err error) bool {
 		if len(ie.Faults) == maxErrors {
 			ie.More = true
@@ -135,7 +150,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 		}
 	}
 	if len(ie.Faults) > 0 {
-		return ImportResult{}, ie
+		return ImportResult{Formats: res.Formats, Notes: res.Notes}, ie
 	}
 	for _, src := range sources {
 		if src.parser == nil {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// statusOf is `qunshen status --json --hash`, decoded.
+func statusOf(t *testing.T, q func(string, ...string) string, db string) map[string]any {
+	t.Helper()
+	var s map[string]any
+	if err := json.Unmarshal([]byte(q(db, "status", "--json", "--hash")), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// chatFixtures are the fixtures of the chat formats that import whole, with the format
+// detection must find and any flags they need.
+var chatFixtures = []struct {
+	file, format string
+	flags        []string
+}{
+	{"wecom/archive.jsonl", "wecom", nil},
+	{"wecom/bom-crlf.jsonl", "wecom", nil},
+	{"roster/zh-bom.csv", "roster-csv", []string{"--group", "g1"}},
+	{"roster/gbk.csv", "roster-csv", []string{"--group", "g1"}},
+	{"roster/en.csv", "roster-csv", []string{"--group", "g2"}},
+}
+
+// Every fixture of every chat format imports through the command line, is found by its
+// format, and importing it again changes nothing.
+func TestImportChatFixtures(t *testing.T) {
+	bin := buildBinary(t)
+	q := shell(t, bin)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	q(db, "init", "--name", "王芳", "--role", "admin")
+	q(db, "import", "testdata/queue.jsonl")
+	copyTree(t, "storage/chatfmt/testdata", filepath.Join(dir, "in"))
+	for _, f := range chatFixtures {
+		path := filepath.Join(dir, "in", f.file)
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: %v", f.file, err)
+			continue
+		}
+		// Some fixtures hold bad records on purpose: they go to the rejects file.
+		flags := append([]string{"import", "--skip-bad"}, f.flags...)
+		out := q(db, append(flags, path)...)
+		if !strings.Contains(out, path+": read as ") || !strings.Contains(out, "("+f.format+")") {
+			t.Errorf("%s: not read as %s:\n%s", f.file, f.format, out)
+		}
+		_, err := os.Stat(path + ".rejected.jsonl")
+		if (err == nil) != strings.Contains(out, "records rejected") {
+			t.Errorf("%s: the rejects file and the output disagree: %v\n%s", f.file, err, out)
+		}
+		before := statusOf(t, q, db)
+		out = q(db, append(flags, path)...)
+		if !strings.Contains(out, " 0 new or changed") {
+			t.Errorf("%s imported again changed something:\n%s", f.file, out)
+		}
+		if after := statusOf(t, q, db); after["state"] != before["state"] {
+			t.Errorf("%s imported again changed the state", f.file)
+		}
+	}
+	q(db, "verify")
+}
+
+// A file that no format knows is refused by name; --as takes only pending or history.
+func TestImportRefusesUnknown(t *testing.T) {
+	bin := buildBinary(t)
+	q := shell(t, bin)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	q(db, "init", "--name", "王芳", "--role", "admin")
+	odd := filepath.Join(dir, "notes.bin")
+	if err := os.WriteFile(odd, []byte("\x00\x01\x02 这不是聊天记录"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--db", db, "import", odd).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), odd+": not a format qunshen knows") {
+		t.Fatalf("unknown file: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "--db", db, "import", "--as", "王芳", odd).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--as takes pending or history") {
+		t.Fatalf("--as NAME: %v\n%s", err, out)
+	}
+}
