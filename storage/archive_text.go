@@ -19,6 +19,9 @@ import (
 // is valid UTF-8 and valid XML character data. keepLines false turns newlines into spaces
 // (titles, names).
 func archiveClean(s string, keepLines bool) string {
+	if archiveInert(s, keepLines) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -50,6 +53,26 @@ func archiveClean(s string, keepLines bool) string {
 	return b.String()
 }
 
+// archiveInert reports whether archiveClean would leave s as it is.
+func archiveInert(s string, keepLines bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t' && (c != '\n' || !keepLines)) || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r >= 0x80 && r < 0xa0) || r == utf8.RuneError || r == 0xFFFE || r == 0xFFFF || r == 0x2028 || r == 0x2029 || isBidiControl(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
 func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
@@ -75,7 +98,7 @@ func mdText(s string, keepLines bool, prefix string) string {
 		for i := 0; i < len(line); {
 			r, size := utf8.DecodeRuneInString(line[i:])
 			switch {
-			case strings.ContainsRune("\\`*_[]<>&|~#$!", r):
+			case r < utf8.RuneSelf && mdActive[r]:
 				b.WriteByte('\\')
 			case start && (r == '-' || r == '+' || r == '='):
 				b.WriteByte('\\')
@@ -101,6 +124,15 @@ func mdText(s string, keepLines bool, prefix string) string {
 	}
 	return b.String()
 }
+
+// mdActive are the characters that Markdown (CommonMark, GitHub's tables, strikethrough and
+// math) or the HTML inside it acts on anywhere in a line.
+var mdActive = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "\\`*_[]<>&|~#$!" {
+		t[c] = true
+	}
+	return t
+}()
 
 // Limits of an archive's file names, in bytes of UTF-8: 255 bytes is the limit of most file
 // systems for one name; a name well under it leaves room for copies (" (1)") and for tools
