@@ -27,6 +27,7 @@ func init() {
 		"archive.scope.text":          {"已在群内发布的信息：管理员审核通过、书记审签、聊天记录中已发布；待审、未通过、退回修改和已撤回的信息不收录", "posts published in the chat: approved, signed off, or published as the chat's history shows; pending, rejected, sent back and recalled posts are not in it"},
 		"archive.confidential":        {"涉密信息", "Confidential posts"},
 		"archive.confidential.out":    {"%d 条涉密信息未收入（GO 五(二)）", "%d confidential posts left out (GO 五(二))"},
+		"archive.confidential.none":   {"本时段所选群组没有涉密信息", "no confidential posts in these groups and this period"},
 		"archive.confidential.in":     {"已收入 %d 条涉密信息，须按保密规定查阅（GO 五(二)2）", "%d confidential posts included, to be read only under the confidentiality rules (GO 五(二)2)"},
 		"archive.confidential.banner": {"本存档含涉密信息，查阅须严格按照保密规定执行（GO 五(二)2）", "This archive holds confidential material: read it only under the confidentiality rules (GO 五(二)2)"},
 		"archive.author":              {"作者", "Author"},

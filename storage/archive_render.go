@@ -166,6 +166,9 @@ func (r *archiveRenderer) confidentialText() string {
 		}
 		return r.Tf("archive.confidential.in", n)
 	}
+	if r.a.LeftOut() == 0 {
+		return r.T("archive.confidential.none")
+	}
 	return r.Tf("archive.confidential.out", r.a.LeftOut())
 }
 
