@@ -61,6 +61,7 @@ func init() {
 		{name: "scan", args: "[--terms FILE] [--json] [FILE|-]", summary: "run the content checks over text, each line one post", run: runScan, flags: scanFlags},
 		{name: "sync", args: "export [--peer NAME] [--all] -o FILE | import FILE... | conflicts", summary: "carry events between machines as signed bundle files, and list the conflicts", run: runSync, flags: syncFlags},
 		{name: "export", args: "decisions [--since TIME] -o FILE", summary: "write the decisions the chat side must carry out, as JSON Lines", run: runExport, flags: exportFlags},
+		{name: "archive", args: "[--group ID] [--period P] [--by theme|time] [--include-confidential] [--force] -o FOLDER", summary: "write the group owner's archive of published posts (GO 五(一)) as Markdown and one printable HTML file", run: runArchive, flags: archiveFlags},
 		{name: "policy", args: "check FILE | default", summary: "check a policy file, or print the built-in policy to start one from", run: runPolicy},
 	}
 }

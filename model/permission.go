@@ -126,3 +126,25 @@ func roleList(rs []Role) string {
 	}
 	return out
 }
+
+// MayArchiveConfidential reports whether an operator of role r may put confidential posts
+// into a group's archive. GO 五(二)2 puts confidential archive material under the
+// organisation's confidentiality rules: it is read only by approval, not for the asking. The
+// group owner keeps the archive and answers for it (GO 五(一)1, IW 第三条), the branch
+// secretary approves the major matters that are most of such material (PM 三(三)2), and the
+// supervisor (party committee, publicity department) inspects the groups (PM 五(二)1, ST 七);
+// each of them may make an archive with the confidential posts in it. The administrator keeps
+// order in the chat day to day and is not an approver under the confidentiality rules: an
+// administrator's archive leaves confidential posts out.
+func MayArchiveConfidential(r Role) bool {
+	return slices.Contains(archiveConfidential, r)
+}
+
+var archiveConfidential = []Role{RoleOwner, RoleSecretary, RoleSupervisor}
+
+// ConfidentialArchiveError refuses --include-confidential to a role that may not.
+type ConfidentialArchiveError struct{ Role Role }
+
+func (e *ConfidentialArchiveError) Error() string {
+	return fmt.Sprintf("the role %s may not put confidential posts into an archive (GO 五(二)2: only %s); leave out --include-confidential", e.Role, roleList(archiveConfidential))
+}
