@@ -91,9 +91,9 @@ func newArchiveEnv(t *testing.T) *archiveEnv {
 	// From the chat's history: h1 published and pinned, h2 published and marked confidential,
 	// h3 published and recalled by its author.
 	history := []model.Post{
-		{ID: "h1", Group: "g1", Author: "wx_owner", Time: at("2026-10-05T08:00:00+08:00"), Title: "随便聊聊", Body: "本周六义务劳动，请大家准时参加。", Status: model.PostPublished},
-		{ID: "h2", Group: "g1", Author: "wx_owner", Time: at("2026-10-06T08:00:00+08:00"), Title: "工作计划", Body: "下季度工作计划。", Status: model.PostPublished, Confidential: true},
-		{ID: "h3", Group: "g1", Author: "wx_a", Time: at("2026-10-07T08:00:00+08:00"), Title: "发错了", Body: "撤回。", Status: model.PostPublished},
+		{ID: "h1", Group: "g1", Author: "wx_owner", Time: at("2026-10-05T08:00:00+08:00"), Title: "随便聊聊", Body: "本周六义务劳动，请大家准时参加。", FromHistory: true},
+		{ID: "h2", Group: "g1", Author: "wx_owner", Time: at("2026-10-06T08:00:00+08:00"), Title: "工作计划", Body: "下季度工作计划。", FromHistory: true, Confidential: true},
+		{ID: "h3", Group: "g1", Author: "wx_a", Time: at("2026-10-07T08:00:00+08:00"), Title: "发错了", Body: "撤回。", FromHistory: true},
 	}
 	for i := range history {
 		raw, err := json.Marshal(&history[i])

@@ -93,13 +93,14 @@ type queueLine struct {
 	Joined      string `json:"joined"`
 	LastActive  string `json:"last_active"`
 
-	Author      string   `json:"author"`
-	Time        string   `json:"time"`
-	Title       string   `json:"title"`
-	Body        string   `json:"body"`
-	Attachments []string `json:"attachments"`
-	Major       bool     `json:"major"`
-	Category    string   `json:"category"`
+	Author       string   `json:"author"`
+	Time         string   `json:"time"`
+	Title        string   `json:"title"`
+	Body         string   `json:"body"`
+	Attachments  []string `json:"attachments"`
+	Major        bool     `json:"major"`
+	Confidential bool     `json:"confidential"`
+	Category     string   `json:"category"`
 
 	Reporter string `json:"reporter"`
 	Member   string `json:"member"`
@@ -211,7 +212,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		rec.Member = m
 	case "post":
 		po := &model.Post{ID: q.ID, Group: q.Group, Author: q.Author, Title: q.Title, Body: q.Body,
-			Attachments: q.Attachments, Major: q.Major, Category: q.Category}
+			Attachments: q.Attachments, Major: q.Major, Confidential: q.Confidential, Category: q.Category}
 		p.id("group", q.Group)
 		p.id("author", q.Author)
 		po.Time = p.time("time", q.Time, true)
