@@ -312,3 +312,5 @@ func csvBenchParse(b *testing.B, name string, data []byte) {
 	b.ReportMetric(float64(len(data))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
 }
+
+func timeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
