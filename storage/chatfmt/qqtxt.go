@@ -119,8 +119,8 @@ func qqtxtSenderLine(line []byte) (s qqtxtSender, ok bool) {
 		}
 		return v, n >= minDigits
 	}
-	sep := func(c ...byte) bool {
-		if i < len(line) && bytes.IndexByte(c, line[i]) >= 0 {
+	sep := func(a, b byte) bool {
+		if i < len(line) && (line[i] == a || line[i] == b) {
 			i++
 			return true
 		}
@@ -135,19 +135,19 @@ func qqtxtSenderLine(line []byte) (s qqtxtSender, ok bool) {
 		return s, false
 	}
 	d, ok3 := num(1, 2)
-	if !ok3 || !sep(' ') {
+	if !ok3 || !sep(' ', ' ') {
 		return s, false
 	}
 	h, ok4 := num(1, 2)
-	if !ok4 || !sep(':') {
+	if !ok4 || !sep(':', ':') {
 		return s, false
 	}
 	mi, ok5 := num(2, 2)
-	if !ok5 || !sep(':') {
+	if !ok5 || !sep(':', ':') {
 		return s, false
 	}
 	sec, ok6 := num(2, 2)
-	if !ok6 || !sep(' ') {
+	if !ok6 || !sep(' ', ' ') {
 		return s, false
 	}
 	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
@@ -253,35 +253,26 @@ func (p *qqtxtParser) line(line []byte, pos Pos) error {
 	if !p.started && pos.Line == 1 {
 		line = TrimBOM(line)
 	}
-	if bytes.Equal(bytes.TrimSpace(line), []byte(qqtxtTitle)) && p.cur == nil {
+	// Most lines are bodies and sender lines: the first byte tells which checks can apply
+	// (消 of the title and the headers starts with 0xE6).
+	var c byte
+	if len(line) > 0 {
+		c = line[0]
+	}
+	if (c == 0xE6 || c == ' ') && p.cur == nil && bytes.Equal(bytes.TrimSpace(line), []byte(qqtxtTitle)) {
 		p.header, p.blank, p.started = true, false, true
 		return p.flushJunk()
 	}
-	if qqtxtRule(line) && (p.header || p.cur == nil) {
+	if c == '=' && qqtxtRule(line) && (p.header || p.cur == nil) {
 		p.header, p.blank = true, false
 		return p.flushJunk()
 	}
-	if key, value, ok := qqtxtHeader(line); ok && (p.header || p.cur == nil || p.lastBodyRule()) {
-		if p.lastBodyRule() {
-			p.dropLastBodyLine()
-		}
-		if err := p.flush(); err != nil {
+	if c == 0xE6 {
+		if done, err := p.headerLine(line); done {
 			return err
 		}
-		if err := p.flushJunk(); err != nil {
-			return err
-		}
-		if key == "消息分组" {
-			p.chat.Type = qqtxtChatType(value)
-		} else {
-			p.chat.ID, p.chat.Name = value, value
-		}
-		p.lastTime, p.second = time.Time{}, 0
-		clear(p.repeats)
-		p.header, p.blank, p.started = true, false, true
-		return nil
 	}
-	if len(bytes.TrimSpace(line)) == 0 {
+	if len(line) == 0 || c <= ' ' && len(bytes.TrimSpace(line)) == 0 {
 		if p.cur != nil {
 			p.addBody(nil)
 		}
@@ -315,6 +306,32 @@ func (p *qqtxtParser) line(line []byte, pos Pos) error {
 	}
 	p.addBody(line)
 	return nil
+}
+
+// headerLine reads a 消息分组 or 消息对象 line, where a header can stand.
+func (p *qqtxtParser) headerLine(line []byte) (done bool, err error) {
+	key, value, ok := qqtxtHeader(line)
+	if !ok || !(p.header || p.cur == nil || p.lastBodyRule()) {
+		return false, nil
+	}
+	if p.lastBodyRule() {
+		p.dropLastBodyLine()
+	}
+	if err := p.flush(); err != nil {
+		return true, err
+	}
+	if err := p.flushJunk(); err != nil {
+		return true, err
+	}
+	if key == "消息分组" {
+		p.chat.Type = qqtxtChatType(value)
+	} else {
+		p.chat.ID, p.chat.Name = value, value
+	}
+	p.lastTime, p.second = time.Time{}, 0
+	clear(p.repeats)
+	p.header, p.blank, p.started = true, false, true
+	return true, nil
 }
 
 func (p *qqtxtParser) flushJunk() error {
@@ -387,6 +404,9 @@ func (p *qqtxtParser) flush() error {
 	body := bytes.Trim(p.body, "\n")
 	text := string(body)
 	for _, pm := range qqtxtMedia {
+		if strings.IndexByte(text, '[') < 0 {
+			break
+		}
 		if strings.Contains(text, pm.mark) {
 			for range strings.Count(text, pm.mark) {
 				m.Media = append(m.Media, pm.media)
