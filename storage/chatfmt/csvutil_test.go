@@ -329,7 +329,7 @@ func csvBenchParse(b *testing.B, name string, data []byte) {
 	}
 }
 
-func timeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
+func csvTimeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
 
 // TestTextFormatsDetect: each line format takes its own fixtures and refuses the others',
 // JSON documents (Telegram, QQ NT) and the queue's own JSON Lines.

@@ -143,7 +143,7 @@ func qqtxtBenchData(n int) []byte {
 			fmt.Fprintf(&b, "%s\n消息分组:我的QQ群\n%s\n消息对象:第%d工作群\n%s\n", rule, rule, i/20000, rule)
 		}
 		sec += int64(i % 3)
-		t := timeUnixChina(sec)
+		t := qqtxtTimeChina(sec)
 		b.WriteByte('\n')
 		if i%17 == 0 {
 			fmt.Fprintf(&b, "%s %s<user%d@example.com>\n", t, names[i%len(names)], i%300)
@@ -156,8 +156,8 @@ func qqtxtBenchData(n int) []byte {
 	return b.Bytes()
 }
 
-func timeUnixChina(sec int64) string {
-	t := timeUnix(sec).In(China)
+func qqtxtTimeChina(sec int64) string {
+	t := csvTimeUnix(sec).In(China)
 	return fmt.Sprintf("%d-%02d-%02d %d:%02d:%02d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second())
 }
 

@@ -123,7 +123,7 @@ func wechatBenchData(n int) []byte {
 		case 21:
 			typ, content = "10000", `"老张"撤回了一条消息`
 		}
-		t := timeUnix(sec).In(China).Format("2006-01-02 15:04:05")
+		t := csvTimeUnix(sec).In(China).Format("2006-01-02 15:04:05")
 		id := strconv.Itoa(100000 + i%400)
 		w.Write([]string{strconv.Itoa(i + 1), "20001234567@chatroom", typ, sub, strconv.Itoa(i % 7 / 6), strconv.FormatInt(sec, 10), "2", content, t, "张三" + id, "老张" + id, "wxid_" + id})
 		if i%1000 == 0 {
