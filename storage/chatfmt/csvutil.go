@@ -329,6 +329,14 @@ func csvParseTime(s string) (time.Time, error) {
 	return time.Time{}, errCSVDate
 }
 
+// csvParseTimeBytes is csvParseTime of b, without a copy of b in the usual case.
+func csvParseTimeBytes(b []byte) (time.Time, error) {
+	if t, err := csvParseLocal(string(b)); err == nil {
+		return t, nil
+	}
+	return csvParseTime(string(b))
+}
+
 // csvParseLocal reads a date and time without a zone, in China time.
 func csvParseLocal(s string) (time.Time, error) {
 	// Numbers and their separators: y sep m sep d [sep h sep m [sep s[.frac]]].

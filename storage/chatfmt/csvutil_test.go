@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,6 +262,7 @@ func TestTextSniff(t *testing.T) {
 func csvStdlibRate(b *testing.B, data []byte) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu := csvCPUTime()
 	for b.Loop() {
 		r := csv.NewReader(bytes.NewReader(data))
 		r.ReuseRecord = true
@@ -272,12 +274,17 @@ func csvStdlibRate(b *testing.B, data []byte) {
 			}
 		}
 	}
+	cpu = csvCPUTime() - cpu
 	b.ReportMetric(float64(len(data))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
 }
 
 func csvOwnRate(b *testing.B, data []byte) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu := csvCPUTime()
 	for b.Loop() {
 		r := newCSVReader(bytes.NewReader(data), ',')
 		for {
@@ -287,7 +294,11 @@ func csvOwnRate(b *testing.B, data []byte) {
 			}
 		}
 	}
+	cpu = csvCPUTime() - cpu
 	b.ReportMetric(float64(len(data))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
 }
 
 // csvBenchParse measures a parser over data, emitting into nothing.
@@ -296,6 +307,7 @@ func csvBenchParse(b *testing.B, name string, data []byte) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	n := 0
+	cpu := csvCPUTime()
 	for b.Loop() {
 		n = 0
 		err := p.Parse(bytes.NewReader(data), "bench", func(it Item) error {
@@ -309,6 +321,58 @@ func csvBenchParse(b *testing.B, name string, data []byte) {
 			b.Fatal(err)
 		}
 	}
+	cpu = csvCPUTime() - cpu
 	b.ReportMetric(float64(len(data))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
+}
+
+func csvTimeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
+
+// TestTextFormatsDetect: each line format takes its own fixtures and refuses the others',
+// JSON documents (Telegram, QQ NT) and the queue's own JSON Lines.
+func TestTextFormatsDetect(t *testing.T) {
+	detectors := map[string]func([]byte) bool{
+		"wecom": wecomDetect, "roster": rosterDetect, "qqtxt": qqtxtDetect, "wechat": wechatDetect,
+	}
+	names := map[string]string{"wecom": "wecom", "roster": "roster-csv", "qqtxt": "qq-txt", "wechat": "wechat-csv"}
+	heads := map[string][]byte{}
+	for dir := range detectors {
+		paths, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
+		if len(paths) == 0 {
+			t.Fatalf("no fixtures in %s", dir)
+		}
+		for _, p := range paths {
+			b, _ := os.ReadFile(p)
+			heads[dir+"/"+filepath.Base(p)] = b[:min(len(b), HeadSize)]
+		}
+	}
+	foreign := map[string]string{
+		"telegram":   `{"name": "第三党支部", "type": "private_group", "id": 1234, "messages": [{"id": 1, "type": "message", "date": "2024-06-03T10:00:00", "from": "张三", "from_id": "user1", "text": "大家好"}]}`,
+		"qqnt":       `[{"msgId":"7380000000000000001","msgTime":"1717380000","senderUin":"123456789","sendNickName":"张三","elements":[{"textElement":{"content":"大家好"}}]}]`,
+		"queue":      `{"type":"group","id":"g1","name":"第三党支部党员群","kind":"party"}` + "\n" + `{"type":"member","id":"wx_a","group":"g1","name":"单海燕"}` + "\n",
+		"queue-post": `{"type":"post","id":"p1","group":"g1","author":"wx_a","time":"2026-06-03T09:30:00+08:00","body":"明天开会"}` + "\n",
+		"text":       "这只是一段文字。\n没有任何格式。\n",
+	}
+	for k, v := range foreign {
+		heads["foreign/"+k] = []byte(v)
+	}
+	for name, head := range heads {
+		owner, _, _ := strings.Cut(name, "/")
+		for dir, detect := range detectors {
+			if got := detect(head); got != (dir == owner) {
+				t.Errorf("%s detector on %s: %v", dir, name, got)
+			}
+		}
+		p, ok := Detect(head)
+		if owner == "foreign" {
+			if ok && slices.Contains([]string{"wecom", "roster-csv", "qq-txt", "wechat-csv"}, p.Name) {
+				t.Errorf("%s detected as %s", name, p.Name)
+			}
+		} else if !ok || p.Name != names[owner] {
+			t.Errorf("%s detected as %s (%v)", name, p.Name, ok)
+		}
+	}
 }

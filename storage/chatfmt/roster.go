@@ -273,7 +273,7 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 			if len(b) == 0 {
 				continue
 			}
-			t, err := csvParseTime(string(b))
+			t, err := csvParseTimeBytes(b)
 			if err != nil {
 				return m, fmt.Sprintf("%s: %q is not a date (2024-03-01, 2024/3/1 9:30, 2024年3月1日, RFC 3339)", rosterFieldNames[f], b)
 			}

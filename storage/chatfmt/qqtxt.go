@@ -1,0 +1,475 @@
+package chatfmt
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"qunshen/model"
+)
+
+// QQ message-manager TXT (QQ 消息管理器 "导出为 txt"): a header naming the group of chats and the
+// chat, then the messages, each a blank line, a sender line and the body over one or more lines:
+//
+//	消息记录（此消息记录为文本格式，不支持重新导入）
+//
+//	================================================================
+//	消息分组:我的QQ群
+//	================================================================
+//	消息对象:某某工作群
+//	================================================================
+//
+//	2016-05-20 10:12:33 【管理员】张三(123456789)
+//	明天上午九点开会。
+//
+//	2016-05-20 9:02:11 李四<lisi@example.com>
+//	收到[表情]
+//
+// The rule for a sender line: a line of that shape (time, name, QQ number in brackets or e-mail
+// in angle brackets, nothing after) starts a message only when it follows a blank line (or the
+// header), and its time is not earlier than the previous message's of the chat. Any other line
+// is body text: so a quoted message pasted into a body stays in it (its time is earlier), while
+// a pasted line with a later time after a blank line would start a message, as the export
+// cannot tell them apart.
+
+func init() {
+	Register(Parser{
+		Name:   "qq-txt",
+		Title:  "QQ message manager export (消息管理器 导出为 txt)",
+		Order:  90,
+		Detect: qqtxtDetect,
+		Parse:  qqtxtParse,
+	})
+}
+
+const qqtxtTitle = "消息记录（此消息记录为文本格式，不支持重新导入）"
+
+// qqtxtDetect accepts the export's title, a 消息分组/消息对象 header line, or a sender line at the
+// start of the file or after a blank line, within the first lines of the head.
+func qqtxtDetect(head []byte) bool {
+	h := textHead(head)
+	if bytes.Contains(h, []byte(qqtxtTitle)) {
+		return true
+	}
+	blank := true
+	for i := 0; i < 64 && len(h) > 0; i++ {
+		line := textFirstLine(h)
+		if _, _, ok := qqtxtHeader(line); ok {
+			return true
+		}
+		if blank {
+			if _, ok := qqtxtSenderLine(line); ok {
+				return true
+			}
+		}
+		blank = len(bytes.TrimSpace(line)) == 0
+		j := bytes.IndexByte(h, '\n')
+		if j < 0 {
+			break
+		}
+		h = h[j+1:]
+	}
+	return false
+}
+
+// qqtxtHeader reads a 消息分组: or 消息对象: line.
+func qqtxtHeader(line []byte) (key, value string, ok bool) {
+	for _, k := range []string{"消息分组", "消息对象"} {
+		if rest, found := bytes.CutPrefix(line, []byte(k)); found {
+			if v, f := bytes.CutPrefix(rest, []byte(":")); f {
+				return k, string(bytes.TrimSpace(v)), true
+			}
+			if v, f := bytes.CutPrefix(rest, []byte("：")); f {
+				return k, string(bytes.TrimSpace(v)), true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// qqtxtRule reports whether a line is a row of '=' (the export's separator).
+func qqtxtRule(line []byte) bool {
+	line = bytes.TrimRight(line, " ")
+	return len(line) >= 10 && len(bytes.Trim(line, "=")) == 0
+}
+
+type qqtxtSender struct {
+	time  time.Time
+	id    []byte // QQ number or e-mail
+	nick  []byte
+	title []byte // 【管理员】 and the like, without the brackets
+}
+
+// qqtxtSenderLine reads "2016-05-20 10:12:33 【管理员】张三(123456789)" or "… 张三<a@b.c>"; the
+// date may be written with '/' too, the hour with one digit.
+func qqtxtSenderLine(line []byte) (s qqtxtSender, ok bool) {
+	if len(line) < 19 || line[0] < '0' || line[0] > '9' {
+		return s, false
+	}
+	i := 0
+	num := func(minDigits, maxDigits int) (int, bool) {
+		v, n := 0, 0
+		for i < len(line) && n < maxDigits && line[i] >= '0' && line[i] <= '9' {
+			v = v*10 + int(line[i]-'0')
+			i++
+			n++
+		}
+		return v, n >= minDigits
+	}
+	sep := func(a, b byte) bool {
+		if i < len(line) && (line[i] == a || line[i] == b) {
+			i++
+			return true
+		}
+		return false
+	}
+	y, ok1 := num(4, 4)
+	if !ok1 || !sep('-', '/') {
+		return s, false
+	}
+	mo, ok2 := num(1, 2)
+	if !ok2 || !sep('-', '/') {
+		return s, false
+	}
+	d, ok3 := num(1, 2)
+	if !ok3 || !sep(' ', ' ') {
+		return s, false
+	}
+	h, ok4 := num(1, 2)
+	if !ok4 || !sep(':', ':') {
+		return s, false
+	}
+	mi, ok5 := num(2, 2)
+	if !ok5 || !sep(':', ':') {
+		return s, false
+	}
+	sec, ok6 := num(2, 2)
+	if !ok6 || !sep(' ', ' ') {
+		return s, false
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
+		return s, false
+	}
+	rest := bytes.TrimRight(line[i:], " \t")
+	if len(rest) < 3 {
+		return s, false
+	}
+	switch rest[len(rest)-1] {
+	case ')':
+		j := bytes.LastIndexByte(rest, '(')
+		if j < 0 {
+			return s, false
+		}
+		id := rest[j+1 : len(rest)-1]
+		if len(id) == 0 || len(id) > 20 || len(bytes.Trim(id, "0123456789")) != 0 {
+			return s, false
+		}
+		s.id, rest = id, rest[:j]
+	case '>':
+		j := bytes.LastIndexByte(rest, '<')
+		if j < 0 {
+			return s, false
+		}
+		id := rest[j+1 : len(rest)-1]
+		at := bytes.IndexByte(id, '@')
+		if at <= 0 || at == len(id)-1 || bytes.ContainsAny(id, " <>()") {
+			return s, false
+		}
+		s.id, rest = id, rest[:j]
+	default:
+		return s, false
+	}
+	if t, found := bytes.CutPrefix(rest, []byte("【")); found {
+		if k := bytes.Index(t, []byte("】")); k >= 0 {
+			s.title, rest = t[:k], t[k+len("】"):]
+		}
+	}
+	s.nick = rest
+	s.time = time.Date(y, time.Month(mo), d, h, mi, sec, 0, China)
+	if s.time.Day() != d {
+		return s, false
+	}
+	return s, true
+}
+
+// qqtxtMedia are the placeholders the export writes for what is not text.
+var qqtxtMedia = []struct{ mark, media string }{
+	{"[图片]", "image"}, {"[表情]", "sticker"}, {"[语音]", "voice"}, {"[视频]", "video"}, {"[文件]", "file"},
+}
+
+type qqtxtParser struct {
+	file string
+	emit func(Item) error
+
+	chat      Chat
+	started   bool // a message or a header has been read
+	header    bool // the line before was a header line
+	blank     bool // the line before was blank
+	lastTime  time.Time
+	cur       *Message
+	body      []byte
+	bodyLines []int // where each body line starts in body
+	bodyOver  bool
+	raw       []byte // the sender line, for a Bad
+	junk      *Bad   // lines before the first message
+
+	second  int64 // the second of the repeats being counted
+	repeats map[uint64]int
+	intern  csvInterner
+}
+
+func qqtxtParse(r io.Reader, file string, emit func(Item) error) error {
+	br, _, err := textDecoder(r)
+	if err != nil {
+		return &Error{File: file, Msg: err.Error()}
+	}
+	lines := newCSVLines(br, csvMaxRecord)
+	p := &qqtxtParser{file: file, emit: emit, repeats: map[uint64]int{}}
+	for {
+		line, over, err := lines.read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &Error{File: file, Pos: Pos{Line: lines.line + 1}, Msg: err.Error()}
+		}
+		if over {
+			p.bodyOver = true
+		}
+		if err := p.line(line, Pos{Line: lines.line, Offset: lines.off}); err != nil {
+			return err
+		}
+	}
+	if err := p.flushJunk(); err != nil {
+		return err
+	}
+	return p.flush()
+}
+
+func (p *qqtxtParser) line(line []byte, pos Pos) error {
+	if !p.started && pos.Line == 1 {
+		line = TrimBOM(line)
+	}
+	// Most lines are bodies and sender lines: the first byte tells which checks can apply
+	// (消 of the title and the headers starts with 0xE6).
+	var c byte
+	if len(line) > 0 {
+		c = line[0]
+	}
+	if (c == 0xE6 || c == ' ') && p.cur == nil && bytes.Equal(bytes.TrimSpace(line), []byte(qqtxtTitle)) {
+		p.header, p.blank, p.started = true, false, true
+		return p.flushJunk()
+	}
+	if c == '=' && qqtxtRule(line) && (p.header || p.cur == nil) {
+		p.header, p.blank = true, false
+		return p.flushJunk()
+	}
+	if c == 0xE6 {
+		if done, err := p.headerLine(line); done {
+			return err
+		}
+	}
+	if len(line) == 0 || c <= ' ' && len(bytes.TrimSpace(line)) == 0 {
+		if p.cur != nil {
+			p.addBody(nil)
+		}
+		p.blank = true
+		return nil
+	}
+	if p.blank || p.header || p.cur == nil {
+		if s, ok := qqtxtSenderLine(line); ok && !s.time.Before(p.lastTime) {
+			if err := p.flush(); err != nil {
+				return err
+			}
+			if err := p.flushJunk(); err != nil {
+				return err
+			}
+			p.start(s, line, pos)
+			p.header, p.blank, p.started = false, false, true
+			return nil
+		}
+	}
+	p.header, p.blank = false, false
+	if p.cur == nil {
+		if p.junk == nil {
+			p.junk = &Bad{Pos: pos, Reason: "text before the first message (a sender line such as \"2016-05-20 10:12:33 张三(123456789)\")"}
+		} else {
+			p.junk.Raw = append(p.junk.Raw, '\n')
+		}
+		if len(p.junk.Raw) < csvMaxRaw {
+			p.junk.Raw = append(p.junk.Raw, line[:min(len(line), csvMaxRaw-len(p.junk.Raw))]...)
+		}
+		return nil
+	}
+	p.addBody(line)
+	return nil
+}
+
+// headerLine reads a 消息分组 or 消息对象 line, where a header can stand.
+func (p *qqtxtParser) headerLine(line []byte) (done bool, err error) {
+	key, value, ok := qqtxtHeader(line)
+	if !ok || !(p.header || p.cur == nil || p.lastBodyRule()) {
+		return false, nil
+	}
+	if p.lastBodyRule() {
+		p.dropLastBodyLine()
+	}
+	if err := p.flush(); err != nil {
+		return true, err
+	}
+	if err := p.flushJunk(); err != nil {
+		return true, err
+	}
+	if key == "消息分组" {
+		p.chat.Type = qqtxtChatType(value)
+	} else {
+		p.chat.ID, p.chat.Name = value, value
+	}
+	p.lastTime, p.second = time.Time{}, 0
+	clear(p.repeats)
+	p.header, p.blank, p.started = true, false, true
+	return true, nil
+}
+
+func (p *qqtxtParser) flushJunk() error {
+	if p.junk == nil {
+		return nil
+	}
+	j := p.junk
+	p.junk = nil
+	return p.emit(Item{Bad: j})
+}
+
+func (p *qqtxtParser) start(s qqtxtSender, line []byte, pos Pos) {
+	p.lastTime = s.time
+	m := &Message{Kind: KindPost, Chat: p.chat, Time: s.time.UTC(), Pos: pos}
+	m.Sender.ID = p.intern.get(s.id)
+	m.Sender.Nickname = p.intern.get(s.nick)
+	switch string(s.title) {
+	case "群主":
+		m.Sender.Role = model.MemberOwner
+	case "管理员":
+		m.Sender.Role = model.MemberAdmin
+	}
+	if m.Sender.ID == "10000" || m.Sender.ID == "1000000" {
+		m.Kind = KindSystem // 系统消息
+	}
+	p.cur = m
+	p.body, p.bodyLines, p.bodyOver = p.body[:0], p.bodyLines[:0], false
+	p.raw = append(p.raw[:0], line...)
+}
+
+func (p *qqtxtParser) addBody(line []byte) {
+	if len(p.body)+len(line) > csvMaxRecord {
+		p.bodyOver = true
+		return
+	}
+	p.bodyLines = append(p.bodyLines, len(p.body))
+	if len(p.bodyLines) > 1 {
+		p.body = append(p.body, '\n')
+		p.bodyLines[len(p.bodyLines)-1]++
+	}
+	p.body = append(p.body, line...)
+}
+
+func (p *qqtxtParser) lastBodyRule() bool {
+	if p.cur == nil || len(p.bodyLines) == 0 {
+		return false
+	}
+	return qqtxtRule(p.body[p.bodyLines[len(p.bodyLines)-1]:])
+}
+
+func (p *qqtxtParser) dropLastBodyLine() {
+	n := len(p.bodyLines) - 1
+	end := p.bodyLines[n]
+	if n > 0 {
+		end-- // the '\n' before it
+	}
+	p.body, p.bodyLines = p.body[:end], p.bodyLines[:n]
+}
+
+// flush emits the message being read.
+func (p *qqtxtParser) flush() error {
+	m := p.cur
+	if m == nil {
+		return nil
+	}
+	p.cur = nil
+	if p.bodyOver {
+		return p.emit(Item{Bad: &Bad{Pos: m.Pos, Raw: bytes.Clone(p.raw), Reason: fmt.Sprintf("a message longer than %d MiB", csvMaxRecord>>20)}})
+	}
+	body := bytes.Trim(p.body, "\n")
+	text := string(body)
+	for _, pm := range qqtxtMedia {
+		if strings.IndexByte(text, '[') < 0 {
+			break
+		}
+		if strings.Contains(text, pm.mark) {
+			for range strings.Count(text, pm.mark) {
+				m.Media = append(m.Media, pm.media)
+			}
+			text = strings.ReplaceAll(text, pm.mark, "")
+		}
+	}
+	if len(m.Media) > 0 {
+		text = strings.TrimSpace(text)
+	}
+	m.Text = text
+	m.ID = p.id(m)
+	return p.emit(Item{Msg: m})
+}
+
+// id makes a message's id from its chat, time, sender and text, and counts repeats of the
+// same within one second (the times of a chat never go back, so only the current second's
+// need counting).
+func (p *qqtxtParser) id(m *Message) string {
+	sec := m.Time.Unix()
+	h := qqtxtHash(14695981039346656037, m.Chat.ID)
+	for i := range 8 {
+		h = (h ^ uint64(byte(sec>>(8*i)))) * 1099511628211
+	}
+	h = qqtxtHash(h, m.Sender.ID)
+	h = qqtxtHash(h, m.Text)
+	for _, s := range m.Media {
+		h = qqtxtHash(h, s)
+	}
+	if sec != p.second {
+		p.second = sec
+		clear(p.repeats)
+	}
+	p.repeats[h]++
+	n := p.repeats[h]
+	var b [19]byte
+	copy(b[:], "qq-")
+	for i := 18; i >= 3; i-- {
+		b[i] = "0123456789abcdef"[h&15]
+		h >>= 4
+	}
+	id := string(b[:])
+	if n > 1 {
+		id += "-" + strconv.Itoa(n)
+	}
+	return id
+}
+
+// qqtxtHash is FNV-1a over s and a closing zero byte.
+func qqtxtHash(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return (h ^ 0) * 1099511628211
+}
+
+// qqtxtChatType reads the 消息分组: a group of QQ groups, of discussion groups, or of friends.
+func qqtxtChatType(group string) string {
+	switch {
+	case strings.Contains(group, "讨论组"):
+		return "discussion"
+	case strings.Contains(group, "群"):
+		return "group"
+	}
+	return "private"
+}
