@@ -30,6 +30,14 @@ var chatFixtures = []struct {
 	{"roster/zh-bom.csv", "roster-csv", []string{"--group", "g1"}},
 	{"roster/gbk.csv", "roster-csv", []string{"--group", "g1"}},
 	{"roster/en.csv", "roster-csv", []string{"--group", "g2"}},
+	{"roster/names.tsv", "roster-csv", []string{"--group", "g2"}},
+	{"qqtxt/group.txt", "qq-txt", nil},
+	{"qqtxt/group-bom-crlf.txt", "qq-txt", nil},
+	{"qqtxt/gbk.txt", "qq-txt", nil},
+	{"qqtxt/utf16le.txt", "qq-txt", nil},
+	{"qqtxt/no-header.txt", "qq-txt", []string{"--group", "g1"}},
+	{"wechat/group.csv", "wechat-csv", []string{"--as", "history"}},
+	{"wechat/single-old.csv", "wechat-csv", nil},
 }
 
 // Every fixture of every chat format imports through the command line, is found by its

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"qunshen/gen"
 	"qunshen/i18n"
@@ -116,7 +117,8 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	}
 	defer st.Close()
 	check, inOrder := review.NewChecker(pol, nil).ImportChecks()
-	opt := storage.ImportOptions{Progress: progress(c), Check: check, InOrder: inOrder,
+	stored, read := importProgress(c)
+	opt := storage.ImportOptions{Progress: stored, Reading: read, Check: check, InOrder: inOrder,
 		Format: importOpt.format, Group: importOpt.group, History: importOpt.as == "history", SkipBad: importOpt.skipBad}
 	res, err := st.Import(s, files, opt)
 	endProgress(c)
@@ -154,6 +156,39 @@ func progress(c *ctx) func(records int) {
 		return nil
 	}
 	return func(records int) { show(fmt.Sprintf("%d records stored", records)) }
+}
+
+// importProgress shows on a terminal how many records an import stored and, for a chat
+// export, how far the reading of the file has come.
+func importProgress(c *ctx) (stored func(records int), reading func(file string, store bool, done, total int64)) {
+	show := progressLine(c)
+	if show == nil {
+		return nil, nil
+	}
+	var mu sync.Mutex // the writer and the reader report on their own goroutines
+	records, where := 0, ""
+	line := func() {
+		switch {
+		case where == "":
+			show(fmt.Sprintf("%d records stored", records))
+		case records == 0:
+			show(where)
+		default:
+			show(fmt.Sprintf("%s, %d records stored", where, records))
+		}
+	}
+	stored = func(n int) { mu.Lock(); defer mu.Unlock(); records = n; line() }
+	reading = func(file string, store bool, done, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		verb := "checking"
+		if store {
+			verb = "storing"
+		}
+		where = fmt.Sprintf("%s %s: %d of %d MB", verb, filepath.Base(file), done>>20, total>>20)
+		line()
+	}
+	return stored, reading
 }
 
 func endProgress(c *ctx) {

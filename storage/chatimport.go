@@ -368,14 +368,48 @@ func clipAll(ss []string) []string {
 	return out
 }
 
-// parseFile runs a format's parser over a file.
-func parseFile(src source, emit func(chatfmt.Item) error) error {
-	r, err := os.Open(src.file)
+// parseFile runs a format's parser over a file, telling reading (when set) how far it came.
+func parseFile(src source, reading func(done, total int64), emit func(chatfmt.Item) error) error {
+	f, err := os.Open(src.file)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer f.Close()
+	var r io.Reader = f
+	if reading != nil {
+		var total int64
+		if fi, err := f.Stat(); err == nil {
+			total = fi.Size()
+		}
+		r = &countingReader{r: f, total: total, report: reading}
+	}
 	return src.parser.Parse(bufio.NewReaderSize(r, 1<<20), src.file, emit)
+}
+
+// countingReader tells report how much was read, every 4 MiB.
+type countingReader struct {
+	r           io.Reader
+	done, total int64
+	last        int64
+	report      func(done, total int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.done += int64(n)
+	if c.done-c.last >= 4<<20 || err == io.EOF {
+		c.last = c.done
+		c.report(c.done, c.total)
+	}
+	return n, err
+}
+
+// readingOf is the progress callback of one pass over one file.
+func readingOf(opt ImportOptions, file string, store bool) func(done, total int64) {
+	if opt.Reading == nil {
+		return nil
+	}
+	return func(done, total int64) { opt.Reading(file, store, done, total) }
 }
 
 // badError is a record of a chat export that cannot be imported.
@@ -424,7 +458,7 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 				go_on = add(badError(src.file, pos, fmt.Sprintf("message %s is stored and %s already, and has changed since: a changed post must come under a new id", rec.Post.ID, old.Status)))
 			}
 		}
-		err := parseFile(src, func(it chatfmt.Item) error {
+		err := parseFile(src, readingOf(opt, src.file, false), func(it chatfmt.Item) error {
 			if it.Note != "" {
 				note := it.Note
 				if !strings.HasPrefix(note, src.file) {
@@ -486,7 +520,7 @@ func (s *Store) importChat(signer *model.Signer, src source, stored, kinds map[s
 					emitErr = emit(rec)
 				}
 			}
-			err := parseFile(src, func(it chatfmt.Item) error {
+			err := parseFile(src, readingOf(opt, src.file, true), func(it chatfmt.Item) error {
 				if it.Note != "" {
 					return nil
 				}

@@ -29,6 +29,9 @@ type ImportOptions struct {
 	Now func() time.Time
 	// Progress, when set, is told how many records were written.
 	Progress func(records int)
+	// Reading, when set, is told how far the reading of a chat export has come: in the
+	// first pass (checking, store false) and in the second (store true), every few MB.
+	Reading func(file string, store bool, done, total int64)
 
 	// Format names the format of every file (storage.Formats); "" finds each file's own.
 	Format string
