@@ -149,15 +149,6 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	return nil
 }
 
-// progress shows a progress line on a terminal, and nothing elsewhere.
-func progress(c *ctx) func(records int) {
-	show := progressLine(c)
-	if show == nil {
-		return nil
-	}
-	return func(records int) { show(fmt.Sprintf("%d records stored", records)) }
-}
-
 // importProgress shows on a terminal how many records an import stored and, for a chat
 // export, how far the reading of the file has come.
 func importProgress(c *ctx) (stored func(records int), reading func(file string, store bool, done, total int64)) {
