@@ -38,6 +38,10 @@ var chatFixtures = []struct {
 	{"qqtxt/no-header.txt", "qq-txt", []string{"--group", "g1"}},
 	{"wechat/group.csv", "wechat-csv", []string{"--as", "history"}},
 	{"wechat/single-old.csv", "wechat-csv", nil},
+	{"telegram/single.json", "telegram", nil},
+	{"telegram/account.json", "telegram", []string{"--as", "history"}},
+	{"qqnt/group.json", "qq-nt", nil},
+	{"qqnt/chunked.json", "qq-nt", nil},
 }
 
 // Every fixture of every chat format imports through the command line, is found by its
