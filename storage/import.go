@@ -415,6 +415,10 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, kn
 	if err != nil {
 		return err
 	}
+	// Every tenth transaction, let the pages of the file go from the process's memory.
+	if s.batches.Add(1)%10 == 0 {
+		s.releaseMap()
+	}
 	res.Records += len(recs)
 	res.Unchanged += unchanged + unknown
 	res.Unknown += unknown

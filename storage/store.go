@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/bytedance/sonic"
@@ -71,6 +72,8 @@ var ErrLocked = errors.New("another qunshen has this database open")
 type Store struct {
 	db   *bbolt.DB
 	path string
+	// batches counts the import transactions, to release the memory map now and then.
+	batches atomic.Int64
 }
 
 // Open opens (creating when missing) the database at path, with its file 0600 and its folder
