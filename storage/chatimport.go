@@ -325,7 +325,11 @@ func (m *chatMapper) seen(gid, id string, s chatfmt.Sender, t, joined time.Time,
 		m.senders[k] = &senderSeen{sender: s, first: t, last: t}
 		m.order = append(m.order, k)
 	}
-	emit(&Record{Line: line, Seen: &model.Member{ID: id, Group: gid, Name: clip(s.Name, 200), Nickname: clip(s.Nickname, 200), Role: s.Role, Joined: joined, LastActive: t}})
+	name := s.Name
+	if name == "" && s.Nickname == "" {
+		name = strings.TrimPrefix(id, "name:") // an export that knows only the sender's id
+	}
+	emit(&Record{Line: line, Seen: &model.Member{ID: id, Group: gid, Name: clip(name, 200), Nickname: clip(s.Nickname, 200), Role: s.Role, Joined: joined, LastActive: t}})
 }
 
 func laterOf(a, b time.Time) time.Time {
