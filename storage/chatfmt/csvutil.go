@@ -251,7 +251,7 @@ func textDecoder(r io.Reader) (*bufio.Reader, textEncoding, error) {
 	case encUTF16BE:
 		return bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), csvBufSize), enc, nil
 	case encGB18030:
-		return bufio.NewReaderSize(transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), csvBufSize), enc, nil
+		return bufio.NewReaderSize(transform.NewReader(br, gbkDecoder{}), csvBufSize), enc, nil
 	}
 	if bytes.HasPrefix(head, BOM) {
 		br.Discard(len(BOM))
