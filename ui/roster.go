@@ -524,24 +524,10 @@ func lastSeen(m model.Member) time.Time {
 	return m.Joined
 }
 
-// nicknameOK reports whether the nickname follows the group's rule: "branch+name" and
-// "dept+name" want the member's branch (or the group's) and real name in it, "name" the real
-// name; no rule, or one this version does not know, asks nothing. Both sides are compared
-// normalised (no spaces or punctuation, traditional characters as simplified).
+// nicknameOK is review.NicknameOK: the rule is the review's, the roster and the reports
+// judge alike.
 func nicknameOK(rule string, g model.Group, m model.Member) bool {
-	nick := review.Normalize(m.Nickname)
-	has := func(s string) bool { return strings.Contains(nick, review.Normalize(s)) }
-	switch rule {
-	case "branch+name", "dept+name":
-		branch := m.Branch
-		if branch == "" {
-			branch = g.Branch
-		}
-		return has(m.Name) && has(branch)
-	case "name":
-		return has(m.Name)
-	}
-	return true
+	return review.NicknameOK(rule, g, m)
 }
 
 // whyText is the cleanup reasons of a member in words.

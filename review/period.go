@@ -1,0 +1,232 @@
+package review
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"qunshen/model"
+)
+
+// PeriodKind is the length of a report's period.
+type PeriodKind string
+
+const (
+	PeriodWeek    PeriodKind = "week"
+	PeriodMonth   PeriodKind = "month"
+	PeriodQuarter PeriodKind = "quarter"
+	PeriodYear    PeriodKind = "year"
+	PeriodRange   PeriodKind = "range" // from one date to another, both included
+)
+
+// PeriodKinds are the lengths the Reports pane cycles through.
+var PeriodKinds = []PeriodKind{PeriodWeek, PeriodMonth, PeriodQuarter, PeriodYear}
+
+// Period is a span of local time [From, To) that a report covers.
+type Period struct {
+	Kind     PeriodKind
+	From, To time.Time
+}
+
+// PeriodOf is the week (from Monday), month, quarter or year holding t, in local time.
+func PeriodOf(kind PeriodKind, t time.Time) Period {
+	t = t.In(time.Local)
+	y, m, d := t.Date()
+	var from time.Time
+	switch kind {
+	case PeriodWeek:
+		back := (int(t.Weekday()) + 6) % 7
+		from = time.Date(y, m, d-back, 0, 0, 0, 0, time.Local)
+	case PeriodQuarter:
+		from = time.Date(y, m-(m-1)%3, 1, 0, 0, 0, 0, time.Local)
+	case PeriodYear:
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, time.Local)
+	default:
+		kind = PeriodMonth
+		from = time.Date(y, m, 1, 0, 0, 0, 0, time.Local)
+	}
+	return Period{Kind: kind, From: from, To: step(kind, from, 1)}
+}
+
+func step(kind PeriodKind, from time.Time, n int) time.Time {
+	switch kind {
+	case PeriodWeek:
+		return from.AddDate(0, 0, 7*n)
+	case PeriodQuarter:
+		return from.AddDate(0, 3*n, 0)
+	case PeriodYear:
+		return from.AddDate(n, 0, 0)
+	}
+	return from.AddDate(0, n, 0)
+}
+
+// Days is the number of calendar days in the period.
+func (p Period) Days() int {
+	n := 0
+	for d := p.From; d.Before(p.To); d = d.AddDate(0, 0, 1) {
+		n++
+	}
+	return n
+}
+
+// Shift is the period n periods of the same length later (earlier when n < 0). A range of
+// dates moves by its number of days.
+func (p Period) Shift(n int) Period {
+	if p.Kind == PeriodRange {
+		days := p.Days()
+		return Period{Kind: PeriodRange, From: p.From.AddDate(0, 0, days*n), To: p.To.AddDate(0, 0, days*n)}
+	}
+	return Period{Kind: p.Kind, From: step(p.Kind, p.From, n), To: step(p.Kind, p.From, n+1)}
+}
+
+// Previous is the period a report compares with: the one of the same length just before.
+func (p Period) Previous() Period { return p.Shift(-1) }
+
+// Contains reports whether t falls in the period.
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// String names the period as ParsePeriod reads it back: 2026-W23, 2026-06, 2026-Q2, 2026,
+// or 2026-06-01..2026-06-30.
+func (p Period) String() string {
+	f := p.From.In(time.Local)
+	switch p.Kind {
+	case PeriodWeek:
+		y, w := f.ISOWeek()
+		return fmt.Sprintf("%d-W%02d", y, w)
+	case PeriodMonth:
+		return f.Format("2006-01")
+	case PeriodQuarter:
+		return fmt.Sprintf("%d-Q%d", f.Year(), (int(f.Month())-1)/3+1)
+	case PeriodYear:
+		return strconv.Itoa(f.Year())
+	}
+	return f.Format(time.DateOnly) + ".." + p.To.In(time.Local).AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// Dates is the period's first and last day, for people: 2026-06-01 ~ 2026-06-30.
+func (p Period) Dates() string {
+	return p.From.In(time.Local).Format(time.DateOnly) + " ~ " + p.To.In(time.Local).AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+var (
+	reMonth   = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+	reQuarter = regexp.MustCompile(`^(\d{4})-[Qq]([1-4])$`)
+	reYear    = regexp.MustCompile(`^(\d{4})$`)
+	reWeek    = regexp.MustCompile(`^(\d{4})-[Ww](\d{2})$`)
+)
+
+// ParsePeriod reads a period, in local time:
+//
+//	week, month, quarter, year            the one holding now
+//	last-week, last-month, last-quarter, last-year
+//	2026-W23                               an ISO week (Monday to Sunday)
+//	2026-06                                a month
+//	2026-Q2                                a quarter
+//	2026                                   a year
+//	2026-06-01..2026-06-30                 from one day to another, both included
+//	2026-06-03                             one day
+func ParsePeriod(s string, now time.Time) (Period, error) {
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("period %q: want week, month, quarter, year (or last-week …), 2026-W23, 2026-06, 2026-Q2, 2026, or 2026-06-01..2026-06-30", s)
+	if k, ok := strings.CutPrefix(s, "last-"); ok {
+		if !slices.Contains(PeriodKinds, PeriodKind(k)) {
+			return Period{}, bad
+		}
+		return PeriodOf(PeriodKind(k), now).Previous(), nil
+	}
+	if slices.Contains(PeriodKinds, PeriodKind(s)) {
+		return PeriodOf(PeriodKind(s), now), nil
+	}
+	num := func(x string) int { n, _ := strconv.Atoi(x); return n }
+	if m := reMonth.FindStringSubmatch(s); m != nil {
+		if mo := num(m[2]); mo >= 1 && mo <= 12 {
+			return PeriodOf(PeriodMonth, time.Date(num(m[1]), time.Month(mo), 1, 12, 0, 0, 0, time.Local)), nil
+		}
+		return Period{}, bad
+	}
+	if m := reQuarter.FindStringSubmatch(s); m != nil {
+		return PeriodOf(PeriodQuarter, time.Date(num(m[1]), time.Month(3*num(m[2])-2), 1, 12, 0, 0, 0, time.Local)), nil
+	}
+	if m := reYear.FindStringSubmatch(s); m != nil {
+		return PeriodOf(PeriodYear, time.Date(num(m[1]), 1, 1, 12, 0, 0, 0, time.Local)), nil
+	}
+	if m := reWeek.FindStringSubmatch(s); m != nil {
+		y, w := num(m[1]), num(m[2])
+		// The ISO week holding January 4th is week 1.
+		jan4 := time.Date(y, 1, 4, 12, 0, 0, 0, time.Local)
+		p := PeriodOf(PeriodWeek, jan4).Shift(w - 1)
+		if gy, gw := p.From.ISOWeek(); w < 1 || gy != y || gw != w {
+			return Period{}, bad
+		}
+		return p, nil
+	}
+	from, to, isRange := strings.Cut(s, "..")
+	if !isRange {
+		to = from
+	}
+	d0, err0 := time.ParseInLocation(time.DateOnly, from, time.Local)
+	d1, err1 := time.ParseInLocation(time.DateOnly, to, time.Local)
+	if err0 != nil || err1 != nil || d1.Before(d0) {
+		return Period{}, bad
+	}
+	return Period{Kind: PeriodRange, From: d0, To: d1.AddDate(0, 0, 1)}, nil
+}
+
+// Scope is what a report covers: every group, one group, or the groups of a branch or
+// department.
+type Scope struct {
+	Kind  string // "all", "group" or "branch"
+	Value string
+}
+
+// ParseScope reads all, group:ID or branch:NAME.
+func ParseScope(s string) (Scope, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "all" {
+		return Scope{Kind: "all"}, nil
+	}
+	kind, v, ok := strings.Cut(s, ":")
+	if ok && v != "" && (kind == "group" || kind == "branch") {
+		return Scope{Kind: kind, Value: v}, nil
+	}
+	return Scope{}, fmt.Errorf("scope %q: want all, group:ID or branch:NAME", s)
+}
+
+func (s Scope) String() string {
+	if s.Kind == "" || s.Kind == "all" {
+		return "all"
+	}
+	return s.Kind + ":" + s.Value
+}
+
+// All reports whether the scope is every group.
+func (s Scope) All() bool { return s.Kind == "" || s.Kind == "all" }
+
+// Groups is the set of the groups in scope among groups; nil means every group.
+func (s Scope) Groups(groups []model.Group) map[string]bool {
+	if s.All() {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, g := range groups {
+		if (s.Kind == "group" && g.ID == s.Value) || (s.Kind == "branch" && g.Branch == s.Value) {
+			out[g.ID] = true
+		}
+	}
+	return out
+}
+
+// Branches lists the branches of the groups, sorted, for a choice of scope.
+func Branches(groups []model.Group) []string {
+	var out []string
+	for _, g := range groups {
+		if g.Branch != "" && !slices.Contains(out, g.Branch) {
+			out = append(out, g.Branch)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
