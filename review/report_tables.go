@@ -250,7 +250,7 @@ func (r *Report) Tables() []Table {
 		rl.Rows = append(rl.Rows, Row{Text: x.ID, Cells: []string{target, "item:" + x.Item, x.Finding, day(x.Opened), day(x.Deadline), "key:" + state}, Alert: x.Overdue})
 	}
 	ts = append(ts, rl)
-	pl := Table{ID: "project.list", Columns: []string{"report.c.group", "report.c.projectend", "report.c.deadline", "report.c.state"}}
+	pl := Table{ID: "project.list", Columns: []string{"report.c.group", "report.c.projectend", "report.c.dissolveby", "report.c.state"}}
 	for _, g := range s.Projects {
 		state := "report.state.due"
 		if g.Overdue {
