@@ -15,9 +15,10 @@ import (
 // ReportStore is what a report reads; storage.Store satisfies it.
 type ReportStore interface {
 	Groups() ([]model.Group, error)
-	// ReportFacts calls f with the facts of a kind in [from, to), in time order; the fact
-	// passed is reused.
-	ReportFacts(kind model.FactKind, from, to time.Time, f func(*model.Fact) error) error
+	// ReportFacts calls f with the facts of a kind in [from, to) of the groups given (every
+	// group when nil), in time order; the fact passed is reused, and its id is valid only
+	// during the call.
+	ReportFacts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error
 	// ForEachMember calls f with the members of a group, or of every group when group is "".
 	ForEachMember(group string, f func(*model.Member) error) error
 	Rectifications() ([]model.Rectification, error)
@@ -222,7 +223,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	ref := p.reference(r.Made)
 	from := p.From.In(time.Local)
 	day0 := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
-	err := st.ReportFacts(model.FactSubmit, p.From, p.To, func(x *model.Fact) error {
+	err := st.ReportFacts(model.FactSubmit, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -245,7 +246,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		return f, err
 	}
 	var toDecision, toSignOff []time.Duration
-	err = st.ReportFacts(model.FactDecide, p.From, p.To, func(x *model.Fact) error {
+	err = st.ReportFacts(model.FactDecide, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -271,7 +272,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	f.ToDecision, f.ToSignOff = latencyOf(toDecision), latencyOf(toSignOff)
 	counts := map[string]int{}
 	var order []string
-	err = st.ReportFacts(model.FactViolation, p.From, p.To, func(x *model.Fact) error {
+	err = st.ReportFacts(model.FactViolation, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -313,7 +314,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	slices.SortStableFunc(f.Offenders, func(a, b Offender) int {
 		return cmp.Or(b.Count-a.Count, cmp.Compare(a.Group, b.Group), cmp.Compare(a.Member, b.Member))
 	})
-	err = st.ReportFacts(model.FactSanction, p.From, p.To, func(x *model.Fact) error {
+	err = st.ReportFacts(model.FactSanction, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -328,7 +329,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		return f, err
 	}
 	waits := map[model.ApplicationKind][]time.Duration{}
-	err = st.ReportFacts(model.FactAppDecided, p.From, p.To, func(x *model.Fact) error {
+	err = st.ReportFacts(model.FactAppDecided, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if r.InScope(x.Group) {
 			f.AppsDecided[x.AppKind]++
 			waits[x.AppKind] = append(waits[x.AppKind], x.Wait)
@@ -343,7 +344,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	}
 	// Applications are few: every one filed before the reference is read, to find those
 	// still waiting then.
-	err = st.ReportFacts(model.FactApplication, factFloor, ref, func(x *model.Fact) error {
+	err = st.ReportFacts(model.FactApplication, factFloor, ref, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"qunshen/model"
@@ -63,10 +64,11 @@ func (r *Report) DrillIDs(st ReportStore, d *Drill) ([]string, error) {
 		return out, err
 	}
 	seen := map[string]bool{}
-	err := st.ReportFacts(d.Fact, d.Period.From, d.Period.To, func(x *model.Fact) error {
-		if r.InScope(x.Group) && (d.Match == nil || d.Match(x)) && !seen[x.ID] {
-			seen[x.ID] = true
-			out = append(out, x.ID)
+	err := st.ReportFacts(d.Fact, d.Period.From, d.Period.To, r.inScope, func(x *model.Fact) error {
+		if (d.Match == nil || d.Match(x)) && !seen[x.ID] {
+			id := strings.Clone(x.ID)
+			seen[id] = true
+			out = append(out, id)
 		}
 		return nil
 	})

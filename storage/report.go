@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
@@ -78,11 +79,15 @@ func factValue(f *model.Fact) []byte {
 	return b
 }
 
-var errFact = errors.New("damaged entry of the report index")
+var (
+	errFact = errors.New("damaged entry of the report index")
+	errSkip = errors.New("a fact of a group out of scope")
+)
 
 // factReader decodes index entries; the strings that repeat (groups, categories, clauses,
 // statuses) are interned, so that a year's report does not allocate them a million times.
 type factReader struct {
+	groups map[string]bool // only the facts of these groups are decoded whole; nil: every group
 	intern map[string]string
 	b      []byte
 	err    error
@@ -153,10 +158,17 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 	*f = model.Fact{Kind: model.FactKind(k[0])}
 	f.Time = time.Unix(0, int64(binary.BigEndian.Uint64(k[1:9])^(1<<63)))
 	rest := k[9:]
-	f.ID = string(rest[:len(rest)-4])
+	// The id is the key's own bytes, valid during the read transaction: a report keeps none
+	// of the hundreds of thousands it reads, and the caller copies the few it keeps.
+	if n := len(rest) - 4; n > 0 {
+		f.ID = unsafe.String(&rest[0], n)
+	}
 	f.N = int(binary.BigEndian.Uint32(rest[len(rest)-4:]))
 	r.b, r.err = v, nil
 	f.Group = r.str()
+	if r.groups != nil && !r.groups[f.Group] {
+		return errSkip
+	}
 	switch f.Kind {
 	case model.FactSubmit:
 		c := r.uvarint()
@@ -299,16 +311,21 @@ func wantReportIndex(mem *model.MemState) map[string]any {
 }
 
 // ReportFacts calls f with the entries of the report index of one kind whose time is in
-// [from, to), in time order. The fact passed is reused: f copies what it keeps.
-func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, f func(*model.Fact) error) error {
+// [from, to), of the groups given (every group when nil), in time order. The fact passed is
+// reused, and its id is valid only during the call: f copies what it keeps.
+func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		r := newFactReader()
+		r.groups = groups
 		start := append([]byte{byte(kind)}, timeKey(from)...)
 		end := append([]byte{byte(kind)}, timeKey(to)...)
 		c := tx.Bucket(ixReport).Cursor()
 		var fact model.Fact
 		for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 			if err := r.decode(k, v, &fact); err != nil {
+				if errors.Is(err, errSkip) {
+					continue
+				}
 				return fmt.Errorf("%w: %q", err, printable(k))
 			}
 			if err := f(&fact); err != nil {

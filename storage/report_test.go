@@ -15,7 +15,7 @@ func countFacts(t *testing.T, st *storage.Store) map[model.FactKind]int {
 	t.Helper()
 	out := map[model.FactKind]int{}
 	for _, k := range model.FactKinds {
-		err := st.ReportFacts(k, time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), func(f *model.Fact) error {
+		err := st.ReportFacts(k, time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
 			if f.Kind != k {
 				t.Fatalf("a fact of kind %c among %c", f.Kind, k)
 			}

@@ -34,7 +34,8 @@ type reportsPane struct {
 	loading   bool
 	rep       *review.Report
 	tables    []review.Table
-	cursor    int // index in the selectable rows
+	bars      [2][]report.Bar // the charts' bars: findings by category, sanctions by step
+	cursor    int             // index in the selectable rows
 	scroll    int
 	height    int
 	exporting bool // the format chooser has the keyboard
@@ -97,6 +98,7 @@ func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.rep, p.tables = msg.rep, msg.rep.Tables()
+		p.bars = [2][]report.Bar{report.CategoryBars(msg.rep, p.lang), report.SanctionBars(msg.rep, p.lang)}
 		p.cursor = min(p.cursor, max(len(p.selectable())-1, 0))
 		return nil
 	case groupsMsg:
@@ -407,8 +409,8 @@ func (p *reportsPane) charts(w int) []string {
 		}
 		out = append(out, "")
 	}
-	bars(p.t("report.chart.category"), report.CategoryBars(p.rep, p.lang))
-	bars(p.t("report.chart.sanctions"), report.SanctionBars(p.rep, p.lang))
+	bars(p.t("report.chart.category"), p.bars[0])
+	bars(p.t("report.chart.sanctions"), p.bars[1])
 	out = append(out, p.styles.bold.Render(Cut(p.t("report.chart.daily"), w)))
 	days := p.rep.Cur.Daily
 	cols := max(min(len(days), w-2), 1)
