@@ -39,6 +39,7 @@ type reportsPane struct {
 	scroll    int
 	height    int
 	exporting bool // the format chooser has the keyboard
+	end       bool // G: the view scrolled to its end, past the last figure with items
 }
 
 type reportMsg struct {
@@ -150,6 +151,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	sel := p.selectable()
+	p.end = false
 	switch {
 	case key.Matches(msg, k.PrevPeriod):
 		p.offset--
@@ -192,7 +194,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Top):
 		p.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		p.cursor = max(len(sel)-1, 0)
+		p.cursor, p.end = max(len(sel)-1, 0), true
 	case key.Matches(msg, k.Open):
 		if p.cursor < len(sel) && p.rep != nil {
 			at := sel[p.cursor]
@@ -288,6 +290,9 @@ func (p *reportsPane) view(w, h int) string {
 	if room > 0 && cursorLine >= p.scroll+room {
 		p.scroll = cursorLine - room + 1
 	}
+	if p.end {
+		p.scroll = len(body)
+	}
 	p.scroll = max(min(p.scroll, len(body)-room), 0)
 	end := min(p.scroll+room, len(body))
 	out := append(head, body[min(p.scroll, end):end]...)
@@ -303,7 +308,11 @@ func (p *reportsPane) titleLine(w int) string {
 	if r.Scope.Kind == "group" {
 		scope = i18n.Tf(p.lang, "report.scope.group", Inert(p.groupName(r.Scope.Value), false))
 	}
-	s := p.styles.bold.Render(p.t("report.pane.title")) + "  " + r.Period.String() + " (" + r.Period.Dates() + ")  " +
+	period := r.Period.String()
+	if w >= 110 { // on a narrow terminal the scope matters more than the dates
+		period += " (" + r.Period.Dates() + ")"
+	}
+	s := p.styles.bold.Render(p.t("report.pane.title")) + "  " + period + "  " +
 		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + Inert(scope, false)
 	if p.loading {
 		s += "  " + p.styles.dim.Render(p.t("report.pane.counting"))
@@ -313,14 +322,14 @@ func (p *reportsPane) titleLine(w int) string {
 
 // tableLines draws the tables, and says on which line the cursor's row is.
 func (p *reportsPane) tableLines(w int) ([]string, int) {
-	cw := 9
-	if w < 60 {
-		cw = 7
+	cw := 12 // a change of duration reads +20天22小时
+	if w < 70 {
+		cw = 8
 	}
 	lw := max(w-3*cw, 4)
 	right := func(s string) string {
-		s = Cut(s, cw)
-		return strings.Repeat(" ", max(cw-Width(s), 0)) + s
+		s = Cut(s, cw-1)
+		return strings.Repeat(" ", max(cw-Width(s), 1)) + s
 	}
 	sel := p.selectable()
 	var cur [2]int
