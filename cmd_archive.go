@@ -84,7 +84,7 @@ func runArchive(c *ctx, _ *flag.FlagSet, args []string) error {
 		cmd = append(cmd, "--group "+g)
 	}
 	if period != nil {
-		cmd = append(cmd, "--period "+period.Label)
+		cmd = append(cmd, "--period "+period.String())
 	}
 	cmd = append(cmd, "--by "+archiveBy)
 	if archiveConfidential {
@@ -104,7 +104,7 @@ func runArchive(c *ctx, _ *flag.FlagSet, args []string) error {
 	}
 	what := "all time"
 	if period != nil {
-		what = period.Label
+		what = period.String()
 	}
 	fmt.Fprintf(c.stdout, "archive of %d posts from %d groups (%s, by %s) written to %s, made by %s (%s)\n",
 		a.Count(), len(a.Groups), what, archiveBy, archiveOut, inert(s.Operator.Name), s.Operator.Role)

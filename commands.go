@@ -325,7 +325,11 @@ func openWorkbench(c *ctx, st *storage.Store) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(&review.Service{Store: st, Signer: s, Rules: pol}, i18n.Lang(c.language()))
+	cal, err := loadCalendar()
+	if err != nil {
+		return err
+	}
+	return ui.Run(&review.Service{Store: st, Signer: s, Rules: pol, Calendar: cal}, i18n.Lang(c.language()))
 }
 
 func showDatabase(c *ctx, st *storage.Store) error {

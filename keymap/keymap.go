@@ -25,7 +25,7 @@ type Keys struct {
 	// Violations.
 	Verify, Sanction, Dismiss, Feedback key.Binding
 	// Reports.
-	PrevPeriod, NextPeriod key.Binding
+	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Export key.Binding
 	// Prompts.
 	Confirm, Cancel key.Binding
 }
@@ -58,6 +58,7 @@ func New(l i18n.Lang) Keys {
 		Verify: b("verify", "v"), Sanction: b("sanction", "s"), Dismiss: b("dismiss", "d"), Feedback: b("feedback", "f"),
 
 		PrevPeriod: b("prev-period", "["), NextPeriod: b("next-period", "]"),
+		PeriodLength: b("period-length", "t"), BranchScope: b("branch-scope", "b"), Export: b("export", "e"),
 
 		Confirm: b("confirm", "enter"), Cancel: b("cancel", "esc"),
 	}

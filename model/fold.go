@@ -758,7 +758,7 @@ func (a *applier) violationNew() error {
 	} else if v.Source != SourceCheck {
 		v.Source = SourceAdmin
 	}
-	v.Status, v.Sanction, v.Feedback, v.Appeal, v.UpdatedAt = ViolationOpen, "", "", "", time.Time{}
+	v.Status, v.Sanction, v.Feedback, v.Appeal, v.UpdatedAt, v.SanctionedAt = ViolationOpen, "", "", "", time.Time{}, time.Time{}
 	if ok {
 		if old.Group == v.Group && old.Member == v.Member && old.Post == v.Post && old.Reporter == v.Reporter &&
 			old.Text == v.Text && old.Time.Equal(v.Time) && old.Rule == v.Rule && old.Source == v.Source {
@@ -807,7 +807,7 @@ func (a *applier) violationAction() error {
 		if p.Step == "" {
 			return a.refuse("violation", v.ID, string(old.Status), "a sanction names its step of the ladder")
 		}
-		v.Sanction = p.Step
+		v.Sanction, v.SanctionedAt = p.Step, a.e.Time
 		if err := a.setStep(v.Group, v.Member, p.Step); err != nil {
 			return err
 		}

@@ -265,6 +265,9 @@ type Violation struct {
 	Feedback  string          `json:"feedback,omitempty"` // told to the reporter (PM 五(二)2)
 	Appeal    string          `json:"appeal,omitempty"`   // outcome of an appeal: upheld / overturned
 	UpdatedAt time.Time       `json:"updated_at,omitzero"`
+	// SanctionedAt is when the sanction was applied, so that reports count sanctions by the
+	// period they fell in; a violation sanctioned before it existed has only UpdatedAt.
+	SanctionedAt time.Time `json:"sanctioned_at,omitzero"`
 }
 
 // ApplicationKind is what a member applies for.

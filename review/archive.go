@@ -122,7 +122,7 @@ func BuildArchive(src ArchiveSource, req ArchiveRequest) (*model.Archive, error)
 	var from, to time.Time
 	if req.Period != nil {
 		from, to = req.Period.From, req.Period.To
-		a.PeriodLabel, a.From, a.To = req.Period.Label, from, to
+		a.PeriodLabel, a.From, a.To = req.Period.String(), from, to
 	}
 	groups, err := src.Groups()
 	if err != nil {

@@ -32,6 +32,8 @@ type Service struct {
 	Signer *model.Signer
 	Rules  *Policy          // the policy in force (the built-in one when nil)
 	Clock  func() time.Time // the time of "now" for the screen (time.Now when nil)
+	// Calendar counts working days in reports (the built-in one when nil).
+	Calendar *Calendar
 }
 
 // Operator is the operator the service acts for.

@@ -29,7 +29,8 @@ import (
 // Version 2 added the canonical order of the log, the index of events by origin, the
 // events set aside by a replay, the parked events of bundles and the peers; a database of
 // version 1 is brought up to it when opened.
-const SchemaVersion = 2
+// Version 3 added the report index (storage/report.go), built when an older one is opened.
+const SchemaVersion = 3
 
 var (
 	bMeta        = []byte("meta")
@@ -70,8 +71,9 @@ var ErrLocked = errors.New("another qunshen has this database open")
 
 // Store is an open database.
 type Store struct {
-	db   *bbolt.DB
-	path string
+	db    *bbolt.DB
+	path  string
+	clock func() time.Time // the time of new events: time.Now unless SetClock
 	// batches counts the import transactions, to release the memory map now and then.
 	batches atomic.Int64
 }
@@ -134,6 +136,11 @@ func (s *Store) init() error {
 		if v := m.Get(kSchema); v != nil && string(v) == "1" {
 			if err := migrate1(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if v := m.Get(kSchema); v != nil && (string(v) == "1" || string(v) == "2") {
+			if err := buildReportIndex(tx); err != nil {
+				return fmt.Errorf("building the report index: %w", err)
 			}
 		}
 		if v := m.Get(kSchema); v == nil || string(v) != strconv.Itoa(SchemaVersion) {
@@ -422,6 +429,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		st.del(ixPostStatus, postStatusKey(old))
 	}
 	st.put(ixPostStatus, postStatusKey(p), nil)
+	st.indexPost(old, p)
 	st.posts[p.ID] = &postEntry{p: *p, content: content, dirty: true}
 	return nil
 }
@@ -429,6 +437,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 func (st *txState) PutViolation(old, v *model.Violation) error {
 	st.counts.Violation(old, v)
 	st.put(ixViolMember, violMemberKey(v), nil)
+	st.indexViolation(old, v)
 	return st.putJSON(bViolations, v.ID, v)
 }
 
@@ -438,6 +447,7 @@ func (st *txState) PutApplication(old, a *model.Application) error {
 		st.del(ixAppStatus, appStatusKey(old))
 	}
 	st.put(ixAppStatus, appStatusKey(a), nil)
+	st.indexApplication(old, a)
 	return st.putJSON(bApps, a.ID, a)
 }
 
@@ -681,7 +691,7 @@ func (a *appender) finish() error {
 func (s *Store) Append(signer *model.Signer, drafts ...model.Draft) ([]model.Hash, error) {
 	var ids []model.Hash
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		a := newAppender(newTxState(tx), signer, time.Now)
+		a := newAppender(newTxState(tx), signer, s.now)
 		for i := range drafts {
 			if err := a.add(&drafts[i]); err != nil && !errors.Is(err, model.ErrNoChange) {
 				return err
@@ -705,7 +715,7 @@ func (s *Store) Register(signer *model.Signer) error {
 		if existing, err := findOperator(tx, signer.Operator.Name); err == nil && existing.Key != signer.Operator.Key {
 			return fmt.Errorf("an operator named %q exists already", signer.Operator.Name)
 		}
-		a := newAppender(st, signer, time.Now)
+		a := newAppender(st, signer, s.now)
 		if err := a.add(&model.Draft{Kind: model.OperatorRegister, Subject: signer.Operator.Key.String(), Payload: payload}); err != nil {
 			return err
 		}

@@ -167,7 +167,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 	for _, c := range []struct {
 		b    []byte
 		want map[string]any
-	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}} {
+	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}, {ixReport, wantReportIndex(mem)}} {
 		if err := compareBucket(tx.Bucket(c.b), string(c.b), c.want); err != nil {
 			return err
 		}

@@ -143,6 +143,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.KeyPressMsg:
 		return a, a.key(msg)
+	case drillMsg:
+		// A figure of the Reports pane opens its items in their own pane.
+		a.focus = msg.pane
+		if d, ok := a.panes[msg.pane].(drillable); ok {
+			return a, d.setDrill(msg.set)
+		}
+		return a, nil
 	}
 	var cmds []tea.Cmd
 	for _, p := range a.panes {
@@ -180,6 +187,9 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	p := a.panes[a.focus]
 	if p.busy() {
 		return p.update(msg)
+	}
+	if d, ok := p.(drillable); ok && key.Matches(msg, k.Back) && d.canClear() {
+		return d.setDrill(nil) // back from a figure's items to the whole list
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -265,7 +275,13 @@ func (a *App) render() string {
 	case a.scoping != nil:
 		body = a.scoping.view(w, bodyH)
 	default:
-		body = a.panes[a.focus].view(w, bodyH)
+		p := a.panes[a.focus]
+		if d, ok := p.(drillable); ok && d.drilled() != nil {
+			set := d.drilled()
+			body = a.styles.mark.Render(Cut(a.tf("drill.header", Inert(set.label, false), len(set.ids)), w)) + "\n" + p.view(w, bodyH-1)
+		} else {
+			body = p.view(w, bodyH)
+		}
 	}
 	bl := strings.Split(body, "\n")
 	for i := 0; i < bodyH; i++ {
@@ -338,7 +354,7 @@ func (a *App) helpView(w, h int) string {
 		{a.t("tab.pending"), []key.Binding{k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Mark, k.Undo, k.NextFlagged}},
 		{a.t("tab.roster"), []key.Binding{k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.Cleanup}},
 		{a.t("tab.violations"), []key.Binding{k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal}},
-		{a.t("tab.reports"), []key.Binding{k.PrevPeriod, k.NextPeriod}},
+		{a.t("tab.reports"), []key.Binding{k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, k.Export}},
 		{"", append(k.List(), k.Pane1, k.NextPane, k.PrevPane, k.Scope, k.Help, k.Quit)},
 	}
 	lines := []string{a.styles.bold.Render(a.t("help.title"))}

@@ -33,4 +33,9 @@ type Backend interface {
 	Decide(postID string, kind model.Kind, reason string) (model.Hash, error)
 	// Act records any other action (a member warned, a violation verified …).
 	Act(kind model.Kind, subject string, payload any) (model.Hash, error)
+
+	// Report makes the supervisor's report of a period and a scope.
+	Report(o review.ReportOptions) (*review.Report, error)
+	// ReportDrill lists what a figure of a report counts: post or violation ids, or member keys.
+	ReportDrill(r *review.Report, d *review.Drill) ([]string, error)
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -398,122 +397,9 @@ func TestViolationsChooseAnotherStepAndDismiss(t *testing.T) {
 	}
 }
 
-// reportRow finds the numbers of a row of the reports table.
-func reportRow(t *testing.T, screen, label string, n int) []int {
-	t.Helper()
-	re := regexp.MustCompile(regexp.QuoteMeta(label) + strings.Repeat(`\s+(\d+)`, n))
-	m := re.FindStringSubmatch(stripSGR(screen))
-	if m == nil {
-		t.Fatalf("no row %q with %d numbers:\n%s", label, n, stripSGR(screen))
-	}
-	out := make([]int, n)
-	for i := range out {
-		out[i], _ = strconv.Atoi(m[i+1])
-	}
-	return out
-}
-
 var sgrRe = regexp.MustCompile("\x1b\\[[0-9;:]*m")
 
 func stripSGR(s string) string { return sgrRe.ReplaceAllString(s, "") }
-
-func TestReportsCount(t *testing.T) {
-	b := newPaneBench(t, "")
-	// Decide in the pending pane: approve p3 (the oldest), escalate p1.
-	b.keys("a", "e")
-	if p, _, _ := b.svc.Post("p3"); p.Status != model.PostApproved {
-		t.Fatalf("p3: %s", p.Status)
-	}
-	if p, _, _ := b.svc.Post("p1"); p.Status != model.PostEscalated {
-		t.Fatalf("p1: %s", p.Status)
-	}
-	b.keys("4")
-	s := b.screen()
-	if !strings.Contains(s, "本周") || !strings.Contains(s, "本月") {
-		t.Fatalf("the reports pane:\n%s", s)
-	}
-	check := func(label string, want ...int) {
-		t.Helper()
-		got := reportRow(t, b.screen(), label, len(want))
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: %v, want %v\n%s", label, got, want, stripSGR(b.screen()))
-		}
-	}
-	check(" 通过", 1, 1)
-	check(" 提交书记", 1, 1)
-	check(" 驳回", 0, 0)
-	check(" 待审信息", 1)  // p2
-	check(" 待书记审签", 1) // p1
-	check(" 退群申请", 1)
-	// An undone decision does not count.
-	b.keys("1", "u", "4")
-	check(" 提交书记", 0, 0)
-	check(" 待审信息", 2)
-	// The month of the fixture: three posts submitted, one report recorded.
-	months := (b.now.Year()-2026)*12 + int(b.now.Month()) - int(time.June)
-	if months <= 0 {
-		t.Skip("the clock is before the fixture's month")
-	}
-	for range months {
-		b.keys("[")
-	}
-	if !strings.Contains(b.screen(), "2026-06") || strings.Contains(b.screen(), "本月") {
-		t.Fatalf("after [:\n%s", b.screen())
-	}
-	got := reportRow(t, b.screen(), " 提交", 2)
-	if got[1] != 3 {
-		t.Fatalf("posts submitted in June: %v\n%s", got, stripSGR(b.screen()))
-	}
-	if got := reportRow(t, b.screen(), " 待核实", 2); got[1] != 1 {
-		t.Fatalf("open violations of June: %v", got)
-	}
-	b.keys("]")
-	if strings.Contains(b.screen(), "2026-06 ") {
-		t.Fatalf("] did not move forward:\n%s", b.screen())
-	}
-	if b.app.panes[3].count() != -1 {
-		t.Fatal("the reports tab has a count")
-	}
-}
-
-// The counts of posts wait for the scan of every post; the rest is shown before it.
-func TestReportsShowWhatIsReadFirst(t *testing.T) {
-	b := newPaneBench(t, "")
-	b.keys("4")
-	seq := b.app.panes[3].load()()
-	v := reflect.ValueOf(seq)
-	if v.Kind() != reflect.Slice || v.Len() != 2 {
-		t.Fatalf("the load is not a sequence of two steps: %T", seq)
-	}
-	b.exec(v.Index(0).Interface().(tea.Cmd))
-	if got := reportRow(t, b.screen(), " 退群申请", 1); got[0] != 1 {
-		t.Fatalf("applications before the scan: %v", got)
-	}
-	if !regexp.MustCompile(` 通过\s+…\s+…`).MatchString(stripSGR(b.screen())) {
-		t.Fatalf("the counts of posts do not wait for the scan:\n%s", stripSGR(b.screen()))
-	}
-	b.exec(v.Index(1).Interface().(tea.Cmd))
-	if got := reportRow(t, b.screen(), " 待审信息", 1); got[0] != 3 {
-		t.Fatalf("pending posts after the scan: %v", got)
-	}
-}
-
-func TestWeekAndMonthBounds(t *testing.T) {
-	loc := time.Local
-	sunday := time.Date(2026, 11, 22, 23, 30, 0, 0, loc)
-	s, e := weekOf(sunday, 0)
-	if !s.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, loc)) || !e.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, loc)) {
-		t.Fatalf("week of a Sunday: %s – %s", s, e)
-	}
-	s, _ = weekOf(time.Date(2026, 11, 16, 0, 0, 0, 0, loc), -1)
-	if !s.Equal(time.Date(2026, 11, 9, 0, 0, 0, 0, loc)) {
-		t.Fatalf("the week before: %s", s)
-	}
-	s, e = monthOf(time.Date(2026, 1, 31, 12, 0, 0, 0, loc), -1)
-	if !s.Equal(time.Date(2025, 12, 1, 0, 0, 0, 0, loc)) || !e.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, loc)) {
-		t.Fatalf("the month before January: %s – %s", s, e)
-	}
-}
 
 func TestNicknameRule(t *testing.T) {
 	g := model.Group{Branch: "第三党支部"}
@@ -634,8 +520,8 @@ func TestPaneStringsAreInTheCatalogue(t *testing.T) {
 	for _, s := range model.MemberStatuses {
 		keys = append(keys, "member."+string(s))
 	}
-	for _, k := range reportDecisions {
-		keys = append(keys, "report.posts."+string(k))
+	for _, k := range review.ReviewDecisions {
+		keys = append(keys, "report.posts."+string(k), "report.f."+string(k))
 	}
 	for _, r := range review.DefaultPolicy().Rules {
 		keys = append(keys, "report.cat."+r.Category)

@@ -29,6 +29,7 @@ type pendingPane struct {
 	names   map[string]string // member key → name
 	nPend   int               // pending and escalated posts in the rows, counted when they change
 	nEsc    int
+	drill   *drillSet // a figure of the Reports pane: its posts, whatever their status, instead of the queue
 }
 
 type authorRecord struct {
@@ -99,6 +100,9 @@ const firstPage = 300
 
 func (p *pendingPane) load() tea.Cmd {
 	p.gen++
+	if p.drill != nil {
+		return p.loadDrill()
+	}
 	gen, statuses, be, scope := p.gen, p.statuses(), p.be, p.scope
 	fetch := func(limit int) tea.Msg {
 		var posts []model.Post
@@ -718,4 +722,41 @@ func (r *reasonPrompt) view(w, h int) string {
 		lines = append(lines, "", Cut(r.input.View(), w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+func (p *pendingPane) drilled() *drillSet { return p.drill }
+func (p *pendingPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
+
+// setDrill shows the posts of a figure instead of the queue; nil brings the queue back.
+func (p *pendingPane) setDrill(d *drillSet) tea.Cmd {
+	p.drill, p.zoom, p.loaded = d, false, false
+	return p.load()
+}
+
+// loadDrill reads the posts of the drill, in its order, and the names of their authors.
+func (p *pendingPane) loadDrill() tea.Cmd {
+	gen, be, ids := p.gen, p.be, p.drill.ids
+	return func() tea.Msg {
+		msg := postsMsg{gen: gen, all: true, names: map[string]string{}}
+		for _, id := range ids {
+			x, ok, err := be.Post(id)
+			if err != nil {
+				return postsMsg{gen: gen, err: err}
+			}
+			if ok {
+				msg.posts = append(msg.posts, x)
+			}
+		}
+		for _, x := range msg.posts {
+			k := model.MemberKey(x.Group, x.Author)
+			if _, done := msg.names[k]; !done {
+				m, _, err := be.Member(x.Group, x.Author)
+				if err != nil {
+					return postsMsg{gen: gen, err: err}
+				}
+				msg.names[k] = m.Name
+			}
+		}
+		return msg
+	}
 }

@@ -1,523 +1,447 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
-	"maps"
-	"slices"
+	"os"
+	"path/filepath"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/model"
+	"qunshen/i18n"
+	"qunshen/report"
+	"qunshen/review"
 )
 
-// reportsPane is the supervision statistics of the groups in scope: what pre-review did this
-// week and this month (or a week and a month before, with [ and ]), the violations recorded
-// then, and where the posts, members and applications stand now.
+// reportsPane is the supervisor's report (ST 七, PM 五(二)1): every figure of a period and a
+// scope beside the period before, bar charts of the findings by category and of the sanctions
+// by step, and a sparkline of the posts submitted each day. [ and ] move the period, t cycles
+// its length, b the branch in scope (ctrl+g picks a group); j and k move among the figures
+// that have items behind them, and Enter opens those items in their pane. e exports the report.
 //
-// The posts are read whole once (a million posts take seconds): the violations, members and
-// applications come first, the counts of posts follow when the scan is done. After that a
-// decision of the pending pane re-reads only the posts it decided, and an action of another
-// pane only the violations, members and applications. Every count runs in a command over
-// data that is never changed once read.
+// The report is made in a command from the report index (review.MakeReport): a month of a
+// million posts takes a fraction of a second, so it is simply made again when the period, the
+// scope or the store changes.
 type reportsPane struct {
 	*common
-	gen      int // of the full load; a result of an older one is dropped
-	smallSeq int // of the last read of violations, members and applications
-	smallGot int
-	readSeq  int // of the last re-read of decided posts
-	countSeq int // of the last count; only the latest is shown
-	offset   int // 0 for the current week and month, -1 for the ones before …
-	scroll   int
-	height   int // of the last view, for paging
-	small    *reportSmall
-	posts    []reportPost          // the scan; nil until it is done
-	over     map[string]reportOver // posts re-read since the scan, by id
-	stats    reportStats
-	hasStats bool
+	kind      review.PeriodKind
+	offset    int // 0 for the period holding now, -1 for the one before …
+	branch    int // index in branches of the branch in scope, or -1: every group
+	branches  []string
+	gen       int
+	loading   bool
+	rep       *review.Report
+	tables    []review.Table
+	bars      [2][]report.Bar // the charts' bars: findings by category, sanctions by step
+	cursor    int             // index in the selectable rows
+	scroll    int
+	height    int
+	exporting bool // the format chooser has the keyboard
+	end       bool // G: the view scrolled to its end, past the last figure with items
 }
 
-// reportSmall is what is quick to read: the violations, members and applications.
-type reportSmall struct {
-	now        time.Time
-	violations []reportViolation
-	members    map[model.MemberStatus]int
-	apps       map[model.ApplicationKind]int
+type reportMsg struct {
+	gen int
+	rep *review.Report
+	err error
 }
 
-// reportPost is what the report needs of a post: a million of them are small.
-type reportPost struct {
-	id        string
-	time      time.Time
-	status    model.PostStatus
-	decisions []reportDecision
+type reportExportMsg struct {
+	path string
+	err  error
 }
-
-type reportDecision struct {
-	kind model.Kind
-	time time.Time
-}
-
-// reportOver is a post re-read after a decision; seq orders re-reads that overlap.
-type reportOver struct {
-	post  reportPost
-	seq   int
-	found bool // false: out of scope, or gone
-}
-
-type reportViolation struct {
-	time     time.Time
-	status   model.ViolationStatus
-	category string
-}
-
-// reportPeriod counts one period.
-type reportPeriod struct {
-	start, end time.Time
-	posts      map[string]int // "submitted" and the decision kinds
-	status     map[model.ViolationStatus]int
-	category   map[string]int
-}
-
-type reportStats struct {
-	offset      int
-	week, month reportPeriod
-	categories  []string // the categories of the violations of either period, sorted
-	postsReady  bool     // the scan of the posts is done
-	pending     int      // posts pending now
-	escalated   int
-	members     map[model.MemberStatus]int
-	apps        map[model.ApplicationKind]int
-}
-
-type reportSmallMsg struct {
-	gen, seq int
-	d        *reportSmall
-	err      error
-}
-
-type reportPostsMsg struct {
-	gen   int
-	scan  bool // the whole scan; else the posts of a decision
-	seq   int
-	posts []reportPost
-	ids   []string // re-read: the ids asked for
-	err   error
-}
-
-type reportStatsMsg struct {
-	seq   int
-	stats reportStats
-}
-
-// reportDecisions are the decisions on posts that the report counts, in its order.
-var reportDecisions = []model.Kind{model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate, model.PostSignOff, model.PostReturn}
 
 func newReports(c *common) pane {
-	return &reportsPane{common: c}
+	return &reportsPane{common: c, kind: review.PeriodMonth, branch: -1}
 }
 
 func (p *reportsPane) titleKey() string { return "tab.reports" }
 func (p *reportsPane) count() int       { return -1 }
-func (p *reportsPane) busy() bool       { return false }
+func (p *reportsPane) busy() bool       { return p.exporting }
 
-// load reads everything again: the quick part first, then the scan of the posts.
+// period is the period shown.
+func (p *reportsPane) period() review.Period {
+	return review.PeriodOf(p.kind, p.be.Now()).Shift(p.offset)
+}
+
+// reportScope is the group in scope (ctrl+g), else the branch chosen with b, else everything.
+func (p *reportsPane) reportScope() review.Scope {
+	switch {
+	case p.scope != "":
+		return review.Scope{Kind: "group", Value: p.scope}
+	case p.branch >= 0 && p.branch < len(p.branches):
+		return review.Scope{Kind: "branch", Value: p.branches[p.branch]}
+	}
+	return review.Scope{Kind: "all"}
+}
+
 func (p *reportsPane) load() tea.Cmd {
 	p.gen++
-	p.small, p.posts, p.over, p.hasStats = nil, nil, nil, false
-	gen, be, scope := p.gen, p.be, p.scope
-	scan := func() tea.Msg {
-		posts, err := be.Posts(model.PostStatuses, 0)
-		if err != nil {
-			return reportPostsMsg{gen: gen, scan: true, err: err}
-		}
-		out := make([]reportPost, 0, len(posts))
-		for i := range posts {
-			if scope == "" || posts[i].Group == scope {
-				out = append(out, compactPost(&posts[i]))
-			}
-		}
-		return reportPostsMsg{gen: gen, scan: true, posts: out}
-	}
-	return tea.Sequence(p.readSmall(), scan)
-}
-
-// compactPost keeps of a post what the report counts, and nothing that holds its text.
-func compactPost(x *model.Post) reportPost {
-	rp := reportPost{id: strings.Clone(x.ID), time: x.Time, status: x.Status}
-	for _, h := range x.History {
-		if !h.Undone && slices.Contains(reportDecisions, h.Kind) {
-			rp.decisions = append(rp.decisions, reportDecision{h.Kind, h.Time})
-		}
-	}
-	return rp
-}
-
-// readSmall reads the violations, members and applications.
-func (p *reportsPane) readSmall() tea.Cmd {
-	p.smallSeq++
-	gen, seq, be, scope := p.gen, p.smallSeq, p.be, p.scope
+	p.loading = true
+	gen, be, o := p.gen, p.be, review.ReportOptions{Period: p.period(), Scope: p.reportScope()}
 	return func() tea.Msg {
-		in := func(g string) bool { return scope == "" || g == scope }
-		d := &reportSmall{now: be.Now(), members: map[model.MemberStatus]int{}, apps: map[model.ApplicationKind]int{}}
-		pol := be.Policy()
-		vs, err := be.Violations()
-		if err != nil {
-			return reportSmallMsg{gen: gen, seq: seq, err: err}
-		}
-		for _, v := range vs {
-			if !in(v.Group) {
-				continue
-			}
-			cat := ""
-			if r := pol.Rule(v.Rule); r != nil {
-				cat = r.Category
-			}
-			d.violations = append(d.violations, reportViolation{v.Time, v.Status, cat})
-		}
-		ms, err := be.Members()
-		if err != nil {
-			return reportSmallMsg{gen: gen, seq: seq, err: err}
-		}
-		for _, m := range ms {
-			if in(m.Group) {
-				d.members[m.Status]++
-			}
-		}
-		as, err := be.Applications()
-		if err != nil {
-			return reportSmallMsg{gen: gen, seq: seq, err: err}
-		}
-		for _, a := range as {
-			if in(a.Group) && a.Status == model.AppPending {
-				d.apps[a.Kind]++
-			}
-		}
-		return reportSmallMsg{gen: gen, seq: seq, d: d}
+		r, err := be.Report(o)
+		return reportMsg{gen: gen, rep: r, err: err}
 	}
-}
-
-// reread reads again the posts of a decision.
-func (p *reportsPane) reread(ids []string) tea.Cmd {
-	p.readSeq++
-	gen, seq, be, scope := p.gen, p.readSeq, p.be, p.scope
-	ids = slices.Clone(ids)
-	return func() tea.Msg {
-		msg := reportPostsMsg{gen: gen, seq: seq, ids: ids}
-		for _, id := range ids {
-			x, ok, err := be.Post(id)
-			if err != nil {
-				msg.err = err
-				return msg
-			}
-			if ok && (scope == "" || x.Group == scope) {
-				msg.posts = append(msg.posts, compactPost(&x))
-			}
-		}
-		return msg
-	}
-}
-
-// weekOf is the week (from Monday, local time) offset weeks from the one holding now.
-func weekOf(now time.Time, offset int) (time.Time, time.Time) {
-	n := now.In(time.Local)
-	back := (int(n.Weekday()) + 6) % 7 // days since Monday
-	start := time.Date(n.Year(), n.Month(), n.Day()-back+7*offset, 0, 0, 0, 0, time.Local)
-	return start, start.AddDate(0, 0, 7)
-}
-
-// monthOf is the month (local time) offset months from the one holding now.
-func monthOf(now time.Time, offset int) (time.Time, time.Time) {
-	n := now.In(time.Local)
-	start := time.Date(n.Year(), n.Month()+time.Month(offset), 1, 0, 0, 0, 0, time.Local)
-	return start, start.AddDate(0, 1, 0)
-}
-
-// computeReport counts the week and the month of the offset. A post is submitted when its
-// time (the latest submission's) falls in the period; a decision counts at its own time,
-// unless it was undone. The violations are those recorded in the period, by the status they
-// have now.
-func computeReport(d *reportSmall, posts []reportPost, over map[string]reportOver, offset int) reportStats {
-	s := reportStats{offset: offset, postsReady: posts != nil, members: d.members, apps: d.apps}
-	ws, we := weekOf(d.now, offset)
-	ms, me := monthOf(d.now, offset)
-	s.week = reportPeriod{start: ws, end: we, posts: map[string]int{}, status: map[model.ViolationStatus]int{}, category: map[string]int{}}
-	s.month = reportPeriod{start: ms, end: me, posts: map[string]int{}, status: map[model.ViolationStatus]int{}, category: map[string]int{}}
-	periods := []*reportPeriod{&s.week, &s.month}
-	count := func(x *reportPost) {
-		switch x.status {
-		case model.PostPending:
-			s.pending++
-		case model.PostEscalated:
-			s.escalated++
-		}
-		for _, r := range periods {
-			if !x.time.Before(r.start) && x.time.Before(r.end) {
-				r.posts["submitted"]++
-			}
-			for _, h := range x.decisions {
-				if !h.time.Before(r.start) && h.time.Before(r.end) {
-					r.posts[string(h.kind)]++
-				}
-			}
-		}
-	}
-	if posts != nil {
-		for i := range posts {
-			if _, redone := over[posts[i].id]; !redone {
-				count(&posts[i])
-			}
-		}
-		for _, o := range over {
-			if o.found {
-				count(&o.post)
-			}
-		}
-	}
-	seen := map[string]bool{}
-	for _, v := range d.violations {
-		for _, r := range periods {
-			if !v.time.Before(r.start) && v.time.Before(r.end) {
-				r.status[v.status]++
-				r.category[v.category]++
-				if !seen[v.category] {
-					seen[v.category] = true
-					s.categories = append(s.categories, v.category)
-				}
-			}
-		}
-	}
-	slices.Sort(s.categories)
-	return s
 }
 
 func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case reportSmallMsg:
-		if msg.gen != p.gen || msg.seq < p.smallGot {
-			return nil
-		}
-		if msg.err != nil {
-			p.errText = msg.err.Error()
-			return nil
-		}
-		p.small, p.smallGot = msg.d, msg.seq
-		return p.recount()
-	case reportPostsMsg:
+	case reportMsg:
 		if msg.gen != p.gen {
-			return nil
+			return nil // a newer report is being made
 		}
+		p.loading = false
 		if msg.err != nil {
 			p.errText = msg.err.Error()
 			return nil
 		}
-		if msg.scan {
-			p.posts = msg.posts
-			return p.recount()
-		}
-		over := maps.Clone(p.over)
-		if over == nil {
-			over = map[string]reportOver{}
-		}
-		got := map[string]reportPost{}
-		for _, x := range msg.posts {
-			got[x.id] = x
-		}
-		for _, id := range msg.ids {
-			if o, ok := over[id]; ok && o.seq > msg.seq {
-				continue // a later re-read is in already
-			}
-			x, found := got[id]
-			over[id] = reportOver{post: x, seq: msg.seq, found: found}
-		}
-		p.over = over
-		return p.recount()
-	case reportStatsMsg:
-		if msg.seq == p.countSeq {
-			p.stats, p.hasStats = msg.stats, true
+		p.rep, p.tables = msg.rep, msg.rep.Tables()
+		p.bars = [2][]report.Bar{report.CategoryBars(msg.rep, p.lang), report.SanctionBars(msg.rep, p.lang)}
+		p.cursor = min(p.cursor, max(len(p.selectable())-1, 0))
+		return nil
+	case groupsMsg:
+		p.branches = review.Branches(msg.groups)
+		return nil
+	case reportExportMsg:
+		if msg.err != nil {
+			p.errText = msg.err.Error()
+		} else {
+			p.errText, p.status = "", p.tf("report.pane.exported", msg.path)
 		}
 		return nil
 	case actionMsg:
-		if msg.err == nil && p.small != nil {
-			return p.readSmall() // a member, violation or application changed
+		if msg.err == nil {
+			return p.load() // a member, violation or application changed
 		}
-		return nil
 	case decidedMsg:
 		if len(msg.ok) > 0 {
-			return p.reread(msg.ok)
+			return p.load()
 		}
-		return nil
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
 	return nil
 }
 
-// recount counts the periods of the offset again, over the data read.
-func (p *reportsPane) recount() tea.Cmd {
-	if p.small == nil {
-		return nil
+// selectable are the rows with items behind them, as table and row indexes.
+func (p *reportsPane) selectable() [][2]int {
+	var out [][2]int
+	for i, tb := range p.tables {
+		for j, row := range tb.Rows {
+			if row.Drill != nil {
+				out = append(out, [2]int{i, j})
+			}
+		}
 	}
-	p.countSeq++
-	seq, d, posts, over, offset := p.countSeq, p.small, p.posts, p.over, p.offset
-	return func() tea.Msg { return reportStatsMsg{seq: seq, stats: computeReport(d, posts, over, offset)} }
+	return out
 }
+
+var exportKeys = map[string]string{"m": "md", "c": "csv", "x": "xlsx", "h": "html", "j": "json"}
 
 func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.km
+	if p.exporting {
+		p.exporting = false
+		if f, ok := exportKeys[msg.String()]; ok && p.rep != nil {
+			return p.export(f)
+		}
+		return nil
+	}
+	sel := p.selectable()
+	p.end = false
 	switch {
 	case key.Matches(msg, k.PrevPeriod):
 		p.offset--
-		return p.recount()
+		return p.load()
 	case key.Matches(msg, k.NextPeriod):
 		if p.offset < 0 {
 			p.offset++
-			return p.recount()
+			return p.load()
+		}
+	case key.Matches(msg, k.PeriodLength):
+		i := 0
+		for j, x := range review.PeriodKinds {
+			if x == p.kind {
+				i = j
+			}
+		}
+		p.kind, p.offset = review.PeriodKinds[(i+1)%len(review.PeriodKinds)], 0
+		return p.load()
+	case key.Matches(msg, k.BranchScope):
+		if p.scope != "" || len(p.branches) == 0 {
+			return nil // a group is in scope: ctrl+g chooses all groups first
+		}
+		p.branch++
+		if p.branch >= len(p.branches) {
+			p.branch = -1
+		}
+		return p.load()
+	case key.Matches(msg, k.Export):
+		if p.rep != nil {
+			p.exporting = true
 		}
 	case key.Matches(msg, k.Up):
-		p.scroll--
+		p.cursor = max(p.cursor-1, 0)
 	case key.Matches(msg, k.Down):
-		p.scroll++
+		p.cursor = min(p.cursor+1, max(len(sel)-1, 0))
 	case key.Matches(msg, k.PageUp):
-		p.scroll -= max(p.height-1, 1)
+		p.cursor = max(p.cursor-max(p.height/2, 1), 0)
 	case key.Matches(msg, k.PageDown):
-		p.scroll += max(p.height-1, 1)
+		p.cursor = min(p.cursor+max(p.height/2, 1), max(len(sel)-1, 0))
 	case key.Matches(msg, k.Top):
-		p.scroll = 0
+		p.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		p.scroll = 1 << 20
+		p.cursor, p.end = max(len(sel)-1, 0), true
+	case key.Matches(msg, k.Open):
+		if p.cursor < len(sel) && p.rep != nil {
+			at := sel[p.cursor]
+			return p.drillDown(&p.tables[at[0]].Rows[at[1]])
+		}
 	}
-	p.scroll = max(p.scroll, 0)
 	return nil
 }
 
+// drillDown reads the items behind a figure and opens them in their pane.
+func (p *reportsPane) drillDown(row *review.Row) tea.Cmd {
+	be, r, d := p.be, p.rep, row.Drill
+	label := report.Label(row, p.lang) + " " + r.Period.String()
+	return func() tea.Msg {
+		ids, err := be.ReportDrill(r, d)
+		if err != nil {
+			return reportExportMsg{err: err}
+		}
+		return drillMsg{pane: drillPane(d.Target), set: newDrillSet(label, ids)}
+	}
+}
+
+// export writes the report as shown to a file in the working folder.
+func (p *reportsPane) export(format string) tea.Cmd {
+	r, lang := p.rep, p.lang
+	name := fmt.Sprintf("qunshen-report-%s-%s.%s", r.Period, strings.NewReplacer(":", "-", "/", "-", "\\", "-", " ", "-").Replace(r.Scope.String()), format)
+	return func() tea.Msg {
+		var b bytes.Buffer
+		if err := report.Write(&b, format, r, lang); err != nil {
+			return reportExportMsg{err: err}
+		}
+		path, err := filepath.Abs(name)
+		if err != nil {
+			return reportExportMsg{err: err}
+		}
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, b.Bytes(), 0o600); err != nil {
+			return reportExportMsg{err: err}
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			os.Remove(tmp)
+			return reportExportMsg{err: err}
+		}
+		return reportExportMsg{path: path}
+	}
+}
+
 func (p *reportsPane) keys() []key.Binding {
-	return []key.Binding{p.km.PrevPeriod, p.km.NextPeriod}
+	k := p.km
+	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", p.t("key.drill")))
+	return []key.Binding{k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, open, k.Export}
 }
 
 func (p *reportsPane) view(w, h int) string {
 	p.height = h
-	if h <= 0 {
+	if h <= 0 || w <= 0 {
 		return ""
 	}
-	if !p.hasStats {
+	if p.rep == nil {
 		return Cut(p.t("loading"), w)
 	}
-	scope := p.t("scope.all")
-	if p.scope != "" {
-		scope = Inert(p.groupName(p.scope), false)
+	head := []string{p.titleLine(w)}
+	if p.exporting {
+		head = append(head, p.styles.mark.Render(Cut(p.t("report.pane.export"), w)))
 	}
-	title := []string{Cut(p.styles.bold.Render(p.t("report.title"))+"  "+scope+"  "+p.styles.dim.Render(p.t("report.hint")), w)}
-	var table []string
-	if w >= 76 {
-		lw := min(w/2+4, 64)
-		l, r := p.periodTable(lw-1), p.nowTable(w-lw-1)
-		for i := 0; i < max(len(l), len(r)); i++ {
+	var body []string
+	cursorLine := 0
+	charts := p.charts(min(w, 70))
+	if w >= 150 {
+		lw := min(w-72, 96)
+		left, cl := p.tableLines(lw)
+		cursorLine = cl
+		for i := 0; i < max(len(left), len(charts)); i++ {
 			a, b := "", ""
-			if i < len(l) {
-				a = l[i]
+			if i < len(left) {
+				a = left[i]
 			}
-			if i < len(r) {
-				b = r[i]
+			if i < len(charts) {
+				b = charts[i]
 			}
-			table = append(table, Fit(a, lw)+"│"+Cut(b, w-lw-1))
+			body = append(body, Fit(a, lw)+"  "+Cut(b, w-lw-2))
 		}
 	} else {
-		table = append(p.periodTable(w), "")
-		table = append(table, p.nowTable(w)...)
+		tl, cl := p.tableLines(w)
+		cursorLine = cl
+		body = append(append(tl, ""), charts...)
 	}
-	body := h - len(title)
-	p.scroll = min(p.scroll, max(len(table)-body, 0))
-	end := min(p.scroll+max(body, 0), len(table))
-	out := append(title, table[min(p.scroll, end):end]...)
+	room := max(h-len(head), 0)
+	// Keep the figure under the cursor in sight.
+	if cursorLine < p.scroll {
+		p.scroll = cursorLine
+	}
+	if room > 0 && cursorLine >= p.scroll+room {
+		p.scroll = cursorLine - room + 1
+	}
+	if p.end {
+		p.scroll = len(body)
+	}
+	p.scroll = max(min(p.scroll, len(body)-room), 0)
+	end := min(p.scroll+room, len(body))
+	out := append(head, body[min(p.scroll, end):end]...)
 	for i := range out {
 		out[i] = Cut(out[i], w)
 	}
 	return strings.Join(out[:min(len(out), h)], "\n")
 }
 
-// reportCols lays out a table: a label column and value columns of equal width.
-func reportCols(w, n int) (lw, cw int) {
-	cw = min(max((w-18)/n, 6), 12)
-	lw = max(min(w-cw*n, 26), 0)
-	return
+func (p *reportsPane) titleLine(w int) string {
+	r := p.rep
+	scope := report.ScopeName(r, p.lang)
+	if r.Scope.Kind == "group" {
+		scope = i18n.Tf(p.lang, "report.scope.group", Inert(p.groupName(r.Scope.Value), false))
+	}
+	period := r.Period.String()
+	if w >= 110 { // on a narrow terminal the scope matters more than the dates
+		period += " (" + r.Period.Dates() + ")"
+	}
+	s := p.styles.bold.Render(p.t("report.pane.title")) + "  " + period + "  " +
+		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + Inert(scope, false)
+	if p.loading {
+		s += "  " + p.styles.dim.Render(p.t("report.pane.counting"))
+	}
+	return Cut(s, w)
 }
 
-// cell is a number right-aligned in a column, or … while it is being counted.
-func (p *reportsPane) cell(n int, ready bool, cw int) string {
-	s := "…"
-	if ready {
-		s = fmt.Sprint(n)
+// tableLines draws the tables, and says on which line the cursor's row is.
+func (p *reportsPane) tableLines(w int) ([]string, int) {
+	cw := 12 // a change of duration reads +20天22小时
+	if w < 70 {
+		cw = 8
 	}
-	return strings.Repeat(" ", max(cw-Width(s), 0)) + s
+	lw := max(w-3*cw, 4)
+	right := func(s string) string {
+		s = Cut(s, cw-1)
+		return strings.Repeat(" ", max(cw-Width(s), 1)) + s
+	}
+	sel := p.selectable()
+	var cur [2]int
+	if p.cursor < len(sel) {
+		cur = sel[p.cursor]
+	} else {
+		cur = [2]int{-1, -1}
+	}
+	var lines []string
+	cursorLine := 0
+	for i := range p.tables {
+		tb := &p.tables[i]
+		if len(tb.Rows) == 0 {
+			continue
+		}
+		title := p.t("report.t." + tb.ID)
+		if tb.Columns == nil {
+			lines = append(lines, p.styles.bold.Render(Fit(title, lw))+p.styles.dim.Render(right(p.t("report.pane.cur"))+right(p.t("report.pane.prev"))+right(p.t("report.pane.change"))))
+		} else {
+			lines = append(lines, p.styles.bold.Render(Cut(title, w)))
+		}
+		for j := range tb.Rows {
+			row := &tb.Rows[j]
+			mark := " "
+			switch {
+			case i == cur[0] && j == cur[1]:
+				mark = ">"
+				cursorLine = len(lines)
+			case row.Alert:
+				mark = "!"
+			}
+			var line string
+			if row.Cells != nil {
+				parts := []string{Inert(report.Label(row, p.lang), false)}
+				for _, c := range row.Cells {
+					if c != "" {
+						parts = append(parts, Inert(report.Cell(c, p.lang), false))
+					}
+				}
+				line = Cut(mark+" "+strings.Join(parts, "  "), w)
+			} else {
+				label := Fit(mark+" "+Inert(report.Label(row, p.lang), false), lw)
+				if row.NoPrev {
+					line = label + right(report.Value(row.Cur, row.Unit, p.lang)) + right(p.t("report.c.now"))
+				} else {
+					line = label + right(report.Value(row.Cur, row.Unit, p.lang)) + right(report.Value(row.Prev, row.Unit, p.lang)) + right(report.Change(row, p.lang))
+				}
+			}
+			switch {
+			case i == cur[0] && j == cur[1]:
+				line = p.styles.sel.Render(Fit(line, w))
+			case row.Alert:
+				line = p.styles.sev["block"].Render(line)
+			}
+			lines = append(lines, line)
+		}
+	}
+	return lines, cursorLine
 }
 
-func (p *reportsPane) periodTable(w int) []string {
-	s := p.stats
-	lw, cw := reportCols(w, 2)
-	row := func(label string, week, month int, ready bool) string {
-		return Fit("  "+label, lw) + p.cell(week, ready, cw) + p.cell(month, ready, cw)
-	}
-	right := func(s string) string { return strings.Repeat(" ", max(cw-Width(s), 0)) + Cut(s, cw) }
-	weekHead, monthHead := p.t("report.week"), p.t("report.month")
-	if s.offset == 0 {
-		weekHead, monthHead = p.t("report.thisweek"), p.t("report.thismonth")
-	}
-	lines := []string{
-		Fit("", lw) + p.styles.bold.Render(right(weekHead)+right(monthHead)),
-		Fit("", lw) + p.styles.dim.Render(right(s.week.start.Format("01-02")+"~"+s.week.end.AddDate(0, 0, -1).Format("01-02"))+right(s.month.start.Format("2006-01"))),
-		p.styles.bold.Render(Cut(p.t("report.posts"), w)),
-		row(p.t("report.posts.submitted"), s.week.posts["submitted"], s.month.posts["submitted"], s.postsReady),
-	}
-	for _, k := range reportDecisions {
-		lines = append(lines, row(p.t("report.posts."+string(k)), s.week.posts[string(k)], s.month.posts[string(k)], s.postsReady))
-	}
-	lines = append(lines, p.styles.bold.Render(Cut(p.t("report.viol.status"), w)))
-	for _, st := range model.ViolationStatuses {
-		lines = append(lines, row(p.t("violation."+string(st)), s.week.status[st], s.month.status[st], true))
-	}
-	lines = append(lines, p.styles.bold.Render(Cut(p.t("report.viol.category"), w)))
-	if len(s.categories) == 0 {
-		lines = append(lines, Cut("  "+p.t("empty"), w))
-	}
-	for _, c := range s.categories {
-		lines = append(lines, row(p.categoryName(c), s.week.category[c], s.month.category[c], true))
-	}
-	return lines
-}
+// Blocks of the charts: Braille patterns, which every terminal draws one cell wide (the
+// block elements are of ambiguous width in East Asian fonts).
+const (
+	barCell = "⣿"
+)
 
-// categoryName is a rule category in words; one the catalogue does not know shows as it is.
-func (p *reportsPane) categoryName(c string) string {
-	if c == "" {
-		return p.t("report.cat.none")
-	}
-	if k := "report.cat." + c; p.t(k) != k {
-		return p.t(k)
-	}
-	return Inert(c, false)
-}
+var sparkLevels = []string{" ", "⣀", "⣤", "⣶", "⣿"}
 
-func (p *reportsPane) nowTable(w int) []string {
-	s := p.stats
-	lw, cw := reportCols(w, 1)
-	row := func(label string, n int, ready bool) string { return Fit("  "+label, lw) + p.cell(n, ready, cw) }
-	head := p.t("report.now")
-	lines := []string{
-		Fit("", lw) + p.styles.bold.Render(strings.Repeat(" ", max(cw-Width(head), 0))+Cut(head, cw)),
-		"",
-		p.styles.bold.Render(Cut(p.t("report.posts"), w)),
-		row(p.t("report.pending"), s.pending, s.postsReady),
-		row(p.t("report.escalated"), s.escalated, s.postsReady),
-		p.styles.bold.Render(Cut(p.t("report.members"), w)),
+// charts are the bar charts and the sparkline, w cells wide.
+func (p *reportsPane) charts(w int) []string {
+	var out []string
+	bars := func(title string, bs []report.Bar) {
+		out = append(out, p.styles.bold.Render(Cut(title, w)))
+		if len(bs) == 0 {
+			out = append(out, Cut("  "+p.t("empty"), w))
+		}
+		lw := min(16, w/3)
+		m := int64(1)
+		for _, b := range bs {
+			m = max(m, b.N)
+		}
+		room := max(w-lw-8, 1)
+		for _, b := range bs {
+			n := max(int(int64(room)*b.N/m), 1)
+			out = append(out, Fit("  "+Inert(b.Label, false), lw)+p.styles.mark.Render(strings.Repeat(barCell, n))+" "+fmt.Sprint(b.N))
+		}
+		out = append(out, "")
 	}
-	for _, st := range model.MemberStatuses {
-		lines = append(lines, row(p.t("member."+string(st)), s.members[st], true))
+	bars(p.t("report.chart.category"), p.bars[0])
+	bars(p.t("report.chart.sanctions"), p.bars[1])
+	out = append(out, p.styles.bold.Render(Cut(p.t("report.chart.daily"), w)))
+	days := p.rep.Cur.Daily
+	cols := max(min(len(days), w-2), 1)
+	sums := make([]int, cols)
+	for i, n := range days {
+		sums[i*cols/max(len(days), 1)] += n
 	}
-	lines = append(lines, p.styles.bold.Render(Cut(p.t("report.apps"), w)))
-	for _, k := range []model.ApplicationKind{model.AppJoin, model.AppExit, model.AppAppeal} {
-		lines = append(lines, row(p.t("roster.app."+string(k)), s.apps[k], true))
+	m := 0
+	for _, n := range sums {
+		m = max(m, n)
 	}
-	return lines
+	var sb strings.Builder
+	for _, n := range sums {
+		lvl := 0
+		if m > 0 && n > 0 {
+			lvl = max(1, (n*(len(sparkLevels)-1)+m-1)/m)
+		}
+		sb.WriteString(sparkLevels[lvl])
+	}
+	out = append(out, "  "+p.styles.mark.Render(sb.String()))
+	from, to := p.rep.Period.From.Format("01-02"), p.rep.Period.To.AddDate(0, 0, -1).Format("01-02")
+	gap := max(cols-Width(from)-Width(to), 1)
+	out = append(out, p.styles.dim.Render("  "+from+strings.Repeat(" ", gap)+to+"  max "+fmt.Sprint(m)))
+	return out
 }

@@ -31,6 +31,7 @@ type rosterPane struct {
 	groups  map[string]model.Group
 	pol     *review.Policy
 	records map[string]rosterRecord // member key → record, read for the current member
+	drill   *drillSet               // a figure of the Reports pane narrows the list to its members
 }
 
 // The lists of the roster, in the order f cycles them.
@@ -225,9 +226,11 @@ func (p *rosterPane) setRows() tea.Cmd {
 			}
 		}
 	default:
-		rows = make([]rosterRow, len(p.members))
+		rows = make([]rosterRow, 0, len(p.members))
 		for i := range p.members {
-			rows[i] = rosterRow{m: &p.members[i]}
+			if p.drill.keep(p.members[i].Key()) {
+				rows = append(rows, rosterRow{m: &p.members[i]})
+			}
 		}
 	}
 	p.list.SetRows(rows)
@@ -524,24 +527,10 @@ func lastSeen(m model.Member) time.Time {
 	return m.Joined
 }
 
-// nicknameOK reports whether the nickname follows the group's rule: "branch+name" and
-// "dept+name" want the member's branch (or the group's) and real name in it, "name" the real
-// name; no rule, or one this version does not know, asks nothing. Both sides are compared
-// normalised (no spaces or punctuation, traditional characters as simplified).
+// nicknameOK is review.NicknameOK: the rule is the review's, the roster and the reports
+// judge alike.
 func nicknameOK(rule string, g model.Group, m model.Member) bool {
-	nick := review.Normalize(m.Nickname)
-	has := func(s string) bool { return strings.Contains(nick, review.Normalize(s)) }
-	switch rule {
-	case "branch+name", "dept+name":
-		branch := m.Branch
-		if branch == "" {
-			branch = g.Branch
-		}
-		return has(m.Name) && has(branch)
-	case "name":
-		return has(m.Name)
-	}
-	return true
+	return review.NicknameOK(rule, g, m)
 }
 
 // whyText is the cleanup reasons of a member in words.
@@ -864,4 +853,16 @@ func (r *choicePrompt) view(w, h int) string {
 		lines = lines[:max(h, 0)]
 	}
 	return strings.Join(lines, "\n")
+}
+
+func (p *rosterPane) drilled() *drillSet { return p.drill }
+func (p *rosterPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
+
+// setDrill shows the members of a figure, in the list of all members.
+func (p *rosterPane) setDrill(d *drillSet) tea.Cmd {
+	p.drill, p.zoom = d, false
+	if d != nil {
+		p.mode = rosterAll
+	}
+	return tea.Batch(p.setRows(), p.loadRecord())
 }

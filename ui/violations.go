@@ -31,7 +31,9 @@ type violationsPane struct {
 	byMember  map[string][]model.Violation // member key → record, newest first
 	proposals map[string]review.Proposal   // violation id → the step proposed for it
 	pol       *review.Policy
-	open      int // open violations in scope
+	open      int        // open violations in scope
+	rows      []*violRow // every violation in scope, newest first
+	drill     *drillSet  // a figure of the Reports pane narrows the list to its violations
 }
 
 type violationsMsg struct {
@@ -189,7 +191,8 @@ func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
 				p.open++
 			}
 		}
-		p.list.SetRows(msg.violations)
+		p.rows = msg.violations
+		p.list.SetRows(filterRows(p.drill, p.rows, func(v *violRow) string { return v.ID }))
 		p.loaded = true
 		return p.filter.Refresh()
 	case actionMsg:
@@ -531,4 +534,13 @@ func (p *violationsPane) detail(w, h int) string {
 		lines = lines[:max(h, 0)]
 	}
 	return strings.Join(lines, "\n")
+}
+
+func (p *violationsPane) drilled() *drillSet { return p.drill }
+func (p *violationsPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
+
+func (p *violationsPane) setDrill(d *drillSet) tea.Cmd {
+	p.drill, p.zoom = d, false
+	p.list.SetRows(filterRows(p.drill, p.rows, func(v *violRow) string { return v.ID }))
+	return p.filter.Refresh()
 }

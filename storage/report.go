@@ -1,0 +1,411 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	fastjson "github.com/goccy/go-json"
+	"go.etcd.io/bbolt"
+
+	"qunshen/model"
+)
+
+// The report index: every dated fact that a supervisor's report counts (model.Fact), keyed by
+// kind and time, so that a report of a month reads that month's entries and nothing else.
+//
+//	key:   kind (1) | time (8) | id | n (4)
+//	value: the fact's fields, strings as uvarint length and bytes, durations as varints
+//
+// It is a projection like the others: derived from the posts, violations and applications
+// alone, written in the transaction that changes them, cleared with them when the log is
+// replayed whole, compared by verify with the fold of the log, and built when a database of
+// schema 2 or older is opened.
+var ixReport = []byte("ix_report")
+
+func init() {
+	allBuckets = append(allBuckets, ixReport)
+	projectionBuckets = append(projectionBuckets, ixReport)
+}
+
+func factKey(f *model.Fact) []byte {
+	k := make([]byte, 0, 1+8+len(f.ID)+4)
+	k = append(k, byte(f.Kind))
+	k = append(k, timeKey(f.Time)...)
+	k = append(k, f.ID...)
+	return binary.BigEndian.AppendUint32(k, uint32(f.N))
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func factValue(f *model.Fact) []byte {
+	b := make([]byte, 0, 32)
+	b = appendStr(b, f.Group)
+	switch f.Kind {
+	case model.FactSubmit:
+		b = binary.AppendUvarint(b, uint64(len(f.Findings)))
+		for _, x := range f.Findings {
+			b = appendStr(appendStr(b, x.Category), x.Clause)
+		}
+	case model.FactDecide:
+		b = appendStr(b, string(f.Decision))
+		b = appendBool(b, f.First)
+		b = binary.AppendVarint(b, int64(f.Latency))
+	case model.FactViolation:
+		for _, s := range []string{f.Member, f.Rule, f.Clause, f.Source, f.Status} {
+			b = appendStr(b, s)
+		}
+		b = appendBool(b, f.Feedback)
+		b = appendStr(appendStr(b, f.Step), f.Appeal)
+	case model.FactSanction:
+		b = appendStr(appendStr(appendStr(b, f.Member), f.Step), f.Appeal)
+	case model.FactApplication, model.FactAppDecided:
+		b = appendStr(appendStr(b, string(f.AppKind)), f.Status)
+		b = binary.AppendVarint(b, int64(f.Wait))
+	}
+	return b
+}
+
+var (
+	errFact = errors.New("damaged entry of the report index")
+	errSkip = errors.New("a fact of a group out of scope")
+)
+
+// factReader decodes index entries; the strings that repeat (groups, categories, clauses,
+// statuses) are interned, so that a year's report does not allocate them a million times.
+type factReader struct {
+	groups map[string]bool // only the facts of these groups are decoded whole; nil: every group
+	intern map[string]string
+	b      []byte
+	err    error
+}
+
+func newFactReader() *factReader { return &factReader{intern: map[string]string{}} }
+
+func (r *factReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errFact
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *factReader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errFact
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *factReader) str() string {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errFact
+		return ""
+	}
+	raw := r.b[:n]
+	r.b = r.b[n:]
+	if s, ok := r.intern[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	if len(r.intern) < 1<<16 {
+		r.intern[s] = s
+	}
+	return s
+}
+
+func (r *factReader) bool() bool {
+	if r.err != nil || len(r.b) == 0 {
+		r.err = errFact
+		return false
+	}
+	v := r.b[0] == 1
+	r.b = r.b[1:]
+	return v
+}
+
+// decode reads one entry into f, which it resets; f.Findings keeps its backing array.
+func (r *factReader) decode(k, v []byte, f *model.Fact) error {
+	if len(k) < 1+8+4 {
+		return errFact
+	}
+	findings := f.Findings[:0]
+	*f = model.Fact{Kind: model.FactKind(k[0])}
+	f.Time = time.Unix(0, int64(binary.BigEndian.Uint64(k[1:9])^(1<<63)))
+	rest := k[9:]
+	// The id is the key's own bytes, valid during the read transaction: a report keeps none
+	// of the hundreds of thousands it reads, and the caller copies the few it keeps.
+	if n := len(rest) - 4; n > 0 {
+		f.ID = unsafe.String(&rest[0], n)
+	}
+	f.N = int(binary.BigEndian.Uint32(rest[len(rest)-4:]))
+	r.b, r.err = v, nil
+	f.Group = r.str()
+	if r.groups != nil && !r.groups[f.Group] {
+		return errSkip
+	}
+	switch f.Kind {
+	case model.FactSubmit:
+		c := r.uvarint()
+		if c > uint64(len(v)) {
+			return errFact
+		}
+		for j := uint64(0); j < c && r.err == nil; j++ {
+			findings = append(findings, model.FactFinding{Category: r.str(), Clause: r.str()})
+		}
+		f.Findings = findings
+	case model.FactDecide:
+		f.Decision = model.Kind(r.str())
+		f.First = r.bool()
+		f.Latency = time.Duration(r.varint())
+	case model.FactViolation:
+		f.Member, f.Rule, f.Clause, f.Source, f.Status = r.str(), r.str(), r.str(), r.str(), r.str()
+		f.Feedback = r.bool()
+		f.Step, f.Appeal = r.str(), r.str()
+	case model.FactSanction:
+		f.Member, f.Step, f.Appeal = r.str(), r.str(), r.str()
+	case model.FactApplication, model.FactAppDecided:
+		f.AppKind = model.ApplicationKind(r.str())
+		f.Status = r.str()
+		f.Wait = time.Duration(r.varint())
+	default:
+		return errFact
+	}
+	return r.err
+}
+
+// indexFacts brings the report index from the facts of an entity's old version to those of
+// its new one: entries that left are deleted, entries new or changed written.
+func (st *txState) indexFacts(old, facts []model.Fact) {
+	var was map[string][]byte
+	if len(old) > 0 {
+		was = make(map[string][]byte, len(old))
+		for i := range old {
+			was[string(factKey(&old[i]))] = factValue(&old[i])
+		}
+	}
+	for i := range facts {
+		k, v := factKey(&facts[i]), factValue(&facts[i])
+		if w, ok := was[string(k)]; ok {
+			delete(was, string(k))
+			if bytes.Equal(w, v) {
+				continue
+			}
+		}
+		st.put(ixReport, k, v)
+	}
+	for k := range was {
+		st.del(ixReport, []byte(k))
+	}
+}
+
+func (st *txState) indexPost(old, p *model.Post) {
+	var was []model.Fact
+	if old != nil {
+		was = model.PostFacts(old)
+	}
+	st.indexFacts(was, model.PostFacts(p))
+}
+
+func (st *txState) indexViolation(old, v *model.Violation) {
+	var was []model.Fact
+	if old != nil {
+		was = model.ViolationFacts(old)
+	}
+	st.indexFacts(was, model.ViolationFacts(v))
+}
+
+func (st *txState) indexApplication(old, a *model.Application) {
+	var was []model.Fact
+	if old != nil {
+		was = model.ApplicationFacts(old)
+	}
+	st.indexFacts(was, model.ApplicationFacts(a))
+}
+
+// buildReportIndex fills the report index from the stored posts, violations and
+// applications: a database of schema 2 or older has none.
+func buildReportIndex(tx *bbolt.Tx) error {
+	b := tx.Bucket(ixReport)
+	b.FillPercent = 0.9
+	put := func(facts []model.Fact) error {
+		for i := range facts {
+			if err := b.Put(factKey(&facts[i]), factValue(&facts[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+		p, _, err := decodePost(v)
+		if err != nil {
+			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+		}
+		return put(model.PostFacts(&p))
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bViolations).ForEach(func(k, v []byte) error {
+		var x model.Violation
+		if err := fastjson.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("stored violation %q is damaged: %w", k, err)
+		}
+		return put(model.ViolationFacts(&x))
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bApps).ForEach(func(k, v []byte) error {
+		var x model.Application
+		if err := fastjson.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("stored application %q is damaged: %w", k, err)
+		}
+		return put(model.ApplicationFacts(&x))
+	})
+}
+
+// wantReportIndex is the report index of a fresh fold, for verify.
+func wantReportIndex(mem *model.MemState) map[string]any {
+	out := map[string]any{}
+	add := func(facts []model.Fact) {
+		for i := range facts {
+			out[string(factKey(&facts[i]))] = factValue(&facts[i])
+		}
+	}
+	for _, p := range mem.Posts {
+		add(model.PostFacts(&p))
+	}
+	for _, v := range mem.Violations {
+		add(model.ViolationFacts(&v))
+	}
+	for _, a := range mem.Applications {
+		add(model.ApplicationFacts(&a))
+	}
+	return out
+}
+
+// ReportFacts calls f with the entries of the report index of one kind whose time is in
+// [from, to), of the groups given (every group when nil), in time order. The fact passed is
+// reused, and its id is valid only during the call: f copies what it keeps.
+func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		r := newFactReader()
+		r.groups = groups
+		start := append([]byte{byte(kind)}, timeKey(from)...)
+		end := append([]byte{byte(kind)}, timeKey(to)...)
+		c := tx.Bucket(ixReport).Cursor()
+		var fact model.Fact
+		for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
+			if err := r.decode(k, v, &fact); err != nil {
+				if errors.Is(err, errSkip) {
+					continue
+				}
+				return fmt.Errorf("%w: %q", err, printable(k))
+			}
+			if err := f(&fact); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Rectifications lists the inspection findings, by id.
+func (s *Store) Rectifications() ([]model.Rectification, error) {
+	return listAll[model.Rectification](s, bRects)
+}
+
+// Rectification reads one inspection finding.
+func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		r, ok, err = newTxState(tx).Rectification(id)
+		return err
+	})
+	return
+}
+
+// Group reads one group.
+func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		g, ok, err = newTxState(tx).Group(id)
+		return err
+	})
+	return
+}
+
+// reportMember is what a report reads of a member: the JSON decoder passes over the rest.
+type reportMember struct {
+	ID         string             `json:"id"`
+	Group      string             `json:"group"`
+	Name       string             `json:"name"`
+	Nickname   string             `json:"nickname"`
+	Branch     string             `json:"branch"`
+	Joined     time.Time          `json:"joined"`
+	LastActive time.Time          `json:"last_active"`
+	Status     model.MemberStatus `json:"status"`
+	Step       string             `json:"step"`
+}
+
+// ForEachMember calls f with the members of a group (every member when group is ""), by
+// group then id. The member passed is reused: f copies what it keeps. Only the fields a
+// report reads are decoded: id, group, name, nickname, branch, joined, last active, status
+// and step.
+func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bMembers).Cursor()
+		var prefix []byte
+		if group != "" {
+			prefix = []byte(group + "\x00")
+		}
+		var m model.Member
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var x reportMember
+			if err := fastjson.Unmarshal(v, &x); err != nil {
+				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
+			}
+			m = model.Member{ID: x.ID, Group: x.Group, Name: x.Name, Nickname: x.Nickname, Branch: x.Branch,
+				Joined: x.Joined, LastActive: x.LastActive, Status: x.Status, Step: x.Step}
+			if err := f(&m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SetClock sets the clock that dates the events this store appends (time.Now by default):
+// tests and fixtures of reports make decisions at the times they need.
+func (s *Store) SetClock(now func() time.Time) { s.clock = now }
+
+func (s *Store) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
+}
