@@ -180,7 +180,7 @@ func runInspect(c *ctx, _ *flag.FlagSet, args []string) error {
 	var deadline time.Time
 	switch {
 	case inspectDeadline != "":
-		d, err := time.ParseInLocation(time.DateOnly, inspectDeadline, time.Local)
+		d, err := time.ParseInLocation(time.DateOnly, inspectDeadline, review.ChinaTime)
 		if err != nil {
 			return usagef("--deadline: want YYYY-MM-DD, not %q", inspectDeadline)
 		}
@@ -189,9 +189,9 @@ func runInspect(c *ctx, _ *flag.FlagSet, args []string) error {
 			return usagef("--deadline %s has passed", inspectDeadline)
 		}
 	case inspectDays > 0:
-		deadline = review.EndOfDay(cal.AddWorkdays(now.In(time.Local), inspectDays))
+		deadline = review.EndOfDay(cal.AddWorkdays(now.In(review.ChinaTime), inspectDays))
 	case inspectDissolve:
-		deadline = review.EndOfDay(cal.AddWorkdays(now.In(time.Local), review.DissolveWorkdays))
+		deadline = review.EndOfDay(cal.AddWorkdays(now.In(review.ChinaTime), review.DissolveWorkdays))
 	default:
 		return usagef("give a deadline: --deadline YYYY-MM-DD or --days N (working days)")
 	}
@@ -202,7 +202,7 @@ func runInspect(c *ctx, _ *flag.FlagSet, args []string) error {
 	defer st.Close()
 	id := inspectID
 	if id == "" {
-		id = "R-" + now.In(time.Local).Format("20060102-150405")
+		id = "R-" + now.In(review.ChinaTime).Format("20060102-150405")
 	}
 	r := model.Rectification{ID: id, Group: inspectGroup, Branch: inspectBranch, Item: inspectItem, Finding: inspectFinding, Deadline: deadline, Dissolve: inspectDissolve}
 	svc := review.Service{Store: st, Signer: s}
@@ -327,7 +327,7 @@ func rectifyList(c *ctx) error {
 		case r.Dissolve:
 			state = i18n.T(l, "report.state.dissolve")
 		}
-		fmt.Fprintf(w, "%s  %-12s %s  %s  %s  %s\n", r.ID, inert(target), r.Deadline.In(time.Local).Format(time.DateOnly), state,
+		fmt.Fprintf(w, "%s  %-12s %s  %s  %s  %s\n", r.ID, inert(target), r.Deadline.In(review.ChinaTime).Format(time.DateOnly), state,
 			report.Cell("item:"+r.Item, l), inert(r.Finding))
 	}
 	if rectifyJSON {
@@ -347,7 +347,7 @@ func rectifyList(c *ctx) error {
 			state = i18n.T(l, "report.state.overdue")
 		}
 		fmt.Fprintf(w, "%s %s  %s %s  %s %s  %s\n", i18n.T(l, "report.c.group"), inert(g.Name), i18n.T(l, "report.c.projectend"),
-			g.ProjectEnd.In(time.Local).Format(time.DateOnly), i18n.T(l, "report.c.dissolveby"), d.Format(time.DateOnly), state)
+			g.ProjectEnd.In(review.ChinaTime).Format(time.DateOnly), i18n.T(l, "report.c.dissolveby"), d.Format(time.DateOnly), state)
 	}
 	return nil
 }
