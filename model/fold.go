@@ -336,21 +336,29 @@ func (a *applier) groupDissolve() error {
 	return a.st.PutGroup(&old, &g)
 }
 
-func (a *applier) memberAdd() error {
-	var m Member
-	if err := entity(a, &m); err != nil {
-		return err
+// importedMember reads the member of an import record (member.add, member.seen): its subject
+// must be the member's key and its group known; old is the member as stored, if it is.
+func (a *applier) importedMember() (m, old Member, ok bool, err error) {
+	if err = entity(a, &m); err != nil {
+		return
 	}
 	if m.ID == "" || m.Key() != a.e.Subject {
-		return fmt.Errorf("member.add: subject and member %q of group %q differ", m.ID, m.Group)
+		err = fmt.Errorf("%s: subject and member %q of group %q differ", a.e.Kind, m.ID, m.Group)
+		return
 	}
-	if _, ok, err := a.st.Group(m.Group); err != nil || !ok {
-		if err != nil {
-			return err
+	if _, known, gerr := a.st.Group(m.Group); gerr != nil || !known {
+		err = gerr
+		if err == nil {
+			err = fmt.Errorf("member %s: unknown group %q", m.ID, m.Group)
 		}
-		return fmt.Errorf("member %s: unknown group %q", m.ID, m.Group)
+		return
 	}
-	old, ok, err := a.st.Member(m.Key())
+	old, ok, err = a.st.Member(m.Key())
+	return
+}
+
+func (a *applier) memberAdd() error {
+	m, old, ok, err := a.importedMember()
 	if err != nil {
 		return err
 	}
@@ -478,20 +486,7 @@ func samePostContent(a, b *Post) bool {
 // only what the chat knows better: the latest nickname, the last time it spoke, the earliest
 // time it joined, a name or a role where none was known.
 func (a *applier) memberSeen() error {
-	var m Member
-	if err := entity(a, &m); err != nil {
-		return err
-	}
-	if m.ID == "" || m.Key() != a.e.Subject {
-		return fmt.Errorf("member.seen: subject and member %q of group %q differ", m.ID, m.Group)
-	}
-	if _, ok, err := a.st.Group(m.Group); err != nil || !ok {
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("member %s: unknown group %q", m.ID, m.Group)
-	}
-	old, ok, err := a.st.Member(m.Key())
+	m, old, ok, err := a.importedMember()
 	if err != nil {
 		return err
 	}
