@@ -88,7 +88,7 @@ var importOpt struct {
 func importFlags(fs *flag.FlagSet, _ *ctx) {
 	fs.StringVar(&importOpt.format, "format", "", "the `format` of every file, instead of the one found by looking at it: "+strings.Join(storage.Formats(), ", "))
 	fs.StringVar(&importOpt.group, "group", "", "put the messages and members of chat exports and rosters in this stored `group`")
-	fs.StringVar(&importOpt.as, "as", "pending", "chat messages come `as` pending posts (a pre-review queue) or as history (published already)")
+	fs.StringVar(&importOpt.as, "as", "pending", "chat messages come as pending posts (a pre-review queue) or as history (published already): `mode` pending or history")
 	fs.BoolVar(&importOpt.skipBad, "skip-bad", false, "import the good records of a chat export and write the bad ones, with the reason for each, to FILE"+storage.RejectsSuffix)
 }
 

@@ -78,7 +78,7 @@ func main() {
 func run(c *ctx, args []string) int {
 	top := flag.NewFlagSet("qunshen", flag.ContinueOnError)
 	top.SetOutput(c.stderr)
-	globalFlags(top, c)
+	globalFlags(top, c, true)
 	top.Usage = func() { usage(c.stderr) }
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -110,11 +110,7 @@ func run(c *ctx, args []string) int {
 	}
 	fs := flag.NewFlagSet("qunshen "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	globalFlags(fs, c)
-	if cmd.ownAs {
-		fs = withoutFlag(fs, "as")
-		fs.SetOutput(c.stderr)
-	}
+	globalFlags(fs, c, !cmd.ownAs)
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
@@ -174,25 +170,18 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 	return append(flags, pos...)
 }
 
-// withoutFlag is a copy of a flag set without one flag.
-func withoutFlag(fs *flag.FlagSet, name string) *flag.FlagSet {
-	out := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name != name {
-			out.Var(f.Value, f.Name, f.Usage)
-		}
-	})
-	return out
-}
-
 type usageError struct{ error }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-func globalFlags(fs *flag.FlagSet, c *ctx) {
+// globalFlags registers the flags every command takes; withAs leaves --as out for a command
+// that gives it a meaning of its own.
+func globalFlags(fs *flag.FlagSet, c *ctx, withAs bool) {
 	fs.StringVar(&c.db, "db", c.db, "database `path` (default $QUNSHEN_DB, or $XDG_DATA_HOME/qunshen/qunshen.db)")
 	fs.StringVar(&c.lang, "lang", c.lang, "language of the interface: zh or en (default zh, or en when LANG is en_*)")
-	fs.StringVar(&c.as, "as", c.as, "act as the operator of this `name` (default $QUNSHEN_AS, or the first operator made by init)")
+	if withAs {
+		fs.StringVar(&c.as, "as", c.as, "act as the operator of this `name` (default $QUNSHEN_AS, or the first operator made by init)")
+	}
 	fs.StringVar(&c.policy, "policy", c.policy, "the checks' policy `file` (default $QUNSHEN_POLICY, or the built-in policy)")
 }
 

@@ -248,6 +248,28 @@ func (r *archiveRenderer) markdown(p *archivePart) []byte {
 	return []byte(b.String())
 }
 
+// particulars are the archive's particulars, as catalogue keys and values: the groups, the
+// period, how it is arranged, what it holds, the confidential posts, who made it, when, how.
+func (r *archiveRenderer) particulars() [][2]string {
+	var gs []string
+	for _, g := range r.a.Groups {
+		gs = append(gs, groupName(&g.Group)+"（"+g.Group.ID+"）")
+	}
+	if len(gs) == 0 {
+		gs = []string{r.T("none")}
+	}
+	return [][2]string{
+		{"archive.groups", strings.Join(gs, "、")},
+		{"archive.period", r.periodText()},
+		{"archive.by", r.byText()},
+		{"archive.scope", r.T("archive.scope.text")},
+		{"archive.confidential", r.confidentialText()},
+		{"archive.maker", r.makerText()},
+		{"archive.madeat", r.madeAtText()},
+		{"archive.command", r.a.Command},
+	}
+}
+
 // index is index.md: what the archive holds, who made it and when, how, and the sums of the
 // other files.
 func (r *archiveRenderer) index(files []archiveOut) []byte {
@@ -256,22 +278,9 @@ func (r *archiveRenderer) index(files []archiveOut) []byte {
 	b.WriteString(archiveMark + "\n")
 	fmt.Fprintf(&b, "# %s\n\n", md(r.T("archive.title")))
 	fmt.Fprintf(&b, "| %s | %s |\n|---|---|\n", md(r.T("archive.item")), md(r.T("archive.value")))
-	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", md(r.T(k)), md(v)) }
-	var gs []string
-	for _, g := range r.a.Groups {
-		gs = append(gs, groupName(&g.Group)+"（"+g.Group.ID+"）")
+	for _, kv := range r.particulars() {
+		fmt.Fprintf(&b, "| %s | %s |\n", md(r.T(kv[0])), md(kv[1]))
 	}
-	if len(gs) == 0 {
-		gs = []string{r.T("none")}
-	}
-	row("archive.groups", strings.Join(gs, "、"))
-	row("archive.period", r.periodText())
-	row("archive.by", r.byText())
-	row("archive.scope", r.T("archive.scope.text"))
-	row("archive.confidential", r.confidentialText())
-	row("archive.maker", r.makerText())
-	row("archive.madeat", r.madeAtText())
-	row("archive.command", r.a.Command)
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "## %s\n\n", md(r.T("archive.counts")))
 	b.WriteString("| " + md(r.T("archive.group")))
@@ -372,22 +381,9 @@ func (r *archiveRenderer) html(parts []*archivePart) []byte {
 		fmt.Fprintf(&b, "<p class=\"banner\">%s</p>\n", h(r.T("archive.confidential.banner")))
 	}
 	b.WriteString("<table class=\"meta\">\n")
-	meta := func(k, v string) { fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td></tr>\n", h(r.T(k)), h(v)) }
-	var gs []string
-	for _, g := range r.a.Groups {
-		gs = append(gs, groupName(&g.Group)+"（"+g.Group.ID+"）")
+	for _, kv := range r.particulars() {
+		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td></tr>\n", h(r.T(kv[0])), h(kv[1]))
 	}
-	if len(gs) == 0 {
-		gs = []string{r.T("none")}
-	}
-	meta("archive.groups", strings.Join(gs, "、"))
-	meta("archive.period", r.periodText())
-	meta("archive.by", r.byText())
-	meta("archive.scope", r.T("archive.scope.text"))
-	meta("archive.confidential", r.confidentialText())
-	meta("archive.maker", r.makerText())
-	meta("archive.madeat", r.madeAtText())
-	meta("archive.command", r.a.Command)
 	b.WriteString("</table>\n")
 	// Counts by theme.
 	fmt.Fprintf(&b, "<table class=\"counts\">\n<tr><th>%s</th>", h(r.T("archive.group")))

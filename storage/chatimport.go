@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,6 +31,14 @@ func Formats() []string { return append([]string{QueueFormat}, chatfmt.Names()..
 type source struct {
 	file   string
 	parser *chatfmt.Parser
+}
+
+// format is the name of the source's format.
+func (s source) format() string {
+	if s.parser == nil {
+		return QueueFormat
+	}
+	return s.parser.Name
 }
 
 // detectFormats finds the format of each file: the one named, or the one its head shows.
@@ -77,12 +86,12 @@ func detectFormats(files []string, name string) ([]source, error) {
 // isQueue reports whether a head is the queue format: its first line an object whose "type"
 // is one of the queue's record types. An empty file is an empty queue.
 func isQueue(head []byte) bool {
-	head = chatfmt.TrimBOM(head)
-	line, _, _ := strings.Cut(string(head), "\n")
-	line = strings.TrimSpace(line)
-	if len(strings.TrimSpace(string(head))) == 0 {
+	head = bytes.TrimSpace(chatfmt.TrimBOM(head))
+	if len(head) == 0 {
 		return true
 	}
+	line, _, _ := strings.Cut(string(head), "\n")
+	line = strings.TrimSpace(line)
 	if !strings.HasPrefix(line, "{") {
 		return false
 	}
@@ -100,11 +109,6 @@ func isQueue(head []byte) bool {
 	return false
 }
 
-// platforms names the platform of each chat format, for the groups an import makes.
-var platforms = map[string]string{
-	"telegram": "Telegram", "qq-txt": "QQ", "qq-nt": "QQ", "wecom": "企业微信", "wechat-csv": "微信",
-}
-
 // Reasons a message does not become a post, as ImportResult.Passed counts them.
 const (
 	PassedService = "service messages"
@@ -116,9 +120,10 @@ const (
 // senders as members seen, the messages as posts, recalls and pins as marks. It is run twice
 // over a file — to validate, then to store — and gives the same records both times.
 type chatMapper struct {
-	format  string
-	group   string // --group, or "" to take each chat's own
-	history bool
+	format   string
+	platform string
+	group    string // --group, or "" to take each chat's own
+	history  bool
 	// groupKnown reports whether a group is stored.
 	groupKnown func(id string) bool
 	made       map[string]bool // groups this import makes, by id
@@ -133,8 +138,8 @@ type senderSeen struct {
 	last   time.Time
 }
 
-func newChatMapper(format, group string, history bool, groupKnown func(string) bool) *chatMapper {
-	return &chatMapper{format: format, group: group, history: history, groupKnown: groupKnown,
+func newChatMapper(p *chatfmt.Parser, group string, history bool, groupKnown func(string) bool) *chatMapper {
+	return &chatMapper{format: p.Name, platform: p.Platform, group: group, history: history, groupKnown: groupKnown,
 		made: map[string]bool{}, senders: map[memberRef]*senderSeen{}, passed: map[string]int{}}
 }
 
@@ -248,7 +253,7 @@ func (m *chatMapper) message(msg *chatfmt.Message, emit func(*Record)) string {
 			name = msg.Chat.ID
 		}
 		m.made[gid] = true
-		emit(&Record{Line: msg.Pos.Line, Group: &model.Group{ID: gid, Name: clip(name, 200), Kind: model.KindWork, Platform: platforms[m.format]}})
+		emit(&Record{Line: msg.Pos.Line, Group: &model.Group{ID: gid, Name: cutBytes(name, 200), Kind: model.KindWork, Platform: m.platform}})
 	}
 	t := msg.Time.UTC()
 	switch msg.Kind {
@@ -300,7 +305,7 @@ func (m *chatMapper) message(msg *chatfmt.Message, emit func(*Record)) string {
 	}
 	m.seen(gid, id, msg.Sender, t, time.Time{}, msg.Pos.Line, emit)
 	p := &model.Post{ID: m.postID(msg.Chat, msg.ID), Group: gid, Author: id, Time: t, Title: msg.Title, Body: msg.Text,
-		Attachments: clipAll(msg.Media), Source: m.format, Forwarded: clip(msg.Forwarded, 200)}
+		Attachments: clipAll(msg.Media), Source: m.format, Forwarded: cutBytes(msg.Forwarded, 200)}
 	p.FromHistory = m.history
 	emit(&Record{Line: msg.Pos.Line, Post: p})
 	return ""
@@ -329,7 +334,7 @@ func (m *chatMapper) seen(gid, id string, s chatfmt.Sender, t, joined time.Time,
 	if name == "" && s.Nickname == "" {
 		name = strings.TrimPrefix(id, "name:") // an export that knows only the sender's id
 	}
-	emit(&Record{Line: line, Seen: &model.Member{ID: id, Group: gid, Name: clip(name, 200), Nickname: clip(s.Nickname, 200), Role: s.Role, Joined: joined, LastActive: t}})
+	emit(&Record{Line: line, Seen: &model.Member{ID: id, Group: gid, Name: cutBytes(name, 200), Nickname: cutBytes(s.Nickname, 200), Role: s.Role, Joined: joined, LastActive: t}})
 }
 
 func laterOf(a, b time.Time) time.Time {
@@ -345,29 +350,19 @@ func (m *chatMapper) finish(emit func(*Record)) {
 	for _, k := range m.order {
 		x := m.senders[k]
 		if x.last.After(x.first) {
-			emit(&Record{Seen: &model.Member{ID: k.id, Group: k.group, Nickname: clip(x.sender.Nickname, 200), LastActive: x.last}})
+			emit(&Record{Seen: &model.Member{ID: k.id, Group: k.group, Nickname: cutBytes(x.sender.Nickname, 200), LastActive: x.last}})
 		}
 	}
 }
 
-// clip cuts a string to at most n bytes, at a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
+// clipAll keeps at most 64 attachments of a message, each name cut at 512 bytes.
 func clipAll(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
 	out := make([]string, 0, min(len(ss), 64))
 	for _, s := range ss[:min(len(ss), 64)] {
-		out = append(out, clip(s, 512))
+		out = append(out, cutBytes(s, 512))
 	}
 	return out
 }
@@ -431,7 +426,7 @@ func badError(file string, pos chatfmt.Pos, reason string) error {
 // stored gathers the kind of every group the file names that is stored ("" for one that is
 // not); kinds gathers the kinds of the groups the import stores or makes, for the checks.
 func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[string]model.GroupKind, notes map[string]bool, res *ImportResult, add func(error) bool) bool {
-	go_on := true
+	goOn := true
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		groupKnown := func(id string) bool {
@@ -445,13 +440,13 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 			}
 			return stored[id] != ""
 		}
-		m := newChatMapper(src.parser.Name, opt.Group, opt.History, groupKnown)
+		m := newChatMapper(src.parser, opt.Group, opt.History, groupKnown)
 		var pos chatfmt.Pos
 		check := func(rec *Record) {
 			if rec.Group != nil {
 				kinds[rec.Group.ID] = rec.Group.Kind
 			}
-			if rec.Post == nil || !go_on {
+			if rec.Post == nil || !goOn {
 				return
 			}
 			old, ok, err := st.Post(rec.Post.ID)
@@ -459,7 +454,7 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 				return
 			}
 			if !samePost(&old, rec.Post) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
-				go_on = add(badError(src.file, pos, fmt.Sprintf("message %s is stored and %s already, and has changed since: a changed post must come under a new id", rec.Post.ID, old.Status)))
+				goOn = add(badError(src.file, pos, fmt.Sprintf("message %s is stored and %s already, and has changed since: a changed post must come under a new id", rec.Post.ID, old.Status)))
 			}
 		}
 		err := parseFile(src, readingOf(opt, src.file, false), func(it chatfmt.Item) error {
@@ -476,22 +471,22 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 			}
 			pos = itemPos(it)
 			if reason := m.item(it, check); reason != "" && !opt.SkipBad {
-				go_on = add(badError(src.file, pos, reason+" (--skip-bad imports the rest)"))
+				goOn = add(badError(src.file, pos, reason+" (--skip-bad imports the rest)"))
 			}
-			if !go_on {
+			if !goOn {
 				return errStop
 			}
 			return nil
 		})
 		if err != nil && !errors.Is(err, errStop) {
-			go_on = add(err)
+			goOn = add(err)
 		}
 		return nil
 	})
 	if err != nil {
 		return add(err)
 	}
-	return go_on
+	return goOn
 }
 
 func itemPos(it chatfmt.Item) chatfmt.Pos {
@@ -513,7 +508,7 @@ func itemPos(it chatfmt.Item) chatfmt.Pos {
 // stored and kinds are what validateChat gathered; neither is changed here.
 func (s *Store) importChat(signer *model.Signer, src source, stored, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
 	groupKnown := func(id string) bool { return stored[id] != "" }
-	m := newChatMapper(src.parser.Name, opt.Group, opt.History, groupKnown)
+	m := newChatMapper(src.parser, opt.Group, opt.History, groupKnown)
 	rej := &rejects{file: src.file}
 	defer rej.abandon()
 	err := s.store(signer, src.file, kinds, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
@@ -682,7 +677,7 @@ func (r *rejects) add(it chatfmt.Item, reason string) error {
 	if it.Bad != nil {
 		l.Record = strings.ToValidUTF8(string(it.Bad.Raw[:min(len(it.Bad.Raw), 64<<10)]), "\uFFFD")
 	} else if it.Msg != nil {
-		l.Record = clip(it.Msg.Text, 64<<10)
+		l.Record = cutBytes(it.Msg.Text, 64<<10)
 	}
 	b, err := encode(l)
 	if err != nil {

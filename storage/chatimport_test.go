@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -283,4 +284,37 @@ func FuzzImportChat(f *testing.F) {
 			t.Fatalf("%s: importing again: %v %+v", name, err, res)
 		}
 	})
+}
+
+// In transactions of one record each, an import releases the memory map of the database
+// every ten of them while it reads and writes through it, and ends in the same state as in
+// one transaction.
+func TestChatImportReleasesTheMap(t *testing.T) {
+	one, f := chatEnv(t)
+	_, err := one.st.Import(one.admin, []string{f}, ImportOptions{})
+	one.check(err)
+	many, g := chatEnv(t)
+	if runtime.GOOS == "linux" && mappingEnd(many.st.db.Info().Data) == 0 {
+		t.Fatal("the database's memory map is not found in /proc/self/maps")
+	}
+	_, err = many.st.Import(many.admin, []string{g}, ImportOptions{Batch: 1})
+	many.check(err)
+	if many.st.batches.Load() < 10 {
+		t.Fatalf("%d transactions: the map was never released", many.st.batches.Load())
+	}
+	many.verify()
+	posts := func(e *env) []model.Post {
+		ps, err := e.st.Posts(model.PostStatuses, 0)
+		e.check(err)
+		return ps
+	}
+	a, b := posts(one), posts(many)
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("%d posts against %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Pinned != b[i].Pinned {
+			t.Fatalf("post %d: %+v against %+v", i, a[i], b[i])
+		}
+	}
 }

@@ -77,6 +77,17 @@ type ImportError struct {
 	More   bool
 }
 
+// add lists one more fault, and reports whether there is room for others: after maxErrors
+// the list is closed and marked More.
+func (e *ImportError) add(err error) bool {
+	if len(e.Faults) == maxErrors {
+		e.More = true
+		return false
+	}
+	e.Faults = append(e.Faults, err)
+	return true
+}
+
 func (e *ImportError) Error() string {
 	s := ""
 	for i, f := range e.Faults {
@@ -91,8 +102,9 @@ func (e *ImportError) Error() string {
 	return s + "\nnothing was imported"
 }
 
-// Import reads the queue files, validates all of them whole — every line, and every reference
-// to a group or member in the files or in the database — and only then writes them, in
+// Import reads queue files, chat exports and rosters (each in the format it is found to be,
+// or opt.Format), validates all of them whole — every line or record, and every reference to
+// a group or member in the files or in the database — and only then writes them, in
 // transactions of opt.Batch records, each closed by a signed checkpoint. A fault anywhere
 // applies nothing. An import killed half-way leaves whole transactions; running it again
 // completes it, because records already stored as they are write nothing.
@@ -128,19 +140,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	var res ImportResult
 	for _, src := range sources {
-		if src.parser == nil {
-			res.Formats = append(res.Formats, QueueFormat)
-		} else {
-			res.Formats = append(res.Formats, src.parser.Name)
-		}
-	}
-	add := func(err error) bool {
-		if len(ie.Faults) == maxErrors {
-			ie.More = true
-			return false
-		}
-		ie.Faults = append(ie.Faults, err)
-		return true
+		res.Formats = append(res.Formats, src.format())
 	}
 	if kinds == nil {
 		kinds = map[string]model.GroupKind{}
@@ -148,7 +148,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	stored := map[string]model.GroupKind{}
 	notes := map[string]bool{}
 	for _, src := range sources {
-		if src.parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, add) {
+		if src.parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, ie.add) {
 			break
 		}
 	}
@@ -174,14 +174,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 // It returns the kind of every group the files name, for the checks.
 func (s *Store) validate(files []string) (map[string]model.GroupKind, error) {
 	ie := &ImportError{}
-	add := func(err error) bool {
-		if len(ie.Faults) == maxErrors {
-			ie.More = true
-			return false
-		}
-		ie.Faults = append(ie.Faults, err)
-		return true
-	}
+	add := ie.add
 	groups := map[string]model.GroupKind{} // "" for a group that is not there
 	members := map[memberRef]bool{}
 	err := s.db.View(func(tx *bbolt.Tx) error {

@@ -125,6 +125,9 @@ func (e *Error) Error() string {
 type Parser struct {
 	Name  string // as --format takes it: telegram, qq-txt, qq-nt, wecom, wechat-csv, roster-csv
 	Title string // what the format is, for messages and --help
+	// Platform is the chat platform of the format's exports, for the groups an import makes
+	// of their chats; empty for a roster.
+	Platform string
 	// Order places detection: lower first. A format whose signature is more specific comes
 	// before one that would also accept the file.
 	Order int

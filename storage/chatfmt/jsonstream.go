@@ -515,6 +515,36 @@ func (s *jsonScanner) begin(format string) error {
 }
 
 // badRecord is a Bad for a record cut out of the file.
+// eachMessage walks the array of messages at the reader's position (its opening bracket
+// already checked): each element is cut out whole and given to message with its offset, or,
+// when it is not an object, emitted as a bad record.
+func (s *jsonScanner) eachMessage(emit func(Item) error, message func(off int64, raw []byte) error) error {
+	s.pos++
+	first := true
+	for {
+		ok, err := s.nextElem(&first, `"messages"`)
+		if err != nil || !ok {
+			return err
+		}
+		off, b, err := s.valueOffset("a message")
+		if err != nil {
+			return err
+		}
+		raw, err := s.cut("a message")
+		if err != nil {
+			return err
+		}
+		if b != '{' {
+			err = emit(badRecord(off, raw, "a message that is not a JSON object"))
+		} else {
+			err = message(off, raw)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 func badRecord(off int64, raw []byte, reason string) Item {
 	return Item{Bad: &Bad{Pos: Pos{Offset: off}, Raw: bytes.Clone(raw), Reason: reason}}
 }

@@ -15,11 +15,12 @@ import (
 
 func init() {
 	Register(Parser{
-		Name:   "qq-nt",
-		Title:  "QQ NT JSON export (qq-chat-exporter)",
-		Order:  20,
-		Detect: detectQQNT,
-		Parse:  parseQQNT,
+		Name:     "qq-nt",
+		Platform: "QQ",
+		Title:    "QQ NT JSON export (qq-chat-exporter)",
+		Order:    20,
+		Detect:   detectQQNT,
+		Parse:    parseQQNT,
 	})
 }
 
@@ -247,31 +248,7 @@ func (p *qqParser) messages(c *qqChat, keyOff int64) error {
 	if b != '[' {
 		return p.s.errAt(off, `"messages" is not an array (found %s)`, describeByte(b))
 	}
-	p.s.pos++
-	first := true
-	for {
-		ok, err := p.s.nextElem(&first, `"messages"`)
-		if err != nil || !ok {
-			return err
-		}
-		off, b, err := p.s.valueOffset("a message")
-		if err != nil {
-			return err
-		}
-		raw, err := p.s.cut("a message")
-		if err != nil {
-			return err
-		}
-		if b != '{' {
-			if err := p.emit(badRecord(off, raw, "a message that is not a JSON object")); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := p.message(c, off, raw); err != nil {
-			return err
-		}
-	}
+	return p.s.eachMessage(p.emit, func(off int64, raw []byte) error { return p.message(c, off, raw) })
 }
 
 func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {

@@ -37,11 +37,12 @@ import (
 
 func init() {
 	Register(Parser{
-		Name:   "qq-txt",
-		Title:  "QQ message manager export (消息管理器 导出为 txt)",
-		Order:  90,
-		Detect: qqtxtDetect,
-		Parse:  qqtxtParse,
+		Name:     "qq-txt",
+		Platform: "QQ",
+		Title:    "QQ message manager export (消息管理器 导出为 txt)",
+		Order:    90,
+		Detect:   qqtxtDetect,
+		Parse:    qqtxtParse,
 	})
 }
 

@@ -20,11 +20,12 @@ import (
 
 func init() {
 	Register(Parser{
-		Name:   "telegram",
-		Title:  "Telegram Desktop JSON export (result.json)",
-		Order:  21,
-		Detect: detectTelegram,
-		Parse:  parseTelegram,
+		Name:     "telegram",
+		Platform: "Telegram",
+		Title:    "Telegram Desktop JSON export (result.json)",
+		Order:    21,
+		Detect:   detectTelegram,
+		Parse:    parseTelegram,
 	})
 }
 
@@ -431,34 +432,7 @@ func (p *tgParser) messages(c *tgChat, keyOff int64) error {
 	if b != '[' {
 		return p.s.errAt(off, `"messages" of chat %s is not an array (found %s)`, c.ID, describeByte(b))
 	}
-	p.s.pos++
-	first := true
-	for {
-		ok, err := p.s.nextElem(&first, `"messages"`)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return nil
-		}
-		off, b, err := p.s.valueOffset("a message")
-		if err != nil {
-			return err
-		}
-		raw, err := p.s.cut("a message")
-		if err != nil {
-			return err
-		}
-		if b != '{' {
-			if err := p.emit(badRecord(off, raw, "a message that is not a JSON object")); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := p.message(c, off, raw); err != nil {
-			return err
-		}
-	}
+	return p.s.eachMessage(p.emit, func(off int64, raw []byte) error { return p.message(c, off, raw) })
 }
 
 func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {

@@ -24,11 +24,12 @@ import (
 
 func init() {
 	Register(Parser{
-		Name:   "wechat-csv",
-		Title:  "WeChat chat export as CSV (WeChatMsg / MemoTrace)",
-		Order:  10,
-		Detect: wechatDetect,
-		Parse:  wechatParse,
+		Name:     "wechat-csv",
+		Platform: "微信",
+		Title:    "WeChat chat export as CSV (WeChatMsg / MemoTrace)",
+		Order:    10,
+		Detect:   wechatDetect,
+		Parse:    wechatParse,
 	})
 }
 

@@ -21,11 +21,12 @@ import (
 
 func init() {
 	Register(Parser{
-		Name:   "wecom",
-		Title:  "WeCom message archive (企业微信 会话内容存档), JSON Lines",
-		Order:  20,
-		Detect: wecomDetect,
-		Parse:  wecomParse,
+		Name:     "wecom",
+		Platform: "企业微信",
+		Title:    "WeCom message archive (企业微信 会话内容存档), JSON Lines",
+		Order:    20,
+		Detect:   wecomDetect,
+		Parse:    wecomParse,
 	})
 }
 
