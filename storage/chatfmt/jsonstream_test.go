@@ -270,3 +270,50 @@ func benchParse(b *testing.B, data []byte, parse func(r *bytes.Reader, emit func
 	}
 	b.ReportMetric(float64(msgs)*float64(b.N)/secs, "msgs/s")
 }
+
+// malformedCase is a document that a JSON parser must read to the items want (a Bad written
+// "bad"), or refuse with a fault containing err, at the offset of the last errAt in it.
+type malformedCase struct {
+	name, data string
+	err, errAt string
+	want       []string
+}
+
+// checkMalformed runs parse over each case; file, when given, is the name a fault must carry.
+func checkMalformed(t *testing.T, parse func([]byte) ([]Item, error), file string, cases []malformedCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := []byte(c.data)
+			items, err := parse(data)
+			checkWellFormed(t, data, items, err)
+			if c.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := make([]string, len(items))
+				for i, it := range items {
+					got[i] = render(it)
+					if c.want[i] == "bad" && it.Bad != nil {
+						got[i] = "bad"
+					}
+				}
+				if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+					t.Fatalf("got\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(c.want, "\n "))
+				}
+				return
+			}
+			var fe *Error
+			if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.err) {
+				t.Fatalf("got %v, want a fault with %q", err, c.err)
+			}
+			if file != "" && fe.File != file {
+				t.Fatalf("fault names %q", fe.File)
+			}
+			if c.errAt != "" {
+				if want := int64(strings.LastIndex(c.data, c.errAt)); fe.Pos.Offset != want {
+					t.Fatalf("fault at %d, want %d: %v", fe.Pos.Offset, want, err)
+				}
+			}
+		})
+	}
+}

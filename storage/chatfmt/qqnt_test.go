@@ -2,10 +2,8 @@ package chatfmt
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -80,11 +78,7 @@ func TestQQNTChunked(t *testing.T) {
 func TestQQNTMalformed(t *testing.T) {
 	head := `{"chatInfo": {"name": "群", "type": "group", "peerUid": "42"}, "messages": [`
 	msg := `{"id": "9", "timestamp": 1709256600000, "sender": {"uid": "u1", "uin": "100"}, "content": {"text": "好"}, "recalled": false, "system": false}`
-	cases := []struct {
-		name, data string
-		err, errAt string
-		want       []string
-	}{
+	cases := []malformedCase{
 		{name: "not json", data: "QQ 消息记录", err: "does not begin with a JSON object"},
 		{name: "no messages", data: `{"metadata": {}, "chatInfo": {"name": "x"}}`, err: `no "messages"`},
 		{name: "messages before chatInfo", data: `{"messages": [], "chatInfo": {"name": "x"}}`, err: `"messages" before "chatInfo"`, errAt: `"messages"`},
@@ -98,38 +92,7 @@ func TestQQNTMalformed(t *testing.T) {
 			want: []string{"bad", "bad", "bad", "bad", "bad", "bad", `post 9 2024-03-01T01:30:00Z 100/ text="好"`},
 		},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			data := []byte(c.data)
-			items, err := qqParse(data)
-			checkWellFormed(t, data, items, err)
-			if c.err == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := make([]string, len(items))
-				for i, it := range items {
-					got[i] = render(it)
-					if c.want[i] == "bad" && it.Bad != nil {
-						got[i] = "bad"
-					}
-				}
-				if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
-					t.Fatalf("got\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(c.want, "\n "))
-				}
-				return
-			}
-			var fe *Error
-			if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.err) {
-				t.Fatalf("got %v, want a fault with %q", err, c.err)
-			}
-			if c.errAt != "" {
-				if want := int64(strings.LastIndex(c.data, c.errAt)); fe.Pos.Offset != want {
-					t.Fatalf("fault at %d, want %d: %v", fe.Pos.Offset, want, err)
-				}
-			}
-		})
-	}
+	checkMalformed(t, qqParse, "", cases)
 }
 
 func TestQQNTTruncated(t *testing.T) {

@@ -118,12 +118,7 @@ func TestTelegramIDAfterMessages(t *testing.T) {
 func TestTelegramMalformed(t *testing.T) {
 	msg := `{"id": 9, "type": "message", "date_unixtime": "1709256600", "from": "张伟", "from_id": "user1", "text": "好"}`
 	head := `{"name": "群", "type": "private_group", "id": 5, "messages": [`
-	cases := []struct {
-		name, data string
-		err        string // a fault containing this, at the offset of errAt
-		errAt      string
-		want       []string
-	}{
+	cases := []malformedCase{
 		{name: "empty", data: "", err: "empty"},
 		{name: "not json", data: "hello, world", err: "does not begin with a JSON object"},
 		{name: "array", data: `[{"id": 1}]`, err: "does not begin with a JSON object", errAt: "["},
@@ -150,41 +145,7 @@ func TestTelegramMalformed(t *testing.T) {
 		{name: "truncated inside a string", data: head + `{"id": 1, "text": "没有结`, err: "truncated"},
 		{name: "key not a string", data: head + msg + `], 5: 1}`, err: "expected a key", errAt: "5: 1}"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			data := []byte(c.data)
-			items, err := tgParse(data)
-			checkWellFormed(t, data, items, err)
-			if c.err == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := make([]string, len(items))
-				for i, it := range items {
-					got[i] = render(it)
-					if c.want[i] == "bad" && it.Bad != nil {
-						got[i] = "bad"
-					}
-				}
-				if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
-					t.Fatalf("got\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(c.want, "\n "))
-				}
-				return
-			}
-			var fe *Error
-			if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.err) {
-				t.Fatalf("got %v, want a fault with %q", err, c.err)
-			}
-			if fe.File != "result.json" {
-				t.Fatalf("fault names %q", fe.File)
-			}
-			if c.errAt != "" {
-				if want := int64(strings.LastIndex(c.data, c.errAt)); fe.Pos.Offset != want {
-					t.Fatalf("fault at %d, want %d: %v", fe.Pos.Offset, want, err)
-				}
-			}
-		})
-	}
+	checkMalformed(t, tgParse, "result.json", cases)
 }
 
 func TestTelegramTruncated(t *testing.T) {
