@@ -266,7 +266,7 @@ func benchParse(b *testing.B, data []byte, parse func(r *bytes.Reader, emit func
 	secs := b.Elapsed().Seconds()
 	b.ReportMetric(float64(len(data))*float64(b.N)/secs/1e6, "MB/s")
 	if cpu := (cpuTime() - c0).Seconds(); cpu > 0 {
-		b.ReportMetric(float64(len(data))*float64(b.N)/cpu/1e6, "cpu-MB/s")
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu/1e6, "MB/cpu-s")
 	}
 	b.ReportMetric(float64(msgs)*float64(b.N)/secs, "msgs/s")
 }
