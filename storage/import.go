@@ -305,7 +305,7 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult,
 	feed func(prepare func(*Record) error, deliver func([]*Record) error) error) error {
 	// The writer runs on its own goroutine, so that parsing goes on while it commits.
-	batches := make(chan []*Record, 2)
+	batches := make(chan []*Record)
 	writeErr := make(chan error, 1)
 	known := map[memberRef]struct{}{}
 	go func() {
@@ -380,6 +380,7 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, kn
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		st.known = known
+		st.direct = true
 		a := newAppender(st, signer, opt.Now)
 		b := a.batcher()
 		for _, rec := range recs {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,6 +122,9 @@ func (st *txState) encodePosts() error {
 		if e.dirty {
 			dirty = append(dirty, e)
 		}
+	}
+	if st.direct { // in the order of the keys, which bbolt takes best
+		slices.SortFunc(dirty, func(a, b *postEntry) int { return strings.Compare(a.p.ID, b.p.ID) })
 	}
 	raws := make([][]byte, len(dirty))
 	errs := make([]error, len(dirty))

@@ -104,7 +104,7 @@ func Open(path string) (*Store, error) {
 	}
 	// An import of bundles killed while it folded: finish the fold before anything reads.
 	if s.foldPending() {
-		if err := s.catchUp(nil); err != nil {
+		if err := s.catchUp(nil, nil); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("%s: finishing the fold of imported events: %w", path, err)
 		}
@@ -207,6 +207,11 @@ type txState struct {
 	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
 	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
 	writes map[string]map[string]write
+	// direct sends the writes to bbolt as they come, for an import, whose keys come mostly in
+	// their order already: buffering them would cost more than it saves. werr keeps the first
+	// fault of such a write, for the end of the transaction.
+	direct bool
+	werr   error
 }
 
 // write is one pending write of the projection: a value, or a deletion.
@@ -217,6 +222,9 @@ type write struct {
 
 // get reads a key of a projection bucket, pending writes first.
 func (st *txState) get(bucket []byte, key []byte) []byte {
+	if st.direct {
+		return st.b[string(bucket)].Get(key)
+	}
 	if w, ok := st.writes[string(bucket)][string(key)]; ok {
 		if w.del {
 			return nil
@@ -227,6 +235,10 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 }
 
 func (st *txState) put(bucket []byte, key []byte, v []byte) {
+	if st.direct {
+		st.directWrite(st.b[string(bucket)].Put(key, v))
+		return
+	}
 	m := st.writes[string(bucket)]
 	if m == nil {
 		m = map[string]write{}
@@ -239,6 +251,10 @@ func (st *txState) put(bucket []byte, key []byte, v []byte) {
 }
 
 func (st *txState) del(bucket []byte, key []byte) {
+	if st.direct {
+		st.directWrite(st.b[string(bucket)].Delete(key))
+		return
+	}
 	m := st.writes[string(bucket)]
 	if m == nil {
 		m = map[string]write{}
@@ -247,10 +263,20 @@ func (st *txState) del(bucket []byte, key []byte) {
 	m[string(key)] = write{del: true}
 }
 
+// directWrite keeps the first fault of a direct write.
+func (st *txState) directWrite(err error) {
+	if err != nil && st.werr == nil {
+		st.werr = stored(err)
+	}
+}
+
 // flushWrites writes the pending writes, each bucket's in the order of its keys.
 func (st *txState) flushWrites() error {
 	if err := st.encodePosts(); err != nil {
 		return err
+	}
+	if st.werr != nil {
+		return st.werr
 	}
 	for name, m := range st.writes {
 		b := st.b[name]
