@@ -126,7 +126,7 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 // so the projection is never seen behind the log.
 
 // foldChunk is how many events one transaction of the fold replays.
-const foldChunk = 50_000
+var foldChunk = 50_000
 
 // markFold records, in the transaction that adds events to the log, that the projection must
 // be folded from after key (nil: replayed whole from the first event, the buckets cleared now).
@@ -149,6 +149,32 @@ func markFold(tx *bbolt.Tx, after []byte) error {
 	return m.Put(kFoldFrom, bytes.Clone(after))
 }
 
+// foldAhead is what a fold may take from memory: the events that follow after in the
+// canonical order, in that order, and how far the fold has taken them.
+type foldAhead struct {
+	after  []byte
+	events []*incoming
+	taken  int
+}
+
+// next is the next chunk of the events when the fold stands where they continue it (from is
+// the key of the last event folded), else nil: the fold reads the log.
+func (a *foldAhead) next(from []byte) []*incoming {
+	if a == nil || a.taken == len(a.events) {
+		return nil
+	}
+	at := a.after
+	if a.taken > 0 {
+		at = a.events[a.taken-1].key
+	}
+	if !bytes.Equal(from, at) {
+		return nil
+	}
+	xs := a.events[a.taken:min(a.taken+foldChunk, len(a.events))]
+	a.taken += len(xs)
+	return xs
+}
+
 // foldPending reports whether a fold is pending.
 func (s *Store) foldPending() bool {
 	pending := false
@@ -161,7 +187,11 @@ func (s *Store) foldPending() bool {
 
 // catchUp folds the events after kFoldFrom, a chunk a transaction, until the projection
 // follows the whole log.
-func (s *Store) catchUp(progress func(done, total int)) error {
+//
+// ahead, when not nil, holds the events that follow ahead.after in the canonical order, as an
+// import of bundles has them decoded already: a chunk that starts at ahead.after, or where
+// the previous chunk of them ended, is taken from them instead of the log.
+func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error {
 	done, total := 0, 0
 	for {
 		finished := false
@@ -182,15 +212,23 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			var evs []model.Event
 			var ids []model.Hash
 			var last []byte
-			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
-				if len(evs) == foldChunk {
-					return errStop
+			if xs := ahead.next(from); xs != nil {
+				evs, ids = make([]model.Event, 0, len(xs)), make([]model.Hash, 0, len(xs))
+				for _, x := range xs {
+					evs, ids = append(evs, x.ev), append(ids, x.id)
 				}
-				evs, ids, last = append(evs, *ev), append(ids, id), bytes.Clone(k)
-				return nil
-			})
-			if err != nil {
-				return err
+				last = bytes.Clone(xs[len(xs)-1].key)
+			} else {
+				err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
+					if len(evs) == foldChunk {
+						return errStop
+					}
+					evs, ids, last = append(evs, *ev), append(ids, id), bytes.Clone(k)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
 			}
 			var posts []string
 			for i := range evs {

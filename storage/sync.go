@@ -242,8 +242,9 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		res.Events += len(b.Events)
 	}
 	res.Bundles = len(bundles)
+	var im *importer
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		im := &importer{tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
+		im = &importer{tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
 			byOrigin: map[model.Key]map[uint64]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
 		if err := im.gather(bundles); err != nil {
 			return err
@@ -270,7 +271,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	if err != nil {
 		return SyncResult{}, err
 	}
-	if err := s.catchUp(func(done, total int) { progress("fold", done, total) }); err != nil {
+	if err := s.catchUp(im.ahead, func(done, total int) { progress("fold", done, total) }); err != nil {
 		return res, err
 	}
 	if s, err := s.Status(); err == nil {
@@ -287,6 +288,9 @@ type importer struct {
 	byOrigin map[model.Key]map[uint64]*incoming        // every event by origin and sequence
 	cps      map[model.Key]map[uint64]model.Checkpoint // the origins' signed heads
 	res      *SyncResult
+	// ahead is what the fold may take from memory: the new events, when they all come after
+	// the events folded before.
+	ahead *foldAhead
 }
 
 // gather checks who made each bundle, and takes every event of the bundles, and the parked
@@ -450,6 +454,9 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 	}
 	if err := markFold(im.tx, after); err != nil {
 		return err
+	}
+	if !im.res.Refolded { // the new events are all that follows after
+		im.ahead = &foldAhead{after: bytes.Clone(after), events: fresh}
 	}
 	seq := st.logSeq()
 	last := st.maxTime()

@@ -186,6 +186,17 @@ func TestSyncConvergence(t *testing.T) {
 	}
 }
 
+// TestSyncConvergenceInSmallFolds runs the property with a fold of three events a
+// transaction: a bundle's events are folded in many chunks, from memory and from the log, and
+// verify holds each projection to a fresh fold of the log.
+func TestSyncConvergenceInSmallFolds(t *testing.T) {
+	defer func(n int) { foldChunk = n }(foldChunk)
+	foldChunk = 3
+	for seed := range 3 {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { convergence(t, int64(100+seed)) })
+	}
+}
+
 func convergence(t *testing.T, seed int64) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 7))
 	dir := t.TempDir()
