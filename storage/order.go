@@ -126,7 +126,7 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 // so the projection is never seen behind the log.
 
 // foldChunk is how many events one transaction of the fold replays.
-var foldChunk = 50_000
+var foldChunk = 20_000
 
 // markFold records, in the transaction that adds events to the log, that the projection must
 // be folded from after key (nil: replayed whole from the first event, the buckets cleared now).
