@@ -229,8 +229,9 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			opt.Progress(stage, done, total)
 		}
 	}
-	// Like a file import, a bundle import allocates much and keeps little.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	// The events of the bundles are held whole until they are applied: the heap may not grow
+	// far beyond them (the default pace; 400, as a file import uses, doubled the peak).
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	bundles := make([]*Bundle, 0, len(files))
 	for i, f := range files {
 		progress("read", i+1, len(files)) // the bundle being read
@@ -314,6 +315,7 @@ func (im *importer) gather(bundles []*Bundle) error {
 			cp, _ := o.Checkpoint() // checked by ParseBundle
 			im.checkpoint(cp)
 		}
+		b.Events = nil // the events live on in im.byOrigin: a million of them twice is too much
 	}
 	for o := range im.byOrigin {
 		if err := loadParked(im.tx, o, im.add, im.checkpoint); err != nil {
