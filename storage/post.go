@@ -112,6 +112,9 @@ type postEntry struct {
 	p       model.Post
 	content []byte
 	dirty   bool
+	// facts are p's facts in the report index, when known: what a decision of the post will
+	// take out of the index (made beside the decoding, on every core, for a bundle's posts).
+	facts []model.Fact
 }
 
 // encodePosts encodes the posts written in the transaction into its pending writes, on every
@@ -189,7 +192,7 @@ func (st *txState) prefetchPosts(ids []string) {
 			for i := from; i < to; i++ {
 				p, content, err := decodePost(jobs[i].raw)
 				if err == nil { // a damaged post is left to Post, which says so
-					entries[i] = &postEntry{p: p, content: bytes.Clone(content)}
+					entries[i] = &postEntry{p: p, content: bytes.Clone(content), facts: model.PostFacts(&p)}
 				}
 			}
 		}(from, min(from+per, len(jobs)))

@@ -224,12 +224,15 @@ func (st *txState) indexFacts(old, facts []model.Fact) {
 	}
 }
 
-func (st *txState) indexPost(old, p *model.Post) {
-	var was []model.Fact
-	if old != nil {
+// indexPost brings the report index from a post's old version to p, and returns p's facts.
+// was, when not nil, are the old version's facts already known.
+func (st *txState) indexPost(old, p *model.Post, was []model.Fact) []model.Fact {
+	if old != nil && was == nil {
 		was = model.PostFacts(old)
 	}
-	st.indexFacts(was, model.PostFacts(p))
+	facts := model.PostFacts(p)
+	st.indexFacts(was, facts)
+	return facts
 }
 
 func (st *txState) indexViolation(old, v *model.Violation) {

@@ -455,8 +455,12 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		st.del(ixPostStatus, postStatusKey(old))
 	}
 	st.put(ixPostStatus, postStatusKey(p), nil)
-	st.indexPost(old, p)
-	st.posts[p.ID] = &postEntry{p: *p, content: content, dirty: true}
+	var was []model.Fact
+	if e := st.posts[p.ID]; old != nil && e != nil {
+		was = e.facts
+	}
+	facts := st.indexPost(old, p, was)
+	st.posts[p.ID] = &postEntry{p: *p, content: content, dirty: true, facts: facts}
 	return nil
 }
 
