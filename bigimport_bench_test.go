@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"qunshen/internal/procmem"
 )
 
 // BenchmarkImportLargeExport imports a generated WeCom archive of 1 GB (QUNSHEN_BENCH_BYTES
@@ -44,10 +46,10 @@ func BenchmarkImportLargeExport(b *testing.B) {
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
-		peakRSS, peakAnon := watchMemory(cmd.Process.Pid)
+		peaks := procmem.Watch(cmd.Process.Pid)
 		err := cmd.Wait()
 		elapsed := time.Since(start)
-		rss, anon := peakRSS(), peakAnon()
+		rss, anon := peaks()
 		if err != nil {
 			b.Fatalf("import: %v\n%s", err, out)
 		}
@@ -57,45 +59,6 @@ func BenchmarkImportLargeExport(b *testing.B) {
 		b.ReportMetric(float64(anon)/(1<<20), "peak-anon-MB")
 		b.Logf("%d bytes, %d messages: %s\n%s", written, messages, elapsed, out)
 	}
-}
-
-// watchMemory samples a process's resident memory every 20 ms until it ends, and gives the
-// peaks of its whole resident set and of its anonymous part.
-func watchMemory(pid int) (rss, anon func() int64) {
-	var peakRSS, peakAnon int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		path := fmt.Sprintf("/proc/%d/status", pid)
-		for {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return
-			}
-			s := string(b)
-			if strings.Contains(s, "State:\tZ") {
-				return
-			}
-			peakRSS = max(peakRSS, statusKB(s, "VmRSS:"))
-			peakAnon = max(peakAnon, statusKB(s, "RssAnon:"))
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	wait := func() { <-done }
-	return func() int64 { wait(); return peakRSS }, func() int64 { wait(); return peakAnon }
-}
-
-func statusKB(s, key string) int64 {
-	i := strings.Index(s, key)
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+len(key):])
-	if len(f) == 0 {
-		return 0
-	}
-	n, _ := strconv.ParseInt(f[0], 10, 64)
-	return n << 10
 }
 
 // writeWeComSample writes a WeCom archive of about size bytes: one group chat of 2,000

@@ -7,11 +7,11 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"qunshen/gen"
+	"qunshen/internal/procmem"
 	"qunshen/model"
 )
 
@@ -125,13 +125,13 @@ func BenchmarkSync1M(b *testing.B) {
 			src.releaseMap()
 			dst.releaseMap()
 			debug.FreeOSMemory()
-			resetPeakRSS()
 			b.StartTimer()
 			start, cpu0 := time.Now(), cpuTime()
 			stop := profile(b)
-			anon := sampleAnon()
+			peaks := procmem.Watch(os.Getpid())
 			r, err := dst.ImportBundles([]string{bundle}, SyncOptions{})
-			peakAnon = max(peakAnon, anon())
+			rss, anon := peaks()
+			peak, peakAnon = max(peak, rss), max(peakAnon, anon)
 			stop()
 			took += time.Since(start)
 			cpu += cpuTime() - cpu0
@@ -139,7 +139,6 @@ func BenchmarkSync1M(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
-			peak = max(peak, peakRSS())
 			if r.New != res.Events {
 				b.Fatalf("imported %d of %d events", r.New, res.Events)
 			}
@@ -153,53 +152,6 @@ func BenchmarkSync1M(b *testing.B) {
 			b.ReportMetric(float64(peakAnon)/(1<<20), "peak-anon-MB")
 		}
 	})
-}
-
-// resetPeakRSS starts the process's peak resident memory again from what it holds now
-// (Linux; elsewhere it does nothing and peakRSS reports 0).
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// sampleAnon samples the process's anonymous resident memory (its heap and stacks, not the
-// pages of the database files it maps) every 20 ms until the function it returns is called,
-// which gives the peak.
-func sampleAnon() func() int64 {
-	var peak int64
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			peak = max(peak, statusBytes("RssAnon:"))
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	return func() int64 {
-		close(stop)
-		<-done
-		return peak
-	}
-}
-
-// peakRSS is the process's peak resident memory, in bytes, since it started or since
-// resetPeakRSS.
-func peakRSS() int64 { return statusBytes("VmHWM:") }
-
-// statusBytes reads a figure in kB of /proc/self/status, in bytes (0 where there is none).
-func statusBytes(key string) int64 {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(raw)) {
-		if rest, ok := strings.CutPrefix(line, key); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // profile writes a CPU profile of the timed part to $QUNSHEN_BENCH_PROFILE, when it is set.
