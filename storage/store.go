@@ -235,6 +235,9 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 }
 
 func (st *txState) put(bucket []byte, key []byte, v []byte) {
+	if v == nil {
+		v = []byte{} // present, and empty: get tells it from a key that is not there
+	}
 	if st.direct {
 		st.directWrite(st.b[string(bucket)].Put(key, v))
 		return
@@ -243,9 +246,6 @@ func (st *txState) put(bucket []byte, key []byte, v []byte) {
 	if m == nil {
 		m = map[string]write{}
 		st.writes[string(bucket)] = m
-	}
-	if v == nil {
-		v = []byte{}
 	}
 	m[string(key)] = write{v: v}
 }
