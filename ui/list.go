@@ -249,6 +249,14 @@ func listBody[T any](c *common, l *List[T], loading, zoom bool, w, h int, detail
 	}, detail)
 }
 
+// listView is a pane's list, with its detail, under the pane's head lines (a title, the
+// filter's line), in h lines at most.
+func listView[T any](c *common, head []string, l *List[T], loading, zoom bool, w, h int, detail func(w, h int) string) string {
+	h -= len(head)
+	body := listBody(c, l, loading, zoom, w, h, detail)
+	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
+}
+
 // splitPane draws a list beside its detail on a wide terminal, above it on a narrow one, or
 // the detail alone when zoomed.
 func splitPane(w, h int, zoom bool, list func(w, h int) []string, detail func(w, h int) string) string {

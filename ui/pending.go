@@ -464,15 +464,11 @@ func (p *pendingPane) view(w, h int) string {
 	if p.prompt != nil {
 		return p.prompt.view(w, h)
 	}
-	head := p.filter.Line(w)
-	if head != "" {
-		h--
+	var head []string
+	if l := p.filter.Line(w); l != "" {
+		head = append(head, l)
 	}
-	body := listBody(p.common, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
-	if head != "" {
-		return head + "\n" + body
-	}
-	return body
+	return listView(p.common, head, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
 }
 
 // detail is the whole post: its text with every finding highlighted, the findings with

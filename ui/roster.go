@@ -599,9 +599,7 @@ func (p *rosterPane) view(w, h int) string {
 	if l := p.filter.Line(w); l != "" {
 		head = append(head, l)
 	}
-	h -= len(head)
-	body := listBody(p.common, p.list, !p.loaded, p.zoom, w, h, p.detail)
-	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
+	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
 }
 
 // detail is the member's record, or the application.
