@@ -511,7 +511,7 @@ func (s *Store) importChat(signer *model.Signer, src source, stored, kinds map[s
 	m := newChatMapper(src.parser, opt.Group, opt.History, groupKnown)
 	rej := &rejects{file: src.file}
 	defer rej.abandon()
-	err := s.store(signer, src.file, kinds, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
+	err := s.store(signer, src.file, kinds, nil, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
 		return prepareInOrder(runtime.GOMAXPROCS(0), prepare, deliver, func(emit func(*Record) error) error {
 			var emitErr error
 			put := func(rec *Record) {

@@ -130,7 +130,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 			queue = append(queue, src.file)
 		}
 	}
-	kinds, err := s.validate(queue)
+	kinds, fresh, err := s.validate(queue)
 	var ie *ImportError
 	if err != nil && !errors.As(err, &ie) {
 		return ImportResult{}, err
@@ -155,9 +155,12 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	if len(ie.Faults) > 0 {
 		return ImportResult{Formats: res.Formats, Notes: res.Notes}, ie
 	}
+	if len(queue) < len(sources) {
+		fresh = nil // chat exports write posts the validation of the queue files did not see
+	}
 	for _, src := range sources {
 		if src.parser == nil {
-			err = s.importFile(signer, src.file, kinds, opt, &res)
+			err = s.importFile(signer, src.file, kinds, fresh, opt, &res)
 		} else {
 			err = s.importChat(signer, src, stored, kinds, opt, &res)
 		}
@@ -171,9 +174,11 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 // validate is the first pass: parse everything, and check references and resubmissions
 // against what came before in the files and against the database. A reference must be made
 // before it is used (the roster before the posts), as the second pass writes in that order.
-// It returns the kind of every group the files name, for the checks.
-func (s *Store) validate(files []string) (map[string]model.GroupKind, error) {
+// It returns the kind of every group the files name, for the checks, and which of their
+// posts may be stored before the import writes them.
+func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, error) {
 	ie := &ImportError{}
+	fresh := newPostIDs()
 	add := ie.add
 	groups := map[string]model.GroupKind{} // "" for a group that is not there
 	members := map[memberRef]bool{}
@@ -228,7 +233,9 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, error) {
 						} else if !hasMember(p.Group, p.Author) {
 							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
 						}
-						if raw := bp.Get([]byte(p.ID)); raw != nil {
+						raw := bp.Get([]byte(p.ID))
+						fresh.add(p.ID, raw != nil)
+						if raw != nil {
 							old, _, err := st.Post(p.ID)
 							if err != nil {
 								return err
@@ -265,12 +272,13 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(ie.Faults) > 0 {
-		return nil, ie
+		return nil, nil, ie
 	}
-	return groups, nil
+	fresh.done()
+	return groups, fresh, nil
 }
 
 func splitMemberKey(k string) (group, id string) {
@@ -288,13 +296,13 @@ func samePost(a, b *model.Post) bool {
 
 // importFile is the second pass over one queue file: parse and check on every core, write on
 // this goroutine in transactions of opt.Batch records.
-func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
+func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]model.GroupKind, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
 	r, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	return s.store(signer, file, kinds, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
+	return s.store(signer, file, kinds, fresh, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
 		return parseParallel(r, file, runtime.GOMAXPROCS(0), prepare, deliver)
 	})
 }
@@ -302,7 +310,8 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 // store writes the records that feed delivers, in the order delivered, in transactions of
 // opt.Batch records. feed calls prepare on each record (on any goroutine) before delivering
 // it: the checks that need no state run there, on every core.
-func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult,
+// fresh, when not nil, knows the posts that cannot be stored before they are written.
+func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.GroupKind, fresh *postIDs, opt ImportOptions, res *ImportResult,
 	feed func(prepare func(*Record) error, deliver func([]*Record) error) error) error {
 	// The writer runs on its own goroutine, so that parsing goes on while it commits.
 	batches := make(chan []*Record)
@@ -312,7 +321,7 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 		var err error
 		for recs := range batches {
 			if err == nil {
-				err = s.writeBatch(signer, file, recs, known, opt, res)
+				err = s.writeBatch(signer, file, recs, known, fresh, opt, res)
 			}
 		}
 		writeErr <- err
@@ -375,12 +384,13 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 }
 
 // writeBatch writes one transaction of drafts as import batches.
-func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, known map[memberRef]struct{}, opt ImportOptions, res *ImportResult) error {
+func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, known map[memberRef]struct{}, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
 	unchanged, unknown := 0, 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		st.known = known
 		st.direct = true
+		st.fresh = fresh
 		a := newAppender(st, signer, opt.Now)
 		b := a.batcher()
 		for _, rec := range recs {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/maphash"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -126,9 +126,6 @@ func (st *txState) encodePosts() error {
 			dirty = append(dirty, e)
 		}
 	}
-	if st.direct { // in the order of the keys, which bbolt takes best
-		slices.SortFunc(dirty, func(a, b *postEntry) int { return strings.Compare(a.p.ID, b.p.ID) })
-	}
 	raws := make([][]byte, len(dirty))
 	errs := make([]error, len(dirty))
 	work := func(from, to int) {
@@ -203,4 +200,35 @@ func (st *txState) prefetchPosts(ids []string) {
 			st.posts[jobs[i].id] = e
 		}
 	}
+}
+
+// postIDs knows, for an import, which of its posts may be stored before they are written:
+// those stored when the import was validated, and those that come more than once in its files.
+// It holds hashes of the ids; a hash shared by chance only costs a look-up.
+type postIDs struct {
+	seed maphash.Seed
+	seen map[uint64]struct{}
+	may  map[uint64]struct{}
+}
+
+func newPostIDs() *postIDs {
+	return &postIDs{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, may: map[uint64]struct{}{}}
+}
+
+// add notes a post of the files, and whether it is stored.
+func (f *postIDs) add(id string, stored bool) {
+	h := maphash.String(f.seed, id)
+	if _, again := f.seen[h]; again || stored {
+		f.may[h] = struct{}{}
+		return
+	}
+	f.seen[h] = struct{}{}
+}
+
+// done lets the ids seen go, keeping the ones that may be stored.
+func (f *postIDs) done() { f.seen = nil }
+
+func (f *postIDs) mayExist(id string) bool {
+	_, ok := f.may[maphash.String(f.seed, id)]
+	return ok
 }

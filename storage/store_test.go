@@ -386,3 +386,36 @@ func FuzzParseQueueLine(f *testing.F) {
 		}
 	})
 }
+
+// A post that comes again in one import — later in its file, in a second file, or stored
+// already — is a resubmission of the post, never a second post: the import passes over the
+// look-up only of posts its validation found nowhere before.
+func TestPostAgainInOneImport(t *testing.T) {
+	e := newEnv(t)
+	e.check(e.err(e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})))
+	again := `{"type":"post","id":"p4","group":"g1","author":"wx_a","time":"2026-06-05T09:00:00+08:00","title":"初稿","body":"第一稿"}
+{"type":"post","id":"p4","group":"g1","author":"wx_a","time":"2026-06-05T09:00:00+08:00","title":"二稿","body":"第二稿"}
+{"type":"post","id":"p1","group":"g1","author":"wx_a","time":"2026-06-03T09:30:00+08:00","title":"关于召开支部大会的通知（修改）","body":"改在周六。"}
+{"type":"post","id":"p5","group":"g1","author":"wx_a","time":"2026-06-05T10:00:00+08:00","title":"五","body":"第一稿"}
+`
+	later := `{"type":"post","id":"p5","group":"g1","author":"wx_a","time":"2026-06-05T10:00:00+08:00","title":"五","body":"第二稿"}
+`
+	_, err := e.st.Import(e.admin, []string{e.file("again.jsonl", again), e.file("later.jsonl", later)}, ImportOptions{})
+	e.check(err)
+	if s := e.status(); s.Posts["pending"] != 5 {
+		t.Fatalf("%d pending posts, want 5 (p1 … p5, each once)", s.Posts["pending"])
+	}
+	for id, body := range map[string]string{"p1": "改在周六。", "p4": "第二稿", "p5": "第二稿"} {
+		p, ok, err := e.st.Post(id)
+		e.check(err)
+		if !ok || p.Body != body {
+			t.Fatalf("%s: %q, want the last version %q", id, p.Body, body)
+		}
+	}
+	pend, err := e.st.PostsByStatus(model.PostPending, 50)
+	e.check(err)
+	if len(pend) != 5 {
+		t.Fatalf("the status index holds %v", ids(pend))
+	}
+	e.verify()
+}
