@@ -348,19 +348,15 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 		if rec.Post != nil && opt.Check != nil {
 			rec.prepared = opt.Check(rec.Post, kinds[rec.Post.Group])
 		}
-		d, err := rec.Draft()
-		rec.draft = d
-		return err
+		return rec.prepare()
 	}
 	err := feed(prepare, func(recs []*Record) error {
 		for _, rec := range recs {
 			if rec.Post != nil && opt.InOrder != nil {
 				if opt.InOrder(rec.Post, kinds[rec.Post.Group], rec.prepared) {
-					d, err := rec.Draft()
-					if err != nil {
+					if err := rec.prepare(); err != nil {
 						return err
 					}
-					rec.draft = d
 				}
 			}
 			rec.prepared = nil
@@ -379,6 +375,20 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 	close(batches)
 	if werr := <-writeErr; werr != nil {
 		return werr
+	}
+	return err
+}
+
+// prepare makes the record's draft and, for a post, its writes if it is new: the writer's
+// work that needs no state, done on the parsing goroutines.
+func (rec *Record) prepare() error {
+	d, err := rec.Draft()
+	if err != nil {
+		return err
+	}
+	rec.draft, rec.writes = d, nil
+	if rec.Post != nil && d.Kind == model.PostSubmit {
+		rec.writes, err = prepareNewPost(rec.Post, d.Payload)
 	}
 	return err
 }
@@ -402,7 +412,7 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, kn
 				unknown++
 				continue
 			}
-			err = b.add(&rec.draft)
+			err = b.add(&rec.draft, rec.writes)
 			if errors.Is(err, model.ErrNoChange) {
 				unchanged++
 				continue

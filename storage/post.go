@@ -39,6 +39,51 @@ type postHeader struct {
 type submission struct {
 	id      string
 	payload []byte
+	// writes, when not nil, are the projection's writes of the post if it is new, made
+	// beside the parsing: what the writer of an import would otherwise make one by one.
+	writes *newPostWrites
+}
+
+// newPostWrites are the writes of a post stored for the first time: its record, its entry
+// in the status index and its facts in the report index.
+type newPostWrites struct {
+	status    model.PostStatus
+	record    []byte
+	statusKey []byte
+	factKeys  [][]byte
+	factVals  [][]byte
+}
+
+// prepareNewPost makes the writes of p, submitted with payload, for the case that it is
+// new: the status the fold gives a new post, and nothing decided yet.
+func prepareNewPost(p *model.Post, payload []byte) (*newPostWrites, error) {
+	n := contentOf(p)
+	n.Status = model.PostPending
+	if n.FromHistory {
+		n.Status = model.PostPublished
+	}
+	rec, err := encodePost(&n, payload)
+	if err != nil {
+		return nil, err
+	}
+	w := &newPostWrites{status: n.Status, record: rec, statusKey: postStatusKey(&n)}
+	for _, f := range model.PostFacts(&n) {
+		w.factKeys = append(w.factKeys, factKey(&f))
+		w.factVals = append(w.factVals, factValue(&f))
+	}
+	return w, nil
+}
+
+// writesFor returns the prepared writes when they are those of p, a post new to the store.
+func (sub *submission) writesFor(old, p *model.Post) *newPostWrites {
+	if sub == nil || sub.writes == nil || old != nil || sub.id != p.ID {
+		return nil
+	}
+	w := sub.writes
+	if p.Status != w.status || p.Reason != "" || len(p.History) > 0 || p.Disputed || p.Pinned || !p.Recalled.IsZero() {
+		return nil
+	}
+	return w
 }
 
 // contentOf is the post as submitted: the header fields cleared.

@@ -31,8 +31,9 @@ type Record struct {
 	Left *model.Member
 	Mark *Mark
 
-	draft    model.Draft // made on the parsing goroutine, for the writer
-	prepared any         // what ImportOptions.Check prepared for ImportOptions.InOrder
+	draft    model.Draft    // made on the parsing goroutine, for the writer
+	writes   *newPostWrites // of a post, made with the draft: its writes if it is new
+	prepared any            // what ImportOptions.Check prepared for ImportOptions.InOrder
 	// merge marks a roster row of a spreadsheet: the cells it leaves empty keep what is
 	// stored. A mark of a post that is not stored is passed over (counted in ImportResult).
 	merge bool

@@ -455,6 +455,15 @@ func (st *txState) PutMember(old, m *model.Member) error {
 
 func (st *txState) PutPost(old, p *model.Post) error {
 	st.counts.Post(old, p)
+	if w := st.submitted.writesFor(old, p); w != nil && st.direct {
+		st.put(ixPostStatus, w.statusKey, nil)
+		for i := range w.factKeys {
+			st.put(ixReport, w.factKeys[i], w.factVals[i])
+		}
+		delete(st.posts, p.ID)
+		st.put(bPosts, []byte(p.ID), w.record)
+		return nil
+	}
 	var content []byte
 	switch {
 	case old == nil && st.submitted != nil && st.submitted.id == p.ID:
@@ -676,6 +685,7 @@ type batcher struct {
 	payload []byte // reused: the event body is a copy
 	size    int
 	t       time.Time
+	sub     submission // the post.submit being applied
 }
 
 const (
@@ -685,13 +695,16 @@ const (
 
 func (a *appender) batcher() *batcher { return &batcher{a: a} }
 
-func (b *batcher) add(d *model.Draft) error {
+// add applies a draft and gathers it; writes, when not nil, are the prepared writes of a
+// post it submits, if the post is new.
+func (b *batcher) add(d *model.Draft, writes *newPostWrites) error {
 	if len(b.items) == 0 {
 		b.t = b.a.now().UTC()
 	}
 	sub := model.Event{Origin: b.a.signer.Operator.Key, Time: b.t, Role: b.a.signer.Operator.Role, Kind: d.Kind, Subject: d.Subject, Payload: d.Payload, Value: d.Value}
 	if d.Kind == model.PostSubmit {
-		b.a.st.submitted = &submission{id: d.Subject, payload: d.Payload}
+		b.sub = submission{id: d.Subject, payload: d.Payload, writes: writes}
+		b.a.st.submitted = &b.sub
 	}
 	err := model.ApplyImport(b.a.st, &sub, b.a.signer.Operator.Name)
 	b.a.st.submitted = nil

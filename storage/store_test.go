@@ -419,3 +419,42 @@ func TestPostAgainInOneImport(t *testing.T) {
 	}
 	e.verify()
 }
+
+// The checks' findings are stored with the post, in its record and in the report index,
+// also when the checks that run in order change a post after it was prepared for the writer.
+func TestImportStoresTheChecksFindings(t *testing.T) {
+	e := newEnv(t)
+	check := func(p *model.Post, _ model.GroupKind) any {
+		p.Findings = append(p.Findings, model.Finding{Rule: "format", Category: "format", Clause: "§4", Severity: "low"})
+		return nil
+	}
+	seen := map[string]bool{}
+	inOrder := func(p *model.Post, _ model.GroupKind, _ any) bool {
+		if !seen[p.Author] {
+			seen[p.Author] = true
+			return false
+		}
+		p.Findings = append(p.Findings, model.Finding{Rule: "flood", Category: "flood", Clause: "§5", Severity: "high"})
+		return true
+	}
+	_, err := e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{Check: check, InOrder: inOrder})
+	e.check(err)
+	e.verify()
+	for id, want := range map[string]int{"p1": 1, "p2": 1, "p3": 1} {
+		p, _, err := e.st.Post(id)
+		e.check(err)
+		if len(p.Findings) != want {
+			t.Fatalf("%s: findings %+v", id, p.Findings)
+		}
+	}
+	more := `{"type":"post","id":"p6","group":"g1","author":"wx_a","time":"2026-06-06T09:30:00+08:00","title":"又一条","body":"再发一条。"}
+`
+	_, err = e.st.Import(e.admin, []string{e.file("more.jsonl", more)}, ImportOptions{Check: check, InOrder: inOrder})
+	e.check(err)
+	e.verify()
+	p, _, err := e.st.Post("p6")
+	e.check(err)
+	if len(p.Findings) != 2 || p.Findings[1].Rule != "flood" {
+		t.Fatalf("p6: findings %+v", p.Findings)
+	}
+}
