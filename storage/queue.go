@@ -173,14 +173,20 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
 	}
 	var q queueLine
-	if err := fastjson.Unmarshal(b, &q); err != nil {
-		// The fast decoder's messages are terse: ask the standard one what is wrong.
-		if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
-			err = serr
+	if !decodeQueueLine(b, &q) {
+		// What the hand-written decoder leaves to others. q stays on the stack: the
+		// general decoders get a copy of their own.
+		gq := new(queueLine)
+		if err := fastjson.Unmarshal(b, gq); err != nil {
+			// goccy's messages are terse: ask the standard decoder what is wrong.
+			if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
+				err = serr
+			}
+			return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
 		}
-		return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
+		q = *gq
 	}
-	p := parser{q: &q}
+	p := parser{typ: q.Type, rid: q.ID}
 	rec := &Record{Type: q.Type}
 	p.id("id", q.ID)
 	switch q.Type {
@@ -254,9 +260,11 @@ func ParseQueueLine(b []byte) (*Record, error) {
 	return rec, nil
 }
 
+// parser validates the fields of one line. It holds the line's type and id (for its
+// messages), not the line itself, which so stays on ParseQueueLine's stack.
 type parser struct {
-	q   *queueLine
-	err error
+	typ, rid string
+	err      error
 }
 
 func (p *parser) fail(format string, args ...any) {
@@ -267,7 +275,7 @@ func (p *parser) fail(format string, args ...any) {
 
 func (p *parser) need(field, v string) {
 	if strings.TrimSpace(v) == "" {
-		p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+		p.fail("%s %s: missing %q", p.typ, p.rid, field)
 	}
 }
 
@@ -276,9 +284,9 @@ func (p *parser) need(field, v string) {
 func (p *parser) id(field, v string) {
 	if v == "" {
 		if field == "id" {
-			p.fail("%s without an id", p.q.Type)
+			p.fail("%s without an id", p.typ)
 		} else {
-			p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+			p.fail("%s %s: missing %q", p.typ, p.rid, field)
 		}
 		return
 	}
@@ -294,13 +302,13 @@ func (p *parser) id(field, v string) {
 func (p *parser) time(field, v string, required bool) time.Time {
 	if v == "" {
 		if required {
-			p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+			p.fail("%s %s: missing %q", p.typ, p.rid, field)
 		}
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		p.fail("%s %s: %q is not an RFC 3339 time (like 2026-05-01T09:30:00+08:00): %q", p.q.Type, p.q.ID, field, v)
+		p.fail("%s %s: %q is not an RFC 3339 time (like 2026-05-01T09:30:00+08:00): %q", p.typ, p.rid, field, v)
 		return time.Time{}
 	}
 	return t.UTC()
