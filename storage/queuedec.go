@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strings"
@@ -199,7 +200,8 @@ type qlist struct {
 // queueDec holds where the values of a line are. A key seen again replaces what the
 // earlier one set, so only the last values are copied out.
 type queueDec struct {
-	strs  [qStrings]qspan // start 0: not set (a string's content starts after byte 0)
+	strs  [qStrings]qspan
+	set   uint32 // bit f: strs[f] is a string not empty (q starts zero: "" needs no copy)
 	lists [qLists]qlist
 	// The elements of lists, in the order read: the first ones in small, on the stack,
 	// the rest in more.
@@ -294,6 +296,11 @@ func (d *queueDec) scan(b []byte, q *queueLine) bool {
 					return false
 				}
 				d.strs[field] = qspan{int32(i + 1), int32(end), esc}
+				if end > i+1 {
+					d.set |= 1 << field
+				} else {
+					d.set &^= 1 << field
+				}
 				i = end + 1
 			case hasLit(b, i, "null"): // leaves the field as it was
 				i += 4
@@ -492,8 +499,21 @@ func scanString(b []byte, i int) (end int, esc, ok bool) {
 				return 0, false, false
 			}
 		case c >= utf8.RuneSelf:
-			// A run of non-ASCII characters (such as Chinese text), a rune at a time.
+			// A run of non-ASCII characters. Chinese text is mostly runes of three bytes
+			// led by 0xe1-0xec or 0xee-0xef, which need no check beyond their form: two
+			// such runes at a time, then one, then any rune.
+			for i+8 <= len(b) {
+				w := binary.LittleEndian.Uint64(b[i:])
+				if w&0xc0c0f0c0c0f0 != 0x8080e08080e0 || !plain3[byte(w)] || !plain3[byte(w>>24)] {
+					break
+				}
+				i += 6
+			}
 			for i < len(b) && b[i] >= utf8.RuneSelf {
+				if i+2 < len(b) && plain3[b[i]] && b[i+1]&0xc0 == 0x80 && b[i+2]&0xc0 == 0x80 {
+					i += 3
+					continue
+				}
 				n := utf8Len(b, i)
 				if n == 0 {
 					return 0, false, false
@@ -518,6 +538,15 @@ func hasZero(w uint64) uint64 { return (w - lsb) &^ w }
 var strASCII = func() (t [256]bool) {
 	for i := range t {
 		t[i] = i >= 0x20 && i < utf8.RuneSelf && i != '"' && i != '\\'
+	}
+	return
+}()
+
+// plain3[c] is true for the first byte of a rune of three bytes whose other two bytes
+// may be any continuation bytes (0x80-0xbf): 0xe0 and 0xed allow fewer.
+var plain3 = func() (t [256]bool) {
+	for c := 0xe1; c <= 0xef; c++ {
+		t[c] = c != 0xed
 	}
 	return
 }()
@@ -705,17 +734,20 @@ func skipDigits(b []byte, i int) int {
 // and list fields to slices of it.
 func (d *queueDec) fill(b []byte, q *queueLine) {
 	size := 0
-	for _, s := range d.strs {
+	for m := d.set; m != 0; m &= m - 1 {
+		s := &d.strs[bits.TrailingZeros32(m)]
 		size += int(s.end - s.start)
 	}
 	nelems := 0
-	for _, l := range d.lists {
-		if l.set && !l.null {
-			for e := l.first; e < l.first+l.n; e++ {
-				s := d.elem(e)
-				size += int(s.end - s.start)
+	if d.lists[qAdmins].set || d.lists[qAttachments].set {
+		for _, l := range d.lists {
+			if l.set && !l.null {
+				for e := l.first; e < l.first+l.n; e++ {
+					s := d.elem(e)
+					size += int(s.end - s.start)
+				}
+				nelems += int(l.n)
 			}
-			nelems += int(l.n)
 		}
 	}
 
@@ -731,10 +763,8 @@ func (d *queueDec) fill(b []byte, q *queueLine) {
 		}
 		s.start, s.end = int32(start), int32(sb.Len())
 	}
-	for f := range d.strs {
-		if d.strs[f].start != 0 {
-			put(&d.strs[f])
-		}
+	for m := d.set; m != 0; m &= m - 1 {
+		put(&d.strs[bits.TrailingZeros32(m)])
 	}
 	for _, l := range d.lists {
 		if l.set && !l.null {
@@ -754,10 +784,13 @@ func (d *queueDec) fill(b []byte, q *queueLine) {
 		qTitle: &q.Title, qBody: &q.Body, qCategory: &q.Category, qReporter: &q.Reporter,
 		qMember: &q.Member, qPost: &q.Post, qText: &q.Text,
 	}
-	for f, s := range d.strs {
-		if s.end > s.start { // q starts zero: an empty or unset field is already ""
-			*ptrs[f] = all[s.start:s.end]
-		}
+	for m := d.set; m != 0; m &= m - 1 {
+		f := bits.TrailingZeros32(m)
+		s := d.strs[f]
+		*ptrs[f] = all[s.start:s.end]
+	}
+	if !d.lists[qAdmins].set && !d.lists[qAttachments].set {
+		return
 	}
 
 	// Both lists share one backing array; each is capped so that appending to one
@@ -791,14 +824,13 @@ func (d *queueDec) fill(b []byte, q *queueLine) {
 // as encoding/json does: a \u escape of a lone or misordered surrogate becomes U+FFFD.
 func appendUnescaped(sb *strings.Builder, s []byte) {
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && s[j] != '\\' {
-			j++
-		}
-		sb.Write(s[i:j])
-		if j == len(s) {
+		j := bytes.IndexByte(s[i:], '\\')
+		if j < 0 {
+			sb.Write(s[i:])
 			return
 		}
+		j += i
+		sb.Write(s[i:j])
 		i = j + 2
 		switch s[j+1] {
 		case 'b':
