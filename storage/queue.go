@@ -161,21 +161,22 @@ func ReadQueue(r io.Reader, file string, fn func(*Record) error) error {
 
 // ParseQueueLine parses and validates one line of the queue format.
 func ParseQueueLine(b []byte) (*Record, error) {
-	if !utf8.Valid(b) {
-		i := 0
-		for i < len(b) {
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			i += n
-		}
-		return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
-	}
 	var q queueLine
+	// The fast decoder takes only valid UTF-8, so a line it takes needs no other check.
 	if !decodeQueueLine(b, &q) {
-		// What the hand-written decoder leaves to others. q stays on the stack: the
-		// general decoders get a copy of their own.
+		if !utf8.Valid(b) {
+			i := 0
+			for i < len(b) {
+				r, n := utf8.DecodeRune(b[i:])
+				if r == utf8.RuneError && n <= 1 {
+					break
+				}
+				i += n
+			}
+			return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
+		}
+		// What the fast decoder leaves to others. q stays on the stack: the general
+		// decoders get a copy of their own.
 		gq := new(queueLine)
 		if err := fastjson.Unmarshal(b, gq); err != nil {
 			// goccy's messages are terse: ask the standard decoder what is wrong.

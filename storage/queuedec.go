@@ -17,8 +17,9 @@ import (
 // reports !ok, leaves q in an unspecified state, and the caller decodes the line the
 // general way, which also words the error.
 //
-// b must be valid UTF-8 (ParseQueueLine checks that first): bytes inside strings are
-// copied as they are, where encoding/json would replace invalid ones with U+FFFD.
+// It takes only lines that are valid UTF-8 (encoding/json would replace invalid bytes
+// with U+FFFD; ParseQueueLine refuses them): outside strings JSON allows only ASCII, and
+// the content of strings is checked as it is scanned.
 //
 // All the strings of the line share one allocation, copied from b: the caller may reuse
 // b (bufio.Scanner does) while the record lives on.
