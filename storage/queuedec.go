@@ -278,53 +278,25 @@ func (d *lineDec) str(i int) (next int, s string, ok bool) {
 			}
 			return i + 1, unsafe.String(&buf[w0], w-w0), true
 		case c == '\\':
-			if i+1 >= len(b) {
+			if i, w, ok = unescape(b, buf, i, w); !ok {
 				return 0, "", false
 			}
-			switch e := b[i+1]; e {
-			case '"', '\\', '/':
-				buf[w] = e
-			case 'b':
-				buf[w] = '\b'
-			case 'f':
-				buf[w] = '\f'
-			case 'n':
-				buf[w] = '\n'
-			case 'r':
-				buf[w] = '\r'
-			case 't':
-				buf[w] = '\t'
-			case 'u':
-				r, ok := hex4(b, i+2)
-				if !ok {
-					return 0, "", false
-				}
-				i += 6
-				if utf16.IsSurrogate(r) {
-					r2 := rune(-1)
-					if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-						if x, ok := hex4(b, i+2); ok {
-							r2 = x
-						}
-					}
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						w += utf8.EncodeRune(buf[w:], dec)
-						i += 6
-						continue
-					}
-					r = utf8.RuneError
-				}
-				w += utf8.EncodeRune(buf[w:], r)
-				continue
-			default:
-				return 0, "", false
-			}
-			i += 2
-			w++
 		case c >= utf8.RuneSelf:
 			// A run of non-ASCII characters. Chinese text is mostly runes of three bytes
 			// led by 0xe1-0xec or 0xee-0xef, which need no check beyond their form: two
 			// such runes at a time, then one, then any rune.
+			for i+14 <= len(b) {
+				x := binary.LittleEndian.Uint64(b[i:])
+				y := binary.LittleEndian.Uint64(b[i+6:])
+				if x&0xc0c0f0c0c0f0 != 0x8080e08080e0 || y&0xc0c0f0c0c0f0 != 0x8080e08080e0 ||
+					!plain3[byte(x)] || !plain3[byte(x>>24)] || !plain3[byte(y)] || !plain3[byte(y>>24)] {
+					break
+				}
+				binary.LittleEndian.PutUint64(buf[w:], x)
+				binary.LittleEndian.PutUint64(buf[w+6:], y)
+				i += 12
+				w += 12
+			}
 			for i+8 <= len(b) {
 				x := binary.LittleEndian.Uint64(b[i:])
 				if x&0xc0c0f0c0c0f0 != 0x8080e08080e0 || !plain3[byte(x)] || !plain3[byte(x>>24)] {
@@ -348,6 +320,50 @@ func (d *lineDec) str(i int) (next int, s string, ok bool) {
 			return 0, "", false
 		}
 	}
+}
+
+// unescape decodes the escape at b[i] into buf at w, returning the indexes after both:
+// a \u escape of a lone or misordered surrogate becomes U+FFFD, as encoding/json has it.
+func unescape(b, buf []byte, i, w int) (int, int, bool) {
+	if i+1 >= len(b) {
+		return 0, 0, false
+	}
+	switch e := b[i+1]; e {
+	case '"', '\\', '/':
+		buf[w] = e
+	case 'b':
+		buf[w] = '\b'
+	case 'f':
+		buf[w] = '\f'
+	case 'n':
+		buf[w] = '\n'
+	case 'r':
+		buf[w] = '\r'
+	case 't':
+		buf[w] = '\t'
+	case 'u':
+		r, ok := hex4(b, i+2)
+		if !ok {
+			return 0, 0, false
+		}
+		i += 6
+		if utf16.IsSurrogate(r) {
+			r2 := rune(-1)
+			if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+				if x, ok := hex4(b, i+2); ok {
+					r2 = x
+				}
+			}
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				return i + 6, w + utf8.EncodeRune(buf[w:], dec), true
+			}
+			r = utf8.RuneError
+		}
+		return i, w + utf8.EncodeRune(buf[w:], r), true
+	default:
+		return 0, 0, false
+	}
+	return i + 2, w + 1, true
 }
 
 // list reads a list field's value at b[i] into *l: null or an array of strings. Null
