@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	fastjson "github.com/goccy/go-json"
@@ -295,9 +294,25 @@ func (p *parser) id(field, v string) {
 		p.fail("%s: %q is longer than %d bytes", field, v[:32]+"…", maxIDLen)
 		return
 	}
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+	if hasControl(v) {
 		p.fail("%s %q holds a control character", field, v)
 	}
+}
+
+// hasControl reports whether s holds a rune for which unicode.IsControl is true: U+0000
+// to U+001F and U+007F to U+009F. It looks at bytes, not runes: in any string, valid
+// UTF-8 or not, an ASCII byte and the byte 0xc2 (the first of U+0080 to U+00BF) start
+// a rune, as no longer encoding holds them.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9f:
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) time(field, v string, required bool) time.Time {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"qunshen/gen"
@@ -244,5 +245,25 @@ func FuzzQueueLineDecoder(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkQueueDecoder(t, b)
+	})
+}
+
+// TestHasControl holds hasControl to the check it stands for.
+func TestHasControl(t *testing.T) {
+	for _, s := range []string{"", "wx_a", "a\x00", "\x1f", " ~", "\x7f", "\u0080", "\u009f", "\u00a0", "é", "\xc2", "\xc2\x85",
+		"\xc2\xa0", "\xe2\x80\x85", "\xff\x85", "\xe0\xc2\x85", "第三党支部\u0085", "\U0001F600", "\u200b", "\xc2\x7f"} {
+		if got, want := hasControl(s), strings.IndexFunc(s, unicode.IsControl) >= 0; got != want {
+			t.Errorf("hasControl(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzHasControl(f *testing.F) {
+	f.Add("wx_a\u0085")
+	f.Add("\xe0\xc2\x85")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasControl(s), strings.IndexFunc(s, unicode.IsControl) >= 0; got != want {
+			t.Fatalf("hasControl(%q) = %v, want %v", s, got, want)
+		}
 	})
 }
