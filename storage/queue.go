@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	fastjson "github.com/goccy/go-json"
@@ -162,26 +161,33 @@ func ReadQueue(r io.Reader, file string, fn func(*Record) error) error {
 
 // ParseQueueLine parses and validates one line of the queue format.
 func ParseQueueLine(b []byte) (*Record, error) {
-	if !utf8.Valid(b) {
-		i := 0
-		for i < len(b) {
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			i += n
-		}
-		return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
-	}
 	var q queueLine
-	if err := fastjson.Unmarshal(b, &q); err != nil {
-		// The fast decoder's messages are terse: ask the standard one what is wrong.
-		if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
-			err = serr
+	// The fast decoder takes only valid UTF-8, so a line it takes needs no other check.
+	if !decodeQueueLine(b, &q) {
+		if !utf8.Valid(b) {
+			i := 0
+			for i < len(b) {
+				r, n := utf8.DecodeRune(b[i:])
+				if r == utf8.RuneError && n <= 1 {
+					break
+				}
+				i += n
+			}
+			return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
 		}
-		return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
+		// What the fast decoder leaves to others. q stays on the stack: the general
+		// decoders get a copy of their own.
+		gq := new(queueLine)
+		if err := fastjson.Unmarshal(b, gq); err != nil {
+			// goccy's messages are terse: ask the standard decoder what is wrong.
+			if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
+				err = serr
+			}
+			return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
+		}
+		q = *gq
 	}
-	p := parser{q: &q}
+	p := parser{typ: q.Type, rid: q.ID}
 	rec := &Record{Type: q.Type}
 	p.id("id", q.ID)
 	switch q.Type {
@@ -255,9 +261,11 @@ func ParseQueueLine(b []byte) (*Record, error) {
 	return rec, nil
 }
 
+// parser validates the fields of one line. It holds the line's type and id (for its
+// messages), not the line itself, which so stays on ParseQueueLine's stack.
 type parser struct {
-	q   *queueLine
-	err error
+	typ, rid string
+	err      error
 }
 
 func (p *parser) fail(format string, args ...any) {
@@ -268,7 +276,7 @@ func (p *parser) fail(format string, args ...any) {
 
 func (p *parser) need(field, v string) {
 	if strings.TrimSpace(v) == "" {
-		p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+		p.fail("%s %s: missing %q", p.typ, p.rid, field)
 	}
 }
 
@@ -277,9 +285,9 @@ func (p *parser) need(field, v string) {
 func (p *parser) id(field, v string) {
 	if v == "" {
 		if field == "id" {
-			p.fail("%s without an id", p.q.Type)
+			p.fail("%s without an id", p.typ)
 		} else {
-			p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+			p.fail("%s %s: missing %q", p.typ, p.rid, field)
 		}
 		return
 	}
@@ -287,21 +295,37 @@ func (p *parser) id(field, v string) {
 		p.fail("%s: %q is longer than %d bytes", field, v[:32]+"…", maxIDLen)
 		return
 	}
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+	if hasControl(v) {
 		p.fail("%s %q holds a control character", field, v)
 	}
+}
+
+// hasControl reports whether s holds a rune for which unicode.IsControl is true: U+0000
+// to U+001F and U+007F to U+009F. It looks at bytes, not runes: in any string, valid
+// UTF-8 or not, an ASCII byte and the byte 0xc2 (the first of U+0080 to U+00BF) start
+// a rune, as no longer encoding holds them.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9f:
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) time(field, v string, required bool) time.Time {
 	if v == "" {
 		if required {
-			p.fail("%s %s: missing %q", p.q.Type, p.q.ID, field)
+			p.fail("%s %s: missing %q", p.typ, p.rid, field)
 		}
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		p.fail("%s %s: %q is not an RFC 3339 time (like 2026-05-01T09:30:00+08:00): %q", p.q.Type, p.q.ID, field, v)
+		p.fail("%s %s: %q is not an RFC 3339 time (like 2026-05-01T09:30:00+08:00): %q", p.typ, p.rid, field, v)
 		return time.Time{}
 	}
 	return t.UTC()
