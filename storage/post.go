@@ -252,26 +252,33 @@ func (st *txState) prefetchPosts(ids []string) {
 // It holds hashes of the ids; a hash shared by chance only costs a look-up.
 type postIDs struct {
 	seed maphash.Seed
-	seen map[uint64]struct{}
+	seen []uint64 // every post of the files, until done
 	may  map[uint64]struct{}
 }
 
 func newPostIDs() *postIDs {
-	return &postIDs{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, may: map[uint64]struct{}{}}
+	return &postIDs{seed: maphash.MakeSeed(), may: map[uint64]struct{}{}}
 }
 
 // add notes a post of the files, and whether it is stored.
 func (f *postIDs) add(id string, stored bool) {
 	h := maphash.String(f.seed, id)
-	if _, again := f.seen[h]; again || stored {
+	if stored {
 		f.may[h] = struct{}{}
-		return
 	}
-	f.seen[h] = struct{}{}
+	f.seen = append(f.seen, h)
 }
 
-// done lets the ids seen go, keeping the ones that may be stored.
-func (f *postIDs) done() { f.seen = nil }
+// done finds the posts that come more than once, and lets the others go.
+func (f *postIDs) done() {
+	slices.Sort(f.seen)
+	for i := 1; i < len(f.seen); i++ {
+		if f.seen[i] == f.seen[i-1] {
+			f.may[f.seen[i]] = struct{}{}
+		}
+	}
+	f.seen = nil
+}
 
 func (f *postIDs) mayExist(id string) bool {
 	_, ok := f.may[maphash.String(f.seed, id)]
