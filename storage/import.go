@@ -303,7 +303,8 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 	}
 	defer r.Close()
 	return s.store(signer, file, kinds, fresh, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
-		return parseParallel(r, file, runtime.GOMAXPROCS(0), prepare, deliver)
+		// The writer is the slower of the two: one core is left to it.
+		return parseParallel(r, file, runtime.GOMAXPROCS(0)-1, prepare, deliver)
 	})
 }
 
