@@ -317,7 +317,7 @@ func newTxState(tx *bbolt.Tx) *txState {
 	}
 	// Posts come mostly in the order of their ids and times: pages split at the default half
 	// would stay half empty.
-	for _, name := range [][]byte{bPosts, ixPostStatus, ixAppStatus} {
+	for _, name := range [][]byte{bPosts, ixPostStatus, ixAppStatus, ixReport} {
 		st.b[string(name)].FillPercent = 0.9
 	}
 	return st
