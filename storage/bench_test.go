@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"syscall"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"qunshen/gen"
+	"qunshen/internal/procmem"
 	"qunshen/model"
 )
 
@@ -78,15 +80,20 @@ func BenchmarkImport1M(b *testing.B) {
 	q := benchFixture(b)
 	fi, _ := os.Stat(q)
 	var total, cpu time.Duration
+	var peakAnon int64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := b.TempDir()
 		st, s := benchStore(b, dir)
+		debug.FreeOSMemory() // the peak is the import's own, not the fixture's
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
+		peaks := procmem.Watch(os.Getpid())
 		res, err := st.Import(s, []string{q}, ImportOptions{})
 		total += time.Since(start)
 		cpu += cpuTime() - cpu0
+		_, anon := peaks()
+		peakAnon = max(peakAnon, anon)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -102,6 +109,9 @@ func BenchmarkImport1M(b *testing.B) {
 	b.ReportMetric(float64(fi.Size())/secs/1e6, "MB/s")
 	// CPU time is steadier than the clock on a shared machine: compare changes with it.
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/float64(benchPosts), "cpu-µs/post")
+	if peakAnon > 0 {
+		b.ReportMetric(float64(peakAnon)/(1<<20), "peak-anon-MB")
+	}
 }
 
 // cpuTime is the CPU time this process has used, user and system.

@@ -22,8 +22,10 @@ type ImportOptions struct {
 	// InOrder runs the checks that depend on what came before (flooding, repeats), on the
 	// posts in the order of the files; it reports whether it changed the post.
 	InOrder func(p *model.Post, kind model.GroupKind, prepared any) bool
-	// Batch is the number of records written per transaction (default 10,000: bbolt's cost
-	// per dirty page grows with the size of a transaction; fewer records pay more fsyncs).
+	// Batch is the number of records written per transaction (default 5,000: the records of
+	// a transaction and of the next, parsed ahead, are what an import holds in memory, and
+	// under the import's memory limit the collector's work grows with them; fewer records
+	// pay more fsyncs).
 	Batch int
 	// Now gives the time of the events (default time.Now).
 	Now func() time.Time
@@ -110,7 +112,7 @@ func (e *ImportError) Error() string {
 // completes it, because records already stored as they are write nothing.
 func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) (ImportResult, error) {
 	if opt.Batch <= 0 {
-		opt.Batch = 10000
+		opt.Batch = 5000
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

@@ -8,9 +8,13 @@ import (
 	"sync"
 )
 
-// blockSize is how much of a file a parser takes at a time: whole lines, and room for the
-// longest line allowed.
-const blockSize = 2 * MaxLine
+// blockSize is the most of a file a parser takes at a time: whole lines, and room for the
+// longest line allowed. A file of short lines goes in chunks of chunkSize: the records parsed
+// ahead of the writer are held in memory, and a chunk is what one parser parses at a time.
+const (
+	blockSize = 2 * MaxLine
+	chunkSize = 256 << 10
+)
 
 type chunk struct {
 	first int      // line number of lines[0]
@@ -113,7 +117,7 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) bool) error {
 	var carry []byte
 	line := 0
-	size := 64 << 10 // grows to blockSize for large files and long lines
+	size := 64 << 10 // grows to chunkSize, and to blockSize for long lines
 	for {
 		block := make([]byte, max(size, len(carry)+1))
 		k := copy(block, carry)
@@ -135,7 +139,7 @@ func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) b
 				continue
 			}
 		}
-		size = min(size*2, blockSize)
+		size = min(size*2, chunkSize)
 		carry = data[cut:]
 		lines := make([][]byte, 0, cut/256+1)
 		first := line + 1
