@@ -54,24 +54,35 @@ type newPostWrites struct {
 	factVals  [][]byte
 }
 
-// prepareNewPost makes the writes of p, submitted with payload, for the case that it is
-// new: the status the fold gives a new post, and nothing decided yet.
-func prepareNewPost(p *model.Post, payload []byte) (*newPostWrites, error) {
+// prepareNewPost makes the writes of p for the case that it is new: the status the fold gives
+// a new post, and nothing decided yet. Its content is p encoded as its submission's payload,
+// which it also returns: written once, into the record, and the payload a part of it.
+func prepareNewPost(p *model.Post) (*newPostWrites, []byte, error) {
 	n := contentOf(p)
 	n.Status = model.PostPending
 	if n.FromHistory {
 		n.Status = model.PostPublished
 	}
-	rec, err := encodePost(&n, payload)
-	if err != nil {
-		return nil, err
+	header := `{"status":"` + string(n.Status) + `"}`
+	rec := make([]byte, 0, 2+len(header)+len(p.Title)+len(p.Body)+192)
+	rec = append(rec, postRecordVersion)
+	rec = binary.AppendUvarint(rec, uint64(len(header)))
+	rec = append(rec, header...)
+	off := len(rec)
+	rec, ok := appendPostJSON(rec, p)
+	if !ok {
+		payload, err := encode(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec = append(rec, payload...)
 	}
 	w := &newPostWrites{status: n.Status, record: rec, statusKey: postStatusKey(&n)}
 	for _, f := range model.PostFacts(&n) {
 		w.factKeys = append(w.factKeys, factKey(&f))
 		w.factVals = append(w.factVals, factValue(&f))
 	}
-	return w, nil
+	return w, rec[off:len(rec):len(rec)], nil
 }
 
 // writesFor returns the prepared writes when they are those of p, a post new to the store.
