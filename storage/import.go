@@ -305,8 +305,13 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 	}
 	defer r.Close()
 	return s.store(signer, file, kinds, fresh, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
-		// The writer is the slower of the two: one core is left to it.
-		return parseParallel(r, file, runtime.GOMAXPROCS(0)-1, prepare, deliver)
+		// Without the checks the writer is the slower of the two, and a core is left to it;
+		// the checks need every core.
+		workers := runtime.GOMAXPROCS(0)
+		if opt.Check == nil {
+			workers--
+		}
+		return parseParallel(r, file, workers, prepare, deliver)
 	})
 }
 
