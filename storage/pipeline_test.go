@@ -63,6 +63,50 @@ func TestParallelReaderKeepsOrderAndLineNumbers(t *testing.T) {
 	}
 }
 
+// Long lines among short ones, up to the longest allowed, are read whole wherever the
+// chunks of the file fall: the chunks grow for them and shrink again after.
+func TestParallelReaderTakesLongLinesAmongShortOnes(t *testing.T) {
+	long := func(i, n int) string {
+		l := fmt.Sprintf(`{"type":"post","id":"p%d","group":"g1","author":"wx_a","time":"2026-06-03T09:30:00+08:00","note":"`, i)
+		return l + strings.Repeat("x", n-len(l)-2) + `"}`
+	}
+	var b strings.Builder
+	n := 0
+	for _, size := range []int{300 << 10, MaxLine, 700 << 10, 257 << 10, MaxLine - 1, 64 << 10} {
+		for range 500 {
+			b.WriteString(postLine(n) + "\n")
+			n++
+		}
+		b.WriteString(long(n, size) + "\n")
+		n++
+	}
+	want, err := sequential([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := collect([]byte(b.String()), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n || len(want) != n {
+		t.Fatalf("%d and %d records, want %d", len(got), len(want), n)
+	}
+	for i := range got {
+		if got[i].Post.ID != want[i].Post.ID || got[i].Line != want[i].Line || got[i].Line != i+1 {
+			t.Fatalf("record %d: %s at line %d, the plain reader %s at line %d", i, got[i].Post.ID, got[i].Line, want[i].Post.ID, want[i].Line)
+		}
+	}
+	// One byte more is refused by both, on its line.
+	over := b.String() + long(n, MaxLine+1) + "\n"
+	for name, read := range map[string]func([]byte) ([]*Record, error){"parallel": func(d []byte) ([]*Record, error) { return collect(d, 2) }, "plain": sequential} {
+		_, err := read([]byte(over))
+		var le *LineError
+		if !errors.As(err, &le) || le.Line != n+1 || !strings.Contains(le.Msg, "longer than") {
+			t.Fatalf("%s reader, a line of MaxLine+1 bytes: %v", name, err)
+		}
+	}
+}
+
 func TestParallelReaderRefusesAnOverlongLine(t *testing.T) {
 	long := postLine(1) + "\n" + `{"type":"post","body":"` + strings.Repeat("x", MaxLine) + `"}` + "\n"
 	_, err := collect([]byte(long), 2)

@@ -130,7 +130,7 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 // A faulty line stops the reading with a *LineError naming the file and the line.
 func ReadQueue(r io.Reader, file string, fn func(*Record) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLine+1) // a line of MaxLine bytes, and its end
 	line := 0
 	for sc.Scan() {
 		line++
