@@ -50,6 +50,7 @@ type newPostWrites struct {
 	status    model.PostStatus
 	record    []byte
 	statusKey []byte
+	statusVal []byte
 	factKeys  [][]byte
 	factVals  [][]byte
 }
@@ -77,8 +78,9 @@ func prepareNewPost(p *model.Post) (*newPostWrites, []byte, error) {
 		}
 		rec = append(rec, payload...)
 	}
-	w := &newPostWrites{status: n.Status, record: rec, statusKey: postStatusKey(&n)}
-	for _, f := range model.PostFacts(&n) {
+	facts := model.PostFacts(&n)
+	w := &newPostWrites{status: n.Status, record: rec, statusKey: postStatusKey(&n), statusVal: statusValue(facts)}
+	for _, f := range decided(facts) {
 		w.factKeys = append(w.factKeys, factKey(&f))
 		w.factVals = append(w.factVals, factValue(&f))
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -19,6 +20,11 @@ import (
 //
 //	key:   kind (1) | time (8) | id | n (4)
 //	value: the fact's fields, strings as uvarint length and bytes, durations as varints
+//
+// but for the facts of submission (model.FactSubmit), one a post: their key would repeat the
+// post's entry in the posts-by-status index (status | 0 | time | id), so they are that entry's
+// value, and a report reads them from there, every status merged in time order. A post is then
+// written to two indexes, not three (schema 4).
 //
 // It is a projection like the others: derived from the posts, violations and applications
 // alone, written in the transaction that changes them, cleared with them when the log is
@@ -225,14 +231,31 @@ func (st *txState) indexFacts(old, facts []model.Fact) {
 }
 
 // indexPost brings the report index from a post's old version to p, and returns p's facts.
-// was, when not nil, are the old version's facts already known.
+// was, when not nil, are the old version's facts already known. The fact of p's submission
+// is the value of its entry in the status index, which PutPost writes.
 func (st *txState) indexPost(old, p *model.Post, was []model.Fact) []model.Fact {
 	if old != nil && was == nil {
 		was = model.PostFacts(old)
 	}
 	facts := model.PostFacts(p)
-	st.indexFacts(was, facts)
+	st.indexFacts(decided(was), decided(facts))
 	return facts
+}
+
+// decided leaves out a post's fact of submission, which stands first (model.PostFacts).
+func decided(facts []model.Fact) []model.Fact {
+	if len(facts) > 0 && facts[0].Kind == model.FactSubmit {
+		return facts[1:]
+	}
+	return facts
+}
+
+// statusValue is the value of a post's entry in the status index: its fact of submission.
+func statusValue(facts []model.Fact) []byte {
+	if len(facts) > 0 && facts[0].Kind == model.FactSubmit {
+		return factValue(&facts[0])
+	}
+	return nil
 }
 
 func (st *txState) indexViolation(old, v *model.Violation) {
@@ -269,7 +292,7 @@ func buildReportIndex(tx *bbolt.Tx) error {
 		if err != nil {
 			return fmt.Errorf("stored post %q is damaged: %w", k, err)
 		}
-		return put(model.PostFacts(&p))
+		return put(decided(model.PostFacts(&p)))
 	})
 	if err != nil {
 		return err
@@ -293,6 +316,29 @@ func buildReportIndex(tx *bbolt.Tx) error {
 	})
 }
 
+// moveSubmitFacts brings a database of schema 3 or older to schema 4: the facts of
+// submission leave the report index for the values of the status index.
+func moveSubmitFacts(tx *bbolt.Tx) error {
+	ix := tx.Bucket(ixPostStatus)
+	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+		p, _, err := decodePost(v)
+		if err != nil {
+			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+		}
+		return ix.Put(postStatusKey(&p), statusValue(model.PostFacts(&p)))
+	})
+	if err != nil {
+		return err
+	}
+	c := tx.Bucket(ixReport).Cursor()
+	for k, _ := c.Seek([]byte{byte(model.FactSubmit)}); k != nil && k[0] == byte(model.FactSubmit); k, _ = c.Seek([]byte{byte(model.FactSubmit)}) {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // wantReportIndex is the report index of a fresh fold, for verify.
 func wantReportIndex(mem *model.MemState) map[string]any {
 	out := map[string]any{}
@@ -302,7 +348,7 @@ func wantReportIndex(mem *model.MemState) map[string]any {
 		}
 	}
 	for _, p := range mem.Posts {
-		add(model.PostFacts(&p))
+		add(decided(model.PostFacts(&p)))
 	}
 	for _, v := range mem.Violations {
 		add(model.ViolationFacts(&v))
@@ -320,6 +366,9 @@ func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[
 	return s.db.View(func(tx *bbolt.Tx) error {
 		r := newFactReader()
 		r.groups = groups
+		if kind == model.FactSubmit {
+			return submitFacts(tx, r, from, to, f)
+		}
 		start := append([]byte{byte(kind)}, timeKey(from)...)
 		end := append([]byte{byte(kind)}, timeKey(to)...)
 		c := tx.Bucket(ixReport).Cursor()
@@ -337,6 +386,53 @@ func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[
 		}
 		return nil
 	})
+}
+
+// submitFacts reads the facts of submission in [from, to) from the status index: the range of
+// each status, merged in the order of time and id, as the report index would give them.
+func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.Fact) error) error {
+	type run struct {
+		c      *bbolt.Cursor
+		prefix int
+		end    []byte
+		k, v   []byte
+	}
+	var runs []*run
+	for _, status := range model.PostStatuses {
+		prefix := append([]byte(status), 0)
+		x := &run{c: tx.Bucket(ixPostStatus).Cursor(), prefix: len(prefix), end: append(slices.Clone(prefix), timeKey(to)...)}
+		x.k, x.v = x.c.Seek(append(prefix, timeKey(from)...))
+		runs = append(runs, x)
+	}
+	var fact model.Fact
+	key := []byte{byte(model.FactSubmit)}
+	for {
+		var next *run
+		for _, x := range runs {
+			if x.k == nil || bytes.Compare(x.k, x.end) >= 0 {
+				continue
+			}
+			if next == nil || bytes.Compare(x.k[x.prefix:], next.k[next.prefix:]) < 0 {
+				next = x
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		// The key the entry would have in the report index: kind | time | id | n (0).
+		key = append(append(key[:1], next.k[next.prefix:]...), 0, 0, 0, 0)
+		err := r.decode(key, next.v, &fact)
+		next.k, next.v = next.c.Next()
+		if errors.Is(err, errSkip) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %q (posts by status)", err, printable(key))
+		}
+		if err := f(&fact); err != nil {
+			return err
+		}
+	}
 }
 
 // Rectifications lists the inspection findings, by id.

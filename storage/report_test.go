@@ -78,7 +78,7 @@ func TestReportIndexBuiltForSchema2(t *testing.T) {
 	}
 	var schema string
 	st.DB().View(func(tx *bbolt.Tx) error { schema = string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); return nil })
-	if schema != "3" {
+	if schema != "4" {
 		t.Errorf("schema %s after opening", schema)
 	}
 }

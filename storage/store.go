@@ -30,7 +30,8 @@ import (
 // events set aside by a replay, the parked events of bundles and the peers; a database of
 // version 1 is brought up to it when opened.
 // Version 3 added the report index (storage/report.go), built when an older one is opened.
-const SchemaVersion = 3
+// Version 4 keeps the facts of submission in the status index's values (storage/report.go).
+const SchemaVersion = 4
 
 var (
 	bMeta        = []byte("meta")
@@ -141,6 +142,11 @@ func (s *Store) init() error {
 		if v := m.Get(kSchema); v != nil && (string(v) == "1" || string(v) == "2") {
 			if err := buildReportIndex(tx); err != nil {
 				return fmt.Errorf("building the report index: %w", err)
+			}
+		}
+		if v := m.Get(kSchema); v != nil && (string(v) == "1" || string(v) == "2" || string(v) == "3") {
+			if err := moveSubmitFacts(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
 		if v := m.Get(kSchema); v == nil || string(v) != strconv.Itoa(SchemaVersion) {
@@ -458,7 +464,7 @@ func (st *txState) PutMember(old, m *model.Member) error {
 func (st *txState) PutPost(old, p *model.Post) error {
 	st.counts.Post(old, p)
 	if w := st.submitted.writesFor(old, p); w != nil && st.direct {
-		st.put(ixPostStatus, w.statusKey, nil)
+		st.put(ixPostStatus, w.statusKey, w.statusVal)
 		for i := range w.factKeys {
 			st.put(ixReport, w.factKeys[i], w.factVals[i])
 		}
@@ -475,15 +481,15 @@ func (st *txState) PutPost(old, p *model.Post) error {
 			content = e.content
 		}
 	}
-	if old != nil {
-		st.del(ixPostStatus, postStatusKey(old))
-	}
-	st.put(ixPostStatus, postStatusKey(p), nil)
 	var was []model.Fact
 	if e := st.posts[p.ID]; old != nil && e != nil {
 		was = e.facts
 	}
 	facts := st.indexPost(old, p, was)
+	if old != nil {
+		st.del(ixPostStatus, postStatusKey(old))
+	}
+	st.put(ixPostStatus, postStatusKey(p), statusValue(facts))
 	if st.direct {
 		// An import's posts come mostly in the order of their ids: written now, they cost no
 		// entry to keep and no sort at the end. A later read in this transaction decodes them.

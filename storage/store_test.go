@@ -458,3 +458,48 @@ func TestImportStoresTheChecksFindings(t *testing.T) {
 		t.Fatalf("p6: findings %+v", p.Findings)
 	}
 }
+
+// A database of schema 3 kept the facts of submission in the report index and nothing in the
+// status index's values: opening it moves them, and it then holds exactly what a database of
+// schema 4 holds for the same events.
+func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
+	e := newEnv(t)
+	e.check(e.err(e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})))
+	e.decide(model.PostEscalate, "p2")
+	e.decide(model.PostApprove, "p1")
+	want := e.hash()
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
+		ix, rep := tx.Bucket(ixPostStatus), tx.Bucket(ixReport)
+		err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+			p, _, err := decodePost(v)
+			if err != nil {
+				return err
+			}
+			facts := model.PostFacts(&p)
+			if err := rep.Put(factKey(&facts[0]), factValue(&facts[0])); err != nil {
+				return err
+			}
+			return ix.Put(postStatusKey(&p), []byte{})
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(kSchema, []byte("3"))
+	}))
+	if e.hash() == want {
+		t.Fatal("the downgrade changed nothing")
+	}
+	e.reopen()
+	if got := e.hash(); got != want {
+		t.Fatal("the database of schema 3 was not brought to what schema 4 holds")
+	}
+	e.verify()
+	n := 0
+	e.check(e.st.ReportFacts(model.FactSubmit, time.Time{}, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
+		n++
+		return nil
+	}))
+	if n != 3 {
+		t.Fatalf("%d facts of submission, want 3", n)
+	}
+}

@@ -154,7 +154,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 	}
 	ixPosts := map[string]any{}
 	for _, p := range mem.Posts {
-		ixPosts[string(postStatusKey(&p))] = nil
+		ixPosts[string(postStatusKey(&p))] = statusValue(model.PostFacts(&p))
 	}
 	ixApps := map[string]any{}
 	for _, a := range mem.Applications {
