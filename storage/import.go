@@ -187,6 +187,10 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		bp := tx.Bucket(bPosts)
+		noPosts := false // a database without posts: no post of the files is stored
+		if k, _ := bp.Cursor().First(); k == nil {
+			noPosts = true
+		}
 		hasGroup := func(g string) bool {
 			if kind, ok := groups[g]; ok {
 				return kind != ""
@@ -235,7 +239,10 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 						} else if !hasMember(p.Group, p.Author) {
 							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
 						}
-						raw := bp.Get([]byte(p.ID))
+						var raw []byte
+						if !noPosts {
+							raw = bp.Get([]byte(p.ID))
+						}
 						fresh.add(p.ID, raw != nil)
 						if raw != nil {
 							old, _, err := st.Post(p.ID)
