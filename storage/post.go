@@ -70,13 +70,9 @@ func prepareNewPost(p *model.Post) (*newPostWrites, []byte, error) {
 	rec = binary.AppendUvarint(rec, uint64(len(header)))
 	rec = append(rec, header...)
 	off := len(rec)
-	rec, ok := appendPostJSON(rec, p)
-	if !ok {
-		payload, err := encode(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		rec = append(rec, payload...)
+	rec, err := appendSubmitted(rec, p)
+	if err != nil {
+		return nil, nil, err
 	}
 	facts := model.PostFacts(&n)
 	w := &newPostWrites{status: n.Status, record: rec, statusKey: postStatusKey(&n), statusVal: statusValue(facts)}

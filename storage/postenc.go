@@ -78,6 +78,16 @@ func appendPostJSON(dst []byte, p *model.Post) ([]byte, bool) {
 	return append(dst, '}'), true
 }
 
+// appendSubmitted appends a post's JSON as its submission's payload: appendPostJSON's, or
+// encode's for what that leaves.
+func appendSubmitted(dst []byte, p *model.Post) ([]byte, error) {
+	if out, ok := appendPostJSON(dst, p); ok {
+		return out, nil
+	}
+	payload, err := encode(p)
+	return append(dst, payload...), err
+}
+
 // jsonTimeOK reports whether appendJSONTime writes t as time.Time's MarshalJSON does: a UTC
 // time of the years MarshalJSON takes.
 func jsonTimeOK(t time.Time) bool {
@@ -112,6 +122,7 @@ const hexDigits = "0123456789abcdef"
 // byte of invalid UTF-8 written as U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -135,6 +146,18 @@ func appendJSONString(dst []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		if valid {
+			// Of valid UTF-8 only U+2028 and U+2029 (E2 80 A8, E2 80 A9) are escaped.
+			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
+				i += 3
+				start = i
+				continue
+			}
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

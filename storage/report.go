@@ -40,7 +40,7 @@ func init() {
 func factKey(f *model.Fact) []byte {
 	k := make([]byte, 0, 1+8+len(f.ID)+4)
 	k = append(k, byte(f.Kind))
-	k = binary.BigEndian.AppendUint64(k, uint64(f.Time.UnixNano())^(1<<63)) // timeKey
+	k = appendTimeKey(k, f.Time)
 	k = append(k, f.ID...)
 	return binary.BigEndian.AppendUint32(k, uint32(f.N))
 }

@@ -166,14 +166,17 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) DB() *bbolt.DB { return s.db }
 
 // timeKey orders times, before 1970 included, as bytes.
-func timeKey(t time.Time) []byte {
-	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
+func timeKey(t time.Time) []byte { return appendTimeKey(nil, t) }
+
+// appendTimeKey appends t's time key to dst, for the keys made of a time and more.
+func appendTimeKey(dst []byte, t time.Time) []byte {
+	return binary.BigEndian.AppendUint64(dst, uint64(t.UnixNano())^(1<<63))
 }
 
 func postStatusKey(p *model.Post) []byte {
 	k := make([]byte, 0, len(p.Status)+1+8+len(p.ID))
 	k = append(append(k, p.Status...), 0)
-	k = binary.BigEndian.AppendUint64(k, uint64(p.Time.UnixNano())^(1<<63))
+	k = appendTimeKey(k, p.Time)
 	return append(k, p.ID...)
 }
 
