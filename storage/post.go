@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"runtime"
 	"slices"
@@ -112,23 +113,35 @@ func sameContent(a, b *model.Post) bool {
 
 // encodePost writes a post record; content, when given, is the post's content already encoded.
 func encodePost(p *model.Post, content []byte) ([]byte, error) {
-	var h []byte
 	var err error
-	if p.Reason == "" && len(p.History) == 0 && !p.Disputed && !p.Pinned && p.Recalled.IsZero() && plainStatus(p.Status) {
-		// What the encoder writes for a post just submitted, without its cost.
-		h = append(append([]byte(`{"status":"`), p.Status...), `"}`...)
-	} else if h, err = encode(postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed, Pinned: p.Pinned, Recalled: p.Recalled}); err != nil {
-		return nil, err
-	}
 	if content == nil {
 		if content, err = encode(contentOf(p)); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(h)+len(content))
-	out = append(out, postRecordVersion)
-	out = binary.AppendUvarint(out, uint64(len(h)))
-	out = append(out, h...)
+	h := postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed, Pinned: p.Pinned, Recalled: p.Recalled}
+	// The header is written after room for its length, then moved up when the length takes
+	// fewer bytes than that room.
+	const room = binary.MaxVarintLen32
+	out := make([]byte, 1+room, 1+room+64+len(p.Reason)+192*len(p.History)+len(content))
+	out[0] = postRecordVersion
+	out, ok := appendHeaderJSON(out, &h)
+	if !ok {
+		raw, err := encode(h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, raw...)
+	}
+	n := len(out) - 1 - room
+	var lenBuf [binary.MaxVarintLen64]byte
+	w := binary.PutUvarint(lenBuf[:], uint64(n))
+	if w > room {
+		return nil, fmt.Errorf("post %q: a header of %d bytes", p.ID, n)
+	}
+	copy(out[1+w:], out[1+room:])
+	copy(out[1:], lenBuf[:w])
+	out = out[:1+w+n]
 	return append(out, content...), nil
 }
 
@@ -149,16 +162,15 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 		return p, nil, err
 	}
 	var h postHeader
-	if err := fastjson.Unmarshal(header, &h); err != nil {
-		return p, nil, err
+	if !decodeHeaderJSON(header, &h) {
+		h = postHeader{}
+		if err := fastjson.Unmarshal(header, &h); err != nil {
+			return p, nil, err
+		}
 	}
 	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
 	return p, content, nil
 }
-
-// plainStatus reports whether a status is one of the known ones: lower-case letters and
-// dashes, which JSON writes as they are.
-func plainStatus(s model.PostStatus) bool { return slices.Contains(model.PostStatuses, s) }
 
 // postEntry is a post of a transaction: decoded, with its content's bytes (nil when the
 // content must be encoded), and whether it was written.

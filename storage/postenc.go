@@ -180,3 +180,77 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// appendHeaderJSON appends a post's header — what review decided — as encode writes it,
+// byte for byte: a decision rewrites the header of its post, and a bundle of decisions
+// rewrites a header an event. It reports false, having appended nothing, for a header with a
+// time that is not in UTC, which it leaves to encode.
+func appendHeaderJSON(dst []byte, h *postHeader) ([]byte, bool) {
+	if !h.Recalled.IsZero() && !jsonTimeOK(h.Recalled) {
+		return dst, false
+	}
+	for i := range h.History {
+		if !jsonTimeOK(h.History[i].Time) {
+			return dst, false
+		}
+	}
+	start := len(dst)
+	dst = append(dst, '{')
+	field := func(dst []byte, key string) []byte {
+		if len(dst) > start+1 {
+			dst = append(dst, ',')
+		}
+		return append(dst, key...)
+	}
+	if h.Status != "" {
+		dst = appendJSONString(field(dst, `"status":`), string(h.Status))
+	}
+	if h.Reason != "" {
+		dst = appendJSONString(field(dst, `"reason":`), h.Reason)
+	}
+	if len(h.History) > 0 {
+		dst = field(dst, `"history":[`)
+		for i := range h.History {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendDecisionJSON(dst, &h.History[i])
+		}
+		dst = append(dst, ']')
+	}
+	if h.Disputed {
+		dst = field(dst, `"disputed":true`)
+	}
+	if h.Pinned {
+		dst = field(dst, `"pinned":true`)
+	}
+	if !h.Recalled.IsZero() {
+		dst = appendJSONTime(field(dst, `"recalled":`), h.Recalled)
+	}
+	return append(dst, '}'), true
+}
+
+// appendDecisionJSON appends one step of a post's history; its time is in UTC.
+func appendDecisionJSON(dst []byte, d *model.Decision) []byte {
+	dst = append(dst, `{"event":"`...)
+	for _, b := range d.Event {
+		dst = append(dst, hexDigits[b>>4], hexDigits[b&0xf])
+	}
+	dst = append(dst, `","kind":`...)
+	dst = appendJSONString(dst, string(d.Kind))
+	dst = append(dst, `,"actor":`...)
+	dst = appendJSONString(dst, d.Actor)
+	dst = append(dst, `,"role":`...)
+	dst = appendJSONString(dst, string(d.Role))
+	dst = append(dst, `,"time":`...)
+	dst = appendJSONTime(dst, d.Time)
+	dst = appendJSONField(dst, `,"reason":`, d.Reason)
+	dst = append(dst, `,"from":`...)
+	dst = appendJSONString(dst, string(d.From))
+	dst = append(dst, `,"to":`...)
+	dst = appendJSONString(dst, string(d.To))
+	dst = appendJSONTrue(dst, `,"undone":true`, d.Undone)
+	dst = appendJSONTrue(dst, `,"concurrent":true`, d.Concurrent)
+	dst = appendJSONTrue(dst, `,"resolves":true`, d.Resolves)
+	return append(dst, '}')
+}

@@ -1,0 +1,290 @@
+package storage
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf8"
+
+	"qunshen/model"
+)
+
+// decodeHeaderJSON is the fast path of reading a post's header: it reads exactly what
+// appendHeaderJSON writes — its fields in its order, strings without escapes, times in UTC as
+// RFC 3339 — into what the general decoder would make of the same bytes, and reports false for
+// anything else, which is left to the general decoder (decodePost). A bundle of decisions reads
+// a header an event. FuzzPostHeader holds it to the general decoder.
+func decodeHeaderJSON(b []byte, h *postHeader) bool {
+	r := hdrReader{b: b}
+	if !r.lit("{") {
+		return false
+	}
+	first := true
+	// field reports whether the next field is key, and passes over the comma before it
+	// and the key.
+	field := func(key string) bool {
+		j := r.i
+		if !first {
+			if j >= len(b) || b[j] != ',' {
+				return false
+			}
+			j++
+		}
+		if !bytes.HasPrefix(b[j:], []byte(key)) {
+			return false
+		}
+		r.i, first = j+len(key), false
+		return true
+	}
+	var ok bool
+	if field(`"status":`) {
+		var s []byte
+		if s, ok = r.str(); !ok {
+			return false
+		}
+		h.Status = model.PostStatus(internStatus(s))
+	}
+	if field(`"reason":`) {
+		if h.Reason, ok = r.text(); !ok {
+			return false
+		}
+	}
+	if field(`"history":[`) {
+		for {
+			var d model.Decision
+			if !r.decision(&d) {
+				return false
+			}
+			h.History = append(h.History, d)
+			if r.lit("]") {
+				break
+			}
+			if !r.lit(",") {
+				return false
+			}
+		}
+	}
+	if field(`"disputed":true`) {
+		h.Disputed = true
+	}
+	if field(`"pinned":true`) {
+		h.Pinned = true
+	}
+	if field(`"recalled":`) {
+		if h.Recalled, ok = r.time(); !ok {
+			return false
+		}
+	}
+	return r.lit("}") && r.i == len(b)
+}
+
+// hdrReader reads the JSON of a header from b at i.
+type hdrReader struct {
+	b []byte
+	i int
+}
+
+func (r *hdrReader) lit(s string) bool {
+	if !bytes.HasPrefix(r.b[r.i:], []byte(s)) {
+		return false
+	}
+	r.i += len(s)
+	return true
+}
+
+// str reads a string without escapes, of valid UTF-8 and no control characters, and returns
+// its content in b.
+func (r *hdrReader) str() ([]byte, bool) {
+	if !r.lit(`"`) {
+		return nil, false
+	}
+	start := r.i
+	for ; r.i < len(r.b); r.i++ {
+		switch c := r.b[r.i]; {
+		case c == '"':
+			s := r.b[start:r.i]
+			r.i++
+			return s, utf8.Valid(s)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// text reads a string as a Go string of its own.
+func (r *hdrReader) text() (string, bool) {
+	s, ok := r.str()
+	return string(s), ok
+}
+
+// time reads a time as appendJSONTime writes one in UTC: 2006-01-02T15:04:05.999999999Z.
+func (r *hdrReader) time() (time.Time, bool) {
+	s, ok := r.str()
+	if !ok {
+		return time.Time{}, false
+	}
+	return parseUTCTime(s)
+}
+
+// decision reads one step of a history, as appendDecisionJSON writes it.
+func (r *hdrReader) decision(d *model.Decision) bool {
+	if !r.lit(`{"event":"`) || len(r.b)-r.i < len(d.Event)*2 {
+		return false
+	}
+	for k := range d.Event {
+		hi, ok1 := lowerHex(r.b[r.i+2*k])
+		lo, ok2 := lowerHex(r.b[r.i+2*k+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		d.Event[k] = hi<<4 | lo
+	}
+	r.i += 2 * len(d.Event)
+	var s []byte
+	var ok bool
+	if !r.lit(`","kind":`) {
+		return false
+	}
+	if s, ok = r.str(); !ok {
+		return false
+	}
+	d.Kind = model.Kind(internKind(s))
+	if !r.lit(`,"actor":`) {
+		return false
+	}
+	if d.Actor, ok = r.text(); !ok || !r.lit(`,"role":`) {
+		return false
+	}
+	if s, ok = r.str(); !ok {
+		return false
+	}
+	d.Role = model.Role(internRole(s))
+	if !r.lit(`,"time":`) {
+		return false
+	}
+	if d.Time, ok = r.time(); !ok {
+		return false
+	}
+	if r.lit(`,"reason":`) {
+		if d.Reason, ok = r.text(); !ok {
+			return false
+		}
+	}
+	if !r.lit(`,"from":`) {
+		return false
+	}
+	if s, ok = r.str(); !ok || !r.lit(`,"to":`) {
+		return false
+	}
+	d.From = model.PostStatus(internStatus(s))
+	if s, ok = r.str(); !ok {
+		return false
+	}
+	d.To = model.PostStatus(internStatus(s))
+	d.Undone = r.lit(`,"undone":true`)
+	d.Concurrent = r.lit(`,"concurrent":true`)
+	d.Resolves = r.lit(`,"resolves":true`)
+	return r.lit("}")
+}
+
+func lowerHex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
+}
+
+// parseUTCTime reads 2006-01-02T15:04:05Z with 1 to 9 digits of a second's fraction or none,
+// as time.Time's UnmarshalJSON reads it, and reports false for any other form and for a date
+// or time out of range (left to UnmarshalJSON, which says what is wrong).
+func parseUTCTime(s []byte) (time.Time, bool) {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[len(s)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(s[0:4])
+	month, ok2 := num(s[5:7])
+	day, ok3 := num(s[8:10])
+	hour, ok4 := num(s[11:13])
+	minute, ok5 := num(s[14:16])
+	sec, ok6 := num(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if frac := s[19 : len(s)-1]; len(frac) > 0 {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := num(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			n *= 10
+		}
+		nsec = n
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// The names of statuses, kinds and roles recur in every header: read as the constants they
+// are, they cost no allocation.
+
+func internStatus(b []byte) string {
+	for _, s := range model.PostStatuses {
+		if string(b) == string(s) {
+			return string(s)
+		}
+	}
+	return string(b)
+}
+
+var postKinds = []model.Kind{model.PostSubmit, model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate,
+	model.PostSignOff, model.PostReturn, model.PostUndo}
+
+func internKind(b []byte) string {
+	for _, k := range postKinds {
+		if string(b) == string(k) {
+			return string(k)
+		}
+	}
+	return string(b)
+}
+
+func internRole(b []byte) string {
+	for _, r := range model.Roles {
+		if string(b) == string(r) {
+			return string(r)
+		}
+	}
+	return string(b)
+}
