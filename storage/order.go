@@ -158,16 +158,18 @@ type foldAhead struct {
 }
 
 // next is the next chunk of the events when the fold stands where they continue it (from is
-// the key of the last event folded), else nil: the fold reads the log.
+// the key of the last event folded), else nil: the fold reads the log. The chunk taken before
+// is folded by then: its events are let go, so that the heap the collector marks shrinks as
+// the fold goes on.
 func (a *foldAhead) next(from []byte) []*incoming {
-	if a == nil || a.taken == len(a.events) {
+	if a == nil {
 		return nil
 	}
-	at := a.after
-	if a.taken > 0 {
-		at = a.events[a.taken-1].key
+	if a.taken > 0 && a.events[a.taken-1] != nil {
+		a.after = a.events[a.taken-1].key
+		clear(a.events[:a.taken])
 	}
-	if !bytes.Equal(from, at) {
+	if a.taken == len(a.events) || !bytes.Equal(from, a.after) {
 		return nil
 	}
 	xs := a.events[a.taken:min(a.taken+foldChunk, len(a.events))]
@@ -209,25 +211,29 @@ func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error 
 			if len(from) == 0 {
 				from = nil // from the first event
 			}
-			var evs []model.Event
+			var evs []*model.Event // of the events ahead, or read from the log
 			var ids []model.Hash
 			var last []byte
 			if xs := ahead.next(from); xs != nil {
-				evs, ids = make([]model.Event, 0, len(xs)), make([]model.Hash, 0, len(xs))
+				evs, ids = make([]*model.Event, 0, len(xs)), make([]model.Hash, 0, len(xs))
 				for _, x := range xs {
-					evs, ids = append(evs, x.ev), append(ids, x.id)
+					evs, ids = append(evs, &x.ev), append(ids, x.id)
 				}
 				last = bytes.Clone(xs[len(xs)-1].key)
 			} else {
+				var read []model.Event
 				err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
-					if len(evs) == foldChunk {
+					if len(read) == foldChunk {
 						return errStop
 					}
-					evs, ids, last = append(evs, *ev), append(ids, id), bytes.Clone(k)
+					read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
 					return nil
 				})
 				if err != nil {
 					return err
+				}
+				for i := range read {
+					evs = append(evs, &read[i])
 				}
 			}
 			var posts []string
@@ -238,7 +244,7 @@ func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error 
 			}
 			st.prefetchPosts(posts)
 			for i := range evs {
-				if err := model.Replay(st, &evs[i], ids[i]); err != nil {
+				if err := model.Replay(st, evs[i], ids[i]); err != nil {
 					return err
 				}
 			}

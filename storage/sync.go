@@ -273,6 +273,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	if err != nil {
 		return SyncResult{}, err
 	}
+	im.byOrigin, im.cps = nil, nil // the fold takes what it needs from im.ahead, and lets it go
 	if err := s.catchUp(im.ahead, func(done, total int) { progress("fold", done, total) }); err != nil {
 		return res, err
 	}
