@@ -4,9 +4,11 @@ package i18n
 func init() {
 	add(map[string][2]string{
 		// A disputed post's decisions, in the Pending pane.
-		"post.dispute":            {"争议：以下决定互不知情，请重新决定", "Dispute: these decisions did not see each other; decide again"},
-		"post.dispute.concurrent": {"（未见前一决定）", "(without seeing the one before)"},
-		"post.decision.post.undo": {"撤销", "undone"},
+		"post.dispute":              {"争议：以下决定互不知情，请重新决定", "Dispute: these decisions did not see each other; decide again"},
+		"post.dispute.concurrent":   {"（未见前一决定）", "(without seeing the one before)"},
+		"post.decision.post.undo":   {"撤销", "undone"},
+		"post.decision.post.submit": {"重新提交", "submitted again"},
+		"post.history":              {"审核经过", "Decisions"},
 		// Roster.
 		"roster.mode.0":                   {"全部成员 %d", "All members %d"},
 		"roster.mode.1":                   {"清理候选 %d", "Cleanup candidates %d"},

@@ -215,6 +215,10 @@ func TestSecretarySignsOff(t *testing.T) {
 	if i, j := strings.Index(s, "干部任免"), strings.Index(s, "週報"); i < 0 || j < 0 || i > j {
 		t.Fatalf("the secretary does not see the escalated post first:\n%s", s)
 	}
+	// … and, in its details, who escalated it and when.
+	if !strings.Contains(s, "审核经过") || !strings.Contains(s, "  王管理  提交书记") {
+		t.Fatalf("the details do not show the escalation:\n%s", s)
+	}
 	h.keys("a") // a secretary does not approve in pre-review
 	if p := h.post("p2"); p.Status != model.PostEscalated {
 		t.Fatalf("a secretary approved: %s", p.Status)

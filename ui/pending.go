@@ -493,29 +493,33 @@ func (p *pendingPane) detail(w, h int) string {
 		status += " · " + p.t("post.disputed")
 	}
 	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), Inert(p.groupName(x.Group), false), Inert(p.nameOf(x), false), status), w))
+	// The decisions taken on the post, who took them and why: of a dispute, from the last one
+	// that was not contested; else every one, so that a secretary sees who escalated and why.
+	from := 0
 	if x.Disputed {
-		// The decisions of the dispute: from the last one that was not contested.
 		add("", p.styles.sev[review.Escalate].Render(Cut(p.t("post.dispute"), w)))
-		from := 0
 		for i, d := range x.History {
 			if !d.Concurrent && (i+1 == len(x.History) || x.History[i+1].Concurrent) {
 				from = i
 			}
 		}
-		for _, d := range x.History[from:] {
-			label := p.t("report.posts." + string(d.Kind))
-			if d.Kind == model.PostUndo {
-				label = p.t("post.decision.post.undo")
-			}
-			line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), Inert(d.Actor, false), label)
-			if d.Reason != "" {
-				line += ": " + Inert(d.Reason, false)
-			}
-			if d.Concurrent {
-				line += " " + p.t("post.dispute.concurrent")
-			}
-			add(Cut(line, w))
+	} else if len(x.History) > 0 {
+		add("", Cut(p.t("post.history"), w))
+	}
+	for _, d := range x.History[from:] {
+		label := p.t("report.posts." + string(d.Kind))
+		switch d.Kind {
+		case model.PostUndo, model.PostSubmit:
+			label = p.t("post.decision." + string(d.Kind))
 		}
+		line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), Inert(d.Actor, false), label)
+		if d.Reason != "" {
+			line += ": " + Inert(d.Reason, false)
+		}
+		if d.Concurrent {
+			line += " " + p.t("post.dispute.concurrent")
+		}
+		add(Cut(line, w))
 	}
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
