@@ -111,6 +111,15 @@ func (r *hdrReader) str() ([]byte, bool) {
 	return nil, false
 }
 
+// strAfter reads key, then a string, as str does. Reads after a failed one may go on from
+// anywhere: a caller takes nothing unless every read succeeded.
+func (r *hdrReader) strAfter(key string) ([]byte, bool) {
+	if !r.lit(key) {
+		return nil, false
+	}
+	return r.str()
+}
+
 // text reads a string as a Go string of its own.
 func (r *hdrReader) text() (string, bool) {
 	s, ok := r.str()
@@ -140,28 +149,13 @@ func (r *hdrReader) decision(d *model.Decision) bool {
 		d.Event[k] = hi<<4 | lo
 	}
 	r.i += 2 * len(d.Event)
-	var s []byte
+	kind, ok1 := r.strAfter(`","kind":`)
+	actor, ok2 := r.strAfter(`,"actor":`)
+	role, ok3 := r.strAfter(`,"role":`)
+	if !ok1 || !ok2 || !ok3 || !r.lit(`,"time":`) {
+		return false
+	}
 	var ok bool
-	if !r.lit(`","kind":`) {
-		return false
-	}
-	if s, ok = r.str(); !ok {
-		return false
-	}
-	d.Kind = model.Kind(internKind(s))
-	if !r.lit(`,"actor":`) {
-		return false
-	}
-	if d.Actor, ok = r.text(); !ok || !r.lit(`,"role":`) {
-		return false
-	}
-	if s, ok = r.str(); !ok {
-		return false
-	}
-	d.Role = model.Role(internRole(s))
-	if !r.lit(`,"time":`) {
-		return false
-	}
 	if d.Time, ok = r.time(); !ok {
 		return false
 	}
@@ -170,17 +164,13 @@ func (r *hdrReader) decision(d *model.Decision) bool {
 			return false
 		}
 	}
-	if !r.lit(`,"from":`) {
+	from, ok4 := r.strAfter(`,"from":`)
+	to, ok5 := r.strAfter(`,"to":`)
+	if !ok4 || !ok5 {
 		return false
 	}
-	if s, ok = r.str(); !ok || !r.lit(`,"to":`) {
-		return false
-	}
-	d.From = model.PostStatus(internStatus(s))
-	if s, ok = r.str(); !ok {
-		return false
-	}
-	d.To = model.PostStatus(internStatus(s))
+	d.Kind, d.Actor, d.Role = model.Kind(internKind(kind)), string(actor), model.Role(internRole(role))
+	d.From, d.To = model.PostStatus(internStatus(from)), model.PostStatus(internStatus(to))
 	d.Undone = r.lit(`,"undone":true`)
 	d.Concurrent = r.lit(`,"concurrent":true`)
 	d.Resolves = r.lit(`,"resolves":true`)
