@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"qunshen/gen"
 	"qunshen/internal/procmem"
 	"qunshen/model"
@@ -81,7 +83,7 @@ func BenchmarkImport1M(b *testing.B) {
 	fi, _ := os.Stat(q)
 	b.ResetTimer() // ns/op is the imports', not the fixture's
 	var total, cpu time.Duration
-	var peakAnon int64
+	var peakAnon, size int64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := b.TempDir()
@@ -90,7 +92,9 @@ func BenchmarkImport1M(b *testing.B) {
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
 		peaks := procmem.Watch(os.Getpid())
+		stop := profile(b)
 		res, err := st.Import(s, []string{q}, ImportOptions{})
+		stop()
 		total += time.Since(start)
 		cpu += cpuTime() - cpu0
 		_, anon := peaks()
@@ -102,6 +106,7 @@ func BenchmarkImport1M(b *testing.B) {
 		if res.Events < benchPosts {
 			b.Fatalf("imported %d events", res.Events)
 		}
+		size = st.usedBytes()
 		st.Close()
 		b.StartTimer()
 	}
@@ -113,6 +118,14 @@ func BenchmarkImport1M(b *testing.B) {
 	if peakAnon > 0 {
 		b.ReportMetric(float64(peakAnon)/(1<<20), "peak-anon-MB")
 	}
+	b.ReportMetric(float64(size)/1e6, "db-MB")
+}
+
+// usedBytes is how much of the database file its pages take (the file grows ahead of them).
+func (s *Store) usedBytes() int64 {
+	var n int64
+	s.db.View(func(tx *bbolt.Tx) error { n = tx.Size(); return nil })
+	return n
 }
 
 // cpuTime is the CPU time this process has used, user and system.
@@ -153,4 +166,50 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(benchDir)
 	}
 	os.Exit(code)
+}
+
+// BenchmarkDecideOne records single decisions, each in a transaction of its own as the screen
+// and `qunshen decide` record them, in a database of a million posts: the latency an
+// administrator feels, and the bytes a decision writes to the file.
+func BenchmarkDecideOne(b *testing.B) {
+	q := benchFixture(b)
+	dir := b.TempDir()
+	st, s := benchStore(b, dir)
+	defer st.Close()
+	if _, err := st.Import(s, []string{q}, ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	pending, err := st.PostsByStatus(model.PostPending, 60_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ps []model.Post // those an administrator may approve alone
+	for _, p := range pending {
+		if !p.NeedsSignOff() && len(ps) < 50_000 {
+			ps = append(ps, p)
+		}
+	}
+	before := st.pagesWritten()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i == len(ps) {
+			b.Fatalf("only %d pending posts to decide", len(ps))
+		}
+		// Pending posts spread over the whole queue, each approved once.
+		p := ps[(i*7919)%len(ps)]
+		d := model.Draft{Kind: model.PostApprove, Subject: p.ID, Payload: []byte(`{"seen":0}`)}
+		if _, err := st.Append(s, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	writes := st.pagesWritten() - before
+	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/decision")
+	b.ReportMetric(float64(writes)*float64(st.db.Info().PageSize)/1024/float64(b.N), "KB-written/decision")
+}
+
+// pagesWritten is how many pages the transactions of this store have written to its file.
+func (s *Store) pagesWritten() int64 {
+	stats := s.db.Stats()
+	return stats.TxStats.GetWrite()
 }

@@ -322,7 +322,7 @@ func Compact(dbPath string) (before, after int64, err error) {
 // compactInto copies every bucket of src into the empty file at path with bbolt.Compact,
 // trims the file to its last page and fsyncs it. It returns the file's size.
 func compactInto(src *bbolt.DB, path string) (int64, error) {
-	dst, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoSync: true, NoGrowSync: true})
+	dst, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoSync: true, NoGrowSync: true, PageSize: pageSize})
 	if err != nil {
 		return 0, err
 	}

@@ -244,7 +244,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 		{"empty", write("empty.db", nil), "is empty"},
 		{"truncated", write("half.db", raw[:len(raw)/2]), "truncated"},
 		{"truncated by a byte", write("short.db", raw[:len(raw)-1]), "truncated"},
-		{"two pages", write("two.db", raw[:2*os.Getpagesize()]), "truncated"},
+		{"two pages", write("two.db", raw[:2*pageSize]), "truncated"}, // the meta pages alone
 		{"not bbolt", notBolt, "not a qunshen database"},
 		{"not qunshen", foreign, "not a qunshen database (no meta bucket)"},
 		{"newer schema", newer, "schema 99, newer"},
@@ -326,7 +326,7 @@ func TestRestoreSurvivesAnyChangedByte(t *testing.T) {
 		e.check(err)
 		e.check(st.Close())
 		if h != want {
-			t.Fatalf("byte %d (page %d, offset %d) changed: restored with another state", at, at/4096, at%4096)
+			t.Fatalf("byte %d (page %d, offset %d) changed: restored with another state", at, at/pageSize, at%pageSize)
 		}
 		e.check(os.Remove(db))
 	}
@@ -460,5 +460,56 @@ func TestCompactWithoutDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
 		t.Fatal("compact made a database")
+	}
+}
+
+// TestDatabaseOfSmallerPagesKeepsWorking: a database made with pages of 4 KiB, as qunshen made
+// them before its pages were 16 KiB, opens, takes an import and decisions, verifies and keeps
+// its pages; its backup restores into a file of the new pages with the same state.
+func TestDatabaseOfSmallerPagesKeepsWorking(t *testing.T) {
+	dir := t.TempDir()
+	e := &env{t: t, dir: dir}
+	path := e.dbPath()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{PageSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.open()
+	e.admin, err = NewSigner("王管理", model.RoleAdmin, "第三党支部")
+	e.check(err)
+	e.check(e.st.Register(e.admin))
+	_, err = e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})
+	e.check(err)
+	e.decide(model.PostApprove, "p1")
+	e.verify()
+	if got := e.st.db.Info().PageSize; got != 4096 {
+		t.Fatalf("the old database has pages of %d bytes now", got)
+	}
+	want := e.hash()
+	backup := e.backup("old-backup.db")
+	e.check(e.st.Close())
+
+	restored := filepath.Join(dir, "restored.db")
+	_, err = Restore(restored, backup)
+	e.check(err)
+	if got, _ := stateOf(t, restored); got != want {
+		t.Fatal("the restored database has another state")
+	}
+	st, err := Open(restored)
+	e.check(err)
+	if got := st.db.Info().PageSize; got != pageSize {
+		t.Fatalf("the restored database has pages of %d bytes, not %d", got, pageSize)
+	}
+	e.check(st.Close())
+
+	// A new database has the new pages.
+	fresh, err := Open(filepath.Join(dir, "new.db"))
+	e.check(err)
+	defer fresh.Close()
+	if got := fresh.db.Info().PageSize; got != pageSize {
+		t.Fatalf("a new database has pages of %d bytes, not %d", got, pageSize)
 	}
 }
