@@ -242,6 +242,7 @@ func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error 
 					posts = append(posts, evs[i].Subject)
 				}
 			}
+			st.expect(len(posts))
 			st.prefetchPosts(posts)
 			for i := range evs {
 				if err := model.Replay(st, evs[i], ids[i]); err != nil {

@@ -233,8 +233,8 @@ func (st *txState) prefetchPosts(ids []string) {
 		id  string
 		raw []byte
 	}
-	var jobs []job
-	seen := map[string]bool{}
+	jobs := make([]job, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if seen[id] || st.posts[id] != nil {
 			continue

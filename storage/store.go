@@ -287,6 +287,23 @@ func (st *txState) del(bucket []byte, key []byte) {
 	m[string(key)] = write{del: true}
 }
 
+// expect makes room for the writes of n decisions on posts: each writes its post, moves its
+// entry in the status index (two keys) and adds a fact to the report index. Maps that grow
+// step by step to tens of thousands of keys rehash every key at each step.
+func (st *txState) expect(n int) {
+	for _, w := range []struct {
+		bucket []byte
+		keys   int
+	}{{bPosts, n}, {ixPostStatus, 2 * n}, {ixReport, n}} {
+		if st.writes[string(w.bucket)] == nil {
+			st.writes[string(w.bucket)] = make(map[string]write, w.keys)
+		}
+	}
+	if len(st.posts) == 0 {
+		st.posts = make(map[string]*postEntry, n)
+	}
+}
+
 // directWrite keeps the first fault of a direct write.
 func (st *txState) directWrite(err error) {
 	if err != nil && st.werr == nil {
