@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -319,20 +320,24 @@ func (st *txState) flushWrites() error {
 	if st.werr != nil {
 		return st.werr
 	}
+	type keyed struct {
+		k string
+		w write
+	}
+	var ws []keyed
 	for name, m := range st.writes {
 		b := st.b[name]
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
+		ws = ws[:0]
+		for k, w := range m {
+			ws = append(ws, keyed{k, w})
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			w := m[k]
+		slices.SortFunc(ws, func(a, b keyed) int { return strings.Compare(a.k, b.k) })
+		for _, x := range ws {
 			var err error
-			if w.del {
-				err = b.Delete([]byte(k))
+			if x.w.del {
+				err = b.Delete([]byte(x.k))
 			} else {
-				err = b.Put([]byte(k), w.v)
+				err = b.Put([]byte(x.k), x.w.v)
 			}
 			if err != nil {
 				return stored(err)
