@@ -194,25 +194,11 @@ func (st *txState) encodePosts() error {
 	}
 	raws := make([][]byte, len(dirty))
 	errs := make([]error, len(dirty))
-	work := func(from, to int) {
+	parallelRange(len(dirty), func(from, to int) {
 		for i := from; i < to; i++ {
 			raws[i], errs[i] = encodePost(&dirty[i].p, dirty[i].content)
 		}
-	}
-	if n := runtime.GOMAXPROCS(0); n > 1 && len(dirty) > 256 {
-		var wg sync.WaitGroup
-		per := (len(dirty) + n - 1) / n
-		for from := 0; from < len(dirty); from += per {
-			wg.Add(1)
-			go func(from int) {
-				defer wg.Done()
-				work(from, min(from+per, len(dirty)))
-			}(from)
-		}
-		wg.Wait()
-	} else {
-		work(0, len(dirty))
-	}
+	})
 	for i, e := range dirty {
 		if errs[i] != nil {
 			return errs[i]
@@ -224,6 +210,26 @@ func (st *txState) encodePosts() error {
 		clear(st.posts)
 	}
 	return nil
+}
+
+// parallelRange calls work on parts of [0, n), one part a core, and returns when all are
+// done. Fewer than 256 items are not worth a goroutine: work is called once, here.
+func parallelRange(n int, work func(from, to int)) {
+	cores := runtime.GOMAXPROCS(0)
+	if cores == 1 || n < 256 {
+		work(0, n)
+		return
+	}
+	per := (n + cores - 1) / cores
+	var wg sync.WaitGroup
+	for from := 0; from < n; from += per {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			work(from, to)
+		}(from, min(from+per, n))
+	}
+	wg.Wait()
 }
 
 // prefetchPosts decodes, on every core, the stored posts that ids name and that the
@@ -245,22 +251,14 @@ func (st *txState) prefetchPosts(ids []string) {
 		}
 	}
 	entries := make([]*postEntry, len(jobs))
-	n := runtime.GOMAXPROCS(0)
-	per := (len(jobs) + n - 1) / max(n, 1)
-	var wg sync.WaitGroup
-	for from := 0; from < len(jobs); from += per {
-		wg.Add(1)
-		go func(from, to int) {
-			defer wg.Done()
-			for i := from; i < to; i++ {
-				p, content, err := decodePost(jobs[i].raw)
-				if err == nil { // a damaged post is left to Post, which says so
-					entries[i] = &postEntry{p: p, content: bytes.Clone(content), facts: model.PostFacts(&p)}
-				}
+	parallelRange(len(jobs), func(from, to int) {
+		for i := from; i < to; i++ {
+			p, content, err := decodePost(jobs[i].raw)
+			if err == nil { // a damaged post is left to Post, which says so
+				entries[i] = &postEntry{p: p, content: bytes.Clone(content), facts: model.PostFacts(&p)}
 			}
-		}(from, min(from+per, len(jobs)))
-	}
-	wg.Wait()
+		}
+	})
 	for i, e := range entries {
 		if e != nil {
 			st.posts[jobs[i].id] = e
