@@ -41,7 +41,7 @@ func decodeHeaderJSON(b []byte, h *postHeader) bool {
 		if s, ok = r.str(); !ok {
 			return false
 		}
-		h.Status = model.PostStatus(internStatus(s))
+		h.Status = model.PostStatus(intern(s))
 	}
 	if field(`"reason":`) {
 		if h.Reason, ok = r.text(); !ok {
@@ -169,8 +169,8 @@ func (r *hdrReader) decision(d *model.Decision) bool {
 	if !ok4 || !ok5 {
 		return false
 	}
-	d.Kind, d.Actor, d.Role = model.Kind(internKind(kind)), string(actor), model.Role(internRole(role))
-	d.From, d.To = model.PostStatus(internStatus(from)), model.PostStatus(internStatus(to))
+	d.Kind, d.Actor, d.Role = model.Kind(intern(kind)), string(actor), model.Role(intern(role))
+	d.From, d.To = model.PostStatus(intern(from)), model.PostStatus(intern(to))
 	d.Undone = r.lit(`,"undone":true`)
 	d.Concurrent = r.lit(`,"concurrent":true`)
 	d.Resolves = r.lit(`,"resolves":true`)
@@ -237,33 +237,24 @@ func parseUTCTime(s []byte) (time.Time, bool) {
 
 // The names of statuses, kinds and roles recur in every header: read as the constants they
 // are, they cost no allocation.
-
-func internStatus(b []byte) string {
+var interned = func() map[string]string {
+	m := map[string]string{}
 	for _, s := range model.PostStatuses {
-		if string(b) == string(s) {
-			return string(s)
-		}
+		m[string(s)] = string(s)
 	}
-	return string(b)
-}
-
-var postKinds = []model.Kind{model.PostSubmit, model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate,
-	model.PostSignOff, model.PostReturn, model.PostUndo}
-
-func internKind(b []byte) string {
-	for _, k := range postKinds {
-		if string(b) == string(k) {
-			return string(k)
-		}
+	for _, k := range model.Kinds() {
+		m[string(k)] = string(k)
 	}
-	return string(b)
-}
-
-func internRole(b []byte) string {
 	for _, r := range model.Roles {
-		if string(b) == string(r) {
-			return string(r)
-		}
+		m[string(r)] = string(r)
+	}
+	return m
+}()
+
+// intern returns b as a string: the constant of that name when there is one.
+func intern(b []byte) string {
+	if s, ok := interned[string(b)]; ok {
+		return s
 	}
 	return string(b)
 }

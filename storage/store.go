@@ -126,6 +126,7 @@ func Open(path string) (*Store, error) {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
+		schema := 0 // of the database as it was: 0 for a new one
 		if m := tx.Bucket(bMeta); m != nil {
 			v := m.Get(kSchema)
 			n, err := strconv.Atoi(string(v))
@@ -135,6 +136,7 @@ func (s *Store) init() error {
 			if n > SchemaVersion {
 				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
 			}
+			schema = n
 		}
 		if err := upgradeTrust(tx, s.path); err != nil {
 			return err
@@ -144,24 +146,24 @@ func (s *Store) init() error {
 				return err
 			}
 		}
-		m := tx.Bucket(bMeta)
-		if v := m.Get(kSchema); v != nil && string(v) == "1" {
+		older := func(than int) bool { return schema >= 1 && schema < than }
+		if older(2) {
 			if err := migrate1(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if v := m.Get(kSchema); v != nil && (string(v) == "1" || string(v) == "2") {
+		if older(3) {
 			if err := buildReportIndex(tx); err != nil {
 				return fmt.Errorf("building the report index: %w", err)
 			}
 		}
-		if v := m.Get(kSchema); v != nil && (string(v) == "1" || string(v) == "2" || string(v) == "3") {
+		if older(4) {
 			if err := moveSubmitFacts(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if v := m.Get(kSchema); v == nil || string(v) != strconv.Itoa(SchemaVersion) {
-			return m.Put(kSchema, []byte(strconv.Itoa(SchemaVersion)))
+		if schema != SchemaVersion {
+			return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(SchemaVersion)))
 		}
 		return nil
 	})
