@@ -149,34 +149,6 @@ func markFold(tx *bbolt.Tx, after []byte) error {
 	return m.Put(kFoldFrom, bytes.Clone(after))
 }
 
-// foldAhead is what a fold may take from memory: the events that follow after in the
-// canonical order, in that order, and how far the fold has taken them.
-type foldAhead struct {
-	after  []byte
-	events []*incoming
-	taken  int
-}
-
-// next is the next chunk of the events when the fold stands where they continue it (from is
-// the key of the last event folded), else nil: the fold reads the log. The chunk taken before
-// is folded by then: its events are let go, so that the heap the collector marks shrinks as
-// the fold goes on.
-func (a *foldAhead) next(from []byte) []*incoming {
-	if a == nil {
-		return nil
-	}
-	if a.taken > 0 && a.events[a.taken-1] != nil {
-		a.after = a.events[a.taken-1].key
-		clear(a.events[:a.taken])
-	}
-	if a.taken == len(a.events) || !bytes.Equal(from, a.after) {
-		return nil
-	}
-	xs := a.events[a.taken:min(a.taken+foldChunk, len(a.events))]
-	a.taken += len(xs)
-	return xs
-}
-
 // foldPending reports whether a fold is pending.
 func (s *Store) foldPending() bool {
 	pending := false
@@ -187,13 +159,9 @@ func (s *Store) foldPending() bool {
 	return pending
 }
 
-// catchUp folds the events after kFoldFrom, a chunk a transaction, until the projection
-// follows the whole log.
-//
-// ahead, when not nil, holds the events that follow ahead.after in the canonical order, as an
-// import of bundles has them decoded already: a chunk that starts at ahead.after, or where
-// the previous chunk of them ended, is taken from them instead of the log.
-func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error {
+// catchUp folds the events of the log after kFoldFrom, a chunk a transaction, until the
+// projection follows the whole log.
+func (s *Store) catchUp(progress func(done, total int)) error {
 	done, total := 0, 0
 	for {
 		finished := false
@@ -204,50 +172,32 @@ func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error 
 				finished = true
 				return nil
 			}
-			if total == 0 {
-				total = int(newTxState(tx).logSeq())
-			}
 			st := newTxState(tx)
+			if total == 0 {
+				total = int(st.logSeq())
+			}
 			if len(from) == 0 {
 				from = nil // from the first event
 			}
-			var evs []*model.Event // of the events ahead, or read from the log
+			var read []model.Event
 			var ids []model.Hash
 			var last []byte
-			if xs := ahead.next(from); xs != nil {
-				evs, ids = make([]*model.Event, 0, len(xs)), make([]model.Hash, 0, len(xs))
-				for _, x := range xs {
-					evs, ids = append(evs, &x.ev), append(ids, x.id)
+			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
+				if len(read) == foldChunk {
+					return errStop
 				}
-				last = bytes.Clone(xs[len(xs)-1].key)
-			} else {
-				var read []model.Event
-				err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
-					if len(read) == foldChunk {
-						return errStop
-					}
-					read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-				for i := range read {
-					evs = append(evs, &read[i])
-				}
+				read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			var posts []string
-			for i := range evs {
-				if strings.HasPrefix(string(evs[i].Kind), "post.") {
-					posts = append(posts, evs[i].Subject)
-				}
+			evs := make([]*model.Event, len(read))
+			for i := range read {
+				evs[i] = &read[i]
 			}
-			st.expect(len(posts))
-			st.prefetchPosts(posts)
-			for i := range evs {
-				if err := model.Replay(st, evs[i], ids[i]); err != nil {
-					return err
-				}
+			if err := st.replayChunk(evs, ids); err != nil {
+				return err
 			}
 			if err := st.flushCounts(); err != nil {
 				return err
@@ -266,4 +216,23 @@ func (s *Store) catchUp(ahead *foldAhead, progress func(done, total int)) error 
 			return err
 		}
 	}
+}
+
+// replayChunk folds events, in the canonical order, into st; the stored posts they decide
+// are read and decoded first, on every core.
+func (st *txState) replayChunk(evs []*model.Event, ids []model.Hash) error {
+	var posts []string
+	for _, ev := range evs {
+		if strings.HasPrefix(string(ev.Kind), "post.") {
+			posts = append(posts, ev.Subject)
+		}
+	}
+	st.expect(len(posts))
+	st.prefetchPosts(posts)
+	for i, ev := range evs {
+		if err := model.Replay(st, ev, ids[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -116,7 +116,7 @@ func Open(path string) (*Store, error) {
 	}
 	// An import of bundles killed while it folded: finish the fold before anything reads.
 	if s.foldPending() {
-		if err := s.catchUp(nil, nil); err != nil {
+		if err := s.catchUp(nil); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("%s: finishing the fold of imported events: %w", path, err)
 		}
@@ -230,6 +230,9 @@ type txState struct {
 	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
 	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
 	writes map[string]map[string]write
+	// prev are the writes of earlier transactions that are not committed yet, newest first,
+	// read after writes: the chunks a fold replayed ahead of their transactions (foldPipe).
+	prev []map[string]map[string]write
 	// direct sends the writes to bbolt as they come, for an import, whose keys come mostly in
 	// their order already: buffering them would cost more than it saves. werr keeps the first
 	// fault of such a write, for the end of the transaction.
@@ -257,6 +260,14 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 			return nil
 		}
 		return w.v
+	}
+	for _, writes := range st.prev {
+		if w, ok := writes[string(bucket)][string(key)]; ok {
+			if w.del {
+				return nil
+			}
+			return w.v
+		}
 	}
 	return st.b[string(bucket)].Get(key)
 }
@@ -346,7 +357,7 @@ func (st *txState) flushWrites() error {
 			}
 		}
 	}
-	clear(st.writes)
+	st.writes = map[string]map[string]write{} // not cleared: a replay ahead may read them still
 	return nil
 }
 

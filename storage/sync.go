@@ -246,7 +246,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	res.Bundles = len(bundles)
 	var im *importer
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		im = &importer{tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
+		im = &importer{s: s, tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
 			byOrigin: map[model.Key]map[uint64]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
 		if err := im.gather(bundles); err != nil {
 			return err
@@ -271,10 +271,19 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		return recordPeers(tx, bundles)
 	})
 	if err != nil {
+		if im != nil && im.fold != nil {
+			im.fold.stop()
+		}
 		return SyncResult{}, err
 	}
-	im.byOrigin, im.cps = nil, nil // the fold takes what it needs from im.ahead, and lets it go
-	if err := s.catchUp(im.ahead, func(done, total int) { progress("fold", done, total) }); err != nil {
+	im.byOrigin, im.cps = nil, nil // the fold holds what it needs, and lets it go
+	fold := func(done, total int) { progress("fold", done, total) }
+	if im.fold != nil {
+		if err := im.fold.commit(fold); err != nil {
+			return res, err
+		}
+	}
+	if err := s.catchUp(fold); err != nil {
 		return res, err
 	}
 	if s, err := s.Status(); err == nil {
@@ -285,15 +294,16 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 
 // importer is one import of bundles, within its transaction.
 type importer struct {
+	s        *Store
 	tx       *bbolt.Tx
 	st       *txState
 	trust    trustChecker
 	byOrigin map[model.Key]map[uint64]*incoming        // every event by origin and sequence
 	cps      map[model.Key]map[uint64]model.Checkpoint // the origins' signed heads
 	res      *SyncResult
-	// ahead is what the fold may take from memory: the new events, when they all come after
-	// the events folded before.
-	ahead *foldAhead
+	// fold replays the new events, when they all come after the events folded before, while
+	// the transaction adds them to the log; they are folded when it is committed.
+	fold *foldPipe
 }
 
 // gather checks who made each bundle, and takes every event of the bundles, and the parked
@@ -440,8 +450,9 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 }
 
 // store adds the new events to the log, in the canonical order, all in this transaction; the
-// fold follows in transactions of its own (catchUp): from the last event folded when the new
-// ones all come after it, else from the first, the projection cleared.
+// fold follows in transactions of its own: from the last event folded when the new ones all
+// come after it (foldPipe, whose replay begins now), else from the first, the projection
+// cleared (catchUp).
 func (im *importer) store(fresh []*incoming, progress func(stage string, done, total int)) error {
 	if len(fresh) == 0 {
 		return nil
@@ -456,11 +467,12 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		im.res.Refolded = true
 		after = nil
 	}
+	folded := im.tx.Bucket(bMeta).Get(kFoldFrom) == nil // else a fold from earlier is pending
 	if err := markFold(im.tx, after); err != nil {
 		return err
 	}
-	if !im.res.Refolded { // the new events are all that follows after
-		im.ahead = &foldAhead{after: bytes.Clone(after), events: fresh}
+	if folded && !im.res.Refolded { // the new events are all that follows after
+		im.fold = im.s.startFold(after, slices.Clone(fresh))
 	}
 	seq := st.logSeq()
 	last := st.maxTime()

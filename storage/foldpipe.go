@@ -1,0 +1,166 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"go.etcd.io/bbolt"
+
+	"qunshen/model"
+)
+
+// An import of bundles folds its new events on two goroutines, when they all come after the
+// events folded before. One replays them, a chunk at a time, from memory, reading the
+// projection through a read-only transaction and through the writes of the chunks it replayed
+// before that are not committed yet; the other writes each replayed chunk in a write
+// transaction of its own, with kFoldFrom moved past it, as catchUp does, while the first
+// replays the next chunks. The transaction that adds the events to the log runs beside the
+// replay of the first chunks in the same way. A crash leaves what catchUp leaves: the
+// projection folded up to kFoldFrom, whose fold Open completes from the log.
+
+// foldLead is how many replayed chunks may wait for their transaction.
+const foldLead = 4
+
+// foldAhead is what the replay takes from memory: the events that follow after in the
+// canonical order, in that order, and how far it has taken them.
+type foldAhead struct {
+	after  []byte
+	events []*incoming
+	taken  int
+}
+
+// next is the next chunk of the events, or nil when they are all taken. The events of the
+// chunk taken before are let go, so that the heap the collector marks shrinks as the fold
+// goes on.
+func (a *foldAhead) next() []*incoming {
+	if a.taken > 0 {
+		clear(a.events[max(0, a.taken-foldChunk):a.taken])
+	}
+	if a.taken == len(a.events) {
+		return nil
+	}
+	xs := a.events[a.taken:min(a.taken+foldChunk, len(a.events))]
+	a.taken += len(xs)
+	return xs
+}
+
+// foldedChunk is a chunk of events replayed and waiting for its transaction: the writes it
+// makes to the projection and the changes to the counts, and where the fold stands before
+// and after it.
+type foldedChunk struct {
+	from, last []byte
+	writes     map[string]map[string]write
+	counts     model.Counts
+	n          int
+}
+
+// foldPipe is the fold of an import's new events on two goroutines.
+type foldPipe struct {
+	s         *Store
+	ahead     *foldAhead
+	chunks    chan *foldedChunk // closed when the replay ends
+	quit      chan struct{}
+	quitOnce  sync.Once
+	committed atomic.Int64 // chunks committed
+	err       error        // the replay's fault, read after chunks is closed
+}
+
+// startFold starts replaying the events of ahead; commit writes what it replays. The events
+// are the replay's own: the slice is copied, its elements are only read.
+func (s *Store) startFold(after []byte, events []*incoming) *foldPipe {
+	p := &foldPipe{s: s, ahead: &foldAhead{after: bytes.Clone(after), events: events},
+		chunks: make(chan *foldedChunk, foldLead), quit: make(chan struct{})}
+	go p.replay()
+	return p
+}
+
+func (p *foldPipe) replay() {
+	defer close(p.chunks)
+	var st *txState
+	var waiting []*foldedChunk // handed on, and maybe not committed yet
+	sent := 0
+	from := p.ahead.after
+	for xs := p.ahead.next(); xs != nil; xs = p.ahead.next() {
+		// What was committed before the read transaction begins is in its view; the writes
+		// of the chunks after it are read from them.
+		committed := int(p.committed.Load())
+		waiting = waiting[max(0, committed-(sent-len(waiting))):]
+		tx, err := p.s.db.Begin(false)
+		if err != nil {
+			p.err = err
+			return
+		}
+		next := newTxState(tx)
+		if st != nil { // what was decoded before stays true: every write to it is in view
+			next.posts, next.groups, next.members, next.operators = st.posts, st.groups, st.members, st.operators
+		}
+		st = next
+		for i := len(waiting) - 1; i >= 0; i-- {
+			st.prev = append(st.prev, waiting[i].writes)
+		}
+		evs, ids := make([]*model.Event, len(xs)), make([]model.Hash, len(xs))
+		for i, x := range xs {
+			evs[i], ids[i] = &x.ev, x.id
+		}
+		err = st.replayChunk(evs, ids)
+		if err == nil {
+			err = st.encodePosts()
+		}
+		tx.Rollback() // before waiting: a commit that grows the file waits for it
+		if err != nil {
+			p.err = err
+			return
+		}
+		c := &foldedChunk{from: from, last: xs[len(xs)-1].key, writes: st.writes, counts: st.counts, n: len(xs)}
+		select {
+		case p.chunks <- c:
+		case <-p.quit:
+			return
+		}
+		waiting = append(waiting, c)
+		sent++
+		from = c.last
+	}
+}
+
+// stop ends the replay, its chunks left uncommitted, and waits for it.
+func (p *foldPipe) stop() {
+	p.quitOnce.Do(func() { close(p.quit) })
+	for range p.chunks {
+	}
+}
+
+// commit writes each replayed chunk in a transaction of its own, as it comes, until the
+// replay ends.
+func (p *foldPipe) commit(progress func(done, total int)) error {
+	done, total := 0, 0
+	for c := range p.chunks {
+		err := p.s.db.Update(func(tx *bbolt.Tx) error {
+			m := tx.Bucket(bMeta)
+			if cur := m.Get(kFoldFrom); cur == nil || !bytes.Equal(cur, c.from) {
+				return errors.New("the fold does not stand where the replayed events begin")
+			}
+			st := newTxState(tx)
+			if total == 0 {
+				total = int(st.logSeq())
+			}
+			st.writes, st.counts = c.writes, c.counts
+			if err := st.flushCounts(); err != nil {
+				return err
+			}
+			return m.Put(kFoldFrom, c.last)
+		})
+		if err != nil {
+			p.stop()
+			return err
+		}
+		p.committed.Add(1)
+		done += c.n
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	return p.err
+}
