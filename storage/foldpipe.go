@@ -51,7 +51,7 @@ func (a *foldAhead) next() []*incoming {
 // and after it.
 type foldedChunk struct {
 	from, last []byte
-	writes     map[string]map[string]write
+	writes     writeSets
 	counts     model.Counts
 	n          int
 }

@@ -229,10 +229,10 @@ type txState struct {
 	// writes holds the writes to the projection until the end of the transaction, when they
 	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
 	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
-	writes map[string]map[string]write
+	writes writeSets
 	// prev are the writes of earlier transactions that are not committed yet, newest first,
 	// read after writes: the chunks a fold replayed ahead of their transactions (foldPipe).
-	prev []map[string]map[string]write
+	prev []writeSets
 	// direct sends the writes to bbolt as they come, for an import, whose keys come mostly in
 	// their order already: buffering them would cost more than it saves. werr keeps the first
 	// fault of such a write, for the end of the transaction.
@@ -250,26 +250,72 @@ type write struct {
 	del bool
 }
 
+// keyedWrite is a pending write with its key.
+type keyedWrite struct {
+	k string
+	w write
+}
+
+// writeSet is the pending writes of one bucket, in the order their keys were first written:
+// mostly the order of the keys already, as decisions come in the order of the posts, and a
+// list in order costs its sort one pass.
+type writeSet struct {
+	at   map[string]int // where each key's write is in list
+	list []keyedWrite
+}
+
+func newWriteSet(n int) *writeSet {
+	return &writeSet{at: make(map[string]int, n), list: make([]keyedWrite, 0, n)}
+}
+
+func (ws *writeSet) set(key []byte, w write) {
+	if i, ok := ws.at[string(key)]; ok {
+		ws.list[i].w = w
+		return
+	}
+	k := string(key)
+	ws.at[k] = len(ws.list)
+	ws.list = append(ws.list, keyedWrite{k, w})
+}
+
+// writeSets are the pending writes of a transaction, by bucket.
+type writeSets map[string]*writeSet
+
+// lookup is the pending write of key in bucket, if there is one.
+func (w writeSets) lookup(bucket, key []byte) (write, bool) {
+	if ws := w[string(bucket)]; ws != nil {
+		if i, ok := ws.at[string(key)]; ok {
+			return ws.list[i].w, true
+		}
+	}
+	return write{}, false
+}
+
+func (w writeSets) of(bucket []byte) *writeSet {
+	ws := w[string(bucket)]
+	if ws == nil {
+		ws = newWriteSet(0)
+		w[string(bucket)] = ws
+	}
+	return ws
+}
+
 // get reads a key of a projection bucket, pending writes first.
 func (st *txState) get(bucket []byte, key []byte) []byte {
 	if st.direct {
 		return st.b[string(bucket)].Get(key)
 	}
-	if w, ok := st.writes[string(bucket)][string(key)]; ok {
-		if w.del {
-			return nil
-		}
-		return w.v
+	w, ok := st.writes.lookup(bucket, key)
+	for i := 0; !ok && i < len(st.prev); i++ {
+		w, ok = st.prev[i].lookup(bucket, key)
 	}
-	for _, writes := range st.prev {
-		if w, ok := writes[string(bucket)][string(key)]; ok {
-			if w.del {
-				return nil
-			}
-			return w.v
-		}
+	switch {
+	case !ok:
+		return st.b[string(bucket)].Get(key)
+	case w.del:
+		return nil
 	}
-	return st.b[string(bucket)].Get(key)
+	return w.v
 }
 
 func (st *txState) put(bucket []byte, key []byte, v []byte) {
@@ -280,12 +326,7 @@ func (st *txState) put(bucket []byte, key []byte, v []byte) {
 		st.directWrite(st.b[string(bucket)].Put(key, v))
 		return
 	}
-	m := st.writes[string(bucket)]
-	if m == nil {
-		m = map[string]write{}
-		st.writes[string(bucket)] = m
-	}
-	m[string(key)] = write{v: v}
+	st.writes.of(bucket).set(key, write{v: v})
 }
 
 func (st *txState) del(bucket []byte, key []byte) {
@@ -293,12 +334,7 @@ func (st *txState) del(bucket []byte, key []byte) {
 		st.directWrite(st.b[string(bucket)].Delete(key))
 		return
 	}
-	m := st.writes[string(bucket)]
-	if m == nil {
-		m = map[string]write{}
-		st.writes[string(bucket)] = m
-	}
-	m[string(key)] = write{del: true}
+	st.writes.of(bucket).set(key, write{del: true})
 }
 
 // expect makes room for the writes of n decisions on posts: each writes its post, moves its
@@ -310,7 +346,7 @@ func (st *txState) expect(n int) {
 		keys   int
 	}{{bPosts, n}, {ixPostStatus, 2 * n}, {ixReport, n}} {
 		if st.writes[string(w.bucket)] == nil {
-			st.writes[string(w.bucket)] = make(map[string]write, w.keys)
+			st.writes[string(w.bucket)] = newWriteSet(w.keys)
 		}
 	}
 	if len(st.posts) == 0 {
@@ -325,7 +361,8 @@ func (st *txState) directWrite(err error) {
 	}
 }
 
-// flushWrites writes the pending writes, each bucket's in the order of its keys.
+// flushWrites writes the pending writes, each bucket's in the order of its keys: its
+// deletions, then the rest (a key is one or the other).
 func (st *txState) flushWrites() error {
 	if err := st.encodePosts(); err != nil {
 		return err
@@ -333,39 +370,49 @@ func (st *txState) flushWrites() error {
 	if st.werr != nil {
 		return st.werr
 	}
-	type keyed struct {
-		k string
-		w write
-	}
-	var ws []keyed
-	for name, m := range st.writes {
+	var dels, puts []keyedWrite
+	for name, ws := range st.writes {
 		b := st.b[name]
-		ws = ws[:0]
-		for k, w := range m {
-			ws = append(ws, keyed{k, w})
-		}
-		slices.SortFunc(ws, func(a, b keyed) int { return strings.Compare(a.k, b.k) })
-		for _, x := range ws {
-			var err error
+		dels, puts = dels[:0], puts[:0]
+		for _, x := range ws.list {
 			if x.w.del {
-				err = b.Delete([]byte(x.k))
+				dels = append(dels, x)
 			} else {
-				err = b.Put([]byte(x.k), x.w.v)
+				puts = append(puts, x)
 			}
-			if err != nil {
-				return stored(err)
+		}
+		for _, xs := range [][]keyedWrite{sortKeyed(dels), sortKeyed(puts)} {
+			for _, x := range xs {
+				var err error
+				if x.w.del {
+					err = b.Delete([]byte(x.k))
+				} else {
+					err = b.Put([]byte(x.k), x.w.v)
+				}
+				if err != nil {
+					return stored(err)
+				}
 			}
 		}
 	}
-	st.writes = map[string]map[string]write{} // not cleared: a replay ahead may read them still
+	st.writes = writeSets{} // not cleared: a replay ahead may read them still
 	return nil
+}
+
+// sortKeyed sorts writes by key, with one pass when they are in order already.
+func sortKeyed(xs []keyedWrite) []keyedWrite {
+	cmp := func(a, b keyedWrite) int { return strings.Compare(a.k, b.k) }
+	if !slices.IsSortedFunc(xs, cmp) {
+		slices.SortFunc(xs, cmp)
+	}
+	return xs
 }
 
 // memberRef names a member without building its key.
 type memberRef struct{ group, id string }
 
 func newTxState(tx *bbolt.Tx) *txState {
-	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}, posts: map[string]*postEntry{}, writes: map[string]map[string]write{}, operators: map[model.Key]model.Operator{}}
+	st := &txState{tx: tx, b: map[string]*bbolt.Bucket{}, counts: model.Counts{}, groups: map[string]model.Group{}, members: map[string]model.Member{}, posts: map[string]*postEntry{}, writes: writeSets{}, operators: map[model.Key]model.Operator{}}
 	for _, name := range allBuckets {
 		st.b[string(name)] = tx.Bucket(name)
 	}
