@@ -247,7 +247,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	var im *importer
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		im = &importer{s: s, tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
-			byOrigin: map[model.Key]map[uint64]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
+			byOrigin: map[model.Key][]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
 		if err := im.gather(bundles); err != nil {
 			return err
 		}
@@ -298,7 +298,7 @@ type importer struct {
 	tx       *bbolt.Tx
 	st       *txState
 	trust    trustChecker
-	byOrigin map[model.Key]map[uint64]*incoming        // every event by origin and sequence
+	byOrigin map[model.Key][]*incoming                 // every event by origin, as they came
 	cps      map[model.Key]map[uint64]model.Checkpoint // the origins' signed heads
 	res      *SyncResult
 	// fold replays the new events, when they all come after the events folded before, while
@@ -338,19 +338,32 @@ func (im *importer) gather(bundles []*Bundle) error {
 }
 
 func (im *importer) add(x *incoming) error {
-	m := im.byOrigin[x.ev.Origin]
-	if m == nil {
-		m = map[uint64]*incoming{}
-		im.byOrigin[x.ev.Origin] = m
-	}
-	if y := m[x.ev.Seq]; y != nil {
-		if y.id != x.id {
-			return x.fail("origin %s signed two different events at sequence %d (the other is in %s): a forked chain, refused", x.ev.Origin.Fingerprint(), x.ev.Seq, y.file)
-		}
-		return nil
-	}
-	m[x.ev.Seq] = x
+	im.byOrigin[x.ev.Origin] = append(im.byOrigin[x.ev.Origin], x)
 	return nil
+}
+
+// bySeq sorts the events of an origin by sequence, in one pass when in order already (as a
+// bundle holds them), and keeps one of each: the same event twice is one, two different
+// events at one sequence are a forked chain.
+func bySeq(xs []*incoming) ([]*incoming, error) {
+	cmpSeq := func(a, b *incoming) int { return cmp.Compare(a.ev.Seq, b.ev.Seq) }
+	if !slices.IsSortedFunc(xs, cmpSeq) {
+		slices.SortStableFunc(xs, cmpSeq) // the first added stays first: a bundle's before a parked one
+	}
+	out := xs[:0]
+	for i, x := range xs {
+		if i > 0 {
+			if y := out[len(out)-1]; y.ev.Seq == x.ev.Seq {
+				if y.id != x.id {
+					return nil, x.fail("origin %s signed two different events at sequence %d (the other is in %s): a forked chain, refused", x.ev.Origin.Fingerprint(), x.ev.Seq, y.file)
+				}
+				continue
+			}
+		}
+		out = append(out, x)
+	}
+	clear(xs[len(out):])
+	return out, nil
 }
 
 func (im *importer) checkpoint(cp model.Checkpoint) {
@@ -364,22 +377,19 @@ func (im *importer) checkpoint(cp model.Checkpoint) {
 // continue it, up to the last signed checkpoint among them, with the chain's new head and
 // checkpoints written; what lies beyond a gap is parked.
 func (im *importer) connect(o model.Key) ([]*incoming, error) {
-	m := im.byOrigin[o]
-	head := im.st.head(o)
-	seqs := make([]uint64, 0, len(m))
-	for seq := range m {
-		seqs = append(seqs, seq)
+	xs, err := bySeq(im.byOrigin[o])
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(seqs)
-	for _, seq := range seqs {
-		x := m[seq]
-		if seq <= head.Seq {
-			held, err := heldID(im.tx, o, seq)
+	head := im.st.head(o)
+	for _, x := range xs {
+		if x.ev.Seq <= head.Seq {
+			held, err := heldID(im.tx, o, x.ev.Seq)
 			if err != nil {
 				return nil, err
 			}
 			if held != x.id {
-				return nil, x.fail("origin %s signed two different events at sequence %d, and this machine holds the other: a forked chain, refused", o.Fingerprint(), seq)
+				return nil, x.fail("origin %s signed two different events at sequence %d, and this machine holds the other: a forked chain, refused", o.Fingerprint(), x.ev.Seq)
 			}
 			if !x.parked {
 				im.res.Known++
@@ -392,13 +402,18 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 	}
 	var run []*incoming
 	next := head
-	for seq := head.Seq + 1; m[seq] != nil; seq++ {
-		x := m[seq]
+	for _, x := range xs {
+		if x.ev.Seq <= head.Seq {
+			continue
+		}
+		if x.ev.Seq != next.Seq+1 {
+			break // a gap
+		}
 		if x.ev.Prev != next.Head {
-			return nil, x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), seq)
+			return nil, x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), x.ev.Seq)
 		}
 		run = append(run, x)
-		next = chainHead{Seq: seq, Head: x.id}
+		next = chainHead{Seq: x.ev.Seq, Head: x.id}
 	}
 	for len(run) > 0 {
 		if _, ok := im.cps[o][run[len(run)-1].ev.Seq]; ok {
@@ -415,8 +430,8 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 		}
 	}
 	// What is beyond a gap waits; what is connected now leaves the parked buckets.
-	for _, seq := range seqs {
-		x := m[seq]
+	for _, x := range xs {
+		seq := x.ev.Seq
 		switch {
 		case seq <= top && x.parked:
 			if err := im.tx.Bucket(bParked).Delete(originSeqKey(o, seq)); err != nil {
@@ -458,10 +473,17 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		return nil
 	}
 	st := im.st
-	for _, x := range fresh {
+	// connect gave them by origin and sequence: the order of the index by origin, and runs
+	// each in the canonical order, mostly, as an origin's clock keeps its events in order.
+	byOrigin := slices.Clone(fresh)
+	var runs []int
+	for i, x := range fresh {
 		x.key = orderKey(x.ev.Time, x.id)
+		if i == 0 || x.ev.Origin != fresh[i-1].ev.Origin {
+			runs = append(runs, i)
+		}
 	}
-	slices.SortFunc(fresh, func(a, b *incoming) int { return bytes.Compare(a.key, b.key) })
+	fresh = mergeRuns(fresh, append(runs, len(fresh)), func(a, b *incoming) int { return bytes.Compare(a.key, b.key) })
 	after := st.lastOrder()
 	if bytes.Compare(fresh[0].key, after) < 0 {
 		im.res.Refolded = true
@@ -490,13 +512,6 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		}
 	}
 	// The index by origin in its own order: each origin's new events at the end of its range.
-	byOrigin := slices.Clone(fresh)
-	slices.SortFunc(byOrigin, func(a, b *incoming) int {
-		if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ev.Seq, b.ev.Seq)
-	})
 	bo := im.tx.Bucket(bByOrigin)
 	bo.FillPercent = 0.9
 	for _, x := range byOrigin {
@@ -508,6 +523,43 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		return err
 	}
 	return st.setMaxTime(last)
+}
+
+// mergeRuns sorts xs, whose runs begin at the indexes of bounds (which ends with len(xs)),
+// each sorted on its own in one pass when in order already, and then merged in pairs; the
+// result is xs or a slice of the same length.
+func mergeRuns(xs []*incoming, bounds []int, cmp func(a, b *incoming) int) []*incoming {
+	for i := 0; i+1 < len(bounds); i++ {
+		if r := xs[bounds[i]:bounds[i+1]]; !slices.IsSortedFunc(r, cmp) {
+			slices.SortFunc(r, cmp)
+		}
+	}
+	if len(bounds) <= 2 {
+		return xs
+	}
+	src, dst := xs, make([]*incoming, len(xs))
+	for len(bounds) > 2 {
+		merged := []int{}
+		for i := 0; i+1 < len(bounds); i += 2 {
+			lo, mid, hi := bounds[i], bounds[i+1], bounds[i+1]
+			if i+2 < len(bounds) {
+				hi = bounds[i+2]
+			}
+			a, b, out := src[lo:mid], src[mid:hi], dst[lo:lo]
+			for len(a) > 0 && len(b) > 0 {
+				if cmp(b[0], a[0]) < 0 {
+					out, b = append(out, b[0]), b[1:]
+				} else {
+					out, a = append(out, a[0]), a[1:]
+				}
+			}
+			out = append(append(out, a...), b...)
+			merged = append(merged, lo)
+		}
+		bounds = append(merged, len(xs))
+		src, dst = dst, src
+	}
+	return src
 }
 
 // heldID is the id of the event of origin o at seq in the log.

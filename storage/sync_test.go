@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -336,4 +338,45 @@ func TestSchema1IsMigrated(t *testing.T) {
 		t.Fatal("no event appended after the migration")
 	}
 	e.verify()
+}
+
+// TestMergeRuns: runs of any lengths, in order or not, come out as one sort of them all.
+func TestMergeRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	cmpKey := func(a, b *incoming) int { return bytes.Compare(a.key, b.key) }
+	for round := range 200 {
+		var xs []*incoming
+		bounds := []int{}
+		for range rng.IntN(7) {
+			bounds = append(bounds, len(xs))
+			n := rng.IntN(20)
+			start := rng.IntN(50)
+			for i := range n {
+				k := start + i*rng.IntN(3) // in order, with repeats
+				if round%3 == 0 {
+					k = rng.IntN(50) // out of order
+				}
+				xs = append(xs, &incoming{key: []byte{byte(k)}, seq: uint64(len(xs))})
+			}
+		}
+		bounds = append(bounds, len(xs))
+		want := slices.Clone(xs)
+		slices.SortStableFunc(want, cmpKey)
+		got := mergeRuns(slices.Clone(xs), bounds, cmpKey)
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d of %d", round, len(got), len(want))
+		}
+		for i := range got {
+			if cmpKey(got[i], want[i]) != 0 {
+				t.Fatalf("round %d: not sorted at %d", round, i)
+			}
+		}
+		seen := map[uint64]bool{}
+		for _, x := range got {
+			seen[x.seq] = true
+		}
+		if len(seen) != len(xs) {
+			t.Fatalf("round %d: %d of %d events kept", round, len(seen), len(xs))
+		}
+	}
 }
