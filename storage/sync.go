@@ -402,6 +402,14 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 	}
 	var run []*incoming
 	next := head
+	var after time.Time // the time of the event at next: an origin's clock only goes forward
+	if head.Seq > 0 {
+		ev, err := heldEvent(im.tx, o, head.Seq)
+		if err != nil {
+			return nil, err
+		}
+		after = ev.Time
+	}
 	for _, x := range xs {
 		if x.ev.Seq <= head.Seq {
 			continue
@@ -412,8 +420,11 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 		if x.ev.Prev != next.Head {
 			return nil, x.fail("event of origin %s at sequence %d does not continue the chain held here: hash chain broken", o.Fingerprint(), x.ev.Seq)
 		}
+		if !x.ev.Time.After(after) {
+			return nil, x.fail("event of origin %s at sequence %d is dated %s, not after the event it follows (%s): its clock went back, refused", o.Fingerprint(), x.ev.Seq, x.ev.Time.Format(time.RFC3339Nano), after.Format(time.RFC3339Nano))
+		}
 		run = append(run, x)
-		next = chainHead{Seq: x.ev.Seq, Head: x.id}
+		next, after = chainHead{Seq: x.ev.Seq, Head: x.id}, x.ev.Time
 	}
 	for len(run) > 0 {
 		if _, ok := im.cps[o][run[len(run)-1].ev.Seq]; ok {
@@ -562,17 +573,39 @@ func mergeRuns(xs []*incoming, bounds []int, cmp func(a, b *incoming) int) []*in
 	return src
 }
 
-// heldID is the id of the event of origin o at seq in the log.
-func heldID(tx *bbolt.Tx, o model.Key, seq uint64) (model.Hash, error) {
+// heldBody is the body of the event of origin o at seq in the log.
+func heldBody(tx *bbolt.Tx, o model.Key, seq uint64) ([]byte, error) {
 	ls := tx.Bucket(bByOrigin).Get(originSeqKey(o, seq))
 	if ls == nil {
-		return model.Hash{}, fmt.Errorf("origin %s: event %d is missing from the index by origin", o.Fingerprint(), seq)
+		return nil, fmt.Errorf("origin %s: event %d is missing from the index by origin", o.Fingerprint(), seq)
 	}
 	body := tx.Bucket(bLog).Get(ls)
 	if body == nil {
-		return model.Hash{}, fmt.Errorf("origin %s: event %d is missing from the log", o.Fingerprint(), seq)
+		return nil, fmt.Errorf("origin %s: event %d is missing from the log", o.Fingerprint(), seq)
+	}
+	return body, nil
+}
+
+// heldID is the id of the event of origin o at seq in the log.
+func heldID(tx *bbolt.Tx, o model.Key, seq uint64) (model.Hash, error) {
+	body, err := heldBody(tx, o, seq)
+	if err != nil {
+		return model.Hash{}, err
 	}
 	return model.Hash(sha256Sum(body)), nil
+}
+
+// heldEvent is the event of origin o at seq in the log.
+func heldEvent(tx *bbolt.Tx, o model.Key, seq uint64) (model.Event, error) {
+	body, err := heldBody(tx, o, seq)
+	if err != nil {
+		return model.Event{}, err
+	}
+	ev, err := model.DecodeEvent(body)
+	if err != nil {
+		return ev, fmt.Errorf("origin %s: event %d in the log: %w", o.Fingerprint(), seq, err)
+	}
+	return ev, nil
 }
 
 // loadParked adds the parked events and checkpoints of origin o.

@@ -341,6 +341,26 @@ func TestSyncRefusals(t *testing.T) {
 		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
 		refused(t, sec, file("chain.qsb", frame(rogue, m, [][]byte{e1, e2}, true)), "hash chain broken")
 	})
+	t.Run("clock gone back", func(t *testing.T) {
+		// Each event of an origin is later than the one it follows, as every machine makes
+		// them: the canonical order keeps each origin's chain in its order.
+		rogue, _ := NewSigner("rogue5", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue5", Role: model.RoleAdmin}))
+		now := time.Now()
+		for _, at := range []time.Time{now, now.Add(-time.Hour)} {
+			c := &chain{s: rogue}
+			e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
+			e2 := c.next(model.PostApprove, "p1", `{}`, at)
+			m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+			refused(t, sec, file("clock.qsb", frame(rogue, m, [][]byte{e1, e2}, true)), "not after the event it follows")
+		}
+		// Against an event held already, too.
+		c := &chain{s: rogue}
+		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
+		sec.importBundles(file("clock1.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}, [][]byte{e1}, true)))
+		e2 := c.next(model.PostApprove, "p1", `{}`, now.Add(-time.Minute))
+		refused(t, sec, file("clock2.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(2, 1)}}, [][]byte{e2}, true)), "not after the event it follows")
+	})
 	t.Run("future timestamp", func(t *testing.T) {
 		rogue, _ := NewSigner("rogue3", model.RoleAdmin, "")
 		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
@@ -348,6 +368,34 @@ func TestSyncRefusals(t *testing.T) {
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), time.Now().Add(72*time.Hour))
 		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}
 		refused(t, sec, file("future.qsb", frame(rogue, m, [][]byte{e1}, true)), "in the future")
+	})
+	t.Run("forked chain", func(t *testing.T) {
+		// One key signs two different events at sequence 2, each in a bundle of its own.
+		rogue, _ := NewSigner("rogue4", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue4", Role: model.RoleAdmin}))
+		now := time.Now()
+		c := &chain{s: rogue}
+		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
+		fork := *c
+		e2 := c.next(model.PostApprove, "p1", `{}`, now.Add(time.Second))
+		one := file("fork1.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}, [][]byte{e1, e2}, true))
+		e2b := fork.next(model.PostReject, "p1", `{"reason":"广告"}`, now.Add(time.Second))
+		two := file("fork2.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{fork.run(1, 2)}}, [][]byte{e1, e2b}, true))
+		// Both at once: refused whole, whichever comes first.
+		before, err := os.ReadFile(sec.st.Path())
+		sec.check(err)
+		for _, files := range [][]string{{one, two}, {two, one}} {
+			_, err := sec.st.ImportBundles(files, SyncOptions{})
+			if err == nil || !strings.Contains(err.Error(), "forked chain") || !strings.Contains(err.Error(), files[1]) || !strings.Contains(err.Error(), "(the other is in "+files[0]+")") {
+				t.Fatalf("two forks imported together: %v", err)
+			}
+		}
+		if after, _ := os.ReadFile(sec.st.Path()); !bytes.Equal(before, after) {
+			t.Fatal("refusing the forks changed the database")
+		}
+		// One held, the other refused.
+		sec.importBundles(one)
+		refused(t, sec, two, "this machine holds the other: a forked chain")
 	})
 	t.Run("revoked key", func(t *testing.T) {
 		admin.check(admin.decide("p1", model.PostApprove, ""))
