@@ -181,35 +181,72 @@ type postEntry struct {
 	// facts are p's facts in the report index, when known: what a decision of the post will
 	// take out of the index (made beside the decoding, on every core, for a bundle's posts).
 	facts []model.Fact
+	// base is the version of a written post that the indexes hold (nil for a new post), and
+	// baseFacts its facts when known; at is its place in txState.dirty.
+	base      *model.Post
+	baseFacts []model.Fact
+	at        int
 }
 
-// encodePosts encodes the posts written in the transaction into its pending writes, on every
-// core, and forgets the posts when they are many.
+// postWrites are the writes of a post written in a transaction: its record, and its
+// entries in the status and report indexes.
+type postWrites struct {
+	raw    []byte
+	status []keyedWrite
+	report []keyedWrite
+	err    error
+}
+
+// encodePosts encodes the posts written in the transaction, and their entries in the
+// indexes, on every core, into its pending writes, in the order the posts were first
+// written; it forgets the posts when they are many.
 func (st *txState) encodePosts() error {
-	var dirty []*postEntry
-	for _, e := range st.posts {
-		if e.dirty {
-			dirty = append(dirty, e)
-		}
-	}
-	raws := make([][]byte, len(dirty))
-	errs := make([]error, len(dirty))
+	dirty := st.dirty
+	ws := make([]postWrites, len(dirty))
 	parallelRange(len(dirty), func(from, to int) {
 		for i := from; i < to; i++ {
-			raws[i], errs[i] = encodePost(&dirty[i].p, dirty[i].content)
+			ws[i] = dirty[i].writes()
 		}
 	})
 	for i, e := range dirty {
-		if errs[i] != nil {
-			return errs[i]
+		w := &ws[i]
+		if w.err != nil {
+			return w.err
 		}
-		st.put(bPosts, []byte(e.p.ID), raws[i])
-		e.dirty = false
+		for _, x := range w.status {
+			st.write(ixPostStatus, x)
+		}
+		for _, x := range w.report {
+			st.write(ixReport, x)
+		}
+		st.put(bPosts, []byte(e.p.ID), w.raw)
+		e.dirty, e.base, e.baseFacts = false, nil, nil
 	}
+	st.dirty = nil
 	if len(st.posts) > 1<<16 {
 		clear(st.posts)
 	}
 	return nil
+}
+
+// writes are the writes of a written post; they set its facts.
+func (e *postEntry) writes() postWrites {
+	var w postWrites
+	facts := model.PostFacts(&e.p)
+	was := e.baseFacts
+	if e.base != nil {
+		if was == nil {
+			was = model.PostFacts(e.base)
+		}
+		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}})
+	}
+	w.status = append(w.status, keyedWrite{k: string(postStatusKey(&e.p)), w: write{v: statusValue(facts)}})
+	factWrites(decided(was), decided(facts), func(k, v []byte, del bool) {
+		w.report = append(w.report, keyedWrite{k: string(k), w: write{v: v, del: del}})
+	})
+	w.raw, w.err = encodePost(&e.p, e.content)
+	e.facts = facts
+	return w
 }
 
 // parallelRange calls work on parts of [0, n), one part a core, and returns when all are

@@ -208,12 +208,55 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 // indexFacts brings the report index from the facts of an entity's old version to those of
 // its new one: entries that left are deleted, entries new or changed written.
 func (st *txState) indexFacts(old, facts []model.Fact) {
-	var was map[string][]byte
-	if len(old) > 0 {
-		was = make(map[string][]byte, len(old))
-		for i := range old {
-			was[string(factKey(&old[i]))] = factValue(&old[i])
+	factWrites(old, facts, func(k, v []byte, del bool) {
+		if del {
+			st.del(ixReport, k)
+		} else {
+			st.put(ixReport, k, v)
 		}
+	})
+}
+
+// factWrites gives the writes that bring the report index from facts old to facts.
+func factWrites(old, facts []model.Fact, write func(k, v []byte, del bool)) {
+	if len(old) > 16 {
+		factWritesMany(old, facts, write)
+		return
+	}
+	// A post has a few facts: a list is searched faster than a map is made.
+	type entry struct {
+		k, v []byte
+		kept bool
+	}
+	was := make([]entry, len(old))
+	for i := range old {
+		was[i] = entry{k: factKey(&old[i]), v: factValue(&old[i])}
+	}
+next:
+	for i := range facts {
+		k, v := factKey(&facts[i]), factValue(&facts[i])
+		for j := range was {
+			if w := &was[j]; !w.kept && bytes.Equal(w.k, k) {
+				w.kept = true
+				if bytes.Equal(w.v, v) {
+					continue next
+				}
+				break
+			}
+		}
+		write(k, v, false)
+	}
+	for _, w := range was {
+		if !w.kept {
+			write(w.k, nil, true)
+		}
+	}
+}
+
+func factWritesMany(old, facts []model.Fact, write func(k, v []byte, del bool)) {
+	was := make(map[string][]byte, len(old))
+	for i := range old {
+		was[string(factKey(&old[i]))] = factValue(&old[i])
 	}
 	for i := range facts {
 		k, v := factKey(&facts[i]), factValue(&facts[i])
@@ -223,10 +266,10 @@ func (st *txState) indexFacts(old, facts []model.Fact) {
 				continue
 			}
 		}
-		st.put(ixReport, k, v)
+		write(k, v, false)
 	}
 	for k := range was {
-		st.del(ixReport, []byte(k))
+		write([]byte(k), nil, true)
 	}
 }
 

@@ -219,6 +219,8 @@ type txState struct {
 	// their content, so that a decision rewrites a post's header and copies its content as it
 	// is; the posts written are encoded at the end, on every core.
 	posts map[string]*postEntry
+	// dirty are the posts written in this transaction, in the order they were first written.
+	dirty []*postEntry
 	// submitted is the post.submit record being applied, with its payload: the content of a
 	// new post, byte for byte.
 	submitted *submission
@@ -268,14 +270,13 @@ func newWriteSet(n int) *writeSet {
 	return &writeSet{at: make(map[string]int, n), list: make([]keyedWrite, 0, n)}
 }
 
-func (ws *writeSet) set(key []byte, w write) {
-	if i, ok := ws.at[string(key)]; ok {
+func (ws *writeSet) set(key string, w write) {
+	if i, ok := ws.at[key]; ok {
 		ws.list[i].w = w
 		return
 	}
-	k := string(key)
-	ws.at[k] = len(ws.list)
-	ws.list = append(ws.list, keyedWrite{k, w})
+	ws.at[key] = len(ws.list)
+	ws.list = append(ws.list, keyedWrite{key, w})
 }
 
 // writeSets are the pending writes of a transaction, by bucket.
@@ -326,7 +327,19 @@ func (st *txState) put(bucket []byte, key []byte, v []byte) {
 		st.directWrite(st.b[string(bucket)].Put(key, v))
 		return
 	}
-	st.writes.of(bucket).set(key, write{v: v})
+	st.writes.of(bucket).set(string(key), write{v: v})
+}
+
+// write makes a pending write of the projection.
+func (st *txState) write(bucket []byte, x keyedWrite) {
+	switch {
+	case x.w.del:
+		st.del(bucket, []byte(x.k))
+	case st.direct || x.w.v == nil:
+		st.put(bucket, []byte(x.k), x.w.v)
+	default:
+		st.writes.of(bucket).set(x.k, x.w)
+	}
 }
 
 func (st *txState) del(bucket []byte, key []byte) {
@@ -334,7 +347,7 @@ func (st *txState) del(bucket []byte, key []byte) {
 		st.directWrite(st.b[string(bucket)].Delete(key))
 		return
 	}
-	st.writes.of(bucket).set(key, write{del: true})
+	st.writes.of(bucket).set(string(key), write{del: true})
 }
 
 // expect makes room for the writes of n decisions on posts: each writes its post, moves its
@@ -576,18 +589,19 @@ func (st *txState) PutPost(old, p *model.Post) error {
 			content = e.content
 		}
 	}
-	var was []model.Fact
-	if e := st.posts[p.ID]; old != nil && e != nil {
-		was = e.facts
-	}
-	facts := st.indexPost(old, p, was)
-	if old != nil {
-		st.del(ixPostStatus, postStatusKey(old))
-	}
-	st.put(ixPostStatus, postStatusKey(p), statusValue(facts))
+	e := st.posts[p.ID]
 	if st.direct {
 		// An import's posts come mostly in the order of their ids: written now, they cost no
 		// entry to keep and no sort at the end. A later read in this transaction decodes them.
+		var was []model.Fact
+		if old != nil && e != nil {
+			was = e.facts
+		}
+		facts := st.indexPost(old, p, was)
+		if old != nil {
+			st.del(ixPostStatus, postStatusKey(old))
+		}
+		st.put(ixPostStatus, postStatusKey(p), statusValue(facts))
 		delete(st.posts, p.ID)
 		raw, err := encodePost(p, content)
 		if err != nil {
@@ -596,7 +610,24 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		st.put(bPosts, []byte(p.ID), raw)
 		return nil
 	}
-	st.posts[p.ID] = &postEntry{p: *p, content: content, dirty: true, facts: facts}
+	// The post and its entries in the indexes are written at the end of the transaction
+	// (encodePosts), from the version the indexes hold to the last.
+	ne := &postEntry{p: *p, content: content, dirty: true, at: len(st.dirty)}
+	switch {
+	case e != nil && e.dirty: // written before in this transaction
+		ne.base, ne.baseFacts, ne.at = e.base, e.baseFacts, e.at
+		st.dirty[ne.at] = ne
+	case old != nil:
+		base := *old
+		ne.base = &base
+		if e != nil {
+			ne.baseFacts = e.facts
+		}
+		fallthrough
+	default:
+		st.dirty = append(st.dirty, ne)
+	}
+	st.posts[p.ID] = ne
 	return nil
 }
 
