@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // FactKind is a kind of entry of the report index: one dated thing that a report of the
 // supervisor counts (ST 七(一)1). The index is derived from the entities alone, as any other
@@ -59,14 +62,7 @@ type Fact struct {
 // the latency is not known.
 func PostFacts(p *Post) []Fact {
 	out := make([]Fact, 0, 1+len(p.History))
-	s := Fact{Kind: FactSubmit, Time: p.Time, ID: p.ID, Group: p.Group}
-	if len(p.Findings) > 0 {
-		s.Findings = make([]FactFinding, len(p.Findings))
-		for i, f := range p.Findings {
-			s.Findings[i] = FactFinding{Category: f.Category, Clause: f.Clause}
-		}
-	}
-	out = append(out, s)
+	out = append(out, SubmitFact(p))
 	last := -1
 	for i, d := range p.History {
 		if d.Kind == PostSubmit {
@@ -96,6 +92,51 @@ func PostFacts(p *Post) []Fact {
 		out = append(out, f)
 	}
 	return out
+}
+
+// SubmitFact is a post's fact of submission: the first of its PostFacts.
+func SubmitFact(p *Post) Fact {
+	s := Fact{Kind: FactSubmit, Time: p.Time, ID: p.ID, Group: p.Group}
+	if len(p.Findings) > 0 {
+		s.Findings = make([]FactFinding, len(p.Findings))
+		for i, f := range p.Findings {
+			s.Findings[i] = FactFinding{Category: f.Category, Clause: f.Clause}
+		}
+	}
+	return s
+}
+
+// Extends reports whether p is base with one entry added to its history, and nothing else
+// that its facts are made of changed: then p's facts are base's, and the fact of the entry
+// added (LastFact), if it has one.
+func Extends(base, p *Post) bool {
+	n := len(base.History)
+	if len(p.History) != n+1 || p.History[n].Kind == PostSubmit || p.ID != base.ID || p.Group != base.Group ||
+		!p.Time.Equal(base.Time) || !slices.Equal(p.Findings, base.Findings) {
+		return false
+	}
+	for i, d := range base.History {
+		if e := p.History[i]; e.Kind != d.Kind || !e.Time.Equal(d.Time) || e.From != d.From || e.Undone != d.Undone {
+			return false
+		}
+	}
+	return true
+}
+
+// LastFact is the fact of the last entry of p's history, as PostFacts makes it, when that
+// entry is not a submission: after the post's latest submission, its latency is counted from
+// the post's time.
+func LastFact(p *Post) (Fact, bool) {
+	n := len(p.History) - 1
+	if n < 0 {
+		return Fact{}, false
+	}
+	d := p.History[n]
+	if d.Kind == PostSubmit || d.Undone || !isDecision(d.Kind) {
+		return Fact{}, false
+	}
+	return Fact{Kind: FactDecide, Time: d.Time, ID: p.ID, N: n, Group: p.Group, Decision: d.Kind, First: d.From == PostPending,
+		Latency: max(d.Time.Sub(p.Time), 0)}, true
 }
 
 func isDecision(k Kind) bool {

@@ -178,8 +178,8 @@ type postEntry struct {
 	p       model.Post
 	content []byte
 	dirty   bool
-	// facts are p's facts in the report index, when known: what a decision of the post will
-	// take out of the index (made beside the decoding, on every core, for a bundle's posts).
+	// facts are p's facts in the report index, when known: what a change of the post will
+	// take out of the index.
 	facts []model.Fact
 	// base is the version of a written post that the indexes hold (nil for a new post), and
 	// baseFacts its facts when known; at is its place in txState.dirty.
@@ -232,6 +232,19 @@ func (st *txState) encodePosts() error {
 // writes are the writes of a written post; they set its facts.
 func (e *postEntry) writes() postWrites {
 	var w postWrites
+	w.raw, w.err = encodePost(&e.p, e.content)
+	if e.base != nil && model.Extends(e.base, &e.p) {
+		// A decision added to the history, as most are: the entry in the status index moves,
+		// with the same fact of submission, and the decision's fact is added.
+		submit := model.SubmitFact(&e.p)
+		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}},
+			keyedWrite{k: string(postStatusKey(&e.p)), w: write{v: factValue(&submit)}})
+		if f, ok := model.LastFact(&e.p); ok {
+			w.report = append(w.report, keyedWrite{k: string(factKey(&f)), w: write{v: factValue(&f)}})
+		}
+		e.facts = nil // known when needed
+		return w
+	}
 	facts := model.PostFacts(&e.p)
 	was := e.baseFacts
 	if e.base != nil {
@@ -244,7 +257,6 @@ func (e *postEntry) writes() postWrites {
 	factWrites(decided(was), decided(facts), func(k, v []byte, del bool) {
 		w.report = append(w.report, keyedWrite{k: string(k), w: write{v: v, del: del}})
 	})
-	w.raw, w.err = encodePost(&e.p, e.content)
 	e.facts = facts
 	return w
 }
@@ -292,7 +304,7 @@ func (st *txState) prefetchPosts(ids []string) {
 		for i := from; i < to; i++ {
 			p, content, err := decodePost(jobs[i].raw)
 			if err == nil { // a damaged post is left to Post, which says so
-				entries[i] = &postEntry{p: p, content: bytes.Clone(content), facts: model.PostFacts(&p)}
+				entries[i] = &postEntry{p: p, content: bytes.Clone(content)}
 			}
 		}
 	})

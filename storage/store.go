@@ -618,8 +618,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		ne.base, ne.baseFacts, ne.at = e.base, e.baseFacts, e.at
 		st.dirty[ne.at] = ne
 	case old != nil:
-		base := *old
-		ne.base = &base
+		ne.base = old // the fold hands over a version it does not change again
 		if e != nil {
 			ne.baseFacts = e.facts
 		}
