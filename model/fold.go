@@ -26,8 +26,8 @@ type State interface {
 	PutOperator(o *Operator) error
 	PutGroup(old, g *Group) error
 	PutMember(old, m *Member) error
-	// PutPost stores p, which was old (nil for a new post); the store may keep old, which the
-	// caller does not change after.
+	// PutPost stores p, which was old (nil for a new post); the store may keep p and old,
+	// which the caller does not change after.
 	PutPost(old, p *Post) error
 	PutViolation(old, v *Violation) error
 	PutApplication(old, a *Application) error

@@ -80,13 +80,18 @@ func (p *foldPipe) replay() {
 	defer close(p.chunks)
 	var st *txState
 	var waiting []*foldedChunk // handed on, and maybe not committed yet
+	var spare []writeSets      // of chunks committed, to be used again
 	sent := 0
 	from := p.ahead.after
 	for xs := p.ahead.next(); xs != nil; xs = p.ahead.next() {
 		// What was committed before the read transaction begins is in its view; the writes
 		// of the chunks after it are read from them.
 		committed := int(p.committed.Load())
-		waiting = waiting[max(0, committed-(sent-len(waiting))):]
+		drop := max(0, committed-(sent-len(waiting)))
+		for _, c := range waiting[:drop] {
+			spare = append(spare, c.writes)
+		}
+		waiting = waiting[drop:]
 		tx, err := p.s.db.Begin(false)
 		if err != nil {
 			p.err = err
@@ -94,7 +99,11 @@ func (p *foldPipe) replay() {
 		}
 		next := newTxState(tx)
 		if st != nil { // what was decoded before stays true: every write to it is in view
-			next.posts, next.groups, next.members, next.operators = st.posts, st.groups, st.members, st.operators
+			next.groups, next.members, next.operators = st.groups, st.members, st.operators
+		}
+		if n := len(spare); n > 0 {
+			next.writes = spare[n-1].reset()
+			spare = spare[:n-1]
 		}
 		st = next
 		for i := len(waiting) - 1; i >= 0; i-- {

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -175,7 +174,9 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 // postEntry is a post of a transaction: decoded, with its content's bytes (nil when the
 // content must be encoded), and whether it was written.
 type postEntry struct {
-	p       model.Post
+	p *model.Post
+	// content is the record's part that holds the content: in the database's memory map, which
+	// is not moved while the transaction lasts, or made in the transaction.
 	content []byte
 	dirty   bool
 	// facts are p's facts in the report index, when known: what a change of the post will
@@ -232,20 +233,20 @@ func (st *txState) encodePosts() error {
 // writes are the writes of a written post; they set its facts.
 func (e *postEntry) writes() postWrites {
 	var w postWrites
-	w.raw, w.err = encodePost(&e.p, e.content)
-	if e.base != nil && model.Extends(e.base, &e.p) {
+	w.raw, w.err = encodePost(e.p, e.content)
+	if e.base != nil && model.Extends(e.base, e.p) {
 		// A decision added to the history, as most are: the entry in the status index moves,
 		// with the same fact of submission, and the decision's fact is added.
-		submit := model.SubmitFact(&e.p)
+		submit := model.SubmitFact(e.p)
 		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}},
-			keyedWrite{k: string(postStatusKey(&e.p)), w: write{v: factValue(&submit)}})
-		if f, ok := model.LastFact(&e.p); ok {
+			keyedWrite{k: string(postStatusKey(e.p)), w: write{v: factValue(&submit)}})
+		if f, ok := model.LastFact(e.p); ok {
 			w.report = append(w.report, keyedWrite{k: string(factKey(&f)), w: write{v: factValue(&f)}})
 		}
 		e.facts = nil // known when needed
 		return w
 	}
-	facts := model.PostFacts(&e.p)
+	facts := model.PostFacts(e.p)
 	was := e.baseFacts
 	if e.base != nil {
 		if was == nil {
@@ -253,7 +254,7 @@ func (e *postEntry) writes() postWrites {
 		}
 		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}})
 	}
-	w.status = append(w.status, keyedWrite{k: string(postStatusKey(&e.p)), w: write{v: statusValue(facts)}})
+	w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.p)), w: write{v: statusValue(facts)}})
 	factWrites(decided(was), decided(facts), func(k, v []byte, del bool) {
 		w.report = append(w.report, keyedWrite{k: string(k), w: write{v: v, del: del}})
 	})
@@ -304,7 +305,7 @@ func (st *txState) prefetchPosts(ids []string) {
 		for i := from; i < to; i++ {
 			p, content, err := decodePost(jobs[i].raw)
 			if err == nil { // a damaged post is left to Post, which says so
-				entries[i] = &postEntry{p: p, content: bytes.Clone(content)}
+				entries[i] = &postEntry{p: &p, content: content}
 			}
 		}
 	})

@@ -292,6 +292,16 @@ func (w writeSets) lookup(bucket, key []byte) (write, bool) {
 	return write{}, false
 }
 
+// reset empties the sets, keeping the room they have.
+func (w writeSets) reset() writeSets {
+	for _, ws := range w {
+		clear(ws.at)
+		clear(ws.list)
+		ws.list = ws.list[:0]
+	}
+	return w
+}
+
 func (w writeSets) of(bucket []byte) *writeSet {
 	ws := w[string(bucket)]
 	if ws == nil {
@@ -523,7 +533,7 @@ func (st *txState) HasMember(group, id string) (bool, error) {
 }
 func (st *txState) Post(id string) (model.Post, bool, error) {
 	if e, ok := st.posts[id]; ok {
-		return e.p, true, nil // the fold copies History before it appends
+		return *e.p, true, nil // the fold copies History before it appends
 	}
 	if st.fresh != nil && !st.fresh.mayExist(id) {
 		return model.Post{}, false, nil
@@ -536,7 +546,7 @@ func (st *txState) Post(id string) (model.Post, bool, error) {
 	if err != nil {
 		return p, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
 	}
-	st.posts[id] = &postEntry{p: p, content: bytes.Clone(content)}
+	st.posts[id] = &postEntry{p: &p, content: content}
 	return p, true, nil
 }
 func (st *txState) Violation(id string) (model.Violation, bool, error) {
@@ -612,7 +622,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	}
 	// The post and its entries in the indexes are written at the end of the transaction
 	// (encodePosts), from the version the indexes hold to the last.
-	ne := &postEntry{p: *p, content: content, dirty: true, at: len(st.dirty)}
+	ne := &postEntry{p: p, content: content, dirty: true, at: len(st.dirty)} // kept, as old is
 	switch {
 	case e != nil && e.dirty: // written before in this transaction
 		ne.base, ne.baseFacts, ne.at = e.base, e.baseFacts, e.at
