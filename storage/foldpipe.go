@@ -67,8 +67,9 @@ type foldPipe struct {
 	err       error        // the replay's fault, read after chunks is closed
 }
 
-// startFold starts replaying the events of ahead; commit writes what it replays. The events
-// are the replay's own: the slice is copied, its elements are only read.
+// startFold starts replaying events, which follow after in the canonical order, in that
+// order; commit writes what it replays. The slice becomes the replay's own (the caller passes a
+// copy); the events in it are only read.
 func (s *Store) startFold(after []byte, events []*incoming) *foldPipe {
 	p := &foldPipe{s: s, ahead: &foldAhead{after: bytes.Clone(after), events: events},
 		chunks: make(chan *foldedChunk, foldLead), quit: make(chan struct{})}
