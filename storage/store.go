@@ -816,7 +816,11 @@ func (st *txState) putLog(ev *model.Event, id model.Hash, body []byte, seq uint6
 	if err := log.Put(sk, body); err != nil {
 		return err
 	}
-	return st.b[string(bOrder)].Put(orderKey(ev.Time, id), sk)
+	// The canonical order grows mostly at its end too: this machine's events come after all
+	// it holds, and so do most of an import's.
+	order := st.b[string(bOrder)]
+	order.FillPercent = 0.9
+	return order.Put(orderKey(ev.Time, id), sk)
 }
 
 // batcher gathers import records into import.batch events: each record is applied to the
