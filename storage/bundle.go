@@ -217,8 +217,18 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 	if total != len(spans) {
 		return fail(-1, "the manifest disagrees with the events: its origins count %d events, the file holds %d", total, len(spans))
 	}
-	// Every event, origin by origin.
+	// Every event decoded and hashed, on every core; then checked, origin by origin, in the
+	// order of the file, so that the first fault is the one reported.
 	b.Events = make([]BundleEvent, len(spans))
+	decodeErrs := make([]error, len(spans))
+	parallelRange(len(spans), func(from, to int) {
+		for i := from; i < to; i++ {
+			sp := spans[i]
+			body := data[sp[1]:sp[2]:sp[2]]
+			ev, err := model.DecodeEvent(body)
+			b.Events[i], decodeErrs[i] = BundleEvent{Event: ev, ID: sha256.Sum256(body), Body: body, Offset: sp[0]}, err
+		}
+	})
 	limit := now.Add(MaxClockSkew)
 	i := 0
 	for oi := range m.Origins {
@@ -233,12 +243,10 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 		var prev model.Hash
 		for seq := o.From; seq <= o.To; seq++ {
 			sp := spans[i]
-			body := data[sp[1]:sp[2]:sp[2]]
-			ev, err := model.DecodeEvent(body)
-			if err != nil {
+			if err := decodeErrs[i]; err != nil {
 				return fail(sp[0], "event %d: %v", i+1, err)
 			}
-			id := model.Hash(sha256.Sum256(body))
+			ev, id := &b.Events[i].Event, b.Events[i].ID
 			switch {
 			case ev.Origin != o.Key:
 				return fail(sp[0], "event %d is of origin %s, where the manifest has origin %s", i+1, ev.Origin.Fingerprint(), o.Key.Fingerprint())
@@ -250,7 +258,6 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 				return fail(sp[0], "event %d (origin %s, sequence %d) is dated %s, in the future (more than %s ahead of this machine's clock)", i+1, o.Key.Fingerprint(), seq, ev.Time.Format(time.RFC3339), MaxClockSkew)
 			}
 			prev = id
-			b.Events[i] = BundleEvent{Event: ev, ID: id, Body: body, Offset: sp[0]}
 			i++
 		}
 		if prev != o.Head {
