@@ -234,27 +234,29 @@ func (st *txState) encodePosts() error {
 func (e *postEntry) writes() postWrites {
 	var w postWrites
 	w.raw, w.err = encodePost(e.p, e.content)
+	if e.base != nil {
+		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}})
+	}
+	status := func(v []byte) {
+		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.p)), w: write{v: v}})
+	}
 	if e.base != nil && model.Extends(e.base, e.p) {
-		// A decision added to the history, as most are: the entry in the status index moves,
-		// with the same fact of submission, and the decision's fact is added.
+		// A decision added to the history, as most are: the post keeps its fact of submission,
+		// and the decision's fact is added.
 		submit := model.SubmitFact(e.p)
-		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}},
-			keyedWrite{k: string(postStatusKey(e.p)), w: write{v: factValue(&submit)}})
+		status(factValue(&submit))
 		if f, ok := model.LastFact(e.p); ok {
 			w.report = append(w.report, keyedWrite{k: string(factKey(&f)), w: write{v: factValue(&f)}})
 		}
-		e.facts = nil // known when needed
+		e.facts = nil // made when needed
 		return w
 	}
 	facts := model.PostFacts(e.p)
+	status(statusValue(facts))
 	was := e.baseFacts
-	if e.base != nil {
-		if was == nil {
-			was = model.PostFacts(e.base)
-		}
-		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}})
+	if e.base != nil && was == nil {
+		was = model.PostFacts(e.base)
 	}
-	w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.p)), w: write{v: statusValue(facts)}})
 	factWrites(decided(was), decided(facts), func(k, v []byte, del bool) {
 		w.report = append(w.report, keyedWrite{k: string(k), w: write{v: v, del: del}})
 	})
