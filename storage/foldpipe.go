@@ -54,6 +54,7 @@ type foldedChunk struct {
 	writes     writeSets
 	counts     model.Counts
 	n          int
+	end        bool // the last: the fold is finished with it
 }
 
 // foldPipe is the fold of an import's new events on two goroutines.
@@ -123,7 +124,8 @@ func (p *foldPipe) replay() {
 			p.err = err
 			return
 		}
-		c := &foldedChunk{from: from, last: xs[len(xs)-1].key, writes: st.writes, counts: st.counts, n: len(xs)}
+		c := &foldedChunk{from: from, last: xs[len(xs)-1].key, writes: st.writes, counts: st.counts, n: len(xs),
+			end: p.ahead.taken == len(p.ahead.events)}
 		select {
 		case p.chunks <- c:
 		case <-p.quit:
@@ -143,9 +145,10 @@ func (p *foldPipe) stop() {
 }
 
 // commit writes each replayed chunk in a transaction of its own, as it comes, until the
-// replay ends.
+// replay ends; the last one ends the fold, as the events replayed are all that follows in the
+// log. progress counts the events folded of those to fold.
 func (p *foldPipe) commit(progress func(done, total int)) error {
-	done, total := 0, 0
+	done, total := 0, len(p.ahead.events)
 	for c := range p.chunks {
 		err := p.s.db.Update(func(tx *bbolt.Tx) error {
 			m := tx.Bucket(bMeta)
@@ -153,12 +156,12 @@ func (p *foldPipe) commit(progress func(done, total int)) error {
 				return errors.New("the fold does not stand where the replayed events begin")
 			}
 			st := newTxState(tx)
-			if total == 0 {
-				total = int(st.logSeq())
-			}
 			st.writes, st.counts = c.writes, c.counts
 			if err := st.flushCounts(); err != nil {
 				return err
+			}
+			if c.end {
+				return m.Delete(kFoldFrom)
 			}
 			return m.Put(kFoldFrom, c.last)
 		})

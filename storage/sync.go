@@ -307,7 +307,7 @@ type importer struct {
 }
 
 // gather checks who made each bundle, and takes every event of the bundles, and the parked
-// events of the same origins, by origin and sequence: the same event twice is one.
+// events of the same origins, by origin (connect puts them in the order of their sequence).
 func (im *importer) gather(bundles []*Bundle) error {
 	for _, b := range bundles {
 		x := b.Manifest.Exporter
@@ -318,9 +318,7 @@ func (im *importer) gather(bundles []*Bundle) error {
 	for _, b := range bundles {
 		for i := range b.Events {
 			be := &b.Events[i]
-			if err := im.add(&incoming{ev: be.Event, id: be.ID, body: be.Body, file: b.File, off: be.Offset}); err != nil {
-				return err
-			}
+			im.add(&incoming{ev: be.Event, id: be.ID, body: be.Body, file: b.File, off: be.Offset})
 		}
 		for i := range b.Manifest.Origins {
 			o := &b.Manifest.Origins[i]
@@ -337,9 +335,8 @@ func (im *importer) gather(bundles []*Bundle) error {
 	return nil
 }
 
-func (im *importer) add(x *incoming) error {
+func (im *importer) add(x *incoming) {
 	im.byOrigin[x.ev.Origin] = append(im.byOrigin[x.ev.Origin], x)
-	return nil
 }
 
 // bySeq sorts the events of an origin by sequence, in one pass when in order already (as a
@@ -609,7 +606,7 @@ func heldEvent(tx *bbolt.Tx, o model.Key, seq uint64) (model.Event, error) {
 }
 
 // loadParked adds the parked events and checkpoints of origin o.
-func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, checkpoint func(model.Checkpoint)) error {
+func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming), checkpoint func(model.Checkpoint)) error {
 	c := tx.Bucket(bParked).Cursor()
 	for k, v := c.Seek(o[:]); k != nil && bytes.HasPrefix(k, o[:]); k, v = c.Next() {
 		body := bytes.Clone(v)
@@ -617,9 +614,7 @@ func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming) error, checkpoint
 		if err != nil {
 			return fmt.Errorf("parked event %x: %w", k, err)
 		}
-		if err := add(&incoming{ev: ev, id: model.Hash(sha256Sum(body)), body: body, parked: true, file: "(parked)"}); err != nil {
-			return err
-		}
+		add(&incoming{ev: ev, id: model.Hash(sha256Sum(body)), body: body, parked: true, file: "(parked)"})
 	}
 	pc := tx.Bucket(bParkedCP).Cursor()
 	for k, v := pc.Seek(o[:]); k != nil && bytes.HasPrefix(k, o[:]); k, v = pc.Next() {

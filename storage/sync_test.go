@@ -380,3 +380,53 @@ func TestMergeRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncImportProgress: the fold of an import counts the new events up to all of them,
+// never back, chunk by chunk, and leaves no fold pending.
+func TestSyncImportProgress(t *testing.T) {
+	defer func(n int) { foldChunk = n }(foldChunk)
+	foldChunk = 3
+	dir := t.TempDir()
+	ms := network(t, dir, "admin:admin", "secretary:secretary", "sup:supervisor")
+	admin, sec, sup := ms[0], ms[1], ms[2]
+	sec.importBundles(admin.export(""))
+	sup.importBundles(admin.export(""), sec.export("")) // the state rebuilt from the whole log
+	// Decisions of two origins made after all the supervisor holds: folded from where the
+	// fold stands, more than a chunk of them.
+	for _, p := range []string{"p1", "p2", "p3"} {
+		admin.check(admin.decide(p, model.PostEscalate, ""))
+	}
+	sec.importBundles(admin.export(""))
+	for _, p := range []string{"p1", "p2", "p3"} {
+		sec.check(sec.decide(p, model.PostSignOff, ""))
+	}
+	admin.importBundles(sec.export(""))
+	var folds [][2]int
+	res, err := sup.st.ImportBundles([]string{admin.export("")}, SyncOptions{Progress: func(stage string, done, total int) {
+		if stage == "fold" {
+			folds = append(folds, [2]int{done, total})
+		}
+	}})
+	sup.check(err)
+	if res.Refolded || res.New < 4 {
+		t.Fatalf("%+v: want new events that follow all held, more than a chunk of them", res)
+	}
+	if len(folds) < 2 {
+		t.Fatalf("fold progress %v: want a report a chunk", folds)
+	}
+	for i, f := range folds {
+		if f[1] != res.New || f[0] > f[1] || (i > 0 && f[0] <= folds[i-1][0]) {
+			t.Fatalf("fold progress %v for %d new events", folds, res.New)
+		}
+	}
+	if last := folds[len(folds)-1]; last[0] != res.New {
+		t.Fatalf("fold progress ends at %v, want %d", last, res.New)
+	}
+	if sup.st.foldPending() {
+		t.Fatal("a fold is pending after the import")
+	}
+	if p := sup.post("p2"); p.Status != model.PostSignedOff {
+		t.Fatalf("p2 on the supervisor's machine: %s", p.Status)
+	}
+	sup.verify()
+}
