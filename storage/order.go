@@ -48,31 +48,60 @@ func (st *txState) setMaxTime(t time.Time) error {
 
 // lastOrder is the canonical key of the last event of the log, or nil.
 func (st *txState) lastOrder() []byte {
-	k, _ := st.b[string(bOrder)].Cursor().Last()
+	k, _ := st.b[string(bLog)].Cursor().Last()
 	return k
 }
 
-// migrate1 brings a database of schema 1 to schema 2: it builds the canonical order and the
-// index by origin from the log (upgradeTrust makes its trust store).
-func migrate1(tx *bbolt.Tx) error {
+// The log of schemas 1 to 4: events under their local sequence, and (from schema 2) the
+// canonical order beside it, from the event's key there to its sequence.
+var (
+	bLogV4   = []byte("log")
+	bOrderV4 = []byte("order")
+)
+
+// migrateLog brings the log of a database of schema 1 to 4 to schema 5: each event of the old
+// log under its key in the canonical order, the index by origin naming that key, and the
+// latest time of the log for the clock; the old log and order are dropped.
+func migrateLog(tx *bbolt.Tx) error {
+	old := tx.Bucket(bLogV4)
+	if old == nil {
+		return errors.New("the log of the older schema is missing")
+	}
 	st := newTxState(tx)
+	for _, b := range [][]byte{bByOrigin, bLog} { // made again whole
+		if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
+			return err
+		}
+		nb, err := tx.CreateBucket(b)
+		if err != nil {
+			return err
+		}
+		st.b[string(b)] = nb
+	}
 	var max time.Time
-	c := tx.Bucket(bLog).Cursor()
+	n := uint64(0)
+	c := old.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		ev, err := model.DecodeEvent(v)
 		if err != nil {
 			return fmt.Errorf("log event %x: %w", k, err)
 		}
-		id := model.Hash(sha256Sum(v))
-		if err := tx.Bucket(bOrder).Put(orderKey(ev.Time, id), bytes.Clone(k)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bByOrigin).Put(originSeqKey(ev.Origin, ev.Seq), bytes.Clone(k)); err != nil {
+		body := bytes.Clone(v)
+		if err := st.putEvent(&ev, model.Hash(sha256Sum(body)), body); err != nil {
 			return err
 		}
 		if ev.Time.After(max) {
 			max = ev.Time
 		}
+		n++
+	}
+	for _, b := range [][]byte{bLogV4, bOrderV4} {
+		if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
+			return err
+		}
+	}
+	if err := tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, n)); err != nil {
+		return err
 	}
 	return st.setMaxTime(max)
 }
@@ -82,28 +111,26 @@ func migrate1(tx *bbolt.Tx) error {
 // previous call saw), until the end or until f returns errStop. With check, each event's key
 // is checked against its body's hash, as verify does; else the id is read from the key.
 func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev *model.Event, id model.Hash) error) error {
-	log := tx.Bucket(bLog)
-	c := tx.Bucket(bOrder).Cursor()
-	k, seq := c.First()
+	c := tx.Bucket(bLog).Cursor()
+	k, body := c.First()
 	if from != nil {
-		if k, seq = c.Seek(from); k != nil && bytes.Equal(k, from) {
-			k, seq = c.Next()
+		if k, body = c.Seek(from); k != nil && bytes.Equal(k, from) {
+			k, body = c.Next()
 		}
 	}
-	for ; k != nil; k, seq = c.Next() {
-		body := log.Get(seq)
-		if body == nil {
-			return fmt.Errorf("the canonical order names event %d, which is not in the log", binary.BigEndian.Uint64(seq))
+	for ; k != nil; k, body = c.Next() {
+		if len(k) != 40 {
+			return fmt.Errorf("log: a key of %d bytes (%x), where an event's place in the canonical order takes 40", len(k), k)
 		}
 		ev, err := model.DecodeEvent(body)
 		if err != nil {
-			return fmt.Errorf("log: event %d: %w", binary.BigEndian.Uint64(seq), err)
+			return fmt.Errorf("log: event %s: %w", model.Hash(k[8:]).Short(), err)
 		}
 		var id model.Hash
 		if check {
 			id = sha256Sum(body)
 			if !bytes.Equal(k, orderKey(ev.Time, id)) {
-				return fmt.Errorf("the canonical order holds event %d under the wrong key", binary.BigEndian.Uint64(seq))
+				return fmt.Errorf("log: event %s (origin %s, sequence %d) is held under the wrong key", id.Short(), ev.Origin.Fingerprint(), ev.Seq)
 			}
 		} else {
 			copy(id[:], k[8:])

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,6 +57,9 @@ func TestReportIndexBuiltForSchema2(t *testing.T) {
 		if err := tx.DeleteBucket([]byte("ix_report")); err != nil {
 			return err
 		}
+		if err := storage.LogAsSchema4(tx); err != nil {
+			return err
+		}
 		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("2"))
 	})
 	db.Close()
@@ -78,7 +82,7 @@ func TestReportIndexBuiltForSchema2(t *testing.T) {
 	}
 	var schema string
 	st.DB().View(func(tx *bbolt.Tx) error { schema = string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); return nil })
-	if schema != "4" {
+	if schema != strconv.Itoa(storage.SchemaVersion) {
 		t.Errorf("schema %s after opening", schema)
 	}
 }

@@ -28,15 +28,17 @@ import (
 
 // SchemaVersion is the layout of the buckets. A database of a newer schema is refused.
 // Version 2 added the canonical order of the log, the index of events by origin, the
-// events set aside by a replay, the parked events of bundles and the peers; a database of
-// version 1 is brought up to it when opened.
+// events set aside by a replay, the parked events of bundles and the peers.
 // Version 3 added the report index (storage/report.go), built when an older one is opened.
 // Version 4 keeps the facts of submission in the status index's values (storage/report.go).
-const SchemaVersion = 4
+// Version 5 keeps the log in the canonical order, without a local sequence: an event costs one
+// write fewer, and the fold reads the log in the order of its keys (storage/order.go).
+// A database of an older version is brought up to this one when opened.
+const SchemaVersion = 5
 
 var (
 	bMeta        = []byte("meta")
-	bLog         = []byte("log")         // local sequence (8 bytes) → canonical event body
+	bLog         = []byte("events")      // time (8) + event id (32) → canonical event body: the log in the canonical order
 	bOrigins     = []byte("origins")     // origin key → seq (8) + head id (32)
 	bCheckpoints = []byte("checkpoints") // origin key + seq → signed checkpoint
 	bOperators   = []byte("operators")   // key → Operator JSON
@@ -50,8 +52,7 @@ var (
 	ixPostStatus = []byte("ix_post_status") // status \0 time (8) id → posts by status and time
 	ixAppStatus  = []byte("ix_app_status")  // status \0 time (8) id
 	ixViolMember = []byte("ix_viol_member") // group \0 member \0 violation id
-	bOrder       = []byte("order")          // time (8) + event id (32) → local sequence: the canonical order
-	bByOrigin    = []byte("by_origin")      // origin key + seq (8) → local sequence
+	bByOrigin    = []byte("by_origin")      // origin key + seq (8) → the event's key in the log
 	bSuperseded  = []byte("superseded")     // event id → why the replay set it aside
 	bParked      = []byte("parked")         // origin key + seq → event body, waiting for the events before it
 	bParkedCP    = []byte("parked_cp")      // origin key + seq → the checkpoint that signed a parked run
@@ -59,10 +60,10 @@ var (
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bOrder, bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust}
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust}
 
 	kSchema   = []byte("schema")
-	kLogSeq   = []byte("log_seq")
+	kLogSeq   = []byte("log_seq") // how many events the log holds
 	kDefaultO = []byte("default_operator")
 	kMaxTime  = []byte("max_time")  // the latest time of any event in the log, for the clock
 	kFoldFrom = []byte("fold_from") // present while the projection is behind the log: see catchUp
@@ -147,8 +148,8 @@ func (s *Store) init() error {
 			}
 		}
 		older := func(than int) bool { return schema >= 1 && schema < than }
-		if older(2) {
-			if err := migrate1(tx); err != nil {
+		if older(5) {
+			if err := migrateLog(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
@@ -720,6 +721,7 @@ func (st *txState) setHead(origin model.Key, h chainHead) error {
 	return st.b[string(bOrigins)].Put(origin[:], append(v, h.Head[:]...))
 }
 
+// logSeq is how many events the log holds.
 func (st *txState) logSeq() uint64 {
 	if v := st.b[string(bMeta)].Get(kLogSeq); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
@@ -732,7 +734,7 @@ type appender struct {
 	st     *txState
 	signer *model.Signer
 	head   chainHead
-	seq    uint64 // local log sequence
+	seq    uint64 // events in the log
 	added  int
 	ids    []model.Hash
 	clock  func() time.Time
@@ -787,7 +789,7 @@ func (a *appender) event(kind model.Kind, subject string, payload []byte, refs [
 // be reused.
 func (a *appender) put(ev *model.Event, id model.Hash, body []byte) error {
 	a.seq++
-	if err := a.st.putEvent(ev, id, body, a.seq); err != nil {
+	if err := a.st.putEvent(ev, id, body); err != nil {
 		return err
 	}
 	a.head = chainHead{Seq: ev.Seq, Head: id}
@@ -796,31 +798,29 @@ func (a *appender) put(ev *model.Event, id model.Hash, body []byte) error {
 	return nil
 }
 
-// putEvent writes an event to the log under its local sequence, with its place in the
-// canonical order and in its origin's chain.
-func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte, seq uint64) error {
-	if err := st.putLog(ev, id, body, seq); err != nil {
+// putEvent writes an event to the log, and its key there to the index of its origin's chain.
+func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte) error {
+	k := orderKey(ev.Time, id)
+	if err := st.putLog(k, body); err != nil {
 		return err
 	}
-	bo := st.b[string(bByOrigin)]
-	bo.FillPercent = 0.9
-	return bo.Put(originSeqKey(ev.Origin, ev.Seq), binary.BigEndian.AppendUint64(nil, seq))
+	return st.putByOrigin(ev, k)
 }
 
-// putLog writes an event to the log and the canonical order.
-func (st *txState) putLog(ev *model.Event, id model.Hash, body []byte, seq uint64) error {
-	// The log only grows at its end, so its pages are filled whole.
+// putLog writes an event to the log under its key in the canonical order, k. The log grows
+// mostly at its end: this machine's events come after all it holds, and so do most of an
+// import's.
+func (st *txState) putLog(k, body []byte) error {
 	log := st.b[string(bLog)]
-	log.FillPercent = 1.0
-	sk := binary.BigEndian.AppendUint64(nil, seq)
-	if err := log.Put(sk, body); err != nil {
-		return err
-	}
-	// The canonical order grows mostly at its end too: this machine's events come after all
-	// it holds, and so do most of an import's.
-	order := st.b[string(bOrder)]
-	order.FillPercent = 0.9
-	return order.Put(orderKey(ev.Time, id), sk)
+	log.FillPercent = 0.9
+	return log.Put(k, body)
+}
+
+// putByOrigin writes an event's key in the log, k, to the index of its origin's chain.
+func (st *txState) putByOrigin(ev *model.Event, k []byte) error {
+	bo := st.b[string(bByOrigin)]
+	bo.FillPercent = 0.9
+	return bo.Put(originSeqKey(ev.Origin, ev.Seq), k)
 }
 
 // batcher gathers import records into import.batch events: each record is applied to the
@@ -878,7 +878,8 @@ func (b *batcher) flush() error {
 	return b.a.put(&ev, model.Hash(sha256Sum(body)), body)
 }
 
-// finish writes the chain head, the local sequence, the counts and a signed checkpoint.
+// finish writes the chain head, the number of events in the log, the counts and a signed
+// checkpoint.
 func (a *appender) finish() error {
 	if a.added == 0 {
 		return a.st.flushCounts()

@@ -267,7 +267,7 @@ func TestVerifyDetectsAChangedByte(t *testing.T) {
 	e.check(os.WriteFile(e.dbPath(), bytes.ReplaceAll(raw, old, repl), 0o600))
 	e.open()
 	_, err = e.st.Verify()
-	if err == nil || !strings.Contains(err.Error(), "log: event") {
+	if err == nil || !strings.Contains(err.Error(), "altered or damaged") {
 		t.Fatalf("verify after a changed byte: %v", err)
 	}
 }
@@ -482,6 +482,9 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 			return ix.Put(postStatusKey(&p), []byte{})
 		})
 		if err != nil {
+			return err
+		}
+		if err := LogAsSchema4(tx); err != nil {
 			return err
 		}
 		return tx.Bucket(bMeta).Put(kSchema, []byte("3"))

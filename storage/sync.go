@@ -124,11 +124,11 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 			for _, r := range runs {
 				c := tx.Bucket(bByOrigin).Cursor()
 				want := r.from
-				for k, seq := c.Seek(originSeqKey(r.o.Key, r.from)); want <= r.to; k, seq = c.Next() {
+				for k, at := c.Seek(originSeqKey(r.o.Key, r.from)); want <= r.to; k, at = c.Next() {
 					if k == nil || !bytes.Equal(k, originSeqKey(r.o.Key, want)) {
 						return fmt.Errorf("origin %s: event %d is missing from the index", r.o.Key.Fingerprint(), want)
 					}
-					body := log.Get(seq)
+					body := log.Get(at)
 					if body == nil {
 						return fmt.Errorf("origin %s: event %d is missing from the log", r.o.Key.Fingerprint(), want)
 					}
@@ -201,8 +201,7 @@ type incoming struct {
 	file   string
 	off    int64
 	parked bool
-	seq    uint64 // its place in the local log
-	key    []byte // its place in the canonical order
+	key    []byte // its place in the canonical order: its key in the log
 }
 
 func (x *incoming) fail(format string, args ...any) error {
@@ -504,12 +503,9 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 	if folded && !im.res.Refolded { // the new events are all that follows after
 		im.fold = im.s.startFold(after, slices.Clone(fresh))
 	}
-	seq := st.logSeq()
 	last := st.maxTime()
 	for i, x := range fresh {
-		seq++
-		x.seq = seq
-		if err := st.putLog(&x.ev, x.id, x.body, seq); err != nil {
+		if err := st.putLog(x.key, x.body); err != nil {
 			return err
 		}
 		if x.ev.Time.After(last) {
@@ -520,14 +516,12 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		}
 	}
 	// The index by origin in its own order: each origin's new events at the end of its range.
-	bo := im.tx.Bucket(bByOrigin)
-	bo.FillPercent = 0.9
 	for _, x := range byOrigin {
-		if err := bo.Put(originSeqKey(x.ev.Origin, x.ev.Seq), binary.BigEndian.AppendUint64(nil, x.seq)); err != nil {
+		if err := st.putByOrigin(&x.ev, x.key); err != nil {
 			return err
 		}
 	}
-	if err := im.tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+	if err := im.tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, st.logSeq()+uint64(len(fresh)))); err != nil {
 		return err
 	}
 	return st.setMaxTime(last)
@@ -572,11 +566,11 @@ func mergeRuns(xs []*incoming, bounds []int, cmp func(a, b *incoming) int) []*in
 
 // heldBody is the body of the event of origin o at seq in the log.
 func heldBody(tx *bbolt.Tx, o model.Key, seq uint64) ([]byte, error) {
-	ls := tx.Bucket(bByOrigin).Get(originSeqKey(o, seq))
-	if ls == nil {
+	k := tx.Bucket(bByOrigin).Get(originSeqKey(o, seq))
+	if k == nil {
 		return nil, fmt.Errorf("origin %s: event %d is missing from the index by origin", o.Fingerprint(), seq)
 	}
-	body := tx.Bucket(bLog).Get(ls)
+	body := tx.Bucket(bLog).Get(k)
 	if body == nil {
 		return nil, fmt.Errorf("origin %s: event %d is missing from the log", o.Fingerprint(), seq)
 	}
@@ -724,12 +718,11 @@ func (c *trustChecker) event(x *incoming) error {
 func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
 	var ev model.Event
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		seq := tx.Bucket(bOrder).Get(orderKey(t, id))
-		if seq == nil {
+		body := tx.Bucket(bLog).Get(orderKey(t, id))
+		if body == nil {
 			return fmt.Errorf("no event %s in the log", id.Short())
 		}
-		body := tx.Bucket(bLog).Get(seq)
-		if body == nil || model.Hash(sha256Sum(body)) != id {
+		if model.Hash(sha256Sum(body)) != id {
 			return fmt.Errorf("event %s is damaged in the log", id.Short())
 		}
 		var err error

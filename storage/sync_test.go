@@ -311,7 +311,10 @@ func TestSchema1IsMigrated(t *testing.T) {
 	e.check(err)
 	want := e.hash()
 	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bOrder, bByOrigin, bTrust, bParked, bParkedCP, bPeers} {
+		if err := LogAsSchema4(tx); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bOrderV4, bByOrigin, bTrust, bParked, bParkedCP, bPeers} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}
@@ -356,7 +359,7 @@ func TestMergeRuns(t *testing.T) {
 				if round%3 == 0 {
 					k = rng.IntN(50) // out of order
 				}
-				xs = append(xs, &incoming{key: []byte{byte(k)}, seq: uint64(len(xs))})
+				xs = append(xs, &incoming{key: []byte{byte(k)}})
 			}
 		}
 		bounds = append(bounds, len(xs))
@@ -371,9 +374,9 @@ func TestMergeRuns(t *testing.T) {
 				t.Fatalf("round %d: not sorted at %d", round, i)
 			}
 		}
-		seen := map[uint64]bool{}
+		seen := map[*incoming]bool{}
 		for _, x := range got {
-			seen[x.seq] = true
+			seen[x] = true
 		}
 		if len(seen) != len(xs) {
 			t.Fatalf("round %d: %d of %d events kept", round, len(seen), len(xs))

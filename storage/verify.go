@@ -34,39 +34,49 @@ func (s *Store) Verify() (VerifyReport, error) {
 		for _, l := range cps {
 			rep.Checkpoints += len(l)
 		}
+		// Each origin's chain, in the order of the index by origin: from its first event, each
+		// following the one before, each in the log under its place in the canonical order.
 		heads := map[model.Key]chainHead{}
+		log := tx.Bucket(bLog)
 		var want uint64
-		c := tx.Bucket(bLog).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			want++
-			if len(k) != 8 || binary.BigEndian.Uint64(k) != want {
-				return fmt.Errorf("log: event %d is missing (found key %x)", want, k)
+		c := tx.Bucket(bByOrigin).Cursor()
+		for k, at := c.First(); k != nil; k, at = c.Next() {
+			if len(k) != 40 {
+				return fmt.Errorf("the index by origin holds a key of %d bytes (%x)", len(k), k)
+			}
+			o, seq := model.Key(k[:32]), binary.BigEndian.Uint64(k[32:])
+			h := heads[o]
+			if seq != h.Seq+1 {
+				return fmt.Errorf("log: origin %s: event %d is missing (the next held is %d)", o.Fingerprint(), h.Seq+1, seq)
+			}
+			v := log.Get(at)
+			if v == nil {
+				return fmt.Errorf("log: origin %s: event %d is missing", o.Fingerprint(), seq)
 			}
 			ev, err := model.DecodeEvent(v)
 			if err != nil {
-				return fmt.Errorf("log: event %d: %w", want, err)
+				return fmt.Errorf("log: origin %s: event %d: %w", o.Fingerprint(), seq, err)
 			}
 			id := model.Hash(sha256Sum(v))
-			h := heads[ev.Origin]
-			if ev.Seq != h.Seq+1 || ev.Prev != h.Head {
-				return fmt.Errorf("log: event %d (origin %s, seq %d): hash chain broken: it does not follow event %d of its origin", want, ev.Origin.Fingerprint(), ev.Seq, h.Seq)
+			switch {
+			case ev.Origin != o || ev.Seq != seq:
+				return fmt.Errorf("log: origin %s: the index by origin names for event %d an event of origin %s at %d", o.Fingerprint(), seq, ev.Origin.Fingerprint(), ev.Seq)
+			case !bytes.Equal(at, orderKey(ev.Time, id)):
+				return fmt.Errorf("log: origin %s: event %d does not match its key in the log (its time and hash): altered or damaged", o.Fingerprint(), seq)
+			case ev.Prev != h.Head:
+				return fmt.Errorf("log: origin %s: event %d: hash chain broken: it does not follow event %d", o.Fingerprint(), seq, h.Seq)
 			}
-			heads[ev.Origin] = chainHead{Seq: ev.Seq, Head: id}
-			if l := cps[ev.Origin]; len(l) > 0 && l[0].Seq == ev.Seq {
+			heads[o] = chainHead{Seq: seq, Head: id}
+			if l := cps[o]; len(l) > 0 && l[0].Seq == seq {
 				if l[0].Head != id {
-					return fmt.Errorf("log: event %d (origin %s, seq %d) is not the event its checkpoint signed", want, ev.Origin.Fingerprint(), ev.Seq)
+					return fmt.Errorf("log: origin %s: event %d is not the event its checkpoint signed", o.Fingerprint(), seq)
 				}
-				cps[ev.Origin] = l[1:]
+				cps[o] = l[1:]
 			}
-			if seq := tx.Bucket(bByOrigin).Get(originSeqKey(ev.Origin, ev.Seq)); !bytes.Equal(seq, k) {
-				return fmt.Errorf("log: event %d (origin %s, seq %d) is missing from the index by origin", want, ev.Origin.Fingerprint(), ev.Seq)
-			}
-			if seq := tx.Bucket(bOrder).Get(orderKey(ev.Time, id)); !bytes.Equal(seq, k) {
-				return fmt.Errorf("log: event %d (origin %s, seq %d) is missing from the canonical order", want, ev.Origin.Fingerprint(), ev.Seq)
-			}
+			want++
 		}
-		if n := tx.Bucket(bOrder).Stats().KeyN; uint64(n) != want {
-			return fmt.Errorf("the canonical order holds %d events, the log %d", n, want)
+		if n := log.Stats().KeyN; uint64(n) != want {
+			return fmt.Errorf("the log holds %d events, the chains of their origins %d", n, want)
 		}
 		// The projection is the replay of the log in the canonical order.
 		mem := model.NewMemState()
