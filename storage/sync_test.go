@@ -433,3 +433,57 @@ func TestSyncImportProgress(t *testing.T) {
 	}
 	sup.verify()
 }
+
+// TestSchema4LogIsMigrated: a log kept under local sequences (schemas 2 to 4) is brought to the
+// canonical keys when opened: the database verifies, the state is the same, a bundle of all its
+// events is byte for byte the bundle exported before, and a new decision follows them.
+func TestSchema4LogIsMigrated(t *testing.T) {
+	e := newEnv(t)
+	e.check(e.err(e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})))
+	e.decide(model.PostEscalate, "p2")
+	seen := 1
+	raw, _ := json.Marshal(model.ReasonPayload{Seen: &seen})
+	_, err := e.st.Append(e.sec, model.Draft{Kind: model.PostSignOff, Subject: "p2", Payload: raw})
+	e.check(err)
+	at := func() time.Time { return time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC) }
+	export := func(name string) []byte {
+		path := filepath.Join(e.dir, name)
+		_, err := e.st.ExportBundle(e.admin, path, ExportOptions{Now: at})
+		e.check(err)
+		b, err := os.ReadFile(path)
+		e.check(err)
+		return b
+	}
+	want, before := e.hash(), export("before.qsb")
+	events := e.status().Events
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
+		if err := LogAsSchema4(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(kSchema, []byte("4"))
+	}))
+	e.reopen()
+	e.verify()
+	if e.hash() != want {
+		t.Fatal("the migration changed the state")
+	}
+	if e.status().Events != events {
+		t.Fatalf("%d events after the migration, %d before", e.status().Events, events)
+	}
+	if !bytes.Equal(export("after.qsb"), before) {
+		t.Fatal("the bundle of all events differs after the migration")
+	}
+	e.check(e.st.DB().View(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bLogV4, bOrderV4} {
+			if tx.Bucket(b) != nil {
+				t.Errorf("bucket %s left after the migration", b)
+			}
+		}
+		return nil
+	}))
+	e.decide(model.PostEscalate, "p3")
+	e.verify()
+	if e.status().Events != events+1 {
+		t.Fatal("no event appended after the migration")
+	}
+}
