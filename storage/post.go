@@ -157,8 +157,11 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 		return p, nil, errPostRecord
 	}
 	header, content := raw[1+w:1+w+int(n)], raw[1+w+int(n):]
-	if err := fastjson.Unmarshal(content, &p); err != nil {
-		return p, nil, err
+	if !decodeContentJSON(content, &p) {
+		p = model.Post{}
+		if err := fastjson.Unmarshal(content, &p); err != nil {
+			return p, nil, err
+		}
 	}
 	var h postHeader
 	if !decodeHeaderJSON(header, &h) {

@@ -1,0 +1,232 @@
+package storage
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"qunshen/model"
+)
+
+// decodeContentJSON is the fast path of reading a post's content: it reads what
+// appendPostJSON writes — its fields in its order, times in UTC as RFC 3339, strings with the
+// escapes it writes — into what the general decoder would make of the same bytes, and reports
+// false for anything else, which is left to the general decoder (decodePost). A bundle of
+// decisions reads a post an event. FuzzPostContent holds it to the general decoder.
+func decodeContentJSON(b []byte, p *model.Post) bool {
+	r := hdrReader{b: b}
+	if !r.lit(`{"id":`) {
+		return false
+	}
+	var ok bool
+	if p.ID, ok = r.quoted(); !ok || !r.lit(`,"group":`) {
+		return false
+	}
+	if p.Group, ok = r.quoted(); !ok || !r.lit(`,"author":`) {
+		return false
+	}
+	if p.Author, ok = r.quoted(); !ok || !r.lit(`,"time":`) {
+		return false
+	}
+	if p.Time, ok = r.time(); !ok {
+		return false
+	}
+	text := func(key string, dst *string) bool {
+		if !r.lit(key) {
+			return true
+		}
+		*dst, ok = r.quoted()
+		return ok
+	}
+	flag := func(field string, dst *bool) {
+		*dst = r.lit(field)
+	}
+	if !text(`,"title":`, &p.Title) || !text(`,"body":`, &p.Body) {
+		return false
+	}
+	if r.lit(`,"attachments":[`) {
+		for {
+			a, ok := r.quoted()
+			if !ok {
+				return false
+			}
+			p.Attachments = append(p.Attachments, a)
+			if r.lit("]") {
+				break
+			}
+			if !r.lit(",") {
+				return false
+			}
+		}
+	}
+	if !text(`,"category":`, &p.Category) {
+		return false
+	}
+	flag(`,"major":true`, &p.Major)
+	flag(`,"confidential":true`, &p.Confidential)
+	if !text(`,"source":`, &p.Source) || !text(`,"forwarded":`, &p.Forwarded) {
+		return false
+	}
+	flag(`,"from_history":true`, &p.FromHistory)
+	if r.lit(`,"findings":[`) {
+		for {
+			var f model.Finding
+			if !r.finding(&f) {
+				return false
+			}
+			p.Findings = append(p.Findings, f)
+			if r.lit("]") {
+				break
+			}
+			if !r.lit(",") {
+				return false
+			}
+		}
+	}
+	// What review decides is in the header; a content that holds it is left to the general
+	// decoder.
+	return r.lit("}") && r.i == len(b)
+}
+
+// finding reads one finding, as appendPostJSON writes it.
+func (r *hdrReader) finding(f *model.Finding) bool {
+	var ok1, ok2, ok3, ok4, ok5, ok6 bool
+	if !r.lit(`{"rule":`) {
+		return false
+	}
+	if f.Rule, ok1 = r.quoted(); !ok1 || !r.lit(`,"category":`) {
+		return false
+	}
+	if f.Category, ok2 = r.quoted(); !ok2 || !r.lit(`,"clause":`) {
+		return false
+	}
+	f.Clause, ok3 = r.quoted()
+	if !ok3 || !r.lit(`,"severity":`) {
+		return false
+	}
+	f.Severity, ok4 = r.quoted()
+	if !ok4 || !r.lit(`,"start":`) {
+		return false
+	}
+	f.Start, ok5 = r.int()
+	if !ok5 || !r.lit(`,"end":`) {
+		return false
+	}
+	f.End, ok6 = r.int()
+	if !ok6 {
+		return false
+	}
+	if r.lit(`,"field":`) {
+		var ok bool
+		if f.Field, ok = r.quoted(); !ok {
+			return false
+		}
+	}
+	return r.lit("}")
+}
+
+// int reads an integer as strconv.AppendInt writes one: no leading zeros, no plus, and few
+// enough digits that it cannot overflow.
+func (r *hdrReader) int() (int, bool) {
+	neg := r.lit("-")
+	start, n := r.i, 0
+	for r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9' && r.i-start < 18 {
+		n = n*10 + int(r.b[r.i]-'0')
+		r.i++
+	}
+	digits := r.i - start
+	if digits == 0 || (digits > 1 && r.b[start] == '0') || (r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9') {
+		return 0, false
+	}
+	if neg {
+		if n == 0 {
+			return 0, false // -0 is left to the general decoder
+		}
+		n = -n
+	}
+	return n, true
+}
+
+// quoted reads a string with the escapes appendJSONString writes (\", \\, \n, \r, \t and
+// \uXXXX of a character outside the surrogates), of valid UTF-8 and no control characters, as
+// a Go string of its own.
+func (r *hdrReader) quoted() (string, bool) {
+	if !r.lit(`"`) {
+		return "", false
+	}
+	start := r.i
+	end := bytes.IndexByte(r.b[start:], '"')
+	if end < 0 {
+		return "", false
+	}
+	if raw := r.b[start : start+end]; bytes.IndexByte(raw, '\\') < 0 {
+		for _, c := range raw {
+			if c < 0x20 {
+				return "", false
+			}
+		}
+		if !utf8.Valid(raw) {
+			return "", false
+		}
+		r.i = start + end + 1
+		return string(raw), true
+	}
+	out := make([]byte, 0, end)
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			r.i++
+			if !utf8.Valid(out) {
+				return "", false
+			}
+			return string(out), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			r.i++
+			continue
+		}
+		if r.i+1 >= len(r.b) {
+			return "", false
+		}
+		switch e := r.b[r.i+1]; e {
+		case '"', '\\':
+			out = append(out, e)
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if r.i+6 > len(r.b) {
+				return "", false
+			}
+			v := rune(0)
+			for _, h := range r.b[r.i+2 : r.i+6] {
+				var d byte
+				switch {
+				case h >= '0' && h <= '9':
+					d = h - '0'
+				case h >= 'a' && h <= 'f':
+					d = h - 'a' + 10
+				case h >= 'A' && h <= 'F':
+					d = h - 'A' + 10
+				default:
+					return "", false
+				}
+				v = v<<4 | rune(d)
+			}
+			if v >= 0xd800 && v <= 0xdfff {
+				return "", false
+			}
+			out = utf8.AppendRune(out, v)
+			r.i += 4
+		default:
+			return "", false
+		}
+		r.i += 2
+	}
+	return "", false
+}

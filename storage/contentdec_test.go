@@ -1,0 +1,101 @@
+package storage
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+
+	fastjson "github.com/goccy/go-json"
+
+	"qunshen/model"
+)
+
+// sameContentAsGeneral: what the fast reader of contents takes from b, the general decoder
+// takes too, and makes the same post of.
+func sameContentAsGeneral(t *testing.T, b []byte) {
+	t.Helper()
+	var fast, general model.Post
+	if !decodeContentJSON(b, &fast) {
+		return
+	}
+	if err := fastjson.Unmarshal(b, &general); err != nil {
+		t.Fatalf("the fast reader took %q, which the general decoder refuses: %v", b, err)
+	}
+	if !reflect.DeepEqual(fast, general) {
+		t.Fatalf("of %q the fast reader made\n%+v\nthe general decoder\n%+v", b, fast, general)
+	}
+}
+
+// The fast reader of contents takes every content an import writes, escapes included, and
+// leaves to the general decoder what the encoder does not write.
+func TestDecodeContentJSONTakesWhatTheEncoderWrites(t *testing.T) {
+	p := model.Post{ID: "p-1", Group: "g\"1", Author: "张三", Time: time.Date(2026, 6, 3, 9, 30, 0, 120000000, time.UTC),
+		Title: "关于<周五>会议 & 安排", Body: "第一行\n第二行\t\"引号\" \\ \u2028 \x01 \xff 结束", Attachments: []string{"a.pdf", "图.png"},
+		Category: "通知", Major: true, Confidential: true, Source: "wecom", Forwarded: "李四", FromHistory: true,
+		Findings: []model.Finding{{Rule: "phone", Category: "个人信息", Clause: "PM 二(一)", Severity: "high", Start: 0, End: -3, Field: "body"}, {Rule: "r", Start: 12345, End: 99999}}}
+	raw, ok := appendPostJSON(nil, &p)
+	if !ok {
+		t.Fatal("the encoder left a post in UTC")
+	}
+	var back model.Post
+	if !decodeContentJSON(raw, &back) {
+		t.Fatalf("the fast reader left %s", raw)
+	}
+	want := p
+	want.Body = "第一行\n第二行\t\"引号\" \\ \u2028 \x01 \uFFFD 结束" // invalid UTF-8 is written as U+FFFD
+	if !reflect.DeepEqual(back, want) {
+		t.Fatalf("read back\n%+v\nfrom %s", back, raw)
+	}
+	sameContentAsGeneral(t, raw)
+	for _, s := range []string{
+		`{"group":"g","id":"p","author":"a","time":"2026-06-03T09:30:00Z"}`,      // another order
+		`{"id":"p", "group":"g","author":"a","time":"2026-06-03T09:30:00Z"}`,     // a space
+		`{"id":"p","group":"g","author":"a","time":"2026-06-03T17:30:00+08:00"}`, // not UTC
+		`{"id":"p\/q","group":"g","author":"a","time":"2026-06-03T09:30:00Z"}`,   // an escape it does not write
+		`{"id":"\ud83d\ude00","group":"g","author":"a","time":"2026-06-03T09:30:00Z"}`,
+		`{"id":"p","group":"g","author":"a","time":"2026-06-03T09:30:00Z","status":"approved"}`,
+		`{"id":"p","group":"g","author":"a","time":"2026-06-03T09:30:00Z","findings":[{"rule":"r","category":"","clause":"","severity":"","start":01,"end":2}]}`,
+	} {
+		var p model.Post
+		if decodeContentJSON([]byte(s), &p) {
+			t.Errorf("the fast reader took %s", s)
+		}
+	}
+}
+
+func FuzzPostContent(f *testing.F) {
+	f.Add("p-000001", "g-01", "张三", "关于<周五>会议", "第一行\n\"第二行\" & \u2028", "a.pdf", int64(1780000000), int64(5), -7, uint8(3), []byte(`{"id":"p","group":"g","author":"a","time":"2026-06-03T09:30:00Z"}`))
+	f.Add("", "", "", "", "\xff\x00\x1f\\", "", int64(-62135596800), int64(0), 0, uint8(255), []byte(`{}`))
+	f.Fuzz(func(t *testing.T, id, group, author, title, body, attachment string, sec, nsec int64, n int, flags uint8, raw []byte) {
+		p := model.Post{ID: id, Group: group, Author: author, Time: time.Unix(sec%(1<<40), nsec%1e9).UTC(), Title: title, Body: body,
+			Category: title, Major: flags&1 != 0, Confidential: flags&2 != 0, Source: author, Forwarded: group, FromHistory: flags&4 != 0}
+		if flags&8 != 0 {
+			p.Attachments = []string{attachment, body}
+		}
+		for i := range int(flags>>4) % 3 {
+			p.Findings = append(p.Findings, model.Finding{Rule: attachment, Category: title, Clause: id, Severity: group, Start: n + i, End: -n, Field: body})
+		}
+		got, ok := appendPostJSON(nil, &p)
+		want, err := encode(p)
+		if err != nil || !ok {
+			return
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("the encoder of posts wrote\n%s\nencode writes\n%s", got, want)
+		}
+		var back model.Post
+		if !decodeContentJSON(got, &back) {
+			t.Fatalf("the fast reader left what the encoder wrote: %s", got)
+		}
+		sameContentAsGeneral(t, got)
+		sameContentAsGeneral(t, raw)
+		if len(raw) > 0 { // a byte of it changed
+			at := int(uint(sec) % uint(len(got)))
+			changed := bytes.Clone(got)
+			changed[at] = raw[0]
+			sameContentAsGeneral(t, changed)
+			sameContentAsGeneral(t, append(got[:at:at], append(raw, got[at:]...)...))
+		}
+	})
+}
