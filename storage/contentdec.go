@@ -44,18 +44,13 @@ func decodeContentJSON(b []byte, p *model.Post) bool {
 		return false
 	}
 	if r.lit(`,"attachments":[`) {
-		for {
+		ok := r.list(func() bool {
 			a, ok := r.quoted()
-			if !ok {
-				return false
-			}
 			p.Attachments = append(p.Attachments, a)
-			if r.lit("]") {
-				break
-			}
-			if !r.lit(",") {
-				return false
-			}
+			return ok
+		})
+		if !ok {
+			return false
 		}
 	}
 	if !text(`,"category":`, &p.Category) {
@@ -68,18 +63,12 @@ func decodeContentJSON(b []byte, p *model.Post) bool {
 	}
 	flag(`,"from_history":true`, &p.FromHistory)
 	if r.lit(`,"findings":[`) {
-		for {
-			var f model.Finding
-			if !r.finding(&f) {
-				return false
-			}
-			p.Findings = append(p.Findings, f)
-			if r.lit("]") {
-				break
-			}
-			if !r.lit(",") {
-				return false
-			}
+		ok := r.list(func() bool {
+			p.Findings = append(p.Findings, model.Finding{})
+			return r.finding(&p.Findings[len(p.Findings)-1])
+		})
+		if !ok {
+			return false
 		}
 	}
 	// What review decides is in the header; a content that holds it is left to the general

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	fastjson "github.com/goccy/go-json"
-
 	"qunshen/model"
 )
 
@@ -15,16 +13,7 @@ import (
 // takes too, and makes the same post of.
 func sameContentAsGeneral(t *testing.T, b []byte) {
 	t.Helper()
-	var fast, general model.Post
-	if !decodeContentJSON(b, &fast) {
-		return
-	}
-	if err := fastjson.Unmarshal(b, &general); err != nil {
-		t.Fatalf("the fast reader took %q, which the general decoder refuses: %v", b, err)
-	}
-	if !reflect.DeepEqual(fast, general) {
-		t.Fatalf("of %q the fast reader made\n%+v\nthe general decoder\n%+v", b, fast, general)
-	}
+	fastSameAsGeneral(t, b, decodeContentJSON)
 }
 
 // The fast reader of contents takes every content an import writes, escapes included, and

@@ -49,18 +49,13 @@ func decodeHeaderJSON(b []byte, h *postHeader) bool {
 		}
 	}
 	if field(`"history":[`) {
-		for {
+		ok := r.list(func() bool {
 			var d model.Decision
-			if !r.decision(&d) {
-				return false
-			}
 			h.History = append(h.History, d)
-			if r.lit("]") {
-				break
-			}
-			if !r.lit(",") {
-				return false
-			}
+			return r.decision(&h.History[len(h.History)-1])
+		})
+		if !ok {
+			return false
 		}
 	}
 	if field(`"disputed":true`) {
@@ -81,6 +76,21 @@ func decodeHeaderJSON(b []byte, h *postHeader) bool {
 type hdrReader struct {
 	b []byte
 	i int
+}
+
+// list reads the items of an array whose "[" was read, each with item, and its "]".
+func (r *hdrReader) list(item func() bool) bool {
+	for {
+		if !item() {
+			return false
+		}
+		if r.lit("]") {
+			return true
+		}
+		if !r.lit(",") {
+			return false
+		}
+	}
 }
 
 func (r *hdrReader) lit(s string) bool {
