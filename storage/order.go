@@ -2,9 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,23 +80,47 @@ func migrateLog(tx *bbolt.Tx) error {
 		}
 		st.b[string(b)] = nb
 	}
+	// The events are put in the order of their new keys: bbolt splits its pages only at the
+	// commit, and keys put out of order into a page of a million would each move the rest.
+	type entry struct {
+		ev   model.Event
+		id   model.Hash
+		key  []byte
+		body []byte
+	}
+	var all []entry
 	var max time.Time
-	n := uint64(0)
 	c := old.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		ev, err := model.DecodeEvent(v)
+		body := bytes.Clone(v)
+		ev, err := model.DecodeEvent(body)
 		if err != nil {
 			return fmt.Errorf("log event %x: %w", k, err)
 		}
-		body := bytes.Clone(v)
-		if err := st.putEvent(&ev, model.Hash(sha256Sum(body)), body); err != nil {
-			return err
-		}
+		id := model.Hash(sha256Sum(body))
+		all = append(all, entry{ev: ev, id: id, key: orderKey(ev.Time, id), body: body})
 		if ev.Time.After(max) {
 			max = ev.Time
 		}
-		n++
 	}
+	slices.SortFunc(all, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
+	for i := range all {
+		if err := st.putLog(all[i].key, all[i].body); err != nil {
+			return err
+		}
+	}
+	slices.SortFunc(all, func(a, b entry) int {
+		if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.Seq, b.ev.Seq)
+	})
+	for i := range all {
+		if err := st.putByOrigin(&all[i].ev, all[i].key); err != nil {
+			return err
+		}
+	}
+	n := uint64(len(all))
 	for _, b := range [][]byte{bLogV4, bOrderV4} {
 		if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
 			return err
