@@ -14,28 +14,17 @@ import (
 // decisions reads a post an event. FuzzPostContent holds it to the general decoder.
 func decodeContentJSON(b []byte, p *model.Post) bool {
 	r := hdrReader{b: b}
-	if !r.lit(`{"id":`) {
+	if !r.lit("{") || !r.field(`"id":`, &p.ID) || !r.field(`,"group":`, &p.Group) || !r.field(`,"author":`, &p.Author) ||
+		!r.lit(`,"time":`) {
 		return false
 	}
 	var ok bool
-	if p.ID, ok = r.quoted(); !ok || !r.lit(`,"group":`) {
-		return false
-	}
-	if p.Group, ok = r.quoted(); !ok || !r.lit(`,"author":`) {
-		return false
-	}
-	if p.Author, ok = r.quoted(); !ok || !r.lit(`,"time":`) {
-		return false
-	}
 	if p.Time, ok = r.time(); !ok {
 		return false
 	}
+	// text reads an optional field, left out when empty.
 	text := func(key string, dst *string) bool {
-		if !r.lit(key) {
-			return true
-		}
-		*dst, ok = r.quoted()
-		return ok
+		return !bytes.HasPrefix(b[r.i:], []byte(key)) || r.field(key, dst)
 	}
 	flag := func(field string, dst *bool) {
 		*dst = r.lit(field)
@@ -78,39 +67,36 @@ func decodeContentJSON(b []byte, p *model.Post) bool {
 
 // finding reads one finding, as appendPostJSON writes it.
 func (r *hdrReader) finding(f *model.Finding) bool {
-	var ok1, ok2, ok3, ok4, ok5, ok6 bool
-	if !r.lit(`{"rule":`) {
+	if !r.lit("{") || !r.field(`"rule":`, &f.Rule) || !r.field(`,"category":`, &f.Category) ||
+		!r.field(`,"clause":`, &f.Clause) || !r.field(`,"severity":`, &f.Severity) {
 		return false
 	}
-	if f.Rule, ok1 = r.quoted(); !ok1 || !r.lit(`,"category":`) {
+	var ok bool
+	if !r.lit(`,"start":`) {
 		return false
 	}
-	if f.Category, ok2 = r.quoted(); !ok2 || !r.lit(`,"clause":`) {
+	if f.Start, ok = r.int(); !ok || !r.lit(`,"end":`) {
 		return false
 	}
-	f.Clause, ok3 = r.quoted()
-	if !ok3 || !r.lit(`,"severity":`) {
-		return false
-	}
-	f.Severity, ok4 = r.quoted()
-	if !ok4 || !r.lit(`,"start":`) {
-		return false
-	}
-	f.Start, ok5 = r.int()
-	if !ok5 || !r.lit(`,"end":`) {
-		return false
-	}
-	f.End, ok6 = r.int()
-	if !ok6 {
+	if f.End, ok = r.int(); !ok {
 		return false
 	}
 	if r.lit(`,"field":`) {
-		var ok bool
 		if f.Field, ok = r.quoted(); !ok {
 			return false
 		}
 	}
 	return r.lit("}")
+}
+
+// field reads key, then a string as quoted does, into dst.
+func (r *hdrReader) field(key string, dst *string) bool {
+	if !r.lit(key) {
+		return false
+	}
+	var ok bool
+	*dst, ok = r.quoted()
+	return ok
 }
 
 // int reads an integer as strconv.AppendInt writes one: no leading zeros, no plus, and few
@@ -137,7 +123,7 @@ func (r *hdrReader) int() (int, bool) {
 
 // quoted reads a string with the escapes appendJSONString writes (\", \\, \n, \r, \t and
 // \uXXXX of a character outside the surrogates), of valid UTF-8 and no control characters, as
-// a Go string of its own.
+// a Go string of its own: the text of a post or a header.
 func (r *hdrReader) quoted() (string, bool) {
 	if !r.lit(`"`) {
 		return "", false

@@ -2,17 +2,19 @@ package storage
 
 import (
 	"encoding/binary"
+	"strconv"
 
 	"go.etcd.io/bbolt"
 
 	"qunshen/model"
 )
 
-// LogAsSchema4 lays the log out as schemas 2 to 4 kept it, for the tests of the migration:
-// each event under its local sequence (given in the canonical order, which keeps every
-// origin's chain in its order), the canonical order from an event's key to that sequence, and
-// the index by origin naming the sequence.
-func LogAsSchema4(tx *bbolt.Tx) error {
+// AsOlderSchema marks the database as of schema (2 to 4), with its log laid out as those
+// schemas kept it, for the tests of the migrations: each event under its local sequence (given
+// in the canonical order, which keeps every origin's chain in its order), the canonical order
+// from an event's key to that sequence, and the index by origin naming the sequence. What else
+// the schema lacked a test takes away itself.
+func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 	log, err := tx.CreateBucket(bLogV4)
 	if err != nil {
 		return err
@@ -47,5 +49,8 @@ func LogAsSchema4(tx *bbolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return tx.DeleteBucket(bLog)
+	if err := tx.DeleteBucket(bLog); err != nil {
+		return err
+	}
+	return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(schema)))
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // decodeHeaderJSON is the fast path of reading a post's header: it reads exactly what
-// appendHeaderJSON writes — its fields in its order, strings without escapes, times in UTC as
-// RFC 3339 — into what the general decoder would make of the same bytes, and reports false for
+// appendHeaderJSON writes — its fields in its order, names without escapes, reasons with the
+// escapes the encoder writes (quoted), times in UTC as RFC 3339 — into what the general decoder would make of the same bytes, and reports false for
 // anything else, which is left to the general decoder (decodePost). A bundle of decisions reads
 // a header an event. FuzzPostHeader holds it to the general decoder.
 func decodeHeaderJSON(b []byte, h *postHeader) bool {
@@ -44,7 +44,7 @@ func decodeHeaderJSON(b []byte, h *postHeader) bool {
 		h.Status = model.PostStatus(intern(s))
 	}
 	if field(`"reason":`) {
-		if h.Reason, ok = r.text(); !ok {
+		if h.Reason, ok = r.quoted(); !ok {
 			return false
 		}
 	}
@@ -130,12 +130,6 @@ func (r *hdrReader) strAfter(key string) ([]byte, bool) {
 	return r.str()
 }
 
-// text reads a string as a Go string of its own.
-func (r *hdrReader) text() (string, bool) {
-	s, ok := r.str()
-	return string(s), ok
-}
-
 // time reads a time as appendJSONTime writes one in UTC: 2006-01-02T15:04:05.999999999Z.
 func (r *hdrReader) time() (time.Time, bool) {
 	s, ok := r.str()
@@ -170,7 +164,7 @@ func (r *hdrReader) decision(d *model.Decision) bool {
 		return false
 	}
 	if r.lit(`,"reason":`) {
-		if d.Reason, ok = r.text(); !ok {
+		if d.Reason, ok = r.quoted(); !ok {
 			return false
 		}
 	}

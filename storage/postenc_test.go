@@ -153,9 +153,9 @@ func fastSameAsGeneral[T any](t *testing.T, b []byte, fastRead func([]byte, *T) 
 // decoder what it does not write: escapes, another order of fields, spaces, other times.
 func TestDecodeHeaderJSONTakesWhatTheEncoderWrites(t *testing.T) {
 	at := time.Date(2026, 6, 3, 9, 30, 0, 120000000, time.UTC)
-	h := postHeader{Status: model.PostSignedOff, Reason: "请补充", Disputed: true, History: []model.Decision{
+	h := postHeader{Status: model.PostSignedOff, Reason: "请补充\t第二项", Disputed: true, History: []model.Decision{
 		{Event: model.Hash{1, 2, 3}, Kind: model.PostEscalate, Actor: "王管理", Role: model.RoleAdmin, Time: at, From: model.PostPending, To: model.PostEscalated},
-		{Event: model.Hash{0xff}, Kind: model.PostSignOff, Actor: "李书记", Role: model.RoleSecretary, Time: at.Add(time.Hour), Reason: "同意", From: model.PostEscalated, To: model.PostSignedOff, Concurrent: true, Resolves: true},
+		{Event: model.Hash{0xff}, Kind: model.PostSignOff, Actor: "李书记", Role: model.RoleSecretary, Time: at.Add(time.Hour), Reason: "同意\n\"原文\" <附件> & 落款", From: model.PostEscalated, To: model.PostSignedOff, Concurrent: true, Resolves: true},
 	}}
 	raw, ok := appendHeaderJSON(nil, &h)
 	if !ok {

@@ -57,10 +57,7 @@ func TestReportIndexBuiltForSchema2(t *testing.T) {
 		if err := tx.DeleteBucket([]byte("ix_report")); err != nil {
 			return err
 		}
-		if err := storage.LogAsSchema4(tx); err != nil {
-			return err
-		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("2"))
+		return storage.AsOlderSchema(tx, 2)
 	})
 	db.Close()
 	if err != nil {

@@ -311,7 +311,7 @@ func TestSchema1IsMigrated(t *testing.T) {
 	e.check(err)
 	want := e.hash()
 	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
-		if err := LogAsSchema4(tx); err != nil {
+		if err := AsOlderSchema(tx, 1); err != nil {
 			return err
 		}
 		for _, b := range [][]byte{bOrderV4, bByOrigin, bTrust, bParked, bParkedCP, bPeers} {
@@ -319,10 +319,7 @@ func TestSchema1IsMigrated(t *testing.T) {
 				return err
 			}
 		}
-		if err := tx.Bucket(bMeta).Delete(kMaxTime); err != nil {
-			return err
-		}
-		return tx.Bucket(bMeta).Put(kSchema, []byte("1"))
+		return tx.Bucket(bMeta).Delete(kMaxTime)
 	}))
 	e.reopen()
 	e.verify()
@@ -456,12 +453,7 @@ func TestSchema4LogIsMigrated(t *testing.T) {
 	}
 	want, before := e.hash(), export("before.qsb")
 	events := e.status().Events
-	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
-		if err := LogAsSchema4(tx); err != nil {
-			return err
-		}
-		return tx.Bucket(bMeta).Put(kSchema, []byte("4"))
-	}))
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error { return AsOlderSchema(tx, 4) }))
 	e.reopen()
 	e.verify()
 	if e.hash() != want {
