@@ -1,18 +1,19 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
+	"fmt"
 	"strconv"
 
 	"go.etcd.io/bbolt"
-
-	"qunshen/model"
 )
 
 // AsOlderSchema marks the database as of schema (2 to 4), with its log laid out as those
-// schemas kept it, for the tests of the migrations: each event under its local sequence (given
-// in the canonical order, which keeps every origin's chain in its order), the canonical order
-// from an event's key to that sequence, and the index by origin naming the sequence. What else
+// schemas kept it, for the tests of the migrations: each event under its local sequence, the
+// canonical order from an event's key to that sequence, and the index by origin naming the
+// sequence. The events are given their sequences origin after origin, each chain in its
+// order: an order of arrival that is not the canonical one, as a supervisor's log is. What else
 // the schema lacked a test takes away itself.
 func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 	log, err := tx.CreateBucket(bLogV4)
@@ -23,6 +24,14 @@ func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 	if err != nil {
 		return err
 	}
+	var old [][2][]byte // the index by origin as it was
+	err = tx.Bucket(bByOrigin).ForEach(func(k, v []byte) error {
+		old = append(old, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	if err := tx.DeleteBucket(bByOrigin); err != nil {
 		return err
 	}
@@ -30,24 +39,21 @@ func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 	if err != nil {
 		return err
 	}
-	seq := uint64(0)
-	err = tx.Bucket(bLog).ForEach(func(k, v []byte) error {
-		ev, err := model.DecodeEvent(v)
-		if err != nil {
+	for i, kv := range old {
+		body := tx.Bucket(bLog).Get(kv[1])
+		if body == nil {
+			return fmt.Errorf("no event under %x", kv[1])
+		}
+		sk := binary.BigEndian.AppendUint64(nil, uint64(i+1))
+		if err := log.Put(sk, bytes.Clone(body)); err != nil {
 			return err
 		}
-		seq++
-		sk := binary.BigEndian.AppendUint64(nil, seq)
-		if err := log.Put(sk, v); err != nil {
+		if err := order.Put(kv[1], sk); err != nil {
 			return err
 		}
-		if err := order.Put(k, sk); err != nil {
+		if err := byOrigin.Put(kv[0], sk); err != nil {
 			return err
 		}
-		return byOrigin.Put(originSeqKey(ev.Origin, ev.Seq), sk)
-	})
-	if err != nil {
-		return err
 	}
 	if err := tx.DeleteBucket(bLog); err != nil {
 		return err
