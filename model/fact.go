@@ -82,7 +82,7 @@ func PostFacts(p *Post) []Fact {
 			}
 			continue
 		}
-		if d.Undone || !isDecision(d.Kind) {
+		if d.Undone || !IsDecision(d.Kind) {
 			continue
 		}
 		f := Fact{Kind: FactDecide, Time: d.Time, ID: p.ID, N: i, Group: p.Group, Decision: d.Kind, First: d.From == PostPending, Latency: -1}
@@ -132,14 +132,18 @@ func LastFact(p *Post) (Fact, bool) {
 		return Fact{}, false
 	}
 	d := p.History[n]
-	if d.Kind == PostSubmit || d.Undone || !isDecision(d.Kind) {
+	if d.Kind == PostSubmit || d.Undone || !IsDecision(d.Kind) {
 		return Fact{}, false
 	}
 	return Fact{Kind: FactDecide, Time: d.Time, ID: p.ID, N: n, Group: p.Group, Decision: d.Kind, First: d.From == PostPending,
 		Latency: max(d.Time.Sub(p.Time), 0)}, true
 }
 
-func isDecision(k Kind) bool {
+// IsDecision reports whether k is a decision on a post (approve, reject, changes, escalate,
+// sign off, return). Its fold reads of the post only what review decided, the post's id,
+// group, time and findings, and whether it is a major matter — never what the author wrote —
+// and changes only what review decides: its status, reason, history and dispute.
+func IsDecision(k Kind) bool {
 	_, ok := postMoves[k]
 	return ok
 }

@@ -12,7 +12,16 @@ import (
 // escapes it writes — into what the general decoder would make of the same bytes, and reports
 // false for anything else, which is left to the general decoder (decodePost). A bundle of
 // decisions reads a post an event. FuzzPostContent holds it to the general decoder.
-func decodeContentJSON(b []byte, p *model.Post) bool {
+func decodeContentJSON(b []byte, p *model.Post) bool { return readContentJSON(b, p, false) }
+
+// decodeContentLean reads a content as decodeContentJSON does but for the author's text —
+// title, body, attachments — which it passes over, left empty: what a decision on the post
+// reads of it is the rest (txState.Post), and the text is the most of what reading costs. It
+// only finds where each string of the text ends, so it may take a text that the other readers
+// refuse; the text is copied as it is, or read when it is needed, and refused then.
+func decodeContentLean(b []byte, p *model.Post) bool { return readContentJSON(b, p, true) }
+
+func readContentJSON(b []byte, p *model.Post, lean bool) bool {
 	r := hdrReader{b: b}
 	if !r.lit("{") || !r.field(`"id":`, &p.ID) || !r.field(`,"group":`, &p.Group) || !r.field(`,"author":`, &p.Author) ||
 		!r.lit(`,"time":`) {
@@ -22,18 +31,26 @@ func decodeContentJSON(b []byte, p *model.Post) bool {
 	if p.Time, ok = r.time(); !ok {
 		return false
 	}
-	// text reads an optional field, left out when empty.
+	// text reads an optional field, left out when empty; authored passes over the author's
+	// text when lean.
 	text := func(key string, dst *string) bool {
 		return !bytes.HasPrefix(b[r.i:], []byte(key)) || r.field(key, dst)
+	}
+	authored := text
+	if lean {
+		authored = func(key string, _ *string) bool { return !r.lit(key) || r.skipQuoted() }
 	}
 	flag := func(field string, dst *bool) {
 		*dst = r.lit(field)
 	}
-	if !text(`,"title":`, &p.Title) || !text(`,"body":`, &p.Body) {
+	if !authored(`,"title":`, &p.Title) || !authored(`,"body":`, &p.Body) {
 		return false
 	}
 	if r.lit(`,"attachments":[`) {
 		ok := r.list(func() bool {
+			if lean {
+				return r.skipQuoted()
+			}
 			a, ok := r.quoted()
 			p.Attachments = append(p.Attachments, a)
 			return ok
@@ -119,6 +136,27 @@ func (r *hdrReader) int() (int, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+// skipQuoted passes over a string: to the quote that is not escaped by a backslash.
+func (r *hdrReader) skipQuoted() bool {
+	if !r.lit(`"`) {
+		return false
+	}
+	for {
+		end := bytes.IndexByte(r.b[r.i:], '"')
+		if end < 0 {
+			return false
+		}
+		q, slashes := r.i+end, 0
+		for k := q - 1; k >= r.i && r.b[k] == '\\'; k-- {
+			slashes++
+		}
+		r.i = q + 1
+		if slashes%2 == 0 {
+			return true
+		}
+	}
 }
 
 // quoted reads a string with the escapes appendJSONString writes (\", \\, \n, \r, \t and

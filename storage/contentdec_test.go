@@ -6,21 +6,39 @@ import (
 	"testing"
 	"time"
 
+	fastjson "github.com/goccy/go-json"
+	"go.etcd.io/bbolt"
+
 	"qunshen/model"
 )
 
 // sameContentAsGeneral: what the fast reader of contents takes from b, the general decoder
 // takes too, and makes the same post of.
+// The lean reader takes whatever the fast reader takes, and what it takes it reads as the
+// general decoder does, but for the author's text, which it leaves empty.
 func sameContentAsGeneral(t *testing.T, b []byte) {
 	t.Helper()
 	fastSameAsGeneral(t, b, decodeContentJSON)
+	var fast, lean model.Post
+	fastOK, leanOK := decodeContentJSON(b, &fast), decodeContentLean(b, &lean)
+	if fastOK && !leanOK {
+		t.Fatalf("the lean reader left %q, which the fast reader takes", b)
+	}
+	var general model.Post
+	if !leanOK || fastjson.Unmarshal(b, &general) != nil {
+		return
+	}
+	general.Title, general.Body, general.Attachments = "", "", nil
+	if !reflect.DeepEqual(lean, general) {
+		t.Fatalf("of %q the lean reader made\n%+v\nthe general decoder, its text left out,\n%+v", b, lean, general)
+	}
 }
 
 // The fast reader of contents takes every content an import writes, escapes included, and
 // leaves to the general decoder what the encoder does not write.
 func TestDecodeContentJSONTakesWhatTheEncoderWrites(t *testing.T) {
 	p := model.Post{ID: "p-1", Group: "g\"1", Author: "张三", Time: time.Date(2026, 6, 3, 9, 30, 0, 120000000, time.UTC),
-		Title: "关于<周五>会议 & 安排", Body: "第一行\n第二行\t\"引号\" \\ \u2028 \x01 \xff 结束", Attachments: []string{"a.pdf", "图.png"},
+		Title: "关于<周五>会议 & 安排\\", Body: "第一行\n第二行\t\"引号\" \\ \u2028 \x01 \xff 结束", Attachments: []string{"a.pdf", "图.png"},
 		Category: "通知", Major: true, Confidential: true, Source: "wecom", Forwarded: "李四", FromHistory: true,
 		Findings: []model.Finding{{Rule: "phone", Category: "个人信息", Clause: "PM 二(一)", Severity: "high", Start: 0, End: -3, Field: "body"}, {Rule: "r", Start: 12345, End: 99999}}}
 	raw, ok := appendPostJSON(nil, &p)
@@ -87,4 +105,50 @@ func FuzzPostContent(f *testing.F) {
 			sameContentAsGeneral(t, append(got[:at:at], append(raw, got[at:]...)...))
 		}
 	})
+}
+
+// A bundle's decisions read their posts lean, and what reads a post after them in the same
+// chunk — an undo here — has its text read: the posts keep what their authors wrote, and the
+// projection is the fold of the log.
+func TestDecisionsReadPostsLean(t *testing.T) {
+	ms := network(t, t.TempDir(), "a1:admin", "a2:admin")
+	a1, a2 := ms[0], ms[1]
+	a2.importBundles(a1.export("a2"))
+	want := a1.post("p1")
+	if want.Body == "" || len(want.Attachments) == 0 {
+		t.Fatalf("p1 has no text to lose: %+v", want)
+	}
+	a1.check(a1.decide("p1", model.PostEscalate, ""))
+	p := a1.post("p1")
+	_, err := a1.st.Append(a1.op, model.Draft{Kind: model.PostUndo, Subject: "p1", Payload: []byte("{}"), Refs: []model.Hash{p.History[p.LastDecision()].Event}})
+	a1.check(err)
+	a1.check(a1.decide("p1", model.PostEscalate, ""))
+	a2.importBundles(a1.export("a2"))
+	got := a2.post("p1")
+	if got.Title != want.Title || got.Body != want.Body || !reflect.DeepEqual(got.Attachments, want.Attachments) ||
+		got.Status != model.PostEscalated || len(got.History) != 3 {
+		t.Fatalf("p1 after the bundle: %+v", got)
+	}
+	a2.verify()
+	a1.importBundles(a2.export("a1"))
+	if a1.hash() != a2.hash() {
+		t.Fatal("the two machines differ")
+	}
+	// Read lean, the text is left out for the decision on the post only.
+	a2.check(a2.st.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		st.prefetchPosts([]string{"p1"})
+		if e := st.posts["p1"]; e == nil || !e.lean || e.p.Body != "" || e.p.Group != want.Group {
+			t.Fatalf("prefetched: %+v", e)
+		}
+		st.deciding = "p1"
+		if p, _, _ := st.Post("p1"); p.Body != "" || p.Status != model.PostEscalated {
+			t.Fatalf("a decision read %+v", p)
+		}
+		st.deciding = ""
+		if p, _, _ := st.Post("p1"); p.Body != want.Body || p.Title != want.Title || p.Status != model.PostEscalated {
+			t.Fatalf("another reader read %+v", p)
+		}
+		return nil
+	}))
 }

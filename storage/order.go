@@ -282,7 +282,12 @@ func (st *txState) replayChunk(evs []*model.Event, ids []model.Hash) error {
 	}
 	st.expect(len(posts))
 	st.prefetchPosts(posts)
+	defer func() { st.deciding = "" }()
 	for i, ev := range evs {
+		st.deciding = ""
+		if model.IsDecision(ev.Kind) {
+			st.deciding = ev.Subject
+		}
 		if err := model.Replay(st, ev, ids[i]); err != nil {
 			return err
 		}

@@ -148,30 +148,45 @@ var errPostRecord = errors.New("not a post record")
 
 // decodePost reads a post record, and returns the content's bytes too.
 func decodePost(raw []byte) (model.Post, []byte, error) {
-	var p model.Post
+	p, content, _, err := readPost(raw, false)
+	return p, content, err
+}
+
+// readPost reads a post record, and returns the content's bytes too; lean, it passes over the
+// author's text when the fast reader can (decodeContentLean), and says whether it did.
+func readPost(raw []byte, lean bool) (p model.Post, content []byte, leaned bool, err error) {
 	if len(raw) < 2 || raw[0] != postRecordVersion {
-		return p, nil, errPostRecord
+		return p, nil, false, errPostRecord
 	}
 	n, w := binary.Uvarint(raw[1:])
 	if w <= 0 || n > uint64(len(raw)-1-w) {
-		return p, nil, errPostRecord
+		return p, nil, false, errPostRecord
 	}
 	header, content := raw[1+w:1+w+int(n)], raw[1+w+int(n):]
-	if !decodeContentJSON(content, &p) {
-		p = model.Post{}
-		if err := fastjson.Unmarshal(content, &p); err != nil {
-			return p, nil, err
+	switch {
+	case lean && decodeContentLean(content, &p):
+		leaned = true
+	case decodeContentJSON(content, resetPost(&p)):
+	default:
+		if err := fastjson.Unmarshal(content, resetPost(&p)); err != nil {
+			return p, nil, false, err
 		}
 	}
 	var h postHeader
 	if !decodeHeaderJSON(header, &h) {
 		h = postHeader{}
 		if err := fastjson.Unmarshal(header, &h); err != nil {
-			return p, nil, err
+			return p, nil, false, err
 		}
 	}
 	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
-	return p, content, nil
+	return p, content, leaned, nil
+}
+
+// resetPost clears what a reader that gave up half way may have read into p.
+func resetPost(p *model.Post) *model.Post {
+	*p = model.Post{}
+	return p
 }
 
 // postEntry is a post of a transaction: decoded, with its content's bytes (nil when the
@@ -190,6 +205,23 @@ type postEntry struct {
 	base      *model.Post
 	baseFacts []model.Fact
 	at        int
+	// lean: p lacks the author's text (title, body, attachments), which content holds. Only
+	// a decision on the post reads it so; any other reader has the text read first (whole).
+	lean bool
+}
+
+// whole reads the author's text of a lean post from its content.
+func (e *postEntry) whole() error {
+	var c model.Post
+	if !decodeContentJSON(e.content, &c) {
+		if err := fastjson.Unmarshal(e.content, resetPost(&c)); err != nil {
+			return err
+		}
+	}
+	p := *e.p // kept by the fold, maybe: copied, not changed
+	p.Title, p.Body, p.Attachments = c.Title, c.Body, c.Attachments
+	e.p, e.lean = &p, false
+	return nil
 }
 
 // postWrites are the writes of a post written in a transaction: its record, and its
@@ -288,7 +320,8 @@ func parallelRange(n int, work func(from, to int)) {
 }
 
 // prefetchPosts decodes, on every core, the stored posts that ids name and that the
-// transaction has not read yet: what a bundle of decisions will read one after another.
+// transaction has not read yet: what a bundle of decisions will read one after another. They
+// are read lean: a decision does not read the author's text, and another reader has it read.
 func (st *txState) prefetchPosts(ids []string) {
 	type job struct {
 		id  string
@@ -308,9 +341,9 @@ func (st *txState) prefetchPosts(ids []string) {
 	entries := make([]*postEntry, len(jobs))
 	parallelRange(len(jobs), func(from, to int) {
 		for i := from; i < to; i++ {
-			p, content, err := decodePost(jobs[i].raw)
+			p, content, lean, err := readPost(jobs[i].raw, true)
 			if err == nil { // a damaged post is left to Post, which says so
-				entries[i] = &postEntry{p: &p, content: content}
+				entries[i] = &postEntry{p: &p, content: content, lean: lean}
 			}
 		}
 	})

@@ -241,6 +241,9 @@ type txState struct {
 	// fault of such a write, for the end of the transaction.
 	direct bool
 	werr   error
+	// deciding is the post that the event being replayed decides (model.IsDecision), which
+	// may read it lean (postEntry.lean); empty for any other event.
+	deciding string
 	// fresh is set for an import of queue files validated whole: it knows the posts that
 	// cannot be stored yet (neither in the database nor earlier in the files), whose look-up
 	// is passed over; and the validation found every post's author.
@@ -534,6 +537,11 @@ func (st *txState) HasMember(group, id string) (bool, error) {
 }
 func (st *txState) Post(id string) (model.Post, bool, error) {
 	if e, ok := st.posts[id]; ok {
+		if e.lean && id != st.deciding {
+			if err := e.whole(); err != nil {
+				return model.Post{}, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+			}
+		}
 		return *e.p, true, nil // the fold copies History before it appends
 	}
 	if st.fresh != nil && !st.fresh.mayExist(id) {
@@ -601,6 +609,10 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		}
 	}
 	e := st.posts[p.ID]
+	lean := e != nil && e.lean // p is the lean post a decision read, with what it decided
+	if lean && content == nil {
+		return fmt.Errorf("post %q: a decision changed what its author wrote", p.ID)
+	}
 	if st.direct {
 		// An import's posts come mostly in the order of their ids: written now, they cost no
 		// entry to keep and no sort at the end. A later read in this transaction decodes them.
@@ -623,7 +635,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	}
 	// The post and its entries in the indexes are written at the end of the transaction
 	// (encodePosts), from the version the indexes hold to the last.
-	ne := &postEntry{p: p, content: content, dirty: true, at: len(st.dirty)} // kept, as old is
+	ne := &postEntry{p: p, content: content, dirty: true, at: len(st.dirty), lean: lean} // kept, as old is
 	switch {
 	case e != nil && e.dirty: // written before in this transaction
 		ne.base, ne.baseFacts, ne.at = e.base, e.baseFacts, e.at
