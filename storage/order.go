@@ -176,7 +176,8 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 // hold the whole projection's changes in memory at once. kFoldFrom in the meta says where the
 // fold stands: the canonical key of the last event folded, or empty when the projection was
 // cleared to be replayed from the first event. Open finishes a fold that a crash interrupted,
-// so the projection is never seen behind the log.
+// so the projection is never seen behind the log. When kIndexBehind is present too, the
+// events after kFoldFrom are not in the index by origin yet, and the fold writes them there.
 
 // foldChunk is how many events one transaction of the fold replays.
 var foldChunk = 20_000
@@ -200,6 +201,31 @@ func markFold(tx *bbolt.Tx, after []byte) error {
 		after = []byte{}
 	}
 	return m.Put(kFoldFrom, bytes.Clone(after))
+}
+
+// endFold records that the projection follows the whole log, and the index by origin too.
+func endFold(m *bbolt.Bucket) error {
+	if err := m.Delete(kFoldFrom); err != nil {
+		return err
+	}
+	return m.Delete(kIndexBehind)
+}
+
+// byOriginEntry is an event's entry in the index by origin: origin and sequence, its key in
+// the log.
+type byOriginEntry struct{ k, v []byte }
+
+// putByOriginEntries writes entries to the index by origin, in the order of their keys.
+func putByOriginEntries(tx *bbolt.Tx, es []byOriginEntry) error {
+	slices.SortFunc(es, func(a, b byOriginEntry) int { return bytes.Compare(a.k, b.k) })
+	bo := tx.Bucket(bByOrigin)
+	bo.FillPercent = 0.9
+	for _, e := range es {
+		if err := bo.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // foldPending reports whether a fold is pending.
@@ -235,14 +261,22 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			var read []model.Event
 			var ids []model.Hash
 			var last []byte
+			var index []byOriginEntry
+			behind := m.Get(kIndexBehind) != nil
 			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
 				if len(read) == foldChunk {
 					return errStop
 				}
 				read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
+				if behind {
+					index = append(index, byOriginEntry{originSeqKey(ev.Origin, ev.Seq), last})
+				}
 				return nil
 			})
 			if err != nil {
+				return err
+			}
+			if err := putByOriginEntries(tx, index); err != nil {
 				return err
 			}
 			evs := make([]*model.Event, len(read))
@@ -261,7 +295,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			}
 			if len(evs) < foldChunk {
 				finished = true
-				return m.Delete(kFoldFrom)
+				return endFold(m)
 			}
 			return m.Put(kFoldFrom, last)
 		})

@@ -67,6 +67,9 @@ var (
 	kDefaultO = []byte("default_operator")
 	kMaxTime  = []byte("max_time")  // the latest time of any event in the log, for the clock
 	kFoldFrom = []byte("fold_from") // present while the projection is behind the log: see catchUp
+	// present while the events after kFoldFrom lack their entries in the index by origin too,
+	// which their fold writes (importer.store)
+	kIndexBehind = []byte("index_behind")
 )
 
 // pageSize is the page size of the database files qunshen makes: new databases, and the copies

@@ -503,6 +503,15 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 	if folded && !im.res.Refolded { // the new events are all that follows after
 		im.fold = im.s.startFold(after, slices.Clone(fresh))
 	}
+	// The index by origin: written by the fold when it follows (kIndexBehind), which takes
+	// a put an event off this transaction, on which the fold waits; else here, in its own
+	// order, each origin's new events at the end of its range.
+	if im.fold != nil && im.fold.index {
+		if err := im.tx.Bucket(bMeta).Put(kIndexBehind, []byte{1}); err != nil {
+			return err
+		}
+		byOrigin = nil
+	}
 	last := st.maxTime()
 	for i, x := range fresh {
 		if err := st.putLog(x.key, x.body); err != nil {
@@ -515,7 +524,6 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 			progress("store", i+1, len(fresh))
 		}
 	}
-	// The index by origin in its own order: each origin's new events at the end of its range.
 	for _, x := range byOrigin {
 		if err := st.putByOrigin(&x.ev, x.key); err != nil {
 			return err

@@ -479,3 +479,61 @@ func TestSchema4LogIsMigrated(t *testing.T) {
 		t.Fatal("no event appended after the migration")
 	}
 }
+
+// A fold cut short after its first chunk — as a crash leaves it — is finished when the
+// database is opened: the index by origin, which the fold writes, included. The database then
+// verifies and holds the state of an import that was not cut short.
+func TestFoldCutShortIsFinished(t *testing.T) {
+	defer func(n int) { foldChunk = n }(foldChunk)
+	foldChunk = 2
+	dir := t.TempDir()
+	ms := network(t, dir, "a1:admin", "a2:admin")
+	a1, a2 := ms[0], ms[1]
+	a2.importBundles(a1.export("a2"))
+	pending, err := a1.st.PostsByStatus(model.PostPending, 100)
+	a1.check(err)
+	for _, p := range pending {
+		a1.check(a1.decide(p.ID, model.PostEscalate, ""))
+	}
+	if len(pending) <= foldChunk {
+		t.Fatalf("%d decisions fold in one chunk", len(pending))
+	}
+	bundle := a1.export("a2")
+	cut := filepath.Join(dir, "cut.db")
+	copied := false
+	_, err = a2.st.ImportBundles([]string{bundle}, SyncOptions{Progress: func(stage string, done, total int) {
+		if stage == "fold" && !copied && done < total {
+			copied = true
+			a2.check(a2.st.db.View(func(tx *bbolt.Tx) error { return tx.CopyFile(cut, 0o600) }))
+		}
+	}})
+	a2.check(err)
+	if !copied {
+		t.Fatal("the fold ended in one chunk")
+	}
+	db, err := bbolt.Open(cut, 0o600, &bbolt.Options{ReadOnly: true})
+	a2.check(err)
+	var events, indexed int
+	a2.check(db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bMeta).Get(kFoldFrom) == nil || tx.Bucket(bMeta).Get(kIndexBehind) == nil {
+			t.Fatal("the copy was not taken half-way through the fold")
+		}
+		events, indexed = tx.Bucket(bLog).Stats().KeyN, tx.Bucket(bByOrigin).Stats().KeyN
+		return nil
+	}))
+	db.Close()
+	if indexed >= events {
+		t.Fatalf("the index by origin holds %d of %d events half-way", indexed, events)
+	}
+	st, err := Open(cut)
+	a2.check(err)
+	defer st.Close()
+	if _, err := st.Verify(); err != nil {
+		t.Fatalf("the fold finished on opening: %v", err)
+	}
+	h, err := st.StateHash()
+	a2.check(err)
+	if h != a2.hash() {
+		t.Fatal("the fold finished on opening differs from the one not cut short")
+	}
+}
