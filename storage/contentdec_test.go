@@ -13,9 +13,9 @@ import (
 )
 
 // sameContentAsGeneral: what the fast reader of contents takes from b, the general decoder
-// takes too, and makes the same post of.
-// The lean reader takes whatever the fast reader takes, and what it takes it reads as the
-// general decoder does, but for the author's text, which it leaves empty.
+// takes too, and makes the same post of. The lean reader takes whatever the fast reader takes,
+// and what it takes it reads as the general decoder does, but for the author's text, which it
+// leaves empty.
 func sameContentAsGeneral(t *testing.T, b []byte) {
 	t.Helper()
 	fastSameAsGeneral(t, b, decodeContentJSON)

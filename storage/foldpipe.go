@@ -57,15 +57,14 @@ type foldedChunk struct {
 	counts     model.Counts
 	n          int
 	end        bool // the last: the fold is finished with it
-	// index are the events' entries in the index by origin, when the transaction that added
-	// them to the log left them to the fold (kIndexBehind)
+	// index are the events' entries in the index by origin, which the transaction that added
+	// them to the log left to the fold (kIndexBehind)
 	index []byOriginEntry
 }
 
 // foldPipe is the fold of an import's new events on two goroutines.
 type foldPipe struct {
 	s         *Store
-	index     bool // the fold writes the events' entries in the index by origin
 	ahead     *foldAhead
 	chunks    chan *foldedChunk // closed when the replay ends
 	quit      chan struct{}
@@ -78,7 +77,7 @@ type foldPipe struct {
 // order; commit writes what it replays, and their entries in the index by origin too. The slice
 // becomes the replay's own (the caller passes a copy); the events in it are only read.
 func (s *Store) startFold(after []byte, events []*incoming) *foldPipe {
-	p := &foldPipe{s: s, index: true, ahead: &foldAhead{after: bytes.Clone(after), events: events},
+	p := &foldPipe{s: s, ahead: &foldAhead{after: bytes.Clone(after), events: events},
 		chunks: make(chan *foldedChunk, foldLead), quit: make(chan struct{})}
 	go p.replay()
 	return p
@@ -132,11 +131,9 @@ func (p *foldPipe) replay() {
 		}
 		c := &foldedChunk{from: from, last: xs[len(xs)-1].key, writes: st.writes, counts: st.counts, n: len(xs),
 			end: p.ahead.taken == len(p.ahead.events)}
-		if p.index {
-			c.index = make([]byOriginEntry, len(xs))
-			for i, x := range xs {
-				c.index[i] = byOriginEntry{originSeqKey(x.ev.Origin, x.ev.Seq), x.key}
-			}
+		c.index = make([]byOriginEntry, len(xs))
+		for i, x := range xs {
+			c.index[i] = byOriginEntry{originSeqKey(x.ev.Origin, x.ev.Seq), x.key}
 		}
 		select {
 		case p.chunks <- c:

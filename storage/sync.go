@@ -506,7 +506,7 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 	// The index by origin: written by the fold when it follows (kIndexBehind), which takes
 	// a put an event off this transaction, on which the fold waits; else here, in its own
 	// order, each origin's new events at the end of its range.
-	if im.fold != nil && im.fold.index {
+	if im.fold != nil {
 		if err := im.tx.Bucket(bMeta).Put(kIndexBehind, []byte{1}); err != nil {
 			return err
 		}
