@@ -133,7 +133,7 @@ func (p *foldPipe) replay() {
 			end: p.ahead.taken == len(p.ahead.events)}
 		c.index = make([]byOriginEntry, len(xs))
 		for i, x := range xs {
-			c.index[i] = byOriginEntry{originSeqKey(x.ev.Origin, x.ev.Seq), x.key}
+			c.index[i] = indexEntry(&x.ev, x.key)
 		}
 		select {
 		case p.chunks <- c:

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -109,16 +108,12 @@ func migrateLog(tx *bbolt.Tx) error {
 			return err
 		}
 	}
-	slices.SortFunc(all, func(a, b entry) int {
-		if c := bytes.Compare(a.ev.Origin[:], b.ev.Origin[:]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ev.Seq, b.ev.Seq)
-	})
+	index := make([]byOriginEntry, len(all))
 	for i := range all {
-		if err := st.putByOrigin(&all[i].ev, all[i].key); err != nil {
-			return err
-		}
+		index[i] = indexEntry(&all[i].ev, all[i].key)
+	}
+	if err := putByOriginEntries(tx, index); err != nil {
+		return err
 	}
 	n := uint64(len(all))
 	for _, b := range [][]byte{bLogV4, bOrderV4} {
@@ -215,7 +210,13 @@ func endFold(m *bbolt.Bucket) error {
 // the log.
 type byOriginEntry struct{ k, v []byte }
 
-// putByOriginEntries writes entries to the index by origin, in the order of their keys.
+// indexEntry is the entry of ev, whose key in the log is k, in the index by origin.
+func indexEntry(ev *model.Event, k []byte) byOriginEntry {
+	return byOriginEntry{originSeqKey(ev.Origin, ev.Seq), k}
+}
+
+// putByOriginEntries writes entries to the index by origin, in the order of their keys: each
+// origin's new events at the end of its range.
 func putByOriginEntries(tx *bbolt.Tx, es []byOriginEntry) error {
 	slices.SortFunc(es, func(a, b byOriginEntry) int { return bytes.Compare(a.k, b.k) })
 	bo := tx.Bucket(bByOrigin)
@@ -269,7 +270,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 				}
 				read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
 				if behind {
-					index = append(index, byOriginEntry{originSeqKey(ev.Origin, ev.Seq), last})
+					index = append(index, indexEntry(ev, last))
 				}
 				return nil
 			})

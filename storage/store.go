@@ -819,7 +819,7 @@ func (st *txState) putEvent(ev *model.Event, id model.Hash, body []byte) error {
 	if err := st.putLog(k, body); err != nil {
 		return err
 	}
-	return st.putByOrigin(ev, k)
+	return putByOriginEntries(st.tx, []byOriginEntry{indexEntry(ev, k)})
 }
 
 // putLog writes an event to the log under its key in the canonical order, k. The log grows
@@ -829,13 +829,6 @@ func (st *txState) putLog(k, body []byte) error {
 	log := st.b[string(bLog)]
 	log.FillPercent = 0.9
 	return log.Put(k, body)
-}
-
-// putByOrigin writes an event's key in the log, k, to the index of its origin's chain.
-func (st *txState) putByOrigin(ev *model.Event, k []byte) error {
-	bo := st.b[string(bByOrigin)]
-	bo.FillPercent = 0.9
-	return bo.Put(originSeqKey(ev.Origin, ev.Seq), k)
 }
 
 // batcher gathers import records into import.batch events: each record is applied to the

@@ -480,9 +480,8 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		return nil
 	}
 	st := im.st
-	// connect gave them by origin and sequence: the order of the index by origin, and runs
-	// each in the canonical order, mostly, as an origin's clock keeps its events in order.
-	byOrigin := slices.Clone(fresh)
+	// connect gave them by origin and sequence: runs each in the canonical order, mostly, as
+	// an origin's clock keeps its events in order.
 	var runs []int
 	for i, x := range fresh {
 		x.key = orderKey(x.ev.Time, x.id)
@@ -504,13 +503,17 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		im.fold = im.s.startFold(after, slices.Clone(fresh))
 	}
 	// The index by origin: written by the fold when it follows (kIndexBehind), which takes
-	// a put an event off this transaction, on which the fold waits; else here, in its own
-	// order, each origin's new events at the end of its range.
+	// a put an event off this transaction, on which the fold waits; else here.
+	var index []byOriginEntry
 	if im.fold != nil {
 		if err := im.tx.Bucket(bMeta).Put(kIndexBehind, []byte{1}); err != nil {
 			return err
 		}
-		byOrigin = nil
+	} else {
+		index = make([]byOriginEntry, len(fresh))
+		for i, x := range fresh {
+			index[i] = indexEntry(&x.ev, x.key)
+		}
 	}
 	last := st.maxTime()
 	for i, x := range fresh {
@@ -524,10 +527,8 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 			progress("store", i+1, len(fresh))
 		}
 	}
-	for _, x := range byOrigin {
-		if err := st.putByOrigin(&x.ev, x.key); err != nil {
-			return err
-		}
+	if err := putByOriginEntries(im.tx, index); err != nil {
+		return err
 	}
 	if err := im.tx.Bucket(bMeta).Put(kLogSeq, binary.BigEndian.AppendUint64(nil, st.logSeq()+uint64(len(fresh)))); err != nil {
 		return err
