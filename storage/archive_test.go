@@ -18,6 +18,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"go.etcd.io/bbolt"
+
+	"qunshen/gen"
 	"qunshen/i18n"
 	"qunshen/model"
 	"qunshen/review"
@@ -600,4 +603,42 @@ func FuzzArchiveText(f *testing.F) {
 			t.Fatalf("%q: file name %q", s, name)
 		}
 	})
+}
+
+// A database of schema 5 kept each post's header in JSON: opening it writes every header
+// binary, more posts than one batch of the rewrite, and it then holds exactly what a database
+// of schema 6 holds for the same events — the reasons, the recalls and pins in +08:00, the
+// decisions of a secretary — and verifies.
+func TestSchema5WritesHeadersBinary(t *testing.T) {
+	e := newArchiveEnv(t)
+	var q bytes.Buffer
+	e.check(gen.Write(&q, gen.Options{Posts: 9000, Members: 200, Groups: 3, Seed: 5}))
+	_, err := e.st.Import(e.admin, []string{e.file("gen.jsonl", q.String())}, ImportOptions{})
+	e.check(err)
+	e.decide(model.PostEscalate, "p-000017", "p-004099", "p-008999")
+	want := e.hash()
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error { return AsOlderSchema(tx, 5) }))
+	if e.hash() == want {
+		t.Fatal("the downgrade changed nothing")
+	}
+	e.reopen()
+	if got := e.hash(); got != want {
+		t.Fatal("the database of schema 5 was not brought to what schema 6 holds")
+	}
+	e.verify()
+	versions := map[byte]int{}
+	e.check(e.st.DB().View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+			versions[v[0]]++
+			return nil
+		})
+	}))
+	if len(versions) != 1 || versions[postRecordVersion] < 9000 {
+		t.Fatalf("records by version after the migration: %v", versions)
+	}
+	p, _, err := e.st.Post("h3")
+	e.check(err)
+	if _, off := p.Recalled.Zone(); p.Status != model.PostRecalled || off != 8*3600 {
+		t.Fatalf("h3: %s, recalled %v", p.Status, p.Recalled)
+	}
 }

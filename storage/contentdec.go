@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"time"
 	"unicode/utf8"
 
 	"qunshen/model"
@@ -242,4 +243,110 @@ func (r *hdrReader) quoted() (string, bool) {
 		r.i += 2
 	}
 	return "", false
+}
+
+// hdrReader reads the JSON of a header from b at i.
+type hdrReader struct {
+	b []byte
+	i int
+}
+
+// list reads the items of an array whose "[" was read, each with item, and its "]".
+func (r *hdrReader) list(item func() bool) bool {
+	for {
+		if !item() {
+			return false
+		}
+		if r.lit("]") {
+			return true
+		}
+		if !r.lit(",") {
+			return false
+		}
+	}
+}
+
+func (r *hdrReader) lit(s string) bool {
+	if !bytes.HasPrefix(r.b[r.i:], []byte(s)) {
+		return false
+	}
+	r.i += len(s)
+	return true
+}
+
+// str reads a string without escapes, of valid UTF-8 and no control characters, and returns
+// its content in b.
+func (r *hdrReader) str() ([]byte, bool) {
+	if !r.lit(`"`) {
+		return nil, false
+	}
+	start := r.i
+	for ; r.i < len(r.b); r.i++ {
+		switch c := r.b[r.i]; {
+		case c == '"':
+			s := r.b[start:r.i]
+			r.i++
+			return s, utf8.Valid(s)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// time reads a time as appendJSONTime writes one in UTC: 2006-01-02T15:04:05.999999999Z.
+func (r *hdrReader) time() (time.Time, bool) {
+	s, ok := r.str()
+	if !ok {
+		return time.Time{}, false
+	}
+	return parseUTCTime(s)
+}
+
+// parseUTCTime reads 2006-01-02T15:04:05Z with 1 to 9 digits of a second's fraction or none,
+// as time.Time's UnmarshalJSON reads it, and reports false for any other form and for a date
+// or time out of range (left to UnmarshalJSON, which says what is wrong).
+func parseUTCTime(s []byte) (time.Time, bool) {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[len(s)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(s[0:4])
+	month, ok2 := num(s[5:7])
+	day, ok3 := num(s[8:10])
+	hour, ok4 := num(s[11:13])
+	minute, ok5 := num(s[14:16])
+	sec, ok6 := num(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if frac := s[19 : len(s)-1]; len(frac) > 0 {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := num(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			n *= 10
+		}
+		nsec = n
+	}
+	// The last day of the month is day 0 of the next.
+	if month < 1 || month > 12 || day < 1 || day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
 }

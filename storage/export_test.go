@@ -9,13 +9,55 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// AsOlderSchema marks the database as of schema (2 to 4), with its log laid out as those
-// schemas kept it, for the tests of the migrations: each event under its local sequence, the
-// canonical order from an event's key to that sequence, and the index by origin naming the
-// sequence. The events are given their sequences origin after origin, each chain in its
-// order: an order of arrival that is not the canonical one, as a supervisor's log is. What else
-// the schema lacked a test takes away itself.
+// AsOlderSchema marks the database as of schema (1 to 5), laid out as those schemas kept it,
+// for the tests of the migrations. Before schema 6 a post's header was JSON (record version 1).
+// Before schema 5 the log was kept as asOlderLog lays it out. What else the schema lacked a test
+// takes away itself.
 func AsOlderSchema(tx *bbolt.Tx, schema int) error {
+	if err := asJSONHeaders(tx); err != nil {
+		return err
+	}
+	if schema < 5 {
+		if err := asOlderLog(tx); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(schema)))
+}
+
+// asJSONHeaders writes every post's record as version 1 did: its header in JSON.
+func asJSONHeaders(tx *bbolt.Tx) error {
+	b := tx.Bucket(bPosts)
+	old := map[string][]byte{}
+	err := b.ForEach(func(k, v []byte) error {
+		p, content, err := decodePost(v)
+		if err != nil {
+			return err
+		}
+		h, err := encode(postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed, Pinned: p.Pinned, Recalled: p.Recalled})
+		if err != nil {
+			return err
+		}
+		rec := binary.AppendUvarint([]byte{postRecordJSON}, uint64(len(h)))
+		old[string(k)] = append(append(rec, h...), content...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k, v := range old {
+		if err := b.Put([]byte(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// asOlderLog lays the log out as schemas 2 to 4 kept it: each event under its local sequence,
+// the canonical order from an event's key to that sequence, and the index by origin naming the
+// sequence. The events are given their sequences origin after origin, each chain in its
+// order: an order of arrival that is not the canonical one, as a supervisor's log is.
+func asOlderLog(tx *bbolt.Tx) error {
 	log, err := tx.CreateBucket(bLogV4)
 	if err != nil {
 		return err
@@ -55,8 +97,5 @@ func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 			return err
 		}
 	}
-	if err := tx.DeleteBucket(bLog); err != nil {
-		return err
-	}
-	return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(schema)))
+	return tx.DeleteBucket(bLog)
 }

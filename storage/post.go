@@ -11,6 +11,7 @@ import (
 	"time"
 
 	fastjson "github.com/goccy/go-json"
+	"go.etcd.io/bbolt"
 
 	"qunshen/model"
 )
@@ -18,12 +19,17 @@ import (
 // A stored post is its header — what review decided — and its content — what the author
 // submitted:
 //
-//	version (1 byte) | uvarint length of the header | header JSON | content JSON
+//	version (1 byte) | uvarint length of the header | header | content JSON
 //
 // The content of a new post is the payload of the record that submitted it, byte for byte,
 // so that an import never encodes a post twice; a decision rewrites the header and copies the
-// content. Both parts decode into one model.Post.
-const postRecordVersion = 1
+// content. Both parts decode into one model.Post. The header is binary (posthead.go) in
+// version 2; version 1 had it in JSON, and a database of schema 5 or older, which holds such
+// records, has them rewritten when it is opened (migratePostHeaders).
+const (
+	postRecordVersion = 2
+	postRecordJSON    = 1
+)
 
 // postHeader is the part of a post that review changes.
 type postHeader struct {
@@ -64,7 +70,7 @@ func prepareNewPost(p *model.Post) (*newPostWrites, []byte, error) {
 	if n.FromHistory {
 		n.Status = model.PostPublished
 	}
-	header := `{"status":"` + string(n.Status) + `"}`
+	header := appendHeader(nil, &postHeader{Status: n.Status})
 	rec := make([]byte, 0, 2+len(header)+len(p.Title)+len(p.Body)+192)
 	rec = append(rec, postRecordVersion)
 	rec = binary.AppendUvarint(rec, uint64(len(header)))
@@ -122,16 +128,9 @@ func encodePost(p *model.Post, content []byte) ([]byte, error) {
 	// The header is written after room for its length, then moved up when the length takes
 	// fewer bytes than that room.
 	const room = binary.MaxVarintLen32
-	out := make([]byte, 1+room, 1+room+64+len(p.Reason)+192*len(p.History)+len(content))
+	out := make([]byte, 1+room, 1+room+headerSize(&h)+len(content))
 	out[0] = postRecordVersion
-	out, ok := appendHeaderJSON(out, &h)
-	if !ok {
-		raw, err := encode(h)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, raw...)
-	}
+	out = appendHeader(out, &h)
 	n := len(out) - 1 - room
 	var lenBuf [binary.MaxVarintLen64]byte
 	w := binary.PutUvarint(lenBuf[:], uint64(n))
@@ -155,7 +154,7 @@ func decodePost(raw []byte) (model.Post, []byte, error) {
 // readPost reads a post record, and returns the content's bytes too; lean, it passes over the
 // author's text when the fast reader can (decodeContentLean), and says whether it did.
 func readPost(raw []byte, lean bool) (p model.Post, content []byte, leaned bool, err error) {
-	if len(raw) < 2 || raw[0] != postRecordVersion {
+	if len(raw) < 2 || (raw[0] != postRecordVersion && raw[0] != postRecordJSON) {
 		return p, nil, false, errPostRecord
 	}
 	n, w := binary.Uvarint(raw[1:])
@@ -173,11 +172,13 @@ func readPost(raw []byte, lean bool) (p model.Post, content []byte, leaned bool,
 		}
 	}
 	var h postHeader
-	if !decodeHeaderJSON(header, &h) {
-		h = postHeader{}
-		if err := fastjson.Unmarshal(header, &h); err != nil {
-			return p, nil, false, err
-		}
+	if raw[0] == postRecordJSON {
+		err = fastjson.Unmarshal(header, &h)
+	} else {
+		err = decodeHeader(header, &h)
+	}
+	if err != nil {
+		return p, nil, false, err
 	}
 	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
 	return p, content, leaned, nil
@@ -390,4 +391,42 @@ func (f *postIDs) done() {
 func (f *postIDs) mayExist(id string) bool {
 	_, ok := f.may[maphash.String(f.seed, id)]
 	return ok
+}
+
+// migratePostHeaders brings a database of schema 5 or older to schema 6: each post's header,
+// in JSON in its record (version 1), is written binary (version 2), its content as it was. The
+// posts are rewritten a batch at a time, as a bucket may not be written while it is walked.
+func migratePostHeaders(tx *bbolt.Tx) error {
+	b := tx.Bucket(bPosts)
+	b.FillPercent = 0.9
+	type rewrite struct{ k, v []byte }
+	batch := make([]rewrite, 0, 4096)
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; {
+		batch = batch[:0]
+		for ; k != nil && len(batch) < cap(batch); k, v = c.Next() {
+			if len(v) == 0 || v[0] != postRecordJSON {
+				continue
+			}
+			p, content, err := decodePost(v)
+			if err != nil {
+				return fmt.Errorf("stored post %q is damaged: %w", k, err)
+			}
+			raw, err := encodePost(&p, content)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, rewrite{slices.Clone(k), raw})
+		}
+		next := slices.Clone(k)
+		for _, r := range batch {
+			if err := b.Put(r.k, r.v); err != nil {
+				return err
+			}
+		}
+		if next != nil { // the writes move the cursor: it goes on from where it was
+			k, v = c.Seek(next)
+		}
+	}
+	return nil
 }

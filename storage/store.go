@@ -33,8 +33,10 @@ import (
 // Version 4 keeps the facts of submission in the status index's values (storage/report.go).
 // Version 5 keeps the log in the canonical order, without a local sequence: an event costs one
 // write fewer, and the fold reads the log in the order of its keys (storage/order.go).
+// Version 6 writes a post's header binary (storage/posthead.go), not in JSON: a decision
+// rewrites less than half the bytes it did.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 var (
 	bMeta        = []byte("meta")
@@ -163,6 +165,11 @@ func (s *Store) init() error {
 		}
 		if older(4) {
 			if err := moveSubmitFacts(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if older(6) {
+			if err := migratePostHeaders(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
