@@ -274,20 +274,44 @@ type keyedWrite struct {
 
 // writeSet is the pending writes of one bucket, in the order their keys were first written:
 // mostly the order of the keys already, as decisions come in the order of the posts, and a
-// list in order costs its sort one pass.
+// list in order costs its sort one pass. The writes of an index that a transaction never reads
+// back (unread) are only listed, in the order made, without the map that finds a key's write:
+// the last write of each key is found when they are flushed (lastOfEach).
 type writeSet struct {
-	at   map[string]int // where each key's write is in list
+	at   map[string]int // where each key's write is in list; nil for an index never read back
 	list []keyedWrite
+	// lo and hi are the least and the greatest key in at: a look-up of a key outside them
+	// passes over the set without probing the map, as a look-up through the writes of the
+	// chunks before mostly does.
+	lo, hi string
 }
 
-func newWriteSet(n int) *writeSet {
-	return &writeSet{at: make(map[string]int, n), list: make([]keyedWrite, 0, n)}
+// unread are the indexes whose pending writes a transaction never reads back: the fold reads
+// posts, members and the like, and only writes their entries in the indexes.
+var unread = map[string]bool{string(ixPostStatus): true, string(ixAppStatus): true, string(ixViolMember): true, string(ixReport): true}
+
+func newWriteSet(bucket []byte, n int) *writeSet {
+	ws := &writeSet{list: make([]keyedWrite, 0, n)}
+	if !unread[string(bucket)] {
+		ws.at = make(map[string]int, n)
+	}
+	return ws
 }
 
 func (ws *writeSet) set(key string, w write) {
+	if ws.at == nil {
+		ws.list = append(ws.list, keyedWrite{key, w})
+		return
+	}
 	if i, ok := ws.at[key]; ok {
 		ws.list[i].w = w
 		return
+	}
+	if len(ws.list) == 0 || key < ws.lo {
+		ws.lo = key
+	}
+	if len(ws.list) == 0 || key > ws.hi {
+		ws.hi = key
 	}
 	ws.at[key] = len(ws.list)
 	ws.list = append(ws.list, keyedWrite{key, w})
@@ -298,7 +322,7 @@ type writeSets map[string]*writeSet
 
 // lookup is the pending write of key in bucket, if there is one.
 func (w writeSets) lookup(bucket, key []byte) (write, bool) {
-	if ws := w[string(bucket)]; ws != nil {
+	if ws := w[string(bucket)]; ws != nil && len(ws.list) > 0 && string(key) >= ws.lo && string(key) <= ws.hi {
 		if i, ok := ws.at[string(key)]; ok {
 			return ws.list[i].w, true
 		}
@@ -312,6 +336,7 @@ func (w writeSets) reset() writeSets {
 		clear(ws.at)
 		clear(ws.list)
 		ws.list = ws.list[:0]
+		ws.lo, ws.hi = "", ""
 	}
 	return w
 }
@@ -319,7 +344,7 @@ func (w writeSets) reset() writeSets {
 func (w writeSets) of(bucket []byte) *writeSet {
 	ws := w[string(bucket)]
 	if ws == nil {
-		ws = newWriteSet(0)
+		ws = newWriteSet(bucket, 0)
 		w[string(bucket)] = ws
 	}
 	return ws
@@ -383,7 +408,7 @@ func (st *txState) expect(n int) {
 		keys   int
 	}{{bPosts, n}, {ixPostStatus, 2 * n}, {ixReport, n}} {
 		if st.writes[string(w.bucket)] == nil {
-			st.writes[string(w.bucket)] = newWriteSet(w.keys)
+			st.writes[string(w.bucket)] = newWriteSet(w.bucket, w.keys)
 		}
 	}
 	if len(st.posts) == 0 {
@@ -410,12 +435,16 @@ func (st *txState) flushWrites() error {
 	var dels, puts []keyedWrite
 	for name, ws := range st.writes {
 		b := st.b[name]
-		dels, puts = dels[:0], puts[:0]
-		for _, x := range ws.list {
-			if x.w.del {
-				dels = append(dels, x)
-			} else {
-				puts = append(puts, x)
+		if ws.at == nil {
+			dels, puts = lastOfEach(ws.list, dels[:0], puts[:0])
+		} else {
+			dels, puts = dels[:0], puts[:0]
+			for _, x := range ws.list {
+				if x.w.del {
+					dels = append(dels, x)
+				} else {
+					puts = append(puts, x)
+				}
 			}
 		}
 		for _, xs := range [][]keyedWrite{sortKeyed(dels), sortKeyed(puts)} {
@@ -434,6 +463,58 @@ func (st *txState) flushWrites() error {
 	}
 	st.writes = writeSets{} // not cleared: a replay ahead may read them still
 	return nil
+}
+
+// lastOfEach keeps, of writes listed in the order they were made, the last write of each key:
+// the deletions, and the rest, appended to dels and puts. Each kind comes mostly in the order of
+// its keys (the entries that decisions take out of the status index, and those they put in), so
+// each is sorted on its own, in one pass when in order, and the two are then walked together.
+func lastOfEach(list, dels, puts []keyedWrite) ([]keyedWrite, []keyedWrite) {
+	var di, pi []int
+	for i := range list {
+		if list[i].w.del {
+			di = append(di, i)
+		} else {
+			pi = append(pi, i)
+		}
+	}
+	// Sorted by key, then by when they were made; of a key's run, the last made stays.
+	byKey := func(a, b int) int {
+		if c := strings.Compare(list[a].k, list[b].k); c != 0 {
+			return c
+		}
+		return a - b
+	}
+	last := func(xs []int) []int {
+		if !slices.IsSortedFunc(xs, byKey) {
+			slices.SortFunc(xs, byKey)
+		}
+		out := xs[:0]
+		for j, i := range xs {
+			if j+1 < len(xs) && list[xs[j+1]].k == list[i].k {
+				continue
+			}
+			out = append(out, i)
+		}
+		return out
+	}
+	di, pi = last(di), last(pi)
+	for len(di) > 0 || len(pi) > 0 {
+		switch {
+		case len(pi) == 0 || len(di) > 0 && list[di[0]].k < list[pi[0]].k:
+			dels, di = append(dels, list[di[0]]), di[1:]
+		case len(di) == 0 || list[pi[0]].k < list[di[0]].k:
+			puts, pi = append(puts, list[pi[0]]), pi[1:]
+		default: // a key deleted and put: the later stays
+			if di[0] > pi[0] {
+				dels = append(dels, list[di[0]])
+			} else {
+				puts = append(puts, list[pi[0]])
+			}
+			di, pi = di[1:], pi[1:]
+		}
+	}
+	return dels, puts
 }
 
 // sortKeyed sorts writes by key, with one pass when they are in order already.

@@ -503,3 +503,31 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 		t.Fatalf("%d facts of submission, want 3", n)
 	}
 }
+
+// Of an index's writes listed in the order made, the last of each key is what is flushed: a
+// status entry put then taken out by a second decision in the same chunk is taken out, one
+// taken out then put again is put, with the value put last.
+func TestLastOfEach(t *testing.T) {
+	put := func(k, v string) keyedWrite { return keyedWrite{k, write{v: []byte(v)}} }
+	del := func(k string) keyedWrite { return keyedWrite{k, write{del: true}} }
+	list := []keyedWrite{
+		del("pending/a"), put("escalated/a", "1"), del("pending/b"), put("escalated/b", "1"),
+		del("escalated/a"), put("signed-off/a", "1"), // a second decision on a
+		put("pending/c", "1"), del("pending/c"), del("pending/d"), put("pending/d", "2"),
+		put("escalated/b", "2"), put("approved/z", "1"), del("approved/y"),
+	}
+	dels, puts := lastOfEach(list, nil, nil)
+	show := func(xs []keyedWrite) string {
+		var out []string
+		for _, x := range xs {
+			out = append(out, x.k+"="+string(x.w.v))
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := show(dels), "approved/y= escalated/a= pending/a= pending/b= pending/c="; got != want {
+		t.Errorf("deletions %s, want %s", got, want)
+	}
+	if got, want := show(puts), "approved/z=1 escalated/b=2 pending/d=2 signed-off/a=1"; got != want {
+		t.Errorf("puts %s, want %s", got, want)
+	}
+}
