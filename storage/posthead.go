@@ -186,17 +186,10 @@ func (r *binReader) uvarint() uint64 {
 	return v
 }
 
+// varint reads a signed varint: its zigzag form as a uvarint, as binary.AppendVarint writes it.
 func (r *binReader) varint() int64 {
-	if r.bad {
-		return 0
-	}
-	v, n := binary.Varint(r.b[r.i:])
-	if n <= 0 || (n > 1 && r.b[r.i+n-1] == 0) {
-		r.bad = true
-		return 0
-	}
-	r.i += n
-	return v
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // raw reads a str's bytes, which stay b's.
