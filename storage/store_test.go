@@ -92,6 +92,30 @@ func (e *env) hash() model.Hash {
 	return h
 }
 
+// reopenedFrom downgrades the database to schema with change (nil for none) and AsOlderSchema,
+// checks that the downgrade changed the state, reopens it, and checks that opening it brought it
+// back to exactly the state it had, which verifies.
+func (e *env) reopenedFrom(schema int, change func(tx *bbolt.Tx) error) {
+	e.t.Helper()
+	want := e.hash()
+	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
+		if change != nil {
+			if err := change(tx); err != nil {
+				return err
+			}
+		}
+		return AsOlderSchema(tx, schema)
+	}))
+	if e.hash() == want {
+		e.t.Fatal("the downgrade changed nothing")
+	}
+	e.reopen()
+	if e.hash() != want {
+		e.t.Fatalf("the database of schema %d was not brought to what schema %d holds", schema, SchemaVersion)
+	}
+	e.verify()
+}
+
 func (e *env) verify() {
 	e.t.Helper()
 	if _, err := e.st.Verify(); err != nil {
@@ -467,10 +491,9 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 	e.check(e.err(e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})))
 	e.decide(model.PostEscalate, "p2")
 	e.decide(model.PostApprove, "p1")
-	want := e.hash()
-	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
+	e.reopenedFrom(3, func(tx *bbolt.Tx) error {
 		ix, rep := tx.Bucket(ixPostStatus), tx.Bucket(ixReport)
-		err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+		return tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 			p, _, err := decodePost(v)
 			if err != nil {
 				return err
@@ -481,19 +504,7 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 			}
 			return ix.Put(postStatusKey(&p), []byte{})
 		})
-		if err != nil {
-			return err
-		}
-		return AsOlderSchema(tx, 3)
-	}))
-	if e.hash() == want {
-		t.Fatal("the downgrade changed nothing")
-	}
-	e.reopen()
-	if got := e.hash(); got != want {
-		t.Fatal("the database of schema 3 was not brought to what schema 4 holds")
-	}
-	e.verify()
+	})
 	n := 0
 	e.check(e.st.ReportFacts(model.FactSubmit, time.Time{}, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
 		n++
