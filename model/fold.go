@@ -642,7 +642,7 @@ func (a *applier) postDecide() error {
 	if p.Disputed {
 		d.Resolves, p.Disputed = true, false
 	}
-	p.History = append(slices.Clone(p.History), d)
+	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason = mv.to, pl.Reason
 	return a.st.PutPost(&old, &p)
 }
@@ -662,7 +662,7 @@ func (a *applier) postConcurrent(p Post, pl ReasonPayload, to PostStatus) error 
 	old := p
 	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: to, Concurrent: true}
 	if to == p.Status && !p.Disputed {
-		p.History = append(slices.Clone(p.History), d)
+		p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 		return a.st.PutPost(&old, &p)
 	}
 	back := PostPending
@@ -676,7 +676,7 @@ func (a *applier) postConcurrent(p Post, pl ReasonPayload, to PostStatus) error 
 		back = p.Status // a dispute once open stays where it went
 	}
 	d.To = back
-	p.History = append(slices.Clone(p.History), d)
+	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason, p.Disputed = back, "", true
 	return a.st.PutPost(&old, &p)
 }

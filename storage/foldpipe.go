@@ -124,6 +124,8 @@ func (p *foldPipe) replay() {
 		if err == nil {
 			err = st.encodePosts()
 		}
+		// Ordered here, beside the commit of the chunks before.
+		st.writes.order()
 		tx.Rollback() // before waiting: a commit that grows the file waits for it
 		if err != nil {
 			p.err = err
@@ -135,6 +137,7 @@ func (p *foldPipe) replay() {
 		for i, x := range xs {
 			c.index[i] = indexEntry(&x.ev, x.key)
 		}
+		sortByOrigin(c.index)
 		select {
 		case p.chunks <- c:
 		case <-p.quit:

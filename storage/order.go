@@ -215,10 +215,18 @@ func indexEntry(ev *model.Event, k []byte) byOriginEntry {
 	return byOriginEntry{originSeqKey(ev.Origin, ev.Seq), k}
 }
 
+// sortByOrigin sorts entries of the index by origin by key, in one pass when sorted already.
+func sortByOrigin(es []byOriginEntry) {
+	byKey := func(a, b byOriginEntry) int { return bytes.Compare(a.k, b.k) }
+	if !slices.IsSortedFunc(es, byKey) {
+		slices.SortFunc(es, byKey)
+	}
+}
+
 // putByOriginEntries writes entries to the index by origin, in the order of their keys: each
 // origin's new events at the end of its range.
 func putByOriginEntries(tx *bbolt.Tx, es []byOriginEntry) error {
-	slices.SortFunc(es, func(a, b byOriginEntry) int { return bytes.Compare(a.k, b.k) })
+	sortByOrigin(es)
 	bo := tx.Bucket(bByOrigin)
 	bo.FillPercent = 0.9
 	for _, e := range es {

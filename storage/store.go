@@ -284,6 +284,13 @@ type writeSet struct {
 	// passes over the set without probing the map, as a look-up through the writes of the
 	// chunks before mostly does.
 	lo, hi string
+	// dels and puts are the writes as flushWrites writes them (order): the last write of each
+	// key, the deletions and the rest, each in the order of their keys. The fold orders a
+	// chunk's writes on the goroutine that replays it, so that the one that commits it only
+	// writes. ordered says they follow the list; di and pi are room that lastOfEach keeps.
+	dels, puts []keyedWrite
+	ordered    bool
+	di, pi     []int
 }
 
 // unread are the indexes whose pending writes a transaction never reads back: the fold reads
@@ -299,6 +306,7 @@ func newWriteSet(bucket []byte, n int) *writeSet {
 }
 
 func (ws *writeSet) set(key string, w write) {
+	ws.ordered = false
 	if ws.at == nil {
 		ws.list = append(ws.list, keyedWrite{key, w})
 		return
@@ -334,11 +342,20 @@ func (w writeSets) lookup(bucket, key []byte) (write, bool) {
 func (w writeSets) reset() writeSets {
 	for _, ws := range w {
 		clear(ws.at)
-		clear(ws.list)
-		ws.list = ws.list[:0]
-		ws.lo, ws.hi = "", ""
+		for _, xs := range []*[]keyedWrite{&ws.list, &ws.dels, &ws.puts} {
+			clear(*xs)
+			*xs = (*xs)[:0]
+		}
+		ws.lo, ws.hi, ws.ordered = "", "", false
 	}
 	return w
+}
+
+// order orders the writes of every bucket as flushWrites writes them.
+func (w writeSets) order() {
+	for _, ws := range w {
+		ws.order()
+	}
 }
 
 func (w writeSets) of(bucket []byte) *writeSet {
@@ -432,22 +449,10 @@ func (st *txState) flushWrites() error {
 	if st.werr != nil {
 		return st.werr
 	}
-	var dels, puts []keyedWrite
 	for name, ws := range st.writes {
 		b := st.b[name]
-		if ws.at == nil {
-			dels, puts = lastOfEach(ws.list, dels[:0], puts[:0])
-		} else {
-			dels, puts = dels[:0], puts[:0]
-			for _, x := range ws.list {
-				if x.w.del {
-					dels = append(dels, x)
-				} else {
-					puts = append(puts, x)
-				}
-			}
-		}
-		for _, xs := range [][]keyedWrite{sortKeyed(dels), sortKeyed(puts)} {
+		ws.order()
+		for _, xs := range [2][]keyedWrite{ws.dels, ws.puts} {
 			for _, x := range xs {
 				var err error
 				if x.w.del {
@@ -465,12 +470,36 @@ func (st *txState) flushWrites() error {
 	return nil
 }
 
-// lastOfEach keeps, of writes listed in the order they were made, the last write of each key:
-// the deletions, and the rest, appended to dels and puts. Each kind comes mostly in the order of
-// its keys (the entries that decisions take out of the status index, and those they put in), so
+// order makes dels and puts from the list, in the room they had, unless they follow it already.
+// In a set whose keys each have one write (a map finds it), the list splits into the two.
+func (ws *writeSet) order() {
+	if ws.ordered {
+		return
+	}
+	if ws.at == nil {
+		ws.lastOfEach()
+	} else {
+		ws.dels, ws.puts = ws.dels[:0], ws.puts[:0]
+		for _, x := range ws.list {
+			if x.w.del {
+				ws.dels = append(ws.dels, x)
+			} else {
+				ws.puts = append(ws.puts, x)
+			}
+		}
+		sortKeyed(ws.dels)
+		sortKeyed(ws.puts)
+	}
+	ws.ordered = true
+}
+
+// lastOfEach keeps, of the writes listed in the order they were made, the last write of each
+// key: the deletions in dels, and the rest in puts. Each kind comes mostly in the order of its
+// keys (the entries that decisions take out of the status index, and those they put in), so
 // each is sorted on its own, in one pass when in order, and the two are then walked together.
-func lastOfEach(list, dels, puts []keyedWrite) ([]keyedWrite, []keyedWrite) {
-	var di, pi []int
+func (ws *writeSet) lastOfEach() {
+	list, dels, puts := ws.list, ws.dels[:0], ws.puts[:0]
+	di, pi := ws.di[:0], ws.pi[:0]
 	for i := range list {
 		if list[i].w.del {
 			di = append(di, i)
@@ -499,6 +528,7 @@ func lastOfEach(list, dels, puts []keyedWrite) ([]keyedWrite, []keyedWrite) {
 		return out
 	}
 	di, pi = last(di), last(pi)
+	ws.di, ws.pi = di, pi // the walk below takes from the front
 	for len(di) > 0 || len(pi) > 0 {
 		switch {
 		case len(pi) == 0 || len(di) > 0 && list[di[0]].k < list[pi[0]].k:
@@ -514,7 +544,7 @@ func lastOfEach(list, dels, puts []keyedWrite) ([]keyedWrite, []keyedWrite) {
 			di, pi = di[1:], pi[1:]
 		}
 	}
-	return dels, puts
+	ws.dels, ws.puts = dels, puts
 }
 
 // sortKeyed sorts writes by key, with one pass when they are in order already.
