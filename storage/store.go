@@ -441,7 +441,11 @@ func (st *txState) directWrite(err error) {
 }
 
 // flushWrites writes the pending writes, each bucket's in the order of its keys: its
-// deletions, then the rest (a key is one or the other).
+// deletions, from the last key back, then the rest (a key is one or the other). A node of the
+// tree takes a key out by moving the keys after it down, so the deletions go from the last:
+// a run of keys taken out of one node, as decisions take a run of posts out of the pending
+// ones, then moves none of its own keys, where the other way round it moved each of them once
+// for every key before it (a million deletions took 0.44 s of moves).
 func (st *txState) flushWrites() error {
 	if err := st.encodePosts(); err != nil {
 		return err
@@ -452,17 +456,14 @@ func (st *txState) flushWrites() error {
 	for name, ws := range st.writes {
 		b := st.b[name]
 		ws.order()
-		for _, xs := range [2][]keyedWrite{ws.dels, ws.puts} {
-			for _, x := range xs {
-				var err error
-				if x.w.del {
-					err = b.Delete([]byte(x.k))
-				} else {
-					err = b.Put([]byte(x.k), x.w.v)
-				}
-				if err != nil {
-					return stored(err)
-				}
+		for i := len(ws.dels) - 1; i >= 0; i-- {
+			if err := b.Delete([]byte(ws.dels[i].k)); err != nil {
+				return stored(err)
+			}
+		}
+		for _, x := range ws.puts {
+			if err := b.Put([]byte(x.k), x.w.v); err != nil {
+				return stored(err)
 			}
 		}
 	}
