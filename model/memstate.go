@@ -95,10 +95,13 @@ func (s *MemState) PutSuperseded(id Hash, reason string) error {
 type Counts map[string]int64
 
 func (c Counts) move(kind string, old, new string, had, has bool) {
+	if had && has && old == new {
+		return
+	}
 	if had {
-		c[kind+"/"+old]--
-		if c[kind+"/"+old] == 0 {
-			delete(c, kind+"/"+old)
+		k := kind + "/" + old
+		if c[k]--; c[k] == 0 {
+			delete(c, k)
 		}
 	}
 	if has {

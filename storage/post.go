@@ -256,7 +256,7 @@ func (st *txState) encodePosts() error {
 		for _, x := range w.report {
 			st.write(ixReport, x)
 		}
-		st.put(bPosts, []byte(e.p.ID), w.raw)
+		st.write(bPosts, keyedWrite{e.p.ID, write{v: w.raw}})
 		e.dirty, e.base, e.baseFacts = false, nil, nil
 	}
 	st.dirty = nil
@@ -271,10 +271,10 @@ func (e *postEntry) writes() postWrites {
 	var w postWrites
 	w.raw, w.err = encodePost(e.p, e.content)
 	if e.base != nil {
-		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.base)), w: write{del: true}})
+		w.status = append(w.status, keyedWrite{k: keyString(postStatusKey(e.base)), w: write{del: true}})
 	}
 	status := func(v []byte) {
-		w.status = append(w.status, keyedWrite{k: string(postStatusKey(e.p)), w: write{v: v}})
+		w.status = append(w.status, keyedWrite{k: keyString(postStatusKey(e.p)), w: write{v: v}})
 	}
 	if e.base != nil && model.Extends(e.base, e.p) {
 		// A decision added to the history, as most are: the post keeps its fact of submission,
@@ -282,7 +282,7 @@ func (e *postEntry) writes() postWrites {
 		submit := model.SubmitFact(e.p)
 		status(factValue(&submit))
 		if f, ok := model.LastFact(e.p); ok {
-			w.report = append(w.report, keyedWrite{k: string(factKey(&f)), w: write{v: factValue(&f)}})
+			w.report = append(w.report, keyedWrite{k: keyString(factKey(&f)), w: write{v: factValue(&f)}})
 		}
 		e.facts = nil // made when needed
 		return w

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/bytedance/sonic"
 	fastjson "github.com/goccy/go-json"
@@ -272,6 +273,14 @@ type keyedWrite struct {
 	w write
 }
 
+// keyString is a key just made, as the string that a pending write keeps, without a copy:
+// nothing writes to k after.
+func keyString(k []byte) string { return unsafe.String(unsafe.SliceData(k), len(k)) }
+
+// keyBytes is the key of a pending write as bbolt takes it, without a copy: bbolt only reads a
+// key, and copies what it keeps of it (Put).
+func keyBytes(k string) []byte { return unsafe.Slice(unsafe.StringData(k), len(k)) }
+
 // writeSet is the pending writes of one bucket, in the order their keys were first written:
 // mostly the order of the keys already, as decisions come in the order of the posts, and a
 // list in order costs its sort one pass. The writes of an index that a transaction never reads
@@ -399,10 +408,14 @@ func (st *txState) put(bucket []byte, key []byte, v []byte) {
 // write makes a pending write of the projection.
 func (st *txState) write(bucket []byte, x keyedWrite) {
 	switch {
+	case st.direct && x.w.del:
+		st.del(bucket, keyBytes(x.k))
+	case st.direct:
+		st.put(bucket, keyBytes(x.k), x.w.v)
 	case x.w.del:
-		st.del(bucket, []byte(x.k))
-	case st.direct || x.w.v == nil:
-		st.put(bucket, []byte(x.k), x.w.v)
+		st.writes.of(bucket).set(x.k, write{del: true})
+	case x.w.v == nil:
+		st.writes.of(bucket).set(x.k, write{v: []byte{}}) // as put keeps it
 	default:
 		st.writes.of(bucket).set(x.k, x.w)
 	}
@@ -457,12 +470,12 @@ func (st *txState) flushWrites() error {
 		b := st.b[name]
 		ws.order()
 		for i := len(ws.dels) - 1; i >= 0; i-- {
-			if err := b.Delete([]byte(ws.dels[i].k)); err != nil {
+			if err := b.Delete(keyBytes(ws.dels[i].k)); err != nil {
 				return stored(err)
 			}
 		}
 		for _, x := range ws.puts {
-			if err := b.Put([]byte(x.k), x.w.v); err != nil {
+			if err := b.Put(keyBytes(x.k), x.w.v); err != nil {
 				return stored(err)
 			}
 		}
