@@ -394,10 +394,17 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 	return w.v
 }
 
-func (st *txState) put(bucket []byte, key []byte, v []byte) {
+// present is v as a stored value: empty rather than nil, so that get tells it from a key that is
+// not there.
+func present(v []byte) []byte {
 	if v == nil {
-		v = []byte{} // present, and empty: get tells it from a key that is not there
+		return []byte{}
 	}
+	return v
+}
+
+func (st *txState) put(bucket []byte, key []byte, v []byte) {
+	v = present(v)
 	if st.direct {
 		st.directWrite(st.b[string(bucket)].Put(key, v))
 		return
@@ -414,10 +421,8 @@ func (st *txState) write(bucket []byte, x keyedWrite) {
 		st.put(bucket, keyBytes(x.k), x.w.v)
 	case x.w.del:
 		st.writes.of(bucket).set(x.k, write{del: true})
-	case x.w.v == nil:
-		st.writes.of(bucket).set(x.k, write{v: []byte{}}) // as put keeps it
 	default:
-		st.writes.of(bucket).set(x.k, x.w)
+		st.writes.of(bucket).set(x.k, write{v: present(x.w.v)})
 	}
 }
 
@@ -562,12 +567,11 @@ func (ws *writeSet) lastOfEach() {
 }
 
 // sortKeyed sorts writes by key, with one pass when they are in order already.
-func sortKeyed(xs []keyedWrite) []keyedWrite {
+func sortKeyed(xs []keyedWrite) {
 	cmp := func(a, b keyedWrite) int { return strings.Compare(a.k, b.k) }
 	if !slices.IsSortedFunc(xs, cmp) {
 		slices.SortFunc(xs, cmp)
 	}
-	return xs
 }
 
 // memberRef names a member without building its key.
