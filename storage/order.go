@@ -22,7 +22,7 @@ import (
 // orderKey is an event's place in the canonical order.
 func orderKey(t time.Time, id model.Hash) []byte {
 	k := make([]byte, 0, 40)
-	k = append(k, timeKey(t)...)
+	k = appendTimeKey(k, t)
 	return append(k, id[:]...)
 }
 
@@ -78,6 +78,7 @@ func migrateLog(tx *bbolt.Tx) error {
 			return err
 		}
 		st.b[string(b)] = nb
+		delete(st.cursors, string(b))
 	}
 	// The events are put in the order of their new keys: bbolt splits its pages only at the
 	// commit, and keys put out of order into a page of a million would each move the rest.

@@ -240,6 +240,8 @@ type txState struct {
 	// transactions (an import never removes a member, so what it learnt stays true).
 	known map[memberRef]struct{}
 	key   []byte // scratch for keys looked up
+	// cursors are the buckets' cursors that get and the deletions use (cursor)
+	cursors map[string]*bbolt.Cursor
 	// writes holds the writes to the projection until the end of the transaction, when they
 	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
 	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
@@ -379,7 +381,7 @@ func (w writeSets) of(bucket []byte) *writeSet {
 // get reads a key of a projection bucket, pending writes first.
 func (st *txState) get(bucket []byte, key []byte) []byte {
 	if st.direct {
-		return st.b[string(bucket)].Get(key)
+		return st.stored(string(bucket), key)
 	}
 	w, ok := st.writes.lookup(bucket, key)
 	for i := 0; !ok && i < len(st.prev); i++ {
@@ -387,11 +389,47 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 	}
 	switch {
 	case !ok:
-		return st.b[string(bucket)].Get(key)
+		return st.stored(string(bucket), key)
 	case w.del:
 		return nil
 	}
 	return w.v
+}
+
+// cursor is the bucket's cursor, one for the transaction. bbolt's Get and Delete each make a
+// cursor of their own, whose path they grow from nothing (three allocations in a tree three
+// deep); a cursor kept keeps its path's room. Every use seeks from the root, so it finds what
+// the transaction wrote since. Only the goroutine that owns the transaction uses it.
+func (st *txState) cursor(bucket string) *bbolt.Cursor {
+	c := st.cursors[bucket]
+	if c == nil {
+		if st.cursors == nil {
+			st.cursors = map[string]*bbolt.Cursor{}
+		}
+		c = st.b[bucket].Cursor()
+		st.cursors[bucket] = c
+	}
+	return c
+}
+
+// stored is the value bbolt holds under key, as bbolt's Get gives it: nil for a key that is
+// not there, or that names a bucket.
+func (st *txState) stored(bucket string, key []byte) []byte {
+	k, v := st.cursor(bucket).Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// remove takes key out of the bucket, as bbolt's Delete does: a key that is not there is
+// no fault, one that names a bucket is.
+func (st *txState) remove(bucket string, key []byte) error {
+	c := st.cursor(bucket)
+	if k, _ := c.Seek(key); !bytes.Equal(k, key) {
+		return nil
+	}
+	return c.Delete()
 }
 
 // present is v as a stored value: empty rather than nil, so that get tells it from a key that is
@@ -428,7 +466,7 @@ func (st *txState) write(bucket []byte, x keyedWrite) {
 
 func (st *txState) del(bucket []byte, key []byte) {
 	if st.direct {
-		st.directWrite(st.b[string(bucket)].Delete(key))
+		st.directWrite(st.remove(string(bucket), key))
 		return
 	}
 	st.writes.of(bucket).set(string(key), write{del: true})
@@ -475,7 +513,7 @@ func (st *txState) flushWrites() error {
 		b := st.b[name]
 		ws.order()
 		for i := len(ws.dels) - 1; i >= 0; i-- {
-			if err := b.Delete(keyBytes(ws.dels[i].k)); err != nil {
+			if err := st.remove(name, keyBytes(ws.dels[i].k)); err != nil {
 				return stored(err)
 			}
 		}

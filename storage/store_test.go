@@ -562,3 +562,60 @@ func TestLastOfEach(t *testing.T) {
 		t.Errorf("after a later write: puts %s", got)
 	}
 }
+
+// A transaction's look-ups and deletions go through one cursor a bucket (txState.cursor); they
+// answer as bbolt's Get and Delete do: for a key that is there, one that is not, one past the
+// last, one that names a bucket, and after the bucket changed under the cursor.
+func TestCursorGetDelete(t *testing.T) {
+	db, err := bbolt.Open(filepath.Join(t.TempDir(), "c.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bbolt.Tx) error {
+		b, err := tx.CreateBucket(bPosts)
+		if err != nil {
+			return err
+		}
+		for _, k := range []string{"a", "c", "e"} {
+			if err := b.Put([]byte(k), []byte("v"+k)); err != nil {
+				return err
+			}
+		}
+		if _, err := b.CreateBucket([]byte("n")); err != nil {
+			return err
+		}
+		st := &txState{tx: tx, b: map[string]*bbolt.Bucket{string(bPosts): b}}
+		same := func(when string) {
+			for _, k := range []string{"", "a", "b", "c", "d", "e", "f", "n", "zz"} {
+				if got, want := st.stored(string(bPosts), []byte(k)), b.Get([]byte(k)); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+					t.Errorf("%s: %q reads %q through the cursor, %q through Get", when, k, got, want)
+				}
+			}
+		}
+		same("at first")
+		if err := st.remove(string(bPosts), []byte("b")); err != nil {
+			t.Errorf("a key that is not there: %v", err)
+		}
+		if err := st.remove(string(bPosts), []byte("zz")); err != nil {
+			t.Errorf("a key past the last: %v", err)
+		}
+		if err := st.remove(string(bPosts), []byte("n")); !errors.Is(err, bbolt.ErrIncompatibleValue) {
+			t.Errorf("a key that names a bucket: %v, want %v", err, bbolt.ErrIncompatibleValue)
+		}
+		if err := st.remove(string(bPosts), []byte("c")); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Put([]byte("b"), []byte("vb")); err != nil {
+			return err
+		}
+		same("after a removal and a put")
+		if b.Get([]byte("c")) != nil || st.stored(string(bPosts), []byte("b")) == nil {
+			t.Error("the removal or the put is not seen")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
