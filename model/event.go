@@ -169,8 +169,8 @@ func DecodeEvent(b []byte) (Event, error) {
 	e.Seq = d.uint64()
 	d.fixed(e.Prev[:])
 	ns := int64(d.uint64())
-	e.Role = Role(d.string())
-	e.Kind = Kind(d.string())
+	e.Role = Role(d.word())
+	e.Kind = Kind(d.word())
 	e.Subject = d.string()
 	n := d.uvarint(maxEventRefs, "refs")
 	if d.err == nil && n > 0 {
@@ -240,7 +240,8 @@ func (d *decoder) uvarint(max uint64, what string) uint64 {
 		return 0
 	}
 	// The canonical form is the shortest: refuse padded varints, which would hash differently.
-	if n != len(binary.AppendUvarint(nil, v)) {
+	var canon [binary.MaxVarintLen64]byte
+	if n != binary.PutUvarint(canon[:], v) {
 		d.err = fmt.Errorf("%w: non-canonical length of %s", ErrEventFormat, what)
 		return 0
 	}
@@ -260,6 +261,31 @@ func (d *decoder) string() string {
 	}
 	return string(s)
 }
+
+// word reads a string as string does; a role or a kind this qunshen knows is given as the
+// copy the package holds, not a new one: every event names both, and a bundle holds a
+// million events.
+func (d *decoder) word() string {
+	rest := d.b
+	n := d.uvarint(maxEventString, "string")
+	if w, ok := words[string(d.take(int(n)))]; ok && d.err == nil {
+		return w
+	}
+	d.b = rest
+	return d.string()
+}
+
+// words are the roles and kinds, each its own key.
+var words = func() map[string]string {
+	m := map[string]string{}
+	for _, r := range anyone {
+		m[string(r)] = string(r)
+	}
+	for k := range permissions {
+		m[string(k)] = string(k)
+	}
+	return m
+}()
 
 // Checkpoint signs the head of an origin's chain: every event up to Seq is signed by it.
 type Checkpoint struct {
