@@ -609,12 +609,65 @@ func CanDecide(s PostStatus, k Kind) bool {
 	return ok && slices.Contains(mv.from, s)
 }
 
-func (a *applier) postDecide() error {
-	var pl ReasonPayload
-	if err := a.payload(&pl); err != nil {
+// PostLender is a State that lends a post it holds, for the caller to read and not change: a
+// decision then copies the post once, to change it, rather than twice (the version it
+// replaces being the one lent).
+type PostLender interface {
+	LendPost(id string) (*Post, bool, error)
+}
+
+// lendPost is the post id, lent when the state lends, or a copy of its own.
+func (a *applier) lendPost(id string) (*Post, bool, error) {
+	if l, ok := a.st.(PostLender); ok {
+		return l.LendPost(id)
+	}
+	p, ok, err := a.st.Post(id)
+	return &p, ok, err
+}
+
+// reasonPayload decodes the event's payload into pl; the payload most decisions carry, only
+// the count of history seen, without the general decoder (decodeSeen).
+func (a *applier) reasonPayload(pl *ReasonPayload) error {
+	if decodeSeen(a.e.Payload, pl) {
+		return nil
+	}
+	var v ReasonPayload // of its own: what goes to the general decoder is allocated
+	if err := a.payload(&v); err != nil {
 		return err
 	}
-	p, ok, err := a.st.Post(a.e.Subject)
+	*pl = v
+	return nil
+}
+
+// decodeSeen reads a payload of exactly the form {"seen":N}, N a count as strconv writes it
+// of fewer than ten digits, into pl, as the general decoder would; anything else, which it
+// reports false for, is left to the general decoder. FuzzDecodeSeen holds it to that decoder.
+func decodeSeen(b []byte, pl *ReasonPayload) bool {
+	const pre = `{"seen":`
+	if len(b) < len(pre)+2 || string(b[:len(pre)]) != pre || b[len(b)-1] != '}' {
+		return false
+	}
+	digits := b[len(pre) : len(b)-1]
+	if len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
+		return false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	*pl = ReasonPayload{Seen: &n}
+	return true
+}
+
+func (a *applier) postDecide() error {
+	var pl ReasonPayload
+	if err := a.reasonPayload(&pl); err != nil {
+		return err
+	}
+	old, ok, err := a.lendPost(a.e.Subject) // read only: copied below to change
 	if err != nil {
 		return err
 	}
@@ -622,29 +675,30 @@ func (a *applier) postDecide() error {
 		return fmt.Errorf("unknown post %q", a.e.Subject)
 	}
 	mv := postMoves[a.e.Kind]
-	if a.e.Kind == PostApprove && p.NeedsSignOff() {
-		return a.refuse("post", p.ID, string(p.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
+	if a.e.Kind == PostApprove && old.NeedsSignOff() {
+		return a.refuse("post", old.ID, string(old.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
 	}
 	if mv.reason && pl.Reason == "" {
-		return a.refuse("post", p.ID, string(p.Status), "the author must be told a reason (PM 三(三)1)")
+		return a.refuse("post", old.ID, string(old.Status), "the author must be told a reason (PM 三(三)1)")
 	}
-	if pl.Seen != nil && *pl.Seen != len(p.History) {
+	if pl.Seen != nil && *pl.Seen != len(old.History) {
 		if !a.replay {
-			return a.refuse("post", p.ID, string(p.Status), fmt.Sprintf("it changed since it was read (%d steps of history then, %d now): look at it again", *pl.Seen, len(p.History)))
+			return a.refuse("post", old.ID, string(old.Status), fmt.Sprintf("it changed since it was read (%d steps of history then, %d now): look at it again", *pl.Seen, len(old.History)))
 		}
-		return a.postConcurrent(p, pl, mv.to)
+		return a.postConcurrent(old, pl, mv.to)
 	}
-	if !slices.Contains(mv.from, p.Status) {
-		return a.refuse("post", p.ID, string(p.Status), "")
+	if !slices.Contains(mv.from, old.Status) {
+		return a.refuse("post", old.ID, string(old.Status), "")
 	}
-	old := p
+	p := new(Post)
+	*p = *old
 	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to}
 	if p.Disputed {
 		d.Resolves, p.Disputed = true, false
 	}
 	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason = mv.to, pl.Reason
-	return a.st.PutPost(&old, &p)
+	return a.st.PutPost(old, p)
 }
 
 // postConcurrent folds a decision made without seeing the post's latest history: on another
@@ -658,12 +712,12 @@ func (a *applier) postDecide() error {
 //     sign-off endorses one exact history, so a rejection it did not see voids it until the
 //     secretary signs again);
 //   - a disputed post is resolved by the next decision made after seeing the dispute.
-func (a *applier) postConcurrent(p Post, pl ReasonPayload, to PostStatus) error {
-	old := p
+func (a *applier) postConcurrent(old *Post, pl ReasonPayload, to PostStatus) error {
+	p := *old
 	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: to, Concurrent: true}
 	if to == p.Status && !p.Disputed {
 		p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
-		return a.st.PutPost(&old, &p)
+		return a.st.PutPost(old, &p)
 	}
 	back := PostPending
 	switch {
@@ -678,7 +732,7 @@ func (a *applier) postConcurrent(p Post, pl ReasonPayload, to PostStatus) error 
 	d.To = back
 	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason, p.Disputed = back, "", true
-	return a.st.PutPost(&old, &p)
+	return a.st.PutPost(old, &p)
 }
 
 // LastDecision returns the index in History of the decision that an undo would reverse, or -1.

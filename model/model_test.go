@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	fastjson "github.com/goccy/go-json"
 )
 
 // fixture is a MemState with one operator of each role, a group, members and posts.
@@ -542,4 +544,41 @@ func TestChatExportRecords(t *testing.T) {
 	if _, err := f.do(RoleSecretary, PostPin, "h1", MarkPayload{Time: t0}); err == nil {
 		t.Fatal("a secretary imported a pin")
 	}
+}
+
+// The payload of most decisions, {"seen":N}, is read without the general decoder: as it would
+// read it, and only what it reads so.
+func TestDecodeSeen(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 17, 123456789} {
+		raw, _ := json.Marshal(ReasonPayload{Seen: &n})
+		var pl ReasonPayload
+		if !decodeSeen(raw, &pl) || pl.Seen == nil || *pl.Seen != n || pl.Reason != "" {
+			t.Fatalf("%s: read as %+v", raw, pl)
+		}
+	}
+	for _, raw := range []string{`{"seen":01}`, `{"seen":-1}`, `{"seen":1234567890}`, `{"seen":}`, `{"seen":1,"reason":"x"}`,
+		`{"reason":"x","seen":1}`, ` {"seen":1}`, `{"seen": 1}`, `{"Seen":1}`, `{"seen":1.0}`, `{"seen":"1"}`, `{}`} {
+		if decodeSeen([]byte(raw), new(ReasonPayload)) {
+			t.Errorf("%s: read by the short way, which takes only the one form", raw)
+		}
+	}
+}
+
+func FuzzDecodeSeen(f *testing.F) {
+	for _, s := range []string{`{"seen":0}`, `{"seen":42}`, `{"seen":007}`, `{"seen":1}}`, `{"reason":"x"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast ReasonPayload
+		if !decodeSeen(b, &fast) {
+			return
+		}
+		var slow ReasonPayload
+		if err := fastjson.Unmarshal(b, &slow); err != nil {
+			t.Fatalf("%q: read by the short way, refused by the general decoder: %v", b, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: the short way read %+v, the general decoder %+v", b, fast, slow)
+		}
+	})
 }

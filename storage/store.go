@@ -713,27 +713,37 @@ func (st *txState) HasMember(group, id string) (bool, error) {
 	return true, nil
 }
 func (st *txState) Post(id string) (model.Post, bool, error) {
+	p, ok, err := st.LendPost(id)
+	if !ok {
+		return model.Post{}, ok, err
+	}
+	return *p, true, nil // the fold copies History before it appends
+}
+
+// LendPost is the post id as the transaction holds it (model.PostLender): the caller reads
+// it and does not change it. An entry never changes the post it holds, but replaces it.
+func (st *txState) LendPost(id string) (*model.Post, bool, error) {
 	if e, ok := st.posts[id]; ok {
 		if e.lean && id != st.deciding {
 			if err := e.whole(); err != nil {
-				return model.Post{}, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+				return nil, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
 			}
 		}
-		return *e.p, true, nil // the fold copies History before it appends
+		return e.p, true, nil
 	}
 	if st.fresh != nil && !st.fresh.mayExist(id) {
-		return model.Post{}, false, nil
+		return nil, false, nil
 	}
 	raw := st.get(bPosts, []byte(id))
 	if raw == nil {
-		return model.Post{}, false, nil
+		return nil, false, nil
 	}
 	p, content, err := decodePost(raw)
 	if err != nil {
-		return p, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+		return nil, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
 	}
 	st.posts[id] = &postEntry{p: &p, content: content}
-	return p, true, nil
+	return &p, true, nil
 }
 func (st *txState) Violation(id string) (model.Violation, bool, error) {
 	return getJSON[model.Violation](st, bViolations, id)
