@@ -99,15 +99,34 @@ func (c Counts) move(kind string, old, new string, had, has bool) {
 		return
 	}
 	if had {
-		k := kind + "/" + old
+		k := countKey(kind, old)
 		if c[k]--; c[k] == 0 {
 			delete(c, k)
 		}
 	}
 	if has {
-		c[kind+"/"+new]++
+		c[countKey(kind, new)]++
 	}
 }
+
+// countKey is kind/status, the key of a count; those of a post's status, which a fold of
+// decisions counts twice an event, are made once.
+func countKey(kind, status string) string {
+	if kind == "post" {
+		if k, ok := postCountKeys[status]; ok {
+			return k
+		}
+	}
+	return kind + "/" + status
+}
+
+var postCountKeys = func() map[string]string {
+	m := map[string]string{"disputed": "post/disputed"}
+	for _, s := range PostStatuses {
+		m[string(s)] = "post/" + string(s)
+	}
+	return m
+}()
 
 // Group counts a change of a group (old nil when new).
 func (c Counts) Group(old, g *Group) {

@@ -37,9 +37,11 @@ func readContentJSON(b []byte, p *model.Post, lean bool) bool {
 	text := func(key string, dst *string) bool {
 		return !bytes.HasPrefix(b[r.i:], []byte(key)) || r.field(key, dst)
 	}
-	authored := text
-	if lean {
-		authored = func(key string, _ *string) bool { return !r.lit(key) || r.skipQuoted() }
+	authored := func(key string, dst *string) bool {
+		if lean {
+			return !r.lit(key) || r.skipQuoted()
+		}
+		return text(key, dst)
 	}
 	flag := func(field string, dst *bool) {
 		*dst = r.lit(field)

@@ -147,41 +147,44 @@ var errPostRecord = errors.New("not a post record")
 
 // decodePost reads a post record, and returns the content's bytes too.
 func decodePost(raw []byte) (model.Post, []byte, error) {
-	p, content, _, err := readPost(raw, false)
+	var p model.Post
+	content, _, err := readPost(raw, false, &p)
 	return p, content, err
 }
 
-// readPost reads a post record, and returns the content's bytes too; lean, it passes over the
-// author's text when the fast reader can (decodeContentLean), and says whether it did.
-func readPost(raw []byte, lean bool) (p model.Post, content []byte, leaned bool, err error) {
+// readPost reads a post record into p, and returns the content's bytes too; lean, it passes
+// over the author's text when the fast reader can (decodeContentLean), and says whether it did.
+func readPost(raw []byte, lean bool, p *model.Post) (content []byte, leaned bool, err error) {
 	if len(raw) < 2 || (raw[0] != postRecordVersion && raw[0] != postRecordJSON) {
-		return p, nil, false, errPostRecord
+		return nil, false, errPostRecord
 	}
 	n, w := binary.Uvarint(raw[1:])
 	if w <= 0 || n > uint64(len(raw)-1-w) {
-		return p, nil, false, errPostRecord
+		return nil, false, errPostRecord
 	}
 	header, content := raw[1+w:1+w+int(n)], raw[1+w+int(n):]
 	switch {
-	case lean && decodeContentLean(content, &p):
+	case lean && decodeContentLean(content, p):
 		leaned = true
-	case decodeContentJSON(content, resetPost(&p)):
+	case decodeContentJSON(content, resetPost(p)):
 	default:
-		if err := fastjson.Unmarshal(content, resetPost(&p)); err != nil {
-			return p, nil, false, err
+		if err := fastjson.Unmarshal(content, resetPost(p)); err != nil {
+			return nil, false, err
 		}
 	}
 	var h postHeader
 	if raw[0] == postRecordJSON {
-		err = fastjson.Unmarshal(header, &h)
+		hj := new(postHeader) // of its own: what goes to the general decoder is allocated
+		err = fastjson.Unmarshal(header, hj)
+		h = *hj
 	} else {
 		err = decodeHeader(header, &h)
 	}
 	if err != nil {
-		return p, nil, false, err
+		return nil, false, err
 	}
 	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
-	return p, content, leaned, nil
+	return content, leaned, nil
 }
 
 // resetPost clears what a reader that gave up half way may have read into p.
@@ -270,6 +273,10 @@ func (st *txState) encodePosts() error {
 func (e *postEntry) writes() postWrites {
 	var w postWrites
 	w.raw, w.err = encodePost(e.p, e.content)
+	// The room of a decision's writes, taken at once: two in the status index, one in the report
+	// index (a list that outgrows its part is moved, the other's is left as it is).
+	room := make([]keyedWrite, 0, 3)
+	w.status, w.report = room[:0:2], room[2:2:3]
 	if e.base != nil {
 		w.status = append(w.status, keyedWrite{k: keyString(postStatusKey(e.base)), w: write{del: true}})
 	}
@@ -342,9 +349,10 @@ func (st *txState) prefetchPosts(ids []string) {
 	entries := make([]*postEntry, len(jobs))
 	parallelRange(len(jobs), func(from, to int) {
 		for i := from; i < to; i++ {
-			p, content, lean, err := readPost(jobs[i].raw, true)
+			p := new(model.Post)
+			content, lean, err := readPost(jobs[i].raw, true, p)
 			if err == nil { // a damaged post is left to Post, which says so
-				entries[i] = &postEntry{p: &p, content: content, lean: lean}
+				entries[i] = &postEntry{p: p, content: content, lean: lean}
 			}
 		}
 	})

@@ -58,7 +58,13 @@ func appendBool(b []byte, v bool) []byte {
 }
 
 func factValue(f *model.Fact) []byte {
-	b := make([]byte, 0, 32)
+	// Room for the strings and their lengths, and for the numbers, at once.
+	n := 32 + len(f.Group) + len(f.Decision) + len(f.Member) + len(f.Rule) + len(f.Clause) + len(f.Source) +
+		len(f.Status) + len(f.Step) + len(f.Appeal) + len(f.AppKind)
+	for _, x := range f.Findings {
+		n += 4 + len(x.Category) + len(x.Clause)
+	}
+	b := make([]byte, 0, n)
 	b = appendStr(b, f.Group)
 	switch f.Kind {
 	case model.FactSubmit:
