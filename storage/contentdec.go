@@ -13,18 +13,19 @@ import (
 // escapes it writes — into what the general decoder would make of the same bytes, and reports
 // false for anything else, which is left to the general decoder (decodePost). A bundle of
 // decisions reads a post an event. FuzzPostContent holds it to the general decoder.
-func decodeContentJSON(b []byte, p *model.Post) bool { return readContentJSON(b, p, false) }
+func decodeContentJSON(b []byte, p *model.Post) bool { return readContentJSON(b, p, false, nil) }
 
 // decodeContentLean reads a content as decodeContentJSON does but for the author's text —
 // title, body, attachments — which it passes over, left empty: what a decision on the post
 // reads of it is the rest (txState.Post), and the text is the most of what reading costs. It
 // only finds where each string of the text ends, so it may take a text that the other readers
-// refuse; the text is copied as it is, or read when it is needed, and refused then.
-func decodeContentLean(b []byte, p *model.Post) bool { return readContentJSON(b, p, true) }
+// refuse; the text is copied as it is, or read when it is needed, and refused then. The
+// strings k knows are given as k holds them (known).
+func decodeContentLean(b []byte, p *model.Post, k *known) bool { return readContentJSON(b, p, true, k) }
 
-func readContentJSON(b []byte, p *model.Post, lean bool) bool {
-	r := hdrReader{b: b}
-	if !r.lit("{") || !r.field(`"id":`, &p.ID) || !r.field(`,"group":`, &p.Group) || !r.field(`,"author":`, &p.Author) ||
+func readContentJSON(b []byte, p *model.Post, lean bool, k *known) bool {
+	r := hdrReader{b: b, k: k}
+	if !r.lit("{") || !r.word(`"id":`, &p.ID) || !r.word(`,"group":`, &p.Group) || !r.field(`,"author":`, &p.Author) ||
 		!r.lit(`,"time":`) {
 		return false
 	}
@@ -62,7 +63,7 @@ func readContentJSON(b []byte, p *model.Post, lean bool) bool {
 			return false
 		}
 	}
-	if !text(`,"category":`, &p.Category) {
+	if bytes.HasPrefix(b[r.i:], []byte(`,"category":`)) && !r.word(`,"category":`, &p.Category) {
 		return false
 	}
 	flag(`,"major":true`, &p.Major)
@@ -87,8 +88,8 @@ func readContentJSON(b []byte, p *model.Post, lean bool) bool {
 
 // finding reads one finding, as appendPostJSON writes it.
 func (r *hdrReader) finding(f *model.Finding) bool {
-	if !r.lit("{") || !r.field(`"rule":`, &f.Rule) || !r.field(`,"category":`, &f.Category) ||
-		!r.field(`,"clause":`, &f.Clause) || !r.field(`,"severity":`, &f.Severity) {
+	if !r.lit("{") || !r.word(`"rule":`, &f.Rule) || !r.word(`,"category":`, &f.Category) ||
+		!r.word(`,"clause":`, &f.Clause) || !r.word(`,"severity":`, &f.Severity) {
 		return false
 	}
 	var ok bool
@@ -101,12 +102,53 @@ func (r *hdrReader) finding(f *model.Finding) bool {
 	if f.End, ok = r.int(); !ok {
 		return false
 	}
-	if r.lit(`,"field":`) {
-		if f.Field, ok = r.quoted(); !ok {
-			return false
-		}
+	if bytes.HasPrefix(r.b[r.i:], []byte(`,"field":`)) && !r.word(`,"field":`, &f.Field) {
+		return false
 	}
 	return r.lit("}")
+}
+
+// known are strings that a reader gives as they are when it reads the same, rather than a
+// copy of its own: the id of the post it looks for, and the words that repeat from post to
+// post (groups, categories, the rules, clauses and severities of findings), which it adds as
+// it meets them. One reader's: a map is not for two goroutines.
+type known struct {
+	id    string
+	words map[string]string
+}
+
+// word reads key and a string as field does; a string that the reader's known strings hold is
+// given as they hold it.
+func (r *hdrReader) word(key string, dst *string) bool {
+	if r.k == nil {
+		return r.field(key, dst)
+	}
+	if !r.lit(key) {
+		return false
+	}
+	// A string without escapes is its bytes up to the next quote; one with escapes is read
+	// as quoted reads it.
+	if rest := r.b[r.i:]; len(rest) > 0 && rest[0] == '"' {
+		if end := bytes.IndexByte(rest[1:], '"'); end >= 0 {
+			if raw := rest[1 : 1+end]; bytes.IndexByte(raw, '\\') < 0 {
+				w, ok := r.k.words[string(raw)]
+				if !ok && string(raw) == r.k.id {
+					w, ok = r.k.id, true
+				}
+				if ok {
+					r.i += end + 2
+					*dst = w
+					return true
+				}
+			}
+		}
+	}
+	s, ok := r.quoted()
+	if ok && s != r.k.id {
+		r.k.words[s] = s
+	}
+	*dst = s
+	return ok
 }
 
 // field reads key, then a string as quoted does, into dst.
@@ -251,6 +293,7 @@ func (r *hdrReader) quoted() (string, bool) {
 type hdrReader struct {
 	b []byte
 	i int
+	k *known // nil: every string read is a copy of its own
 }
 
 // list reads the items of an array whose "[" was read, each with item, and its "]".

@@ -20,9 +20,17 @@ func sameContentAsGeneral(t *testing.T, b []byte) {
 	t.Helper()
 	fastSameAsGeneral(t, b, decodeContentJSON)
 	var fast, lean model.Post
-	fastOK, leanOK := decodeContentJSON(b, &fast), decodeContentLean(b, &lean)
+	k := &known{words: map[string]string{}}
+	fastOK, leanOK := decodeContentJSON(b, &fast), decodeContentLean(b, &lean, k)
 	if fastOK && !leanOK {
 		t.Fatalf("the lean reader left %q, which the fast reader takes", b)
+	}
+	// Read again, the strings of the first reading known, and its id the one looked for: the
+	// same post.
+	var again model.Post
+	k.id = lean.ID
+	if decodeContentLean(b, &again, k) != leanOK || !reflect.DeepEqual(again, lean) {
+		t.Fatalf("of %q the lean reader made\n%+v\nand, with the strings it knew,\n%+v", b, lean, again)
 	}
 	var general model.Post
 	if !leanOK || fastjson.Unmarshal(b, &general) != nil {
@@ -69,6 +77,21 @@ func TestDecodeContentJSONTakesWhatTheEncoderWrites(t *testing.T) {
 			t.Errorf("the fast reader took %s", s)
 		}
 	}
+}
+
+// A string known to the lean reader is given only for the same string: not for one whose bytes
+// up to a quote are the same, the quote escaped.
+func TestKnownStringsOnlyForTheSame(t *testing.T) {
+	k := &known{id: `p\`, words: map[string]string{`g\`: `g\`, "通知": "通知"}}
+	b := []byte(`{"id":"p\\","group":"g\"1","author":"a","time":"2026-06-03T09:30:00Z","category":"通知"}`)
+	var p model.Post
+	if !decodeContentLean(b, &p, k) {
+		t.Fatalf("the lean reader left %s", b)
+	}
+	if p.ID != `p\` || p.Group != `g"1` || p.Category != "通知" {
+		t.Fatalf("read %q %q %q from %s", p.ID, p.Group, p.Category, b)
+	}
+	sameContentAsGeneral(t, b)
 }
 
 func FuzzPostContent(f *testing.F) {

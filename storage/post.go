@@ -148,13 +148,14 @@ var errPostRecord = errors.New("not a post record")
 // decodePost reads a post record, and returns the content's bytes too.
 func decodePost(raw []byte) (model.Post, []byte, error) {
 	var p model.Post
-	content, _, err := readPost(raw, false, &p)
+	content, _, err := readPost(raw, nil, &p)
 	return p, content, err
 }
 
-// readPost reads a post record into p, and returns the content's bytes too; lean, it passes
-// over the author's text when the fast reader can (decodeContentLean), and says whether it did.
-func readPost(raw []byte, lean bool, p *model.Post) (content []byte, leaned bool, err error) {
+// readPost reads a post record into p, and returns the content's bytes too; lean (not nil), it
+// passes over the author's text when the fast reader can (decodeContentLean), with the strings
+// lean knows, and says whether it did.
+func readPost(raw []byte, lean *known, p *model.Post) (content []byte, leaned bool, err error) {
 	if len(raw) < 2 || (raw[0] != postRecordVersion && raw[0] != postRecordJSON) {
 		return nil, false, errPostRecord
 	}
@@ -164,7 +165,7 @@ func readPost(raw []byte, lean bool, p *model.Post) (content []byte, leaned bool
 	}
 	header, content := raw[1+w:1+w+int(n)], raw[1+w+int(n):]
 	switch {
-	case lean && decodeContentLean(content, p):
+	case lean != nil && decodeContentLean(content, p, lean):
 		leaned = true
 	case decodeContentJSON(content, resetPost(p)):
 	default:
@@ -348,11 +349,17 @@ func (st *txState) prefetchPosts(ids []string) {
 	}
 	entries := make([]*postEntry, len(jobs))
 	parallelRange(len(jobs), func(from, to int) {
+		k := &known{words: map[string]string{}}
 		for i := from; i < to; i++ {
-			p := new(model.Post)
-			content, lean, err := readPost(jobs[i].raw, true, p)
+			k.id = jobs[i].id
+			r := &struct { // the entry and its post in one allocation
+				e postEntry
+				p model.Post
+			}{}
+			content, lean, err := readPost(jobs[i].raw, k, &r.p)
 			if err == nil { // a damaged post is left to Post, which says so
-				entries[i] = &postEntry{p: p, content: content, lean: lean}
+				r.e = postEntry{p: &r.p, content: content, lean: lean}
+				entries[i] = &r.e
 			}
 		}
 	})
