@@ -92,7 +92,10 @@ func BenchmarkImport1M(b *testing.B) {
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
 		peaks := procmem.Watch(os.Getpid())
-		stop := profile(b)
+		stop, err := profile(os.Getenv("QUNSHEN_BENCH_PROFILE"))
+		if err != nil {
+			b.Fatal(err)
+		}
 		res, err := st.Import(s, []string{q}, ImportOptions{})
 		stop()
 		total += time.Since(start)
