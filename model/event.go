@@ -262,27 +262,38 @@ func (d *decoder) string() string {
 	return string(s)
 }
 
-// word reads a string as string does; a role or a kind this qunshen knows is given as the
-// copy the package holds, not a new one: every event names both, and a bundle holds a
-// million events.
+// word reads a string as string does, given as Intern gives it: every event names a role and
+// a kind, and a bundle holds a million events.
 func (d *decoder) word() string {
 	rest := d.b
 	n := d.uvarint(maxEventString, "string")
-	if w, ok := words[string(d.take(int(n)))]; ok && d.err == nil {
+	if w, ok := names[string(d.take(int(n)))]; ok && d.err == nil {
 		return w
 	}
 	d.b = rest
 	return d.string()
 }
 
-// words are the roles and kinds, each its own key.
-var words = func() map[string]string {
+// Intern returns b as a string: the constant of that name when b names a role, a kind or a
+// post's status, which cost no allocation then, else a copy.
+func Intern(b []byte) string {
+	if s, ok := names[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
+
+// names are the roles, kinds and post statuses, each its own key.
+var names = func() map[string]string {
 	m := map[string]string{}
-	for _, r := range anyone {
+	for _, r := range Roles {
 		m[string(r)] = string(r)
 	}
 	for k := range permissions {
 		m[string(k)] = string(k)
+	}
+	for _, s := range PostStatuses {
+		m[string(s)] = string(s)
 	}
 	return m
 }()

@@ -206,8 +206,9 @@ func (r *binReader) raw() []byte {
 
 func (r *binReader) str() string { return string(r.raw()) }
 
-// name reads a str that is mostly a status, a kind or a role: the constant when it is one.
-func (r *binReader) name() string { return intern(r.raw()) }
+// name reads a str that is mostly a status, a kind or a role, which recur in every header:
+// the constant when it is one (model.Intern), at no allocation.
+func (r *binReader) name() string { return model.Intern(r.raw()) }
 
 // time reads a time as appendHeaderTime writes it: in UTC when its offset is 0, else in a
 // zone of that offset with no name.
@@ -223,28 +224,4 @@ func (r *binReader) time() time.Time {
 		return t.UTC()
 	}
 	return t.In(time.FixedZone("", int(off)))
-}
-
-// The names of statuses, kinds and roles recur in every header: read as the constants they
-// are, they cost no allocation.
-var interned = func() map[string]string {
-	m := map[string]string{}
-	for _, s := range model.PostStatuses {
-		m[string(s)] = string(s)
-	}
-	for _, k := range model.Kinds() {
-		m[string(k)] = string(k)
-	}
-	for _, r := range model.Roles {
-		m[string(r)] = string(r)
-	}
-	return m
-}()
-
-// intern returns b as a string: the constant of that name when there is one.
-func intern(b []byte) string {
-	if s, ok := interned[string(b)]; ok {
-		return s
-	}
-	return string(b)
 }
