@@ -118,7 +118,7 @@ type known struct {
 }
 
 // word reads key and a string as field does; a string that the reader's known strings hold is
-// given as they hold it.
+// given as they hold it, and one without escapes that they do not hold is added to them.
 func (r *hdrReader) word(key string, dst *string) bool {
 	if r.k == nil {
 		return r.field(key, dst)
@@ -126,28 +126,23 @@ func (r *hdrReader) word(key string, dst *string) bool {
 	if !r.lit(key) {
 		return false
 	}
-	// A string without escapes is its bytes up to the next quote; one with escapes is read
-	// as quoted reads it.
-	if rest := r.b[r.i:]; len(rest) > 0 && rest[0] == '"' {
-		if end := bytes.IndexByte(rest[1:], '"'); end >= 0 {
-			if raw := rest[1 : 1+end]; bytes.IndexByte(raw, '\\') < 0 {
-				w, ok := r.k.words[string(raw)]
-				if !ok && string(raw) == r.k.id {
-					w, ok = r.k.id, true
-				}
-				if ok {
-					r.i += end + 2
-					*dst = w
-					return true
-				}
-			}
+	at := r.i
+	if raw, ok := r.str(); ok { // without escapes: looked up by its bytes
+		w, held := r.k.words[string(raw)]
+		switch {
+		case held:
+			*dst = w
+		case string(raw) == r.k.id:
+			*dst = r.k.id
+		default:
+			*dst = string(raw)
+			r.k.words[*dst] = *dst
 		}
+		return true
 	}
-	s, ok := r.quoted()
-	if ok && s != r.k.id {
-		r.k.words[s] = s
-	}
-	*dst = s
+	r.i = at // with escapes: read as quoted reads it
+	var ok bool
+	*dst, ok = r.quoted()
 	return ok
 }
 

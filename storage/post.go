@@ -164,14 +164,10 @@ func readPost(raw []byte, lean *known, p *model.Post) (content []byte, leaned bo
 		return nil, false, errPostRecord
 	}
 	header, content := raw[1+w:1+w+int(n)], raw[1+w+int(n):]
-	switch {
-	case lean != nil && decodeContentLean(content, p, lean):
+	if lean != nil && decodeContentLean(content, p, lean) {
 		leaned = true
-	case decodeContentJSON(content, resetPost(p)):
-	default:
-		if err := fastjson.Unmarshal(content, resetPost(p)); err != nil {
-			return nil, false, err
-		}
+	} else if err := decodeContent(content, p); err != nil {
+		return nil, false, err
 	}
 	var h postHeader
 	if raw[0] == postRecordJSON {
@@ -186,6 +182,15 @@ func readPost(raw []byte, lean *known, p *model.Post) (content []byte, leaned bo
 	}
 	p.Status, p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = h.Status, h.Reason, h.History, h.Disputed, h.Pinned, h.Recalled
 	return content, leaned, nil
+}
+
+// decodeContent reads a post's content into p: by the fast reader when it takes the content,
+// else by the general decoder. What a reader that gave up half way read into p is cleared.
+func decodeContent(b []byte, p *model.Post) error {
+	if decodeContentJSON(b, resetPost(p)) {
+		return nil
+	}
+	return fastjson.Unmarshal(b, resetPost(p))
 }
 
 // resetPost clears what a reader that gave up half way may have read into p.
@@ -218,10 +223,8 @@ type postEntry struct {
 // whole reads the author's text of a lean post from its content.
 func (e *postEntry) whole() error {
 	var c model.Post
-	if !decodeContentJSON(e.content, &c) {
-		if err := fastjson.Unmarshal(e.content, resetPost(&c)); err != nil {
-			return err
-		}
+	if err := decodeContent(e.content, &c); err != nil {
+		return err
 	}
 	p := *e.p // kept by the fold, maybe: copied, not changed
 	p.Title, p.Body, p.Attachments = c.Title, c.Body, c.Attachments

@@ -207,10 +207,8 @@ func importInChild(path, bundle string) (importMeasure, error) {
 	for _, line := range strings.Split(string(out), "\n") {
 		if rest, ok := strings.CutPrefix(line, "import measured: "); ok {
 			var m importMeasure
-			if err := json.Unmarshal([]byte(rest), &m); err != nil {
-				return m, err
-			}
-			return m, nil
+			err := json.Unmarshal([]byte(rest), &m)
+			return m, err
 		}
 	}
 	return importMeasure{}, fmt.Errorf("the import's process said nothing of its measure:\n%s", out)
