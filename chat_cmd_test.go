@@ -53,7 +53,7 @@ func TestImportChatFixtures(t *testing.T) {
 	db := filepath.Join(dir, "q.db")
 	q(db, "init", "--name", "王芳", "--role", "admin")
 	q(db, "import", "testdata/queue.jsonl")
-	copyTree(t, "storage/chatfmt/testdata", filepath.Join(dir, "in"))
+	copyTree(t, "internal/ingest/testdata", filepath.Join(dir, "in"))
 	for _, f := range chatFixtures {
 		path := filepath.Join(dir, "in", f.file)
 		if _, err := os.Stat(path); err != nil {

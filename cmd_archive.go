@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"

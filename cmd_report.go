@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"qunshen/i18n"
+	"qunshen/internal/document"
+	"qunshen/internal/i18n"
 	"qunshen/model"
-	"qunshen/report"
 	"qunshen/review"
 	"qunshen/storage"
 )
@@ -64,13 +64,13 @@ func runReport(c *ctx, _ *flag.FlagSet, args []string) error {
 	}
 	format := reportFormat
 	if format == "" {
-		format = report.FormatOf(reportOut)
+		format = document.FormatOf(reportOut)
 	}
 	if format == "" {
 		format = "md"
 	}
-	if !slices.Contains(report.Formats, format) {
-		return usagef("--format takes %s, not %q", strings.Join(report.Formats, ", "), format)
+	if !slices.Contains(document.Formats, format) {
+		return usagef("--format takes %s, not %q", strings.Join(document.Formats, ", "), format)
 	}
 	if format == "xlsx" && reportOut == "-" {
 		return usagef("a spreadsheet is written to a file: add -o FILE.xlsx")
@@ -116,13 +116,13 @@ func runReport(c *ctx, _ *flag.FlagSet, args []string) error {
 	lang := i18n.Lang(c.language())
 	if reportOut == "-" {
 		w := bufio.NewWriter(c.stdout)
-		if err := report.Write(w, format, r, lang); err != nil {
+		if err := document.Write(w, format, r, lang); err != nil {
 			return err
 		}
 		return w.Flush()
 	}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, format, r, lang); err != nil {
+	if err := document.Write(&buf, format, r, lang); err != nil {
 		return err
 	}
 	err = storage.WriteFileAtomic(reportOut, func(f *os.File) error {
@@ -328,7 +328,7 @@ func rectifyList(c *ctx) error {
 			state = i18n.T(l, "report.state.dissolve")
 		}
 		fmt.Fprintf(w, "%s  %-12s %s  %s  %s  %s\n", r.ID, inert(target), r.Deadline.In(review.ChinaTime).Format(time.DateOnly), state,
-			report.Cell("item:"+r.Item, l), inert(r.Finding))
+			document.Cell("item:"+r.Item, l), inert(r.Finding))
 	}
 	if rectifyJSON {
 		return nil

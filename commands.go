@@ -13,12 +13,12 @@ import (
 	"strings"
 	"sync"
 
-	"qunshen/gen"
-	"qunshen/i18n"
+	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
+	"qunshen/internal/ingest"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
-	"qunshen/storage/chatfmt"
 	"qunshen/ui"
 )
 
@@ -94,7 +94,7 @@ func importFlags(fs *flag.FlagSet, _ *ctx) {
 
 // formatTitle names a chat format as a person would.
 func formatTitle(name string) string {
-	if p, ok := chatfmt.Lookup(name); ok && p.Title != "" {
+	if p, ok := ingest.Lookup(name); ok && p.Title != "" {
 		return p.Title + " (" + name + ")"
 	}
 	return name

@@ -13,7 +13,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 	"qunshen/model"
 	"qunshen/storage"
 )

@@ -5,7 +5,7 @@ package keymap
 import (
 	"charm.land/bubbles/v2/key"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 )
 
 // Keys are the bindings of the workbench.

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 	"qunshen/model"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 	"qunshen/model"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"

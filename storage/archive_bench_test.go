@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 )

@@ -20,8 +20,8 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"qunshen/gen"
-	"qunshen/i18n"
+	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 )

@@ -17,20 +17,20 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/ingest"
 	"qunshen/model"
-	"qunshen/storage/chatfmt"
 )
 
 // QueueFormat is the name of the project's own queue format, for ImportOptions.Format.
 const QueueFormat = "queue"
 
 // Formats lists the names of the formats an import reads, in the order of detection.
-func Formats() []string { return append([]string{QueueFormat}, chatfmt.Names()...) }
+func Formats() []string { return append([]string{QueueFormat}, ingest.Names()...) }
 
 // source is one file of an import and its format: parser is nil for the queue format.
 type source struct {
 	file   string
-	parser *chatfmt.Parser
+	parser *ingest.Parser
 }
 
 // format is the name of the source's format.
@@ -43,11 +43,11 @@ func (s source) format() string {
 
 // detectFormats finds the format of each file: the one named, or the one its head shows.
 func detectFormats(files []string, name string) ([]source, error) {
-	var named *chatfmt.Parser
+	var named *ingest.Parser
 	switch {
 	case name == "" || name == QueueFormat:
 	default:
-		p, ok := chatfmt.Lookup(name)
+		p, ok := ingest.Lookup(name)
 		if !ok {
 			return nil, fmt.Errorf("unknown format %q (the formats are %s)", name, strings.Join(Formats(), ", "))
 		}
@@ -63,7 +63,7 @@ func detectFormats(files []string, name string) ([]source, error) {
 		if err != nil {
 			return nil, err
 		}
-		head := make([]byte, chatfmt.HeadSize)
+		head := make([]byte, ingest.HeadSize)
 		n, err := io.ReadFull(r, head)
 		r.Close()
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -74,7 +74,7 @@ func detectFormats(files []string, name string) ([]source, error) {
 			out = append(out, source{file: f})
 			continue
 		}
-		p, ok := chatfmt.Detect(head)
+		p, ok := ingest.Detect(head)
 		if !ok {
 			return nil, fmt.Errorf("%s: not a format qunshen knows (it reads %s); name one with --format", f, strings.Join(Formats(), ", "))
 		}
@@ -86,7 +86,7 @@ func detectFormats(files []string, name string) ([]source, error) {
 // isQueue reports whether a head is the queue format: its first line an object whose "type"
 // is one of the queue's record types. An empty file is an empty queue.
 func isQueue(head []byte) bool {
-	head = bytes.TrimSpace(chatfmt.TrimBOM(head))
+	head = bytes.TrimSpace(ingest.TrimBOM(head))
 	if len(head) == 0 {
 		return true
 	}
@@ -133,12 +133,12 @@ type chatMapper struct {
 }
 
 type senderSeen struct {
-	sender chatfmt.Sender
+	sender ingest.Sender
 	first  time.Time // the LastActive of the record that made it known
 	last   time.Time
 }
 
-func newChatMapper(p *chatfmt.Parser, group string, history bool, groupKnown func(string) bool) *chatMapper {
+func newChatMapper(p *ingest.Parser, group string, history bool, groupKnown func(string) bool) *chatMapper {
 	return &chatMapper{format: p.Name, platform: p.Platform, group: group, history: history, groupKnown: groupKnown,
 		made: map[string]bool{}, senders: map[memberRef]*senderSeen{}, passed: map[string]int{}}
 }
@@ -159,7 +159,7 @@ func idPart(s string) string {
 }
 
 // groupOf is the group of a chat: --group, or one made from the format and the chat's id.
-func (m *chatMapper) groupOf(c chatfmt.Chat) string {
+func (m *chatMapper) groupOf(c ingest.Chat) string {
 	if m.group != "" {
 		return m.group
 	}
@@ -168,13 +168,13 @@ func (m *chatMapper) groupOf(c chatfmt.Chat) string {
 
 // postID is a post's id: the format, the chat and the message's own id, so that importing
 // the same export again finds the same posts.
-func (m *chatMapper) postID(c chatfmt.Chat, msg string) string {
+func (m *chatMapper) postID(c ingest.Chat, msg string) string {
 	return m.format + ":" + idPart(c.ID) + ":" + idPart(msg)
 }
 
 // memberID is a sender's id in its group: the platform id, or its name when the export gives
 // none.
-func memberID(s chatfmt.Sender) string {
+func memberID(s ingest.Sender) string {
 	switch {
 	case s.ID != "":
 		return s.ID
@@ -188,7 +188,7 @@ func memberID(s chatfmt.Sender) string {
 
 // item maps one item; emit receives the records in order. A reason is returned for an item
 // that cannot be mapped: the file's fault, like a Bad item.
-func (m *chatMapper) item(it chatfmt.Item, emit func(*Record)) string {
+func (m *chatMapper) item(it ingest.Item, emit func(*Record)) string {
 	switch {
 	case it.Bad != nil:
 		return it.Bad.Reason
@@ -200,7 +200,7 @@ func (m *chatMapper) item(it chatfmt.Item, emit func(*Record)) string {
 	return ""
 }
 
-func (m *chatMapper) rosterRow(r *chatfmt.Member, emit func(*Record)) string {
+func (m *chatMapper) rosterRow(r *ingest.Member, emit func(*Record)) string {
 	mem := r.Member
 	if m.group != "" {
 		mem.Group = m.group
@@ -228,8 +228,8 @@ func (m *chatMapper) rosterRow(r *chatfmt.Member, emit func(*Record)) string {
 	return ""
 }
 
-func (m *chatMapper) message(msg *chatfmt.Message, emit func(*Record)) string {
-	if msg.Kind == chatfmt.KindSystem {
+func (m *chatMapper) message(msg *ingest.Message, emit func(*Record)) string {
+	if msg.Kind == ingest.KindSystem {
 		m.passed[PassedService]++
 		return ""
 	}
@@ -257,27 +257,27 @@ func (m *chatMapper) message(msg *chatfmt.Message, emit func(*Record)) string {
 	}
 	t := msg.Time.UTC()
 	switch msg.Kind {
-	case chatfmt.KindRecall, chatfmt.KindPin:
+	case ingest.KindRecall, ingest.KindPin:
 		if msg.Target == "" {
 			return "a recall or pin that names no message"
 		}
 		kind := model.PostRecall
-		if msg.Kind == chatfmt.KindPin {
+		if msg.Kind == ingest.KindPin {
 			kind = model.PostPin
 		}
 		emit(&Record{Line: msg.Pos.Line, Mark: &Mark{Kind: kind, Post: m.postID(msg.Chat, msg.Target), Time: t}})
 		return ""
-	case chatfmt.KindJoin, chatfmt.KindLeave:
+	case ingest.KindJoin, ingest.KindLeave:
 		who := msg.Members
 		if len(who) == 0 {
-			who = []chatfmt.Sender{msg.Sender}
+			who = []ingest.Sender{msg.Sender}
 		}
 		for _, s := range who {
 			id := memberID(s)
 			if id == "" || len(id) > maxIDLen {
 				return "a member who joined or left without an id or a name"
 			}
-			if msg.Kind == chatfmt.KindJoin {
+			if msg.Kind == ingest.KindJoin {
 				m.seen(gid, id, s, t, t, msg.Pos.Line, emit)
 				continue
 			}
@@ -313,7 +313,7 @@ func (m *chatMapper) message(msg *chatfmt.Message, emit func(*Record)) string {
 
 // seen makes a sender known the first time the file names it, and remembers the last time
 // it spoke for finish.
-func (m *chatMapper) seen(gid, id string, s chatfmt.Sender, t, joined time.Time, line int, emit func(*Record)) {
+func (m *chatMapper) seen(gid, id string, s ingest.Sender, t, joined time.Time, line int, emit func(*Record)) {
 	k := memberRef{gid, id}
 	if x, ok := m.senders[k]; ok && joined.IsZero() {
 		if t.After(x.last) {
@@ -368,7 +368,7 @@ func clipAll(ss []string) []string {
 }
 
 // parseFile runs a format's parser over a file, telling reading (when set) how far it came.
-func parseFile(src source, reading func(done, total int64), emit func(chatfmt.Item) error) error {
+func parseFile(src source, reading func(done, total int64), emit func(ingest.Item) error) error {
 	f, err := os.Open(src.file)
 	if err != nil {
 		return err
@@ -412,7 +412,7 @@ func readingOf(opt ImportOptions, file string, store bool) func(done, total int6
 }
 
 // badError is a record of a chat export that cannot be imported.
-func badError(file string, pos chatfmt.Pos, reason string) error {
+func badError(file string, pos ingest.Pos, reason string) error {
 	if pos.Line > 0 {
 		return &LineError{File: file, Line: pos.Line, Msg: reason}
 	}
@@ -441,7 +441,7 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 			return stored[id] != ""
 		}
 		m := newChatMapper(src.parser, opt.Group, opt.History, groupKnown)
-		var pos chatfmt.Pos
+		var pos ingest.Pos
 		check := func(rec *Record) {
 			if rec.Group != nil {
 				kinds[rec.Group.ID] = rec.Group.Kind
@@ -457,7 +457,7 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 				goOn = add(badError(src.file, pos, fmt.Sprintf("message %s is stored and %s already, and has changed since: a changed post must come under a new id", rec.Post.ID, old.Status)))
 			}
 		}
-		err := parseFile(src, readingOf(opt, src.file, false), func(it chatfmt.Item) error {
+		err := parseFile(src, readingOf(opt, src.file, false), func(it ingest.Item) error {
 			if it.Note != "" {
 				note := it.Note
 				if !strings.HasPrefix(note, src.file) {
@@ -489,7 +489,7 @@ func (s *Store) validateChat(src source, opt ImportOptions, stored, kinds map[st
 	return goOn
 }
 
-func itemPos(it chatfmt.Item) chatfmt.Pos {
+func itemPos(it ingest.Item) ingest.Pos {
 	switch {
 	case it.Msg != nil:
 		return it.Msg.Pos
@@ -498,7 +498,7 @@ func itemPos(it chatfmt.Item) chatfmt.Pos {
 	case it.Bad != nil:
 		return it.Bad.Pos
 	}
-	return chatfmt.Pos{}
+	return ingest.Pos{}
 }
 
 // importChat is the second pass over a chat export: map its items again and store them as
@@ -519,7 +519,7 @@ func (s *Store) importChat(signer *model.Signer, src source, stored, kinds map[s
 					emitErr = emit(rec)
 				}
 			}
-			err := parseFile(src, readingOf(opt, src.file, true), func(it chatfmt.Item) error {
+			err := parseFile(src, readingOf(opt, src.file, true), func(it ingest.Item) error {
 				if it.Note != "" {
 					return nil
 				}
@@ -664,7 +664,7 @@ type rejectLine struct {
 	Record string `json:"record,omitempty"`
 }
 
-func (r *rejects) add(it chatfmt.Item, reason string) error {
+func (r *rejects) add(it ingest.Item, reason string) error {
 	if r.tmp == nil {
 		f, err := os.CreateTemp(dirOf(r.file), ".qunshen-rejects-*")
 		if err != nil {

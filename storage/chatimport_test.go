@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/ingest"
 	"qunshen/model"
-	"qunshen/storage/chatfmt"
 )
 
 // The importer is tested on a format of its own, so that what it does with the items of an
@@ -24,9 +24,9 @@ import (
 // kind is post, recall, pin, join, leave, system, row (a roster row: chat is the group, id the
 // member, text the branch) or bad.
 func init() {
-	chatfmt.Register(chatfmt.Parser{Name: "testchat", Title: "a test format", Order: 1000,
+	ingest.Register(ingest.Parser{Name: "testchat", Title: "a test format", Order: 1000,
 		Detect: func(head []byte) bool { return bytes.HasPrefix(head, []byte("#testchat")) },
-		Parse: func(r io.Reader, file string, emit func(chatfmt.Item) error) error {
+		Parse: func(r io.Reader, file string, emit func(ingest.Item) error) error {
 			sc := bufio.NewScanner(r)
 			line := 0
 			for sc.Scan() {
@@ -37,32 +37,32 @@ func init() {
 				}
 				f := strings.Split(l, "|")
 				if len(f) != 8 {
-					return &chatfmt.Error{File: file, Pos: chatfmt.Pos{Line: line}, Msg: "want 8 fields"}
+					return &ingest.Error{File: file, Pos: ingest.Pos{Line: line}, Msg: "want 8 fields"}
 				}
-				pos := chatfmt.Pos{Line: line}
+				pos := ingest.Pos{Line: line}
 				secs, _ := strconv.ParseInt(f[3], 10, 64)
-				m := &chatfmt.Message{Chat: chatfmt.Chat{ID: f[1], Name: "群" + f[1]}, ID: f[2], Time: time.Unix(secs, 0),
-					Sender: chatfmt.Sender{ID: f[4], Nickname: f[5]}, Text: f[6], Target: f[7], Pos: pos}
-				var it chatfmt.Item
+				m := &ingest.Message{Chat: ingest.Chat{ID: f[1], Name: "群" + f[1]}, ID: f[2], Time: time.Unix(secs, 0),
+					Sender: ingest.Sender{ID: f[4], Nickname: f[5]}, Text: f[6], Target: f[7], Pos: pos}
+				var it ingest.Item
 				switch f[0] {
 				case "post":
 					it.Msg = m
 				case "recall":
-					m.Kind, it.Msg = chatfmt.KindRecall, m
+					m.Kind, it.Msg = ingest.KindRecall, m
 				case "pin":
-					m.Kind, it.Msg = chatfmt.KindPin, m
+					m.Kind, it.Msg = ingest.KindPin, m
 				case "join":
-					m.Kind, it.Msg = chatfmt.KindJoin, m
+					m.Kind, it.Msg = ingest.KindJoin, m
 				case "leave":
-					m.Kind, it.Msg = chatfmt.KindLeave, m
+					m.Kind, it.Msg = ingest.KindLeave, m
 				case "system":
-					m.Kind, it.Msg = chatfmt.KindSystem, m
+					m.Kind, it.Msg = ingest.KindSystem, m
 				case "row":
-					it.Member = &chatfmt.Member{Member: model.Member{ID: f[2], Group: f[1], Nickname: f[5], Branch: f[6]}, Pos: pos}
+					it.Member = &ingest.Member{Member: model.Member{ID: f[2], Group: f[1], Nickname: f[5], Branch: f[6]}, Pos: pos}
 				case "note":
 					it.Note = f[6]
 				default:
-					it.Bad = &chatfmt.Bad{Pos: pos, Raw: []byte(l), Reason: "a bad record"}
+					it.Bad = &ingest.Bad{Pos: pos, Raw: []byte(l), Reason: "a bad record"}
 				}
 				if err := emit(it); err != nil {
 					return err
@@ -257,9 +257,9 @@ func TestImportDetection(t *testing.T) {
 // FuzzImportChat imports any bytes as each chat format: the import either succeeds and can be
 // repeated without change, or is refused and leaves the database as it was.
 func FuzzImportChat(f *testing.F) {
-	names := chatfmt.Names()
+	names := ingest.Names()
 	f.Add(uint8(0), []byte(chatExport))
-	fixtures, _ := filepath.Glob("chatfmt/testdata/*/*")
+	fixtures, _ := filepath.Glob("../internal/ingest/testdata/*/*")
 	for i, p := range fixtures {
 		if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
 			f.Add(uint8(i), b)

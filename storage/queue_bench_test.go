@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"testing"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 )
 
 // BenchmarkParseQueueLine parses generated queue lines: what every import pays per record.

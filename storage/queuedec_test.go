@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 )
 
 // checkQueueDecoder decodes line with the fast decoder and, when that reports ok, checks

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"qunshen/gen"
+	"qunshen/internal/gen"
 	"qunshen/internal/procmem"
 	"qunshen/model"
 )

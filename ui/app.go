@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/keymap"
 	"qunshen/model"
 )

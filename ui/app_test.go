@@ -13,7 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"

@@ -12,8 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/gen"
-	"qunshen/i18n"
+	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"

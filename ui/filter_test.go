@@ -16,8 +16,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
 
-	"qunshen/gen"
-	"qunshen/i18n"
+	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
 	"qunshen/keymap"
 	"qunshen/model"
 )

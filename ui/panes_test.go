@@ -12,7 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"

@@ -10,8 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/i18n"
-	"qunshen/report"
+	"qunshen/internal/document"
+	"qunshen/internal/i18n"
 	"qunshen/review"
 )
 
@@ -34,8 +34,8 @@ type reportsPane struct {
 	loading   bool
 	rep       *review.Report
 	tables    []review.Table
-	bars      [2][]report.Bar // the charts' bars: findings by category, sanctions by step
-	cursor    int             // index in the selectable rows
+	bars      [2][]document.Bar // the charts' bars: findings by category, sanctions by step
+	cursor    int               // index in the selectable rows
 	scroll    int
 	height    int
 	exporting bool // the format chooser has the keyboard
@@ -99,7 +99,7 @@ func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.rep, p.tables = msg.rep, msg.rep.Tables()
-		p.bars = [2][]report.Bar{report.CategoryBars(msg.rep, p.lang), report.SanctionBars(msg.rep, p.lang)}
+		p.bars = [2][]document.Bar{document.CategoryBars(msg.rep, p.lang), document.SanctionBars(msg.rep, p.lang)}
 		p.cursor = min(p.cursor, max(len(p.selectable())-1, 0))
 		return nil
 	case groupsMsg:
@@ -207,7 +207,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 // drillDown reads the items behind a figure and opens them in their pane.
 func (p *reportsPane) drillDown(row *review.Row) tea.Cmd {
 	be, r, d := p.be, p.rep, row.Drill
-	label := report.Label(row, p.lang) + " " + r.Period.String()
+	label := document.Label(row, p.lang) + " " + r.Period.String()
 	return func() tea.Msg {
 		ids, err := be.ReportDrill(r, d)
 		if err != nil {
@@ -223,7 +223,7 @@ func (p *reportsPane) export(format string) tea.Cmd {
 	name := fmt.Sprintf("qunshen-report-%s-%s.%s", r.Period, strings.NewReplacer(":", "-", "/", "-", "\\", "-", " ", "-").Replace(r.Scope.String()), format)
 	return func() tea.Msg {
 		var b bytes.Buffer
-		if err := report.Write(&b, format, r, lang); err != nil {
+		if err := document.Write(&b, format, r, lang); err != nil {
 			return reportExportMsg{err: err}
 		}
 		path, err := filepath.Abs(name)
@@ -304,7 +304,7 @@ func (p *reportsPane) view(w, h int) string {
 
 func (p *reportsPane) titleLine(w int) string {
 	r := p.rep
-	scope := report.ScopeName(r, p.lang)
+	scope := document.ScopeName(r, p.lang)
 	if r.Scope.Kind == "group" {
 		scope = i18n.Tf(p.lang, "report.scope.group", Inert(p.groupName(r.Scope.Value), false))
 	}
@@ -363,19 +363,19 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 			}
 			var line string
 			if row.Cells != nil {
-				parts := []string{Inert(report.Label(row, p.lang), false)}
+				parts := []string{Inert(document.Label(row, p.lang), false)}
 				for _, c := range row.Cells {
 					if c != "" {
-						parts = append(parts, Inert(report.Cell(c, p.lang), false))
+						parts = append(parts, Inert(document.Cell(c, p.lang), false))
 					}
 				}
 				line = Cut(mark+" "+strings.Join(parts, "  "), w)
 			} else {
-				label := Fit(mark+" "+Inert(report.Label(row, p.lang), false), lw)
+				label := Fit(mark+" "+Inert(document.Label(row, p.lang), false), lw)
 				if row.NoPrev {
-					line = label + right(report.Value(row.Cur, row.Unit, p.lang)) + right(p.t("report.c.now"))
+					line = label + right(document.Value(row.Cur, row.Unit, p.lang)) + right(p.t("report.c.now"))
 				} else {
-					line = label + right(report.Value(row.Cur, row.Unit, p.lang)) + right(report.Value(row.Prev, row.Unit, p.lang)) + right(report.Change(row, p.lang))
+					line = label + right(document.Value(row.Cur, row.Unit, p.lang)) + right(document.Value(row.Prev, row.Unit, p.lang)) + right(document.Change(row, p.lang))
 				}
 			}
 			switch {
@@ -401,7 +401,7 @@ var sparkLevels = []string{" ", "⣀", "⣤", "⣶", "⣿"}
 // charts are the bar charts and the sparkline, w cells wide.
 func (p *reportsPane) charts(w int) []string {
 	var out []string
-	bars := func(title string, bs []report.Bar) {
+	bars := func(title string, bs []document.Bar) {
 		out = append(out, p.styles.bold.Render(Cut(title, w)))
 		if len(bs) == 0 {
 			out = append(out, Cut("  "+p.t("empty"), w))

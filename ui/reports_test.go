@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/internal/reportfix"
 	"qunshen/model"
 	"qunshen/review"

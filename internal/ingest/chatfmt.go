@@ -1,9 +1,9 @@
-// Package chatfmt reads the files an administrator actually has: the exports of the chat
+// Package ingest reads the files an administrator actually has: the exports of the chat
 // tools that groups run on (Telegram Desktop, QQ, WeCom, WeChat) and member rosters saved by a
 // spreadsheet. Each format is a Parser that streams the file into Items — messages, members,
 // and records it could not read — in the file's order, in bounded memory. Mapping the items
 // to groups, members and posts, and storing them, is the importer's (package storage).
-package chatfmt
+package ingest
 
 import (
 	"bytes"

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package chatfmt
+package ingest
 
 import "time"
 

@@ -1,4 +1,4 @@
-package chatfmt
+package ingest
 
 import (
 	"bytes"
@@ -146,7 +146,7 @@ func checkWellFormed(t testing.TB, data []byte, items []Item, err error) {
 	if err != nil {
 		var fe *Error
 		if !errors.As(err, &fe) {
-			t.Fatalf("a fault that is not *chatfmt.Error: %T %v", err, err)
+			t.Fatalf("a fault that is not *ingest.Error: %T %v", err, err)
 		}
 		if fe.Pos.Offset < 0 || fe.Pos.Offset > int64(len(data)) {
 			t.Fatalf("error offset %d outside the file of %d bytes", fe.Pos.Offset, len(data))

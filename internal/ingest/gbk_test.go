@@ -1,4 +1,4 @@
-package chatfmt
+package ingest
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package report_test
+package document_test
 
 import (
 	"bytes"
@@ -15,9 +15,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"qunshen/i18n"
+	"qunshen/internal/document"
+	"qunshen/internal/i18n"
 	"qunshen/internal/reportfix"
-	"qunshen/report"
 	"qunshen/review"
 )
 
@@ -63,7 +63,7 @@ func TestExportGolden(t *testing.T) {
 	for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
 		for _, format := range []string{"md", "csv", "html", "json"} {
 			var b bytes.Buffer
-			if err := report.Write(&b, format, r, lang); err != nil {
+			if err := document.Write(&b, format, r, lang); err != nil {
 				t.Fatal(err)
 			}
 			out := b.String()
@@ -86,7 +86,7 @@ func TestExportGolden(t *testing.T) {
 func TestExportXLSX(t *testing.T) {
 	r := juneReport(t)
 	var b bytes.Buffer
-	if err := report.Write(&b, "xlsx", r, i18n.ZH); err != nil {
+	if err := document.Write(&b, "xlsx", r, i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&b)
@@ -150,7 +150,7 @@ func TestExportHTMLWellFormed(t *testing.T) {
 	r := juneReport(t)
 	for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
 		var b bytes.Buffer
-		if err := report.Write(&b, "html", r, lang); err != nil {
+		if err := document.Write(&b, "html", r, lang); err != nil {
 			t.Fatal(err)
 		}
 		d := xml.NewDecoder(bytes.NewReader(b.Bytes()))
@@ -187,7 +187,7 @@ func TestExportHTMLWellFormed(t *testing.T) {
 func TestExportJSONReadsBack(t *testing.T) {
 	r := juneReport(t)
 	var b bytes.Buffer
-	if err := report.Write(&b, "json", r, i18n.EN); err != nil {
+	if err := document.Write(&b, "json", r, i18n.EN); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -212,7 +212,7 @@ func TestExportJSONReadsBack(t *testing.T) {
 	if row := doc.Tables[0].Rows[0]; row.Key != "report.f.submitted" || *row.Cur != 6 || *row.Prev != 1 {
 		t.Fatalf("first row: %+v", row)
 	}
-	if err := report.Write(io.Discard, "pdf", r, i18n.EN); err == nil {
+	if err := document.Write(io.Discard, "pdf", r, i18n.EN); err == nil {
 		t.Fatal("an unknown format was written")
 	}
 }
@@ -229,10 +229,10 @@ func TestDuration(t *testing.T) {
 		{30 * time.Hour, "1天6小时", "1d 6h"},
 		{8 * 24 * time.Hour, "8天", "8d"},
 	} {
-		if got := report.Duration(c.d, i18n.ZH); got != c.zh {
+		if got := document.Duration(c.d, i18n.ZH); got != c.zh {
 			t.Errorf("%v zh: %q", c.d, got)
 		}
-		if got := report.Duration(c.d, i18n.EN); got != c.en {
+		if got := document.Duration(c.d, i18n.EN); got != c.en {
 			t.Errorf("%v en: %q", c.d, got)
 		}
 	}

@@ -1,4 +1,4 @@
-package chatfmt
+package ingest
 
 // Helpers shared by the line-based formats (QQ TXT, WeCom JSON Lines, WeChat CSV, roster CSV):
 // a bounded line reader, a CSV record reader, the detection and decoding of the encodings that

@@ -2,7 +2,7 @@
 // passes on: Markdown, CSV, a spreadsheet (one sheet per table, Chinese headers), one
 // self-contained printable HTML file with its charts drawn in SVG, and JSON for programs.
 // Every form states the period, the scope, the operator who made it and when.
-package report
+package document
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"qunshen/i18n"
+	"qunshen/internal/i18n"
 	"qunshen/review"
 )
 
