@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
 	"qunshen/keymap"
 	"qunshen/model"
 )
@@ -278,7 +279,7 @@ func (a *App) render() string {
 		p := a.panes[a.focus]
 		if d, ok := p.(drillable); ok && d.drilled() != nil {
 			set := d.drilled()
-			body = a.styles.mark.Render(Cut(a.tf("drill.header", Inert(set.label, false), len(set.ids)), w)) + "\n" + p.view(w, bodyH-1)
+			body = a.styles.mark.Render(Cut(a.tf("drill.header", inert.Line(set.label), len(set.ids)), w)) + "\n" + p.view(w, bodyH-1)
 		} else {
 			body = p.view(w, bodyH)
 		}
@@ -302,7 +303,7 @@ func (a *App) statusLine() string {
 		scope = a.scope
 		for _, g := range a.groups {
 			if g.ID == a.scope {
-				scope = Inert(g.Name, false)
+				scope = inert.Line(g.Name)
 			}
 		}
 	}
@@ -310,17 +311,17 @@ func (a *App) statusLine() string {
 	if p, ok := a.panes[0].(*pendingPane); ok {
 		pend, esc = p.counts()
 	}
-	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", Inert(a.op.Name, false), a.t("role."+string(a.op.Role)),
+	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", inert.Line(a.op.Name), a.t("role."+string(a.op.Role)),
 		a.t("scope"), scope, a.t("pending"), pend, a.t("escalated"), esc)
 	if a.inflight > 0 {
 		s += " | " + a.t("saving")
 	}
 	if a.errText != "" {
-		s += " | " + a.t("error") + ": " + Inert(a.errText, false)
+		s += " | " + a.t("error") + ": " + inert.Line(a.errText)
 	} else if a.status != "" {
 		s += " | " + a.status
 	}
-	return s + " | " + Inert(a.be.Location(), false)
+	return s + " | " + inert.Line(a.be.Location())
 }
 
 // helpLine lists the keys of the focused place that fit.
@@ -394,9 +395,9 @@ type scopePicker struct {
 func newScopePicker(c *common) *scopePicker {
 	all := model.Group{ID: "", Name: c.t("scope.all")}
 	l := NewList(func(g model.Group) string { return g.ID }, func(g model.Group, w int) string {
-		s := Inert(g.Name, false)
+		s := inert.Line(g.Name)
 		if g.ID != "" {
-			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+Inert(g.ID, false))
+			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+inert.Line(g.ID))
 		}
 		return Fit(s, w)
 	})

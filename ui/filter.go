@@ -13,6 +13,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/sahilm/fuzzy"
+
+	"qunshen/internal/inert"
 )
 
 // Filter narrows a list as the user types after /. Matching runs in a command, off the
@@ -149,21 +151,21 @@ func (f *Filter[T]) Line(w int) string {
 	if f.active {
 		return Cut(f.input.View(), w)
 	}
-	return Cut("/"+Inert(f.query, false), w)
+	return Cut("/"+inert.Line(f.query), w)
 }
 
-// Highlight is one text of a row made safe to draw (as Inert(text, false)), with the
+// Highlight is one text of a row made safe to draw (as inert.Line(text)), with the
 // characters that the query of the rows shown matched styled, when that query matched this
 // very text of the row (by its characters, not by pinyin). A row renderer may call it in
-// place of Inert; the filter forgets the rendering of the rows it drew when the query changes.
+// place of inert.Line; the filter forgets the rendering of the rows it drew when the query changes.
 func (f *Filter[T]) Highlight(row T, text string) string {
 	f.drawn[f.list.id(row)] = struct{}{}
 	if f.hlq == "" || text == "" || !slices.Contains(f.fields(row), text) {
-		return Inert(text, false)
+		return inert.Line(text)
 	}
 	ms := fuzzy.Find(f.hlq, []string{text})
 	if len(ms) == 0 {
-		return Inert(text, false)
+		return inert.Line(text)
 	}
 	at := ms[0].MatchedIndexes // byte offsets of the first byte of each rune matched
 	var b, part strings.Builder
@@ -180,7 +182,7 @@ func (f *Filter[T]) Highlight(row T, text string) string {
 		part.Reset()
 	}
 	k := 0
-	for i, r := range text {
+	eachDrawn(text, false, func(i int, drawn string) {
 		for k < len(at) && at[k] < i {
 			k++
 		}
@@ -188,8 +190,8 @@ func (f *Filter[T]) Highlight(row T, text string) string {
 			flush()
 			on = hit
 		}
-		part.WriteString(Inert(string(r), false))
-	}
+		part.WriteString(drawn)
+	})
 	flush()
 	return b.String()
 }

@@ -18,6 +18,7 @@ import (
 
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
 	"qunshen/keymap"
 	"qunshen/model"
 )
@@ -617,8 +618,8 @@ func TestFilterHighlight(t *testing.T) {
 			t.Errorf("%q: invalid UTF-8 %q", c.q, got)
 		}
 		plain := ansi.Strip(got)
-		if plain != Inert(c.text, false) {
-			t.Errorf("%q: %q is not the inert text %q", c.q, plain, Inert(c.text, false))
+		if plain != inert.Line(c.text) {
+			t.Errorf("%q: %q is not the inert text %q", c.q, plain, inert.Line(c.text))
 		}
 		if strings.ContainsAny(plain, "\x1b\n\u202e") {
 			t.Errorf("%q: not inert: %q", c.q, got)
@@ -628,7 +629,7 @@ func TestFilterHighlight(t *testing.T) {
 		}
 	}
 	fQuery(f, "李娜")
-	if got, want := f.Highlight(rows[1], rows[1].name), "\uFFFD"+hl.Render("李")+"¦"+hl.Render("娜")+"↵"; got != want {
+	if got, want := f.Highlight(rows[1], rows[1].name), "\uFFFD"+hl.Render("李")+"⟦U+202E⟧"+hl.Render("娜")+"↵"; got != want {
 		t.Errorf("李娜: %q, want %q", got, want)
 	}
 }

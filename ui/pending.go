@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"qunshen/internal/inert"
 	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
@@ -430,7 +431,7 @@ func (p *pendingPane) row(x model.Post, w int) string {
 		mark += " "
 	}
 	t := x.Time.Local().Format("01-02 15:04")
-	group := Fit(Inert(p.groupName(x.Group), false), min(14, w/7))
+	group := Fit(inert.Line(p.groupName(x.Group)), min(14, w/7))
 	author := Fit(p.filter.Highlight(x, p.nameOf(x)), min(10, w/8))
 	title := x.Title
 	if title == "" {
@@ -492,7 +493,7 @@ func (p *pendingPane) detail(w, h int) string {
 	if x.Disputed {
 		status += " · " + p.t("post.disputed")
 	}
-	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), Inert(p.groupName(x.Group), false), Inert(p.nameOf(x), false), status), w))
+	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x)), status), w))
 	// The decisions taken on the post, who took them and why: of a dispute, from the last one
 	// that was not contested; else every one, so that a secretary sees who escalated and why.
 	from := 0
@@ -512,9 +513,9 @@ func (p *pendingPane) detail(w, h int) string {
 		case model.PostUndo, model.PostSubmit:
 			label = p.t("post.decision." + string(d.Kind))
 		}
-		line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), Inert(d.Actor, false), label)
+		line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), inert.Line(d.Actor), label)
 		if d.Reason != "" {
-			line += ": " + Inert(d.Reason, false)
+			line += ": " + inert.Line(d.Reason)
 		}
 		if d.Concurrent {
 			line += " " + p.t("post.dispute.concurrent")
@@ -524,10 +525,10 @@ func (p *pendingPane) detail(w, h int) string {
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
 	if len(x.Attachments) > 0 {
-		add("", Cut(p.t("post.attachments")+": "+Inert(strings.Join(x.Attachments, ", "), false), w))
+		add("", Cut(p.t("post.attachments")+": "+inert.Line(strings.Join(x.Attachments, ", ")), w))
 	}
 	if x.Reason != "" {
-		add("", Cut("> "+Inert(x.Reason, false), w))
+		add("", Cut("> "+inert.Line(x.Reason), w))
 	}
 	add("", p.styles.bold.Render(p.t("post.findings")))
 	if len(x.Findings) == 0 {
@@ -539,7 +540,7 @@ func (p *pendingPane) detail(w, h int) string {
 		if f.End > f.Start {
 			src := map[string]string{review.FieldTitle: x.Title, review.FieldBody: x.Body}[f.Field]
 			if f.End <= len(src) {
-				text = " «" + Inert(src[f.Start:f.End], false) + "»"
+				text = " «" + inert.Line(src[f.Start:f.End]) + "»"
 			}
 		}
 		head := p.styles.sev[f.Severity].Render(fmt.Sprintf("[%s]", f.Severity)) + text
@@ -559,7 +560,7 @@ func (p *pendingPane) detail(w, h int) string {
 		if len(r.violations) == 0 {
 			add("  " + p.t("record.none"))
 		} else {
-			add("  " + Cut(p.tf("record.count", len(r.violations), Inert(step, false)), w-2))
+			add("  " + Cut(p.tf("record.count", len(r.violations), inert.Line(step)), w-2))
 		}
 	} else {
 		add("  " + p.t("loading"))
@@ -584,14 +585,14 @@ func spansOf(fs []model.Finding, field string) []span {
 }
 
 // richWrap wraps a text to w cells with the spans highlighted: the text is made inert rune
-// by rune, so that a span keeps its place whatever the text holds.
+// by rune (eachDrawn), so that a span keeps its place whatever the text holds.
 func richWrap(s string, spans []span, w int, st styles) []string {
 	type cell struct {
 		r  rune
 		hl bool
 	}
 	var cells []cell
-	for i, r := range s {
+	eachDrawn(s, true, func(i int, drawn string) {
 		hl := false
 		for _, sp := range spans {
 			if i >= sp.start && i < sp.end {
@@ -599,10 +600,10 @@ func richWrap(s string, spans []span, w int, st styles) []string {
 				break
 			}
 		}
-		for _, c := range Inert(string(r), true) {
+		for _, c := range drawn {
 			cells = append(cells, cell{c, hl})
 		}
-	}
+	})
 	var lines []string
 	var cur []cell
 	curW := 0
@@ -712,7 +713,7 @@ func (r *reasonPrompt) view(w, h int) string {
 	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w)),
 		Cut(r.c.t("reason.title"), w), ""}
 	for i, c := range r.choices {
-		l := Fit("  "+Inert(c, false), w)
+		l := Fit("  "+inert.Line(c), w)
 		if i == r.cursor && !r.typing {
 			l = r.c.styles.sel.Render(l)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"qunshen/internal/document"
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
 	"qunshen/review"
 )
 
@@ -306,14 +307,14 @@ func (p *reportsPane) titleLine(w int) string {
 	r := p.rep
 	scope := document.ScopeName(r, p.lang)
 	if r.Scope.Kind == "group" {
-		scope = i18n.Tf(p.lang, "report.scope.group", Inert(p.groupName(r.Scope.Value), false))
+		scope = i18n.Tf(p.lang, "report.scope.group", inert.Line(p.groupName(r.Scope.Value)))
 	}
 	period := r.Period.String()
 	if w >= 110 { // on a narrow terminal the scope matters more than the dates
 		period += " (" + r.Period.Dates() + ")"
 	}
 	s := p.styles.bold.Render(p.t("report.pane.title")) + "  " + period + "  " +
-		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + Inert(scope, false)
+		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + inert.Line(scope)
 	if p.loading {
 		s += "  " + p.styles.dim.Render(p.t("report.pane.counting"))
 	}
@@ -363,15 +364,15 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 			}
 			var line string
 			if row.Cells != nil {
-				parts := []string{Inert(document.Label(row, p.lang), false)}
+				parts := []string{inert.Line(document.Label(row, p.lang))}
 				for _, c := range row.Cells {
 					if c != "" {
-						parts = append(parts, Inert(document.Cell(c, p.lang), false))
+						parts = append(parts, inert.Line(document.Cell(c, p.lang)))
 					}
 				}
 				line = Cut(mark+" "+strings.Join(parts, "  "), w)
 			} else {
-				label := Fit(mark+" "+Inert(document.Label(row, p.lang), false), lw)
+				label := Fit(mark+" "+inert.Line(document.Label(row, p.lang)), lw)
 				if row.NoPrev {
 					line = label + right(document.Value(row.Cur, row.Unit, p.lang)) + right(p.t("report.c.now"))
 				} else {
@@ -414,7 +415,7 @@ func (p *reportsPane) charts(w int) []string {
 		room := max(w-lw-8, 1)
 		for _, b := range bs {
 			n := max(int(int64(room)*b.N/m), 1)
-			out = append(out, Fit("  "+Inert(b.Label, false), lw)+p.styles.mark.Render(strings.Repeat(barCell, n))+" "+fmt.Sprint(b.N))
+			out = append(out, Fit("  "+inert.Line(b.Label), lw)+p.styles.mark.Render(strings.Repeat(barCell, n))+" "+fmt.Sprint(b.N))
 		}
 		out = append(out, "")
 	}

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"qunshen/internal/inert"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -294,7 +295,7 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 		return nil
 	}
 	m := cur.Member
-	subject, label := m.Key(), Inert(m.Name, false)
+	subject, label := m.Key(), inert.Line(m.Name)
 	rec, haveRec := p.records[m.Key()]
 	step := ""
 	if haveRec {
@@ -308,7 +309,7 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 	switch kind {
 	case model.MemberWarn:
 		if haveRec {
-			pr.info = append(pr.info, p.tf("roster.ask.step", Inert(step, false), Inert(rec.proposal.Step.Clause, false)))
+			pr.info = append(pr.info, p.tf("roster.ask.step", inert.Line(step), inert.Line(rec.proposal.Step.Clause)))
 		}
 		gkind, lang := p.groups[m.Group].Kind, string(p.lang)
 		pr.run = func(_ int, reason string) tea.Cmd {
@@ -338,7 +339,7 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 		for i, d := range days {
 			choice := p.tf("roster.days.n", d)
 			if d == suggested {
-				choice += " " + p.tf("roster.suggested", Inert(step, false))
+				choice += " " + p.tf("roster.suggested", inert.Line(step))
 				pr.cursor = i
 			}
 			pr.choices = append(pr.choices, choice)
@@ -396,12 +397,12 @@ func (p *rosterPane) askAppeal() tea.Cmd {
 		p.status = p.t("roster.need.member")
 		return nil
 	}
-	id, label := a.ID, Inert(a.ID, false)
+	id, label := a.ID, inert.Line(a.ID)
 	if !model.Allowed(p.op.Role, model.AppealUphold) {
 		return actionCmd(p.common, p, model.AppealUphold, id, label, model.ReasonPayload{})
 	}
 	pr := newChoicePrompt(p.common, p.t("roster.ask.appeal")+" — "+p.appLabel(a))
-	pr.info = append(pr.info, Inert(firstLine(a.Text), false))
+	pr.info = append(pr.info, inert.Line(firstLine(a.Text)))
 	pr.choices = []string{p.t("roster.appeal.uphold"), p.t("roster.appeal.overturn")}
 	pr.withReason(p.t("roster.reason"))
 	pr.run = func(i int, reason string) tea.Cmd {
@@ -433,13 +434,13 @@ func (p *rosterPane) askApplication(approve bool) tea.Cmd {
 	case approve:
 		kind = model.ApplicationApprove
 	}
-	id, label := a.ID, Inert(a.ID, false)
+	id, label := a.ID, inert.Line(a.ID)
 	if !model.Allowed(p.op.Role, kind) {
 		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{})
 	}
 	pr := newChoicePrompt(p.common, p.t("roster.ask."+string(kind))+" — "+p.appLabel(a))
 	if a.Text != "" {
-		pr.info = append(pr.info, Inert(firstLine(a.Text), false))
+		pr.info = append(pr.info, inert.Line(firstLine(a.Text)))
 	}
 	pr.withReason(p.t("roster.reason"))
 	pr.run = func(_ int, reason string) tea.Cmd {
@@ -451,7 +452,7 @@ func (p *rosterPane) askApplication(approve bool) tea.Cmd {
 
 // appLabel names an application: its kind and the member.
 func (p *rosterPane) appLabel(a *rosterApp) string {
-	return p.t("roster.app."+string(a.Kind)) + " " + Inert(a.name, false)
+	return p.t("roster.app."+string(a.Kind)) + " " + inert.Line(a.name)
 }
 
 // acted shows the outcome of an action of this pane and reads the roster again.
@@ -546,14 +547,14 @@ func (p *rosterPane) row(r rosterRow, w int) string {
 	if a := r.app; a != nil {
 		kind := Fit(p.t("roster.app."+string(a.Kind)), 8)
 		t := a.Time.Local().Format("01-02 15:04")
-		group := Fit(Inert(p.groupOf(a.Group), false), min(14, w/6))
-		name := Fit(Inert(a.name, false), min(10, w/8))
+		group := Fit(inert.Line(p.groupOf(a.Group)), min(14, w/6))
+		name := Fit(inert.Line(a.name), min(10, w/8))
 		rest := w - 8 - 12 - Width(group) - Width(name) - 4
-		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(Inert(firstLine(a.Text), false), max(rest, 1)), w)
+		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(inert.Line(firstLine(a.Text)), max(rest, 1)), w)
 	}
 	m := r.m
 	name := Fit(p.filter.Highlight(r, m.Name), min(10, w/8))
-	group := Fit(Inert(p.groupOf(m.Group), false), min(12, w/8))
+	group := Fit(inert.Line(p.groupOf(m.Group)), min(12, w/8))
 	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), 6))
 	if !m.nickOK {
 		verdict = p.styles.sev["warn"].Render(Fit(p.t("roster.nick.bad.short"), 6))
@@ -571,10 +572,10 @@ func (p *rosterPane) row(r rosterRow, w int) string {
 	if p.mode == rosterCleanup {
 		tail = Fit(p.whyText(m, "·"), min(24, w/4))
 	} else if m.Step != "" {
-		tail += " " + Fit(Inert(m.Step, false), min(10, w/10))
+		tail += " " + Fit(inert.Line(m.Step), min(10, w/10))
 	}
 	fixed := 1 + Width(name) + 1 + Width(group) + 1 + 6 + 1 + 7 + 1 + Width(tail) + 1
-	nick := Fit(Inert(m.Nickname, false), max(w-fixed, 1))
+	nick := Fit(inert.Line(m.Nickname), max(w-fixed, 1))
 	return Fit(" "+name+" "+group+" "+nick+" "+verdict+" "+days+" "+tail, w)
 }
 
@@ -614,21 +615,21 @@ func (p *rosterPane) detail(w, h int) string {
 	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
 	if a := r.app; a != nil {
 		add(Cut(p.styles.bold.Render(p.appLabel(a)), w))
-		kv("roster.f.app", Inert(a.ID, false)+"  "+p.t("application."+string(a.Status)))
-		kv("roster.f.group", Inert(p.groupOf(a.Group), false))
-		kv("roster.f.id", Inert(a.Member, false))
+		kv("roster.f.app", inert.Line(a.ID)+"  "+p.t("application."+string(a.Status)))
+		kv("roster.f.group", inert.Line(p.groupOf(a.Group)))
+		kv("roster.f.id", inert.Line(a.Member))
 		kv("roster.f.time", a.Time.Local().Format("2006-01-02 15:04"))
 		for i := range p.members {
 			if m := &p.members[i]; m.Group == a.Group && m.ID == a.Member {
 				st := p.t("member." + string(m.Status))
 				if m.Step != "" {
-					st += " · " + Inert(m.Step, false)
+					st += " · " + inert.Line(m.Step)
 				}
 				kv("roster.f.status", st)
 			}
 		}
 		add("", p.styles.bold.Render(p.t("roster.f.text")))
-		for _, l := range Wrap(Inert(a.Text, true), w-2) {
+		for _, l := range Wrap(inertBody(a.Text), w-2) {
 			add("  " + l)
 		}
 	} else {
@@ -641,13 +642,13 @@ func (p *rosterPane) detail(w, h int) string {
 }
 
 func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), kv func(string, string)) {
-	add(Cut(p.styles.bold.Render(Inert(m.Name, false)), w))
-	kv("roster.f.group", Inert(p.groupOf(m.Group), false))
-	kv("roster.f.id", Inert(m.ID, false))
+	add(Cut(p.styles.bold.Render(inert.Line(m.Name)), w))
+	kv("roster.f.group", inert.Line(p.groupOf(m.Group)))
+	kv("roster.f.id", inert.Line(m.ID))
 	if m.Branch != "" {
-		kv("roster.f.branch", Inert(m.Branch, false))
+		kv("roster.f.branch", inert.Line(m.Branch))
 	}
-	kv("roster.f.nickname", Inert(m.Nickname, false))
+	kv("roster.f.nickname", inert.Line(m.Nickname))
 	rule := p.groups[m.Group].NicknameRule
 	ruleText := p.t("roster.rule.none")
 	switch rule {
@@ -655,7 +656,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 	case "branch+name", "dept+name", "name":
 		ruleText = p.t("roster.rule." + rule)
 	default:
-		ruleText = Inert(rule, false)
+		ruleText = inert.Line(rule)
 	}
 	verdict := p.t("roster.nick.ok")
 	if !m.nickOK {
@@ -689,7 +690,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 	kv("roster.f.warnings", fmt.Sprint(m.Warnings))
 	step := "-"
 	if m.Step != "" {
-		step = Inert(m.Step, false)
+		step = inert.Line(m.Step)
 	}
 	kv("roster.f.step", step)
 	if len(m.why) > 0 {
@@ -697,7 +698,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 	}
 	for i := range p.apps {
 		if a := &p.apps[i]; a.Group == m.Group && a.Member == m.ID {
-			kv("roster.f.open", p.t("roster.app."+string(a.Kind))+"  "+Inert(a.ID, false)+"  "+Inert(firstLine(a.Text), false))
+			kv("roster.f.open", p.t("roster.app."+string(a.Kind))+"  "+inert.Line(a.ID)+"  "+inert.Line(firstLine(a.Text)))
 		}
 	}
 	rec, ok := p.records[m.Key()]
@@ -707,7 +708,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 		add("  " + p.t("loading"))
 		return
 	case rec.err != nil:
-		add("  " + Cut(p.t("error")+": "+Inert(rec.err.Error(), false), w-2))
+		add("  " + Cut(p.t("error")+": "+inert.Line(rec.err.Error()), w-2))
 		return
 	case len(rec.violations) == 0:
 		add("  " + p.t("record.none"))
@@ -716,7 +717,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 		add("  " + Cut(violationLine(p.common, p.pol, v), w-2))
 	}
 	pr := rec.proposal
-	s := p.tf("roster.next", Inert(pr.Step.Name(string(p.lang)), false), Inert(pr.Step.Clause, false), pr.Index+1, pr.Of)
+	s := p.tf("roster.next", inert.Line(pr.Step.Name(string(p.lang))), inert.Line(pr.Step.Clause), pr.Index+1, pr.Of)
 	if pr.Party {
 		s += " · " + p.t("roster.party.ladder")
 	}
@@ -733,9 +734,9 @@ func violationLine(c *common, pol *review.Policy, v model.Violation) string {
 			rule = v.Rule
 		}
 	}
-	s := v.Time.Local().Format("2006-01-02") + "  " + Inert(rule, false) + "  " + c.t("violation."+string(v.Status))
+	s := v.Time.Local().Format("2006-01-02") + "  " + inert.Line(rule) + "  " + c.t("violation."+string(v.Status))
 	if v.Sanction != "" {
-		s += "  " + Inert(v.Sanction, false)
+		s += "  " + inert.Line(v.Sanction)
 	}
 	if v.Appeal != "" {
 		s += "  " + c.t("viol.appeal."+v.Appeal)
