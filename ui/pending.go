@@ -384,7 +384,7 @@ func (p *pendingPane) loadRecord() tea.Cmd {
 	}
 }
 
-func (p *pendingPane) keys() []key.Binding {
+func (p *pendingPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	for _, b := range []struct {
@@ -396,7 +396,8 @@ func (p *pendingPane) keys() []key.Binding {
 			out = append(out, b.b)
 		}
 	}
-	return append(out, k.Mark, k.NextFlagged, k.Open)
+	short := append(out, k.Mark, k.NextFlagged, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Pending(), k.Move(), k.List(), k.Filtering()}}
 }
 
 // badges show the findings of a post by severity: B block, E escalate, W warn, I info.
@@ -675,14 +676,14 @@ func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string)
 
 func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reason string, ok bool) {
 	if r.typing {
-		switch msg.String() {
-		case "enter":
+		switch {
+		case key.Matches(msg, k.Confirm):
 			v := strings.TrimSpace(r.input.Value())
 			if v == "" {
 				return false, "", false
 			}
 			return true, v, true
-		case "esc":
+		case key.Matches(msg, k.Cancel):
 			r.typing = false
 			return false, "", false
 		}
@@ -703,7 +704,7 @@ func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reaso
 			return false, "", false
 		}
 		return true, r.choices[r.cursor], true
-	case key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Cancel):
 		return true, "", false
 	}
 	return false, "", false

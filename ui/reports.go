@@ -13,6 +13,7 @@ import (
 	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/review"
 )
 
@@ -140,14 +141,34 @@ func (p *reportsPane) selectable() [][2]int {
 	return out
 }
 
-var exportKeys = map[string]string{"m": "md", "c": "csv", "x": "xlsx", "h": "html", "j": "json"}
+// exportFormat is a format of document.Write and the key that chooses it.
+type exportFormat struct {
+	key    key.Binding
+	format string
+}
+
+func (p *reportsPane) exportFormats() []exportFormat {
+	k := p.km
+	return []exportFormat{{k.ExportMarkdown, "md"}, {k.ExportCSV, "csv"}, {k.ExportXLSX, "xlsx"}, {k.ExportHTML, "html"}, {k.ExportJSON, "json"}}
+}
+
+// exportHint is the line that asks for the format: the keys of keymap's ExportFormats.
+func (p *reportsPane) exportHint() string {
+	var parts []string
+	for _, b := range p.km.ExportFormats().Bindings {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+	}
+	return p.t("report.pane.export") + strings.Join(parts, "  ")
+}
 
 func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.km
 	if p.exporting {
-		p.exporting = false
-		if f, ok := exportKeys[msg.String()]; ok && p.rep != nil {
-			return p.export(f)
+		p.exporting = false // any other key cancels
+		for _, f := range p.exportFormats() {
+			if key.Matches(msg, f.key) && p.rep != nil {
+				return p.export(f.format)
+			}
 		}
 		return nil
 	}
@@ -196,7 +217,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = 0
 	case key.Matches(msg, k.Bottom):
 		p.cursor, p.end = max(len(sel)-1, 0), true
-	case key.Matches(msg, k.Open):
+	case key.Matches(msg, k.Drill):
 		if p.cursor < len(sel) && p.rep != nil {
 			at := sel[p.cursor]
 			return p.drillDown(&p.tables[at[0]].Rows[at[1]])
@@ -243,10 +264,9 @@ func (p *reportsPane) export(format string) tea.Cmd {
 	}
 }
 
-func (p *reportsPane) keys() []key.Binding {
+func (p *reportsPane) keys() keymap.Help {
 	k := p.km
-	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", p.t("key.drill")))
-	return []key.Binding{k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, open, k.Export}
+	return keymap.Help{Short: k.Reports().Bindings, Groups: []keymap.Group{k.Reports(), k.Move(), k.ExportFormats()}}
 }
 
 func (p *reportsPane) view(w, h int) string {
@@ -259,7 +279,7 @@ func (p *reportsPane) view(w, h int) string {
 	}
 	head := []string{p.titleLine(w)}
 	if p.exporting {
-		head = append(head, p.styles.mark.Render(Cut(p.t("report.pane.export"), w)))
+		head = append(head, p.styles.mark.Render(Cut(p.exportHint(), w)))
 	}
 	var body []string
 	cursorLine := 0

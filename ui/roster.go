@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -489,7 +490,7 @@ func (p *rosterPane) loadRecord() tea.Cmd {
 	}
 }
 
-func (p *rosterPane) keys() []key.Binding {
+func (p *rosterPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	allowed := func(kind model.Kind) bool { return model.Allowed(p.op.Role, kind) }
@@ -517,7 +518,8 @@ func (p *rosterPane) keys() []key.Binding {
 			out = append(out, k.Appeal)
 		}
 	}
-	return append(out, k.Cleanup, k.Open)
+	short := append(out, k.Cleanup, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Roster(), k.Move(), k.List(), k.Filtering()}}
 }
 
 // lastSeen is when the member last spoke, or joined when they never did; zero when unknown.
@@ -596,7 +598,7 @@ func (p *rosterPane) view(w, h int) string {
 	case rosterCleanup, rosterApps:
 		n = len(p.list.Rows())
 	}
-	head := []string{Cut(p.styles.bold.Render(p.tf(fmt.Sprintf("roster.mode.%d", p.mode), n))+"  "+p.styles.dim.Render(p.t("roster.mode.hint")), w)}
+	head := []string{Cut(p.styles.bold.Render(p.tf(fmt.Sprintf("roster.mode.%d", p.mode), n))+"  "+p.styles.dim.Render(p.tf("roster.mode.hint", keymap.Name(p.km.Cleanup))), w)}
 	if l := p.filter.Line(w); l != "" {
 		head = append(head, l)
 	}
@@ -801,7 +803,7 @@ func (r *choicePrompt) withReason(label string) {
 func (r *choicePrompt) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	k := r.c.km
 	switch {
-	case key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Cancel):
 		return true, nil
 	case key.Matches(msg, k.Confirm):
 		text := ""
@@ -836,7 +838,8 @@ func (r *choicePrompt) view(w, h int) string {
 	if len(r.choices) > 0 {
 		hint = "roster.prompt.hint.choose"
 	}
-	lines = append(lines, "", Cut(r.c.styles.dim.Render(r.c.t(hint)), w))
+	hint = r.c.tf(hint, keymap.Name(r.c.km.Confirm), keymap.Name(r.c.km.Cancel))
+	lines = append(lines, "", Cut(r.c.styles.dim.Render(hint), w))
 	for i, ch := range r.choices {
 		l := Fit("  "+ch, w)
 		if i == r.cursor {

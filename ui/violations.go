@@ -12,6 +12,7 @@ import (
 
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -368,7 +369,7 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	return nil
 }
 
-func (p *violationsPane) keys() []key.Binding {
+func (p *violationsPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	v, ok := p.list.Current()
@@ -385,7 +386,8 @@ func (p *violationsPane) keys() []key.Binding {
 		}
 		out = append(out, b.b)
 	}
-	return append(out, k.Open)
+	short := append(out, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
 }
 
 func (p *violationsPane) memberName(group, id string) string {
