@@ -97,10 +97,10 @@ func (f *Filter[T]) Refresh() tea.Cmd {
 
 func (f *Filter[T]) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, f.c.km.Confirm):
+	case key.Matches(msg, f.c.km.FilterDone):
 		f.active = false
 		return nil
-	case key.Matches(msg, f.c.km.Back):
+	case key.Matches(msg, f.c.km.FilterClear):
 		f.Clear()
 		return nil
 	}
