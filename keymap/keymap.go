@@ -1,33 +1,48 @@
-// Package keymap defines every key of the workbench once, with its help text: the help line,
-// the ? overlay and the key handling of every pane read them from here.
+// Package keymap is the one home of the workbench's keys: every key.Binding with its help text,
+// and the groups they are shown in. The panes match key presses against these bindings (never
+// against key strings of their own), the help line and the ? screen show them, and
+// docs/keys.md is generated from them (go generate ./keymap).
+//
+// A new key is a field of Keys made in New, with its help text in the catalogue
+// (internal/i18n/keys.go), put in the group of the place it works in (the methods below);
+// TestEveryKeyIsInAGroup and TestNoKeyTwiceInAPlace keep that true.
 package keymap
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 
 	"qunshen/internal/i18n"
 )
 
-// Keys are the bindings of the workbench.
+// Keys are the bindings of the workbench, with their help in one language.
 type Keys struct {
 	// Everywhere.
-	Pane1, Pane2, Pane3, Pane4 key.Binding
-	NextPane, PrevPane         key.Binding
-	Scope                      key.Binding
-	Help, Quit                 key.Binding
-	// Lists.
+	Panes              key.Binding // 1 to 4: the panes in the order of their tabs
+	NextPane, PrevPane key.Binding
+	Scope              key.Binding
+	Help, Quit         key.Binding
+	// Moving in a list, the Reports pane's figures and the ? screen.
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
-	Open, Back, Filter, Mark                key.Binding
+	// Lists.
+	Open, Back, Filter key.Binding
+	// While typing a filter.
+	FilterDone, FilterClear key.Binding
 	// Pending posts.
-	Approve, Reject, Changes, Escalate, SignOff, Return, Undo, NextFlagged key.Binding
+	Mark, Approve, Reject, Changes, Escalate, SignOff, Return, Undo, NextFlagged key.Binding
 	// Roster.
 	AppApprove, AppRefuse, Warn, Mute, Remove, Restore, Appeal, Cleanup key.Binding
 	// Violations.
 	Verify, Sanction, Dismiss, Feedback key.Binding
 	// Reports.
-	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Export key.Binding
+	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Drill, Export key.Binding
+	// The formats the Reports pane exports to, after Export.
+	ExportMarkdown, ExportCSV, ExportXLSX, ExportHTML, ExportJSON key.Binding
 	// Prompts.
 	Confirm, Cancel key.Binding
+
+	lang i18n.Lang
 }
 
 // New makes the keys with their help in a language.
@@ -39,16 +54,21 @@ func New(l i18n.Lang) Keys {
 		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(name, i18n.T(l, "key."+help)))
 	}
+	panes := b("panes", "1", "2", "3", "4")
+	panes.SetHelp("1-4", panes.Help().Desc)
 	return Keys{
-		Pane1: b("pane1", "1"), Pane2: b("pane2", "2"), Pane3: b("pane3", "3"), Pane4: b("pane4", "4"),
+		Panes:    panes,
 		NextPane: b("next-pane", "tab"), PrevPane: b("prev-pane", "shift+tab"),
 		Scope: b("scope", "ctrl+g"),
 		Help:  b("help", "?"), Quit: b("quit", "q", "ctrl+c"),
 
 		Up: b("up", "up", "k"), Down: b("down", "down", "j"), Top: b("top", "g", "home"), Bottom: b("bottom", "G", "end"),
 		PageUp: b("page-up", "pgup"), PageDown: b("page-down", "pgdown"),
-		Open: b("open", "enter"), Back: b("back", "esc"), Filter: b("filter", "/"), Mark: b("mark", "space"),
 
+		Open: b("open", "enter"), Back: b("back", "esc"), Filter: b("filter", "/"),
+		FilterDone: b("filter-done", "enter"), FilterClear: b("filter-clear", "esc"),
+
+		Mark:    b("mark", "space"),
 		Approve: b("approve", "a"), Reject: b("reject", "r"), Changes: b("changes", "c"), Escalate: b("escalate", "e"),
 		SignOff: b("signoff", "s"), Return: b("return", "b"), Undo: b("undo", "u"), NextFlagged: b("next-flagged", "n"),
 
@@ -58,18 +78,123 @@ func New(l i18n.Lang) Keys {
 		Verify: b("verify", "v"), Sanction: b("sanction", "s"), Dismiss: b("dismiss", "d"), Feedback: b("feedback", "f"),
 
 		PrevPeriod: b("prev-period", "["), NextPeriod: b("next-period", "]"),
-		PeriodLength: b("period-length", "t"), BranchScope: b("branch-scope", "b"), Export: b("export", "e"),
+		PeriodLength: b("period-length", "t"), BranchScope: b("branch-scope", "b"),
+		Drill: b("drill", "enter"), Export: b("export", "e"),
+
+		ExportMarkdown: b("export-md", "m"), ExportCSV: b("export-csv", "c"), ExportXLSX: b("export-xlsx", "x"),
+		ExportHTML: b("export-html", "h"), ExportJSON: b("export-json", "j"),
 
 		Confirm: b("confirm", "enter"), Cancel: b("cancel", "esc"),
+
+		lang: l,
 	}
 }
 
-// Global are the keys that work in every pane.
-func (k Keys) Global() []key.Binding {
-	return []key.Binding{k.Pane1, k.NextPane, k.Scope, k.Filter, k.Help, k.Quit}
+// PaneOf is the pane (0 for the first tab) that a key of Panes chooses.
+func (k Keys) PaneOf(msg fmt.Stringer) (int, bool) {
+	if !key.Matches(msg, k.Panes) {
+		return 0, false
+	}
+	s := msg.String()
+	for i, name := range k.Panes.Keys() {
+		if name == s {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
-// List are the keys of every list.
-func (k Keys) List() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Back, k.Filter, k.Mark}
+// Name is what the screen calls a binding's key in a hint: "esc", "enter", "f".
+func Name(b key.Binding) string { return b.Help().Key }
+
+// Group is keys that work in one place, under a heading: one table of docs/keys.md, one block
+// of the ? screen.
+type Group struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+func (k Keys) group(title string, bs ...key.Binding) Group {
+	return Group{Title: i18n.T(k.lang, title), Bindings: bs}
+}
+
+// Global are the keys that work in every pane.
+func (k Keys) Global() Group {
+	return k.group("keys.global", k.Panes, k.NextPane, k.PrevPane, k.Scope, k.Help, k.Quit)
+}
+
+// Move are the keys that move the cursor: in a list, among the Reports pane's figures, on the
+// ? screen.
+func (k Keys) Move() Group {
+	return k.group("keys.move", k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown)
+}
+
+// List are the keys of the lists of the Pending, Roster and Violations panes.
+func (k Keys) List() Group {
+	return k.group("keys.list", k.Open, k.Back, k.Filter)
+}
+
+// Filtering are the keys that end typing a filter.
+func (k Keys) Filtering() Group {
+	return k.group("keys.filter", k.FilterDone, k.FilterClear)
+}
+
+// Pending are the keys of the Pending pane.
+func (k Keys) Pending() Group {
+	return k.group("tab.pending", k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Mark, k.Undo, k.NextFlagged)
+}
+
+// Roster are the keys of the Roster pane.
+func (k Keys) Roster() Group {
+	return k.group("tab.roster", k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.Cleanup)
+}
+
+// Violations are the keys of the Violations pane.
+func (k Keys) Violations() Group {
+	return k.group("tab.violations", k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal)
+}
+
+// Reports are the keys of the Reports pane.
+func (k Keys) Reports() Group {
+	return k.group("tab.reports", k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, k.Drill, k.Export)
+}
+
+// ExportFormats are the keys that choose the format after Export; any other key cancels.
+func (k Keys) ExportFormats() Group {
+	return k.group("keys.export", k.ExportMarkdown, k.ExportCSV, k.ExportXLSX, k.ExportHTML, k.ExportJSON, k.Cancel)
+}
+
+// Prompt are the keys of a prompt: the reason of a decision, the details of an action, the
+// group in scope.
+func (k Keys) Prompt() Group {
+	return k.group("keys.prompt", k.Up, k.Down, k.Confirm, k.Cancel)
+}
+
+// Groups are every group, in the order of the ? screen and docs/keys.md: the keys of
+// everywhere, then each pane's in the order of the tabs, then the prompts'.
+func (k Keys) Groups() []Group {
+	return []Group{k.Global(),
+		k.Pending(), k.Move(), k.List(), k.Filtering(),
+		k.Roster(), k.Violations(),
+		k.Reports(), k.ExportFormats(),
+		k.Prompt()}
+}
+
+// Help is the keys of one pane, in the shape of bubbles' help.KeyMap: the keys that act on
+// what is shown now (the help line), and the groups of every key of the pane (the ? screen).
+type Help struct {
+	Short  []key.Binding
+	Groups []Group
+}
+
+// ShortHelp is the keys that act now.
+func (h Help) ShortHelp() []key.Binding { return h.Short }
+
+// FullHelp is every key of the pane, a column per group.
+func (h Help) FullHelp() [][]key.Binding {
+	out := make([][]key.Binding, len(h.Groups))
+	for i, g := range h.Groups {
+		out[i] = g.Bindings
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
 	"qunshen/keymap"
 	"qunshen/model"
 )
@@ -21,7 +22,9 @@ type pane interface {
 	load() tea.Cmd
 	update(msg tea.Msg) tea.Cmd
 	view(w, h int) string
-	keys() []key.Binding
+	// keys are the pane's keys (keymap's groups), and of them those that act on what the
+	// pane shows now: the ? screen and the help line are made of them.
+	keys() keymap.Help
 	busy() bool // a prompt or filter of the pane has the keyboard
 }
 
@@ -88,6 +91,7 @@ type App struct {
 	focus   int
 	w, h    int
 	help    bool
+	helpTop int // the first line of the ? screen shown, when it is taller than the terminal
 	scoping *scopePicker
 	quit    bool
 }
@@ -164,8 +168,21 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.km
 	if a.help {
-		if key.Matches(msg, k.Help, k.Back, k.Quit) {
-			a.help = false
+		switch {
+		case key.Matches(msg, k.Help, k.Back, k.Quit):
+			a.help, a.helpTop = false, 0
+		case key.Matches(msg, k.Up):
+			a.helpTop--
+		case key.Matches(msg, k.Down):
+			a.helpTop++
+		case key.Matches(msg, k.PageUp):
+			a.helpTop -= a.h / 2
+		case key.Matches(msg, k.PageDown):
+			a.helpTop += a.h / 2
+		case key.Matches(msg, k.Top):
+			a.helpTop = 0
+		case key.Matches(msg, k.Bottom):
+			a.helpTop = 1 << 30 // helpView stops at the last line
 		}
 		return nil
 	}
@@ -211,11 +228,9 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevPane):
 		a.focus = (a.focus + len(a.panes) - 1) % len(a.panes)
 		return nil
-	case key.Matches(msg, k.Pane1):
-		a.focus = 0
-		return nil
-	case msg.String() == "2", msg.String() == "3", msg.String() == "4":
-		a.focus = int(msg.String()[0] - '1')
+	}
+	if i, ok := k.PaneOf(msg); ok && i < len(a.panes) {
+		a.focus = i
 		return nil
 	}
 	return p.update(msg)
@@ -278,7 +293,7 @@ func (a *App) render() string {
 		p := a.panes[a.focus]
 		if d, ok := p.(drillable); ok && d.drilled() != nil {
 			set := d.drilled()
-			body = a.styles.mark.Render(Cut(a.tf("drill.header", Inert(set.label, false), len(set.ids)), w)) + "\n" + p.view(w, bodyH-1)
+			body = a.styles.mark.Render(Cut(a.tf("drill.header", inert.Line(set.label), len(set.ids), keymap.Name(a.km.Back)), w)) + "\n" + p.view(w, bodyH-1)
 		} else {
 			body = p.view(w, bodyH)
 		}
@@ -302,7 +317,7 @@ func (a *App) statusLine() string {
 		scope = a.scope
 		for _, g := range a.groups {
 			if g.ID == a.scope {
-				scope = Inert(g.Name, false)
+				scope = inert.Line(g.Name)
 			}
 		}
 	}
@@ -310,23 +325,23 @@ func (a *App) statusLine() string {
 	if p, ok := a.panes[0].(*pendingPane); ok {
 		pend, esc = p.counts()
 	}
-	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", Inert(a.op.Name, false), a.t("role."+string(a.op.Role)),
+	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", inert.Line(a.op.Name), a.t("role."+string(a.op.Role)),
 		a.t("scope"), scope, a.t("pending"), pend, a.t("escalated"), esc)
 	if a.inflight > 0 {
 		s += " | " + a.t("saving")
 	}
 	if a.errText != "" {
-		s += " | " + a.t("error") + ": " + Inert(a.errText, false)
+		s += " | " + a.t("error") + ": " + inert.Line(a.errText)
 	} else if a.status != "" {
 		s += " | " + a.status
 	}
-	return s + " | " + Inert(a.be.Location(), false)
+	return s + " | " + inert.Line(a.be.Location())
 }
 
 // helpLine lists the keys of the focused place that fit.
 func (a *App) helpLine(w int) string {
 	var bs []key.Binding
-	bs = append(bs, a.panes[a.focus].keys()...)
+	bs = append(bs, a.panes[a.focus].keys().ShortHelp()...)
 	bs = append(bs, a.km.Filter, a.km.Scope, a.km.Help, a.km.Quit)
 	var parts []string
 	used := 0
@@ -344,28 +359,29 @@ func (a *App) helpLine(w int) string {
 	return strings.Join(parts, "  ")
 }
 
-// helpView lists every key.
-func (a *App) helpView(w, h int) string {
-	k := a.km
-	groups := []struct {
-		title string
-		bs    []key.Binding
-	}{
-		{a.t("tab.pending"), []key.Binding{k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Mark, k.Undo, k.NextFlagged}},
-		{a.t("tab.roster"), []key.Binding{k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.Cleanup}},
-		{a.t("tab.violations"), []key.Binding{k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal}},
-		{a.t("tab.reports"), []key.Binding{k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, k.Export}},
-		{"", append(k.List(), k.Pane1, k.NextPane, k.PrevPane, k.Scope, k.Help, k.Quit)},
-	}
-	lines := []string{a.styles.bold.Render(a.t("help.title"))}
-	for _, g := range groups {
-		if g.title != "" {
-			lines = append(lines, "", a.styles.bold.Render(g.title))
-		} else {
-			lines = append(lines, "")
+// helpGroups are the groups of the ? screen: the keys of everywhere, each pane's groups in the
+// order of the tabs (a group shared by panes once), the prompts'.
+func (a *App) helpGroups() []keymap.Group {
+	gs := []keymap.Group{a.km.Global()}
+	seen := map[string]bool{}
+	for _, p := range a.panes {
+		for _, g := range p.keys().Groups {
+			if !seen[g.Title] {
+				seen[g.Title] = true
+				gs = append(gs, g)
+			}
 		}
+	}
+	return append(gs, a.km.Prompt())
+}
+
+// helpView lists every key, a heading per group, from helpTop on; the title stays.
+func (a *App) helpView(w, h int) string {
+	var lines []string
+	for _, g := range a.helpGroups() {
+		lines = append(lines, "", a.styles.bold.Render(g.Title))
 		row := ""
-		for _, b := range g.bs {
+		for _, b := range g.Bindings {
 			item := fmt.Sprintf("%-9s %s", b.Help().Key, b.Help().Desc)
 			cell := Fit(item, 26)
 			if Width(row)+26 > w {
@@ -378,10 +394,11 @@ func (a *App) helpView(w, h int) string {
 			lines = append(lines, row)
 		}
 	}
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	return strings.Join(lines, "\n")
+	room := max(h-1, 0)
+	a.helpTop = max(min(a.helpTop, len(lines)-room), 0)
+	lines = lines[a.helpTop:min(a.helpTop+room, len(lines))]
+	title := a.tf("help.title", keymap.Name(a.km.Help), keymap.Name(a.km.Back))
+	return strings.Join(append([]string{a.styles.bold.Render(title)}, lines...), "\n")
 }
 
 // scopePicker chooses the group in scope.
@@ -394,9 +411,9 @@ type scopePicker struct {
 func newScopePicker(c *common) *scopePicker {
 	all := model.Group{ID: "", Name: c.t("scope.all")}
 	l := NewList(func(g model.Group) string { return g.ID }, func(g model.Group, w int) string {
-		s := Inert(g.Name, false)
+		s := inert.Line(g.Name)
 		if g.ID != "" {
-			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+Inert(g.ID, false))
+			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+inert.Line(g.ID))
 		}
 		return Fit(s, w)
 	})
@@ -414,14 +431,14 @@ func (s *scopePicker) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, chosen
 	case key.Matches(msg, k.Confirm):
 		g, _ := s.list.Current()
 		return true, g.ID, true
-	case key.Matches(msg, k.Back, k.Quit, k.Scope):
+	case key.Matches(msg, k.Cancel, k.Quit, k.Scope):
 		return true, "", false
 	}
 	return false, "", false
 }
 
 func (s *scopePicker) view(w, h int) string {
-	lines := []string{s.c.styles.bold.Render(s.c.t("scope.title"))}
+	lines := []string{s.c.styles.bold.Render(s.c.tf("scope.title", keymap.Name(s.c.km.Confirm), keymap.Name(s.c.km.Cancel)))}
 	lines = append(lines, s.list.View(w, h-1, func(r string) string { return s.c.styles.sel.Render(r) })...)
 	return strings.Join(lines, "\n")
 }

@@ -298,10 +298,20 @@ func TestHostileTextIsInert(t *testing.T) {
 			t.Fatalf("the screen holds %q:\n%q", bad, s)
 		}
 	}
-	for _, want := range []string{"␛[2J", "␛]0;新标题␇", "␛]52;c;ZXZpbA==␇", "␍"} {
+	for _, want := range []string{"␛[2J", "␛]0;新标题␇", "␛]52;c;ZXZpbA==␇", "⟦U+202E⟧"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("the screen does not show %q visibly:\n%s", want, s)
 		}
+	}
+	// A lone CR is a line break (internal/inert's rule): it cannot send the cursor back to
+	// overwrite the line, and 覆盖 begins the next one.
+	lines := strings.Split(s, "\n")
+	broken := false
+	for i := 0; i+1 < len(lines); i++ {
+		broken = broken || strings.HasSuffix(strings.TrimRight(lines[i], " "), "回车") && strings.HasPrefix(strings.TrimLeft(lines[i+1], " "), "覆盖")
+	}
+	if !broken {
+		t.Fatalf("the CR of the body is not a line break:\n%s", s)
 	}
 }
 

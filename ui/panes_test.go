@@ -269,7 +269,7 @@ func TestRosterListsAndApplications(t *testing.T) {
 		t.Fatalf("the applications list:\n%s", s)
 	}
 	// The administrator may not approve an exit: no key offered, and the store refuses.
-	if hasKey(b.app.panes[1].keys(), b.app.km.AppApprove) {
+	if hasKey(b.app.panes[1].keys().ShortHelp(), b.app.km.AppApprove) {
 		t.Fatal("the administrator is offered a")
 	}
 	b.keys("a")
@@ -279,10 +279,10 @@ func TestRosterListsAndApplications(t *testing.T) {
 	// The secretary approves it: the member has left.
 	b.open(b.sec, i18n.ZH, 120, 40)
 	b.keys("2", "f", "f")
-	if !hasKey(b.app.panes[1].keys(), b.app.km.AppApprove) {
+	if !hasKey(b.app.panes[1].keys().ShortHelp(), b.app.km.AppApprove) {
 		t.Fatal("the secretary is not offered a")
 	}
-	if hasKey(b.app.panes[1].keys(), b.app.km.Warn) {
+	if hasKey(b.app.panes[1].keys().ShortHelp(), b.app.km.Warn) {
 		t.Fatal("the secretary is offered w")
 	}
 	b.keys("a", "enter")
@@ -305,7 +305,7 @@ func TestRosterAppeal(t *testing.T) {
 	if m := b.member("g9", "m9"); m.Status != model.MemberRemoved {
 		t.Fatalf("after x: %s", m.Status)
 	}
-	if !hasKey(b.app.panes[1].keys(), b.app.km.Appeal) {
+	if !hasKey(b.app.panes[1].keys().ShortHelp(), b.app.km.Appeal) {
 		t.Fatal("p is not offered on a member with an open appeal")
 	}
 	b.keys("p", "down", "enter")
@@ -391,7 +391,7 @@ func TestViolationsChooseAnotherStepAndDismiss(t *testing.T) {
 	// A secretary verifies and dismisses, but neither sanctions nor answers the reporter.
 	b.open(b.sec, i18n.ZH, 120, 40)
 	b.keys("3")
-	ks := b.app.panes[2].keys()
+	ks := b.app.panes[2].keys().ShortHelp()
 	if !hasKey(ks, b.app.km.Verify) || hasKey(ks, b.app.km.Sanction) || hasKey(ks, b.app.km.Feedback) {
 		t.Fatalf("the secretary's keys: %v", ks)
 	}
@@ -457,6 +457,9 @@ func TestPanesFitTheTerminal(t *testing.T) {
 					if strings.Contains(plain, bad) {
 						t.Fatalf("%dx%d %s after %v: the screen holds %q", w, h, lang, ks, bad)
 					}
+				}
+				if strings.Contains(plain, "%!") || strings.Contains(plain, "%s") || strings.Contains(plain, "%d") {
+					t.Fatalf("%dx%d %s after %v: a catalogue string and its arguments disagree:\n%s", w, h, lang, ks, plain)
 				}
 				for _, prefix := range []string{"roster.", "viol.", "report."} {
 					if strings.Contains(plain, prefix) {

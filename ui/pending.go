@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"qunshen/keymap"
@@ -67,8 +65,10 @@ func newPending(c *common) *pendingPane {
 }
 
 func (p *pendingPane) titleKey() string { return "tab.pending" }
-func (p *pendingPane) count() int       { return p.list.Len() }
-func (p *pendingPane) busy() bool       { return p.prompt != nil || p.filter.Active() }
+
+func (p *pendingPane) count() int { return p.list.Len() }
+
+func (p *pendingPane) busy() bool { return p.prompt != nil || p.filter.Active() }
 
 // statuses of the queue of this operator, the first ones shown first.
 func (p *pendingPane) statuses() []model.PostStatus {
@@ -383,7 +383,7 @@ func (p *pendingPane) loadRecord() tea.Cmd {
 	}
 }
 
-func (p *pendingPane) keys() []key.Binding {
+func (p *pendingPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	for _, b := range []struct {
@@ -395,337 +395,13 @@ func (p *pendingPane) keys() []key.Binding {
 			out = append(out, b.b)
 		}
 	}
-	return append(out, k.Mark, k.NextFlagged, k.Open)
-}
-
-// badges show the findings of a post by severity: B block, E escalate, W warn, I info.
-func (p *pendingPane) badges(x model.Post) string {
-	counts := map[string]int{}
-	for _, f := range x.Findings {
-		counts[f.Severity]++
-	}
-	var parts []string
-	for _, s := range []string{"block", "escalate", "warn", "info"} {
-		if n := counts[s]; n > 0 {
-			parts = append(parts, p.styles.sev[s].Render(fmt.Sprintf("%c%d", strings.ToUpper(s)[0], n)))
-		}
-	}
-	if x.Disputed {
-		parts = append([]string{p.styles.sev["block"].Render("D")}, parts...)
-	}
-	return strings.Join(parts, " ")
-}
-
-// row renders one post of the list at width w.
-func (p *pendingPane) row(x model.Post, w int) string {
-	mark := " "
-	if p.list.IsMarked(x.ID) {
-		mark = p.styles.mark.Render("*")
-	}
-	if x.Status == model.PostEscalated {
-		mark += "^"
-	} else if x.Status == model.PostReturned {
-		mark += "<"
-	} else {
-		mark += " "
-	}
-	t := x.Time.Local().Format("01-02 15:04")
-	group := Fit(Inert(p.groupName(x.Group), false), min(14, w/7))
-	author := Fit(p.filter.Highlight(x, p.nameOf(x)), min(10, w/8))
-	title := x.Title
-	if title == "" {
-		title = firstLine(x.Body)
-	}
-	badges := p.badges(x)
-	bw := Width(badges)
-	rest := w - Width(mark) - 12 - Width(group) - Width(author) - 3 - bw - 1
-	return Fit(mark+t+" "+group+" "+author+" "+Fit(p.filter.Highlight(x, title), max(rest, 1))+" "+badges, w)
-}
-
-func (p *pendingPane) nameOf(x model.Post) string {
-	if n := p.names[model.MemberKey(x.Group, x.Author)]; n != "" {
-		return n
-	}
-	return x.Author
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// view draws the list beside the detail on a wide terminal, above it on a narrow one.
-func (p *pendingPane) view(w, h int) string {
-	if h <= 0 {
-		return ""
-	}
-	if p.prompt != nil {
-		return p.prompt.view(w, h)
-	}
-	var head []string
-	if l := p.filter.Line(w); l != "" {
-		head = append(head, l)
-	}
-	return listView(p.common, head, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
-}
-
-// detail is the whole post: its text with every finding highlighted, the findings with
-// their clauses and explanations, the suggestion, and the author's record.
-func (p *pendingPane) detail(w, h int) string {
-	x, ok := p.list.Current()
-	if !ok || h <= 0 {
-		return ""
-	}
-	w = max(w, 10)
-	var lines []string
-	add := func(s ...string) { lines = append(lines, s...) }
-	title := x.Title
-	if title == "" {
-		title = p.t("post.notitle")
-	}
-	for _, l := range richWrap(title, spansOf(x.Findings, review.FieldTitle), w, p.styles) {
-		add(p.styles.bold.Render(l))
-	}
-	status := p.t("post." + string(x.Status))
-	if x.Disputed {
-		status += " · " + p.t("post.disputed")
-	}
-	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), Inert(p.groupName(x.Group), false), Inert(p.nameOf(x), false), status), w))
-	// The decisions taken on the post, who took them and why: of a dispute, from the last one
-	// that was not contested; else every one, so that a secretary sees who escalated and why.
-	from := 0
-	if x.Disputed {
-		add("", p.styles.sev[review.Escalate].Render(Cut(p.t("post.dispute"), w)))
-		for i, d := range x.History {
-			if !d.Concurrent && (i+1 == len(x.History) || x.History[i+1].Concurrent) {
-				from = i
-			}
-		}
-	} else if len(x.History) > 0 {
-		add("", Cut(p.t("post.history"), w))
-	}
-	for _, d := range x.History[from:] {
-		label := p.t("report.posts." + string(d.Kind))
-		switch d.Kind {
-		case model.PostUndo, model.PostSubmit:
-			label = p.t("post.decision." + string(d.Kind))
-		}
-		line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), Inert(d.Actor, false), label)
-		if d.Reason != "" {
-			line += ": " + Inert(d.Reason, false)
-		}
-		if d.Concurrent {
-			line += " " + p.t("post.dispute.concurrent")
-		}
-		add(Cut(line, w))
-	}
-	add("")
-	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
-	if len(x.Attachments) > 0 {
-		add("", Cut(p.t("post.attachments")+": "+Inert(strings.Join(x.Attachments, ", "), false), w))
-	}
-	if x.Reason != "" {
-		add("", Cut("> "+Inert(x.Reason, false), w))
-	}
-	add("", p.styles.bold.Render(p.t("post.findings")))
-	if len(x.Findings) == 0 {
-		add("  " + p.t("empty"))
-	}
-	pol := p.be.Policy()
-	for _, f := range x.Findings {
-		text := ""
-		if f.End > f.Start {
-			src := map[string]string{review.FieldTitle: x.Title, review.FieldBody: x.Body}[f.Field]
-			if f.End <= len(src) {
-				text = " «" + Inert(src[f.Start:f.End], false) + "»"
-			}
-		}
-		head := p.styles.sev[f.Severity].Render(fmt.Sprintf("[%s]", f.Severity)) + text
-		add(Cut("  "+head, w))
-		for _, l := range Wrap(pol.Explain(f, string(p.lang)), w-4) {
-			add("    " + l)
-		}
-	}
-	s := review.Triage(&x)
-	add("", p.styles.bold.Render(p.t("post.suggest"))+": "+p.t("suggest."+s.Action))
-	add("", p.styles.bold.Render(p.t("post.record")))
-	if r, ok := p.records[model.MemberKey(x.Group, x.Author)]; ok {
-		step := r.member.Step
-		if step == "" {
-			step = "-"
-		}
-		if len(r.violations) == 0 {
-			add("  " + p.t("record.none"))
-		} else {
-			add("  " + Cut(p.tf("record.count", len(r.violations), Inert(step, false)), w-2))
-		}
-	} else {
-		add("  " + p.t("loading"))
-	}
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// span is a byte range of a text to highlight.
-type span struct{ start, end int }
-
-func spansOf(fs []model.Finding, field string) []span {
-	var out []span
-	for _, f := range fs {
-		if f.Field == field && f.End > f.Start {
-			out = append(out, span{f.Start, f.End})
-		}
-	}
-	return out
-}
-
-// richWrap wraps a text to w cells with the spans highlighted: the text is made inert rune
-// by rune, so that a span keeps its place whatever the text holds.
-func richWrap(s string, spans []span, w int, st styles) []string {
-	type cell struct {
-		r  rune
-		hl bool
-	}
-	var cells []cell
-	for i, r := range s {
-		hl := false
-		for _, sp := range spans {
-			if i >= sp.start && i < sp.end {
-				hl = true
-				break
-			}
-		}
-		for _, c := range Inert(string(r), true) {
-			cells = append(cells, cell{c, hl})
-		}
-	}
-	var lines []string
-	var cur []cell
-	curW := 0
-	emit := func(cs []cell) {
-		var b strings.Builder
-		for i := 0; i < len(cs); {
-			j := i
-			for j < len(cs) && cs[j].hl == cs[i].hl {
-				j++
-			}
-			var t strings.Builder
-			for _, c := range cs[i:j] {
-				t.WriteRune(c.r)
-			}
-			if cs[i].hl {
-				b.WriteString(st.hl.Render(t.String()))
-			} else {
-				b.WriteString(t.String())
-			}
-			i = j
-		}
-		lines = append(lines, b.String())
-	}
-	for _, c := range cells {
-		if c.r == '\n' {
-			emit(cur)
-			cur, curW = nil, 0
-			continue
-		}
-		cw := Width(string(c.r))
-		if curW+cw > w && len(cur) > 0 {
-			cut := len(cur)
-			if strings.ContainsRune(noLineStart, c.r) && len(cur) > 1 {
-				cut = len(cur) - 1 // no line begins with closing punctuation
-			}
-			emit(cur[:cut])
-			cur = append([]cell(nil), cur[cut:]...)
-			curW = 0
-			for _, x := range cur {
-				curW += Width(string(x.r))
-			}
-		}
-		cur = append(cur, c)
-		curW += cw
-	}
-	if len(cur) > 0 || len(lines) == 0 {
-		emit(cur)
-	}
-	return lines
-}
-
-// reasonPrompt chooses or types the reason told to the author.
-type reasonPrompt struct {
-	c       *common
-	kind    model.Kind
-	ids     []string
-	choices []string
-	cursor  int
-	typing  bool
-	input   textinput.Model
-}
-
-func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string) *reasonPrompt {
-	in := textinput.New()
-	in.Prompt = c.t("reason.type")
-	in.CharLimit = 500
-	return &reasonPrompt{c: c, kind: kind, ids: ids, choices: append(choices, c.t("reason.custom")), input: in}
-}
-
-func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reason string, ok bool) {
-	if r.typing {
-		switch msg.String() {
-		case "enter":
-			v := strings.TrimSpace(r.input.Value())
-			if v == "" {
-				return false, "", false
-			}
-			return true, v, true
-		case "esc":
-			r.typing = false
-			return false, "", false
-		}
-		r.input, _ = r.input.Update(msg)
-		return false, "", false
-	}
-	switch {
-	case key.Matches(msg, k.Up):
-		r.cursor = max(r.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		r.cursor = min(r.cursor+1, len(r.choices)-1)
-	case key.Matches(msg, k.Confirm):
-		if r.cursor == len(r.choices)-1 {
-			r.typing = true
-			r.input.SetValue(r.choices[0])
-			r.input.CursorEnd()
-			r.input.Focus()
-			return false, "", false
-		}
-		return true, r.choices[r.cursor], true
-	case key.Matches(msg, k.Back):
-		return true, "", false
-	}
-	return false, "", false
-}
-
-func (r *reasonPrompt) view(w, h int) string {
-	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w)),
-		Cut(r.c.t("reason.title"), w), ""}
-	for i, c := range r.choices {
-		l := Fit("  "+Inert(c, false), w)
-		if i == r.cursor && !r.typing {
-			l = r.c.styles.sel.Render(l)
-		}
-		lines = append(lines, l)
-	}
-	if r.typing {
-		lines = append(lines, "", Cut(r.input.View(), w))
-	}
-	return strings.Join(lines, "\n")
+	short := append(out, k.Mark, k.NextFlagged, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Pending(), k.Move(), k.List(), k.Filtering()}}
 }
 
 func (p *pendingPane) drilled() *drillSet { return p.drill }
-func (p *pendingPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
+
+func (p *pendingPane) canClear() bool { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
 
 // setDrill shows the posts of a figure instead of the queue; nil brings the queue back.
 func (p *pendingPane) setDrill(d *drillSet) tea.Cmd {

@@ -12,6 +12,8 @@ import (
 
 	"qunshen/internal/document"
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/review"
 )
 
@@ -139,14 +141,34 @@ func (p *reportsPane) selectable() [][2]int {
 	return out
 }
 
-var exportKeys = map[string]string{"m": "md", "c": "csv", "x": "xlsx", "h": "html", "j": "json"}
+// exportFormat is a format of document.Write and the key that chooses it.
+type exportFormat struct {
+	key    key.Binding
+	format string
+}
+
+func (p *reportsPane) exportFormats() []exportFormat {
+	k := p.km
+	return []exportFormat{{k.ExportMarkdown, "md"}, {k.ExportCSV, "csv"}, {k.ExportXLSX, "xlsx"}, {k.ExportHTML, "html"}, {k.ExportJSON, "json"}}
+}
+
+// exportHint is the line that asks for the format: the keys of keymap's ExportFormats.
+func (p *reportsPane) exportHint() string {
+	var parts []string
+	for _, b := range p.km.ExportFormats().Bindings {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+	}
+	return p.t("report.pane.export") + strings.Join(parts, "  ")
+}
 
 func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.km
 	if p.exporting {
-		p.exporting = false
-		if f, ok := exportKeys[msg.String()]; ok && p.rep != nil {
-			return p.export(f)
+		p.exporting = false // any other key cancels
+		for _, f := range p.exportFormats() {
+			if key.Matches(msg, f.key) && p.rep != nil {
+				return p.export(f.format)
+			}
 		}
 		return nil
 	}
@@ -195,7 +217,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = 0
 	case key.Matches(msg, k.Bottom):
 		p.cursor, p.end = max(len(sel)-1, 0), true
-	case key.Matches(msg, k.Open):
+	case key.Matches(msg, k.Drill):
 		if p.cursor < len(sel) && p.rep != nil {
 			at := sel[p.cursor]
 			return p.drillDown(&p.tables[at[0]].Rows[at[1]])
@@ -242,10 +264,9 @@ func (p *reportsPane) export(format string) tea.Cmd {
 	}
 }
 
-func (p *reportsPane) keys() []key.Binding {
+func (p *reportsPane) keys() keymap.Help {
 	k := p.km
-	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", p.t("key.drill")))
-	return []key.Binding{k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, open, k.Export}
+	return keymap.Help{Short: k.Reports().Bindings, Groups: []keymap.Group{k.Reports(), k.Move(), k.ExportFormats()}}
 }
 
 func (p *reportsPane) view(w, h int) string {
@@ -258,7 +279,7 @@ func (p *reportsPane) view(w, h int) string {
 	}
 	head := []string{p.titleLine(w)}
 	if p.exporting {
-		head = append(head, p.styles.mark.Render(Cut(p.t("report.pane.export"), w)))
+		head = append(head, p.styles.mark.Render(Cut(p.exportHint(), w)))
 	}
 	var body []string
 	cursorLine := 0
@@ -306,14 +327,14 @@ func (p *reportsPane) titleLine(w int) string {
 	r := p.rep
 	scope := document.ScopeName(r, p.lang)
 	if r.Scope.Kind == "group" {
-		scope = i18n.Tf(p.lang, "report.scope.group", Inert(p.groupName(r.Scope.Value), false))
+		scope = i18n.Tf(p.lang, "report.scope.group", inert.Line(p.groupName(r.Scope.Value)))
 	}
 	period := r.Period.String()
 	if w >= 110 { // on a narrow terminal the scope matters more than the dates
 		period += " (" + r.Period.Dates() + ")"
 	}
 	s := p.styles.bold.Render(p.t("report.pane.title")) + "  " + period + "  " +
-		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + Inert(scope, false)
+		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + inert.Line(scope)
 	if p.loading {
 		s += "  " + p.styles.dim.Render(p.t("report.pane.counting"))
 	}
@@ -363,15 +384,15 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 			}
 			var line string
 			if row.Cells != nil {
-				parts := []string{Inert(document.Label(row, p.lang), false)}
+				parts := []string{inert.Line(document.Label(row, p.lang))}
 				for _, c := range row.Cells {
 					if c != "" {
-						parts = append(parts, Inert(document.Cell(c, p.lang), false))
+						parts = append(parts, inert.Line(document.Cell(c, p.lang)))
 					}
 				}
 				line = Cut(mark+" "+strings.Join(parts, "  "), w)
 			} else {
-				label := Fit(mark+" "+Inert(document.Label(row, p.lang), false), lw)
+				label := Fit(mark+" "+inert.Line(document.Label(row, p.lang)), lw)
 				if row.NoPrev {
 					line = label + right(document.Value(row.Cur, row.Unit, p.lang)) + right(p.t("report.c.now"))
 				} else {
@@ -414,7 +435,7 @@ func (p *reportsPane) charts(w int) []string {
 		room := max(w-lw-8, 1)
 		for _, b := range bs {
 			n := max(int(int64(room)*b.N/m), 1)
-			out = append(out, Fit("  "+Inert(b.Label, false), lw)+p.styles.mark.Render(strings.Repeat(barCell, n))+" "+fmt.Sprint(b.N))
+			out = append(out, Fit("  "+inert.Line(b.Label), lw)+p.styles.mark.Render(strings.Repeat(barCell, n))+" "+fmt.Sprint(b.N))
 		}
 		out = append(out, "")
 	}

@@ -1,15 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -103,8 +101,10 @@ func newRoster(c *common) pane {
 }
 
 func (p *rosterPane) titleKey() string { return "tab.roster" }
-func (p *rosterPane) count() int       { return len(p.members) }
-func (p *rosterPane) busy() bool       { return p.prompt != nil || p.filter.Active() }
+
+func (p *rosterPane) count() int { return len(p.members) }
+
+func (p *rosterPane) busy() bool { return p.prompt != nil || p.filter.Active() }
 
 func (p *rosterPane) load() tea.Cmd {
 	p.gen++
@@ -284,188 +284,6 @@ func (p *rosterPane) current() (*rosterMember, bool) {
 	return r.m, true
 }
 
-// askMember opens the prompt of an action on the current member: the proposed step, a
-// duration for a mute, an optional reason. A role that may not take the action is refused
-// by the store, and the refusal shown, without a prompt.
-func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
-	cur, ok := p.current()
-	if !ok {
-		p.status = p.t("roster.need.member")
-		return nil
-	}
-	m := cur.Member
-	subject, label := m.Key(), Inert(m.Name, false)
-	rec, haveRec := p.records[m.Key()]
-	step := ""
-	if haveRec {
-		step = rec.proposal.Step.Name(string(p.lang))
-	}
-	if !model.Allowed(p.op.Role, kind) {
-		return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Step: step})
-	}
-	pr := newChoicePrompt(p.common, p.t("roster.ask."+string(kind))+" — "+label)
-	pr.withReason(p.t("roster.reason"))
-	switch kind {
-	case model.MemberWarn:
-		if haveRec {
-			pr.info = append(pr.info, p.tf("roster.ask.step", Inert(step, false), Inert(rec.proposal.Step.Clause, false)))
-		}
-		gkind, lang := p.groups[m.Group].Kind, string(p.lang)
-		pr.run = func(_ int, reason string) tea.Cmd {
-			return actionCmdWith(p.common, p, kind, subject, label, func(be Backend) (any, error) {
-				s := step
-				if s == "" { // the record was not read yet: propose from the store's
-					vs, err := be.MemberViolations(m.Group, m.ID)
-					if err != nil {
-						return nil, err
-					}
-					s = be.Policy().NextStep(gkind, m.PartyMember, vs, review.Warn, be.Now()).Step.Name(lang)
-				}
-				return model.ReasonPayload{Reason: reason, Step: s}, nil
-			})
-		}
-	case model.MemberMute:
-		days := []int{1, 3, 7, 30}
-		suggested := 0
-		if haveRec {
-			suggested = rec.proposal.Step.MuteDays
-		}
-		if suggested > 0 && !slices.Contains(days, suggested) {
-			days = append(days, suggested)
-			slices.Sort(days)
-		}
-		muteStep := p.muteStep(m)
-		for i, d := range days {
-			choice := p.tf("roster.days.n", d)
-			if d == suggested {
-				choice += " " + p.tf("roster.suggested", Inert(step, false))
-				pr.cursor = i
-			}
-			pr.choices = append(pr.choices, choice)
-		}
-		pr.run = func(i int, reason string) tea.Cmd {
-			until := p.be.Now().AddDate(0, 0, days[i])
-			return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Reason: reason, Until: until, Step: muteStep})
-		}
-	default:
-		pr.run = func(_ int, reason string) tea.Cmd {
-			return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Reason: reason})
-		}
-	}
-	p.prompt = pr
-	return nil
-}
-
-// muteStep is the name of the step of the member's ladder that is a mute, if there is one:
-// a mute moves the member to it.
-func (p *rosterPane) muteStep(m model.Member) string {
-	if p.pol == nil {
-		return ""
-	}
-	ladder, _ := p.pol.LadderFor(p.groups[m.Group].Kind, m.PartyMember)
-	for _, s := range ladder {
-		if s.MuteDays > 0 {
-			return s.Name(string(p.lang))
-		}
-	}
-	return ""
-}
-
-// pendingAppeal is the member's open appeal, if any.
-func (p *rosterPane) pendingAppeal(m *rosterMember) (*rosterApp, bool) {
-	for i := range p.apps {
-		a := &p.apps[i]
-		if a.Kind == model.AppAppeal && a.Group == m.Group && a.Member == m.ID {
-			return a, true
-		}
-	}
-	return nil, false
-}
-
-// askAppeal records the outcome of the current member's open appeal: upheld or overturned.
-func (p *rosterPane) askAppeal() tea.Cmd {
-	var a *rosterApp
-	if r, ok := p.list.Current(); ok && r.app != nil && r.app.Kind == model.AppAppeal {
-		a = r.app
-	} else if m, ok := p.current(); ok {
-		if a, ok = p.pendingAppeal(m); !ok {
-			p.status = p.t("roster.no.appeal")
-			return nil
-		}
-	} else {
-		p.status = p.t("roster.need.member")
-		return nil
-	}
-	id, label := a.ID, Inert(a.ID, false)
-	if !model.Allowed(p.op.Role, model.AppealUphold) {
-		return actionCmd(p.common, p, model.AppealUphold, id, label, model.ReasonPayload{})
-	}
-	pr := newChoicePrompt(p.common, p.t("roster.ask.appeal")+" — "+p.appLabel(a))
-	pr.info = append(pr.info, Inert(firstLine(a.Text), false))
-	pr.choices = []string{p.t("roster.appeal.uphold"), p.t("roster.appeal.overturn")}
-	pr.withReason(p.t("roster.reason"))
-	pr.run = func(i int, reason string) tea.Cmd {
-		kind := model.AppealUphold
-		if i == 1 {
-			kind = model.AppealOverturn
-		}
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{Reason: reason})
-	}
-	p.prompt = pr
-	return nil
-}
-
-// askApplication approves or refuses the current application; for an appeal, approving
-// overturns the sanction and refusing upholds it.
-func (p *rosterPane) askApplication(approve bool) tea.Cmd {
-	r, ok := p.list.Current()
-	if !ok || r.app == nil {
-		p.status = p.t("roster.need.app")
-		return nil
-	}
-	a := r.app
-	kind := model.ApplicationRefuse
-	switch {
-	case a.Kind == model.AppAppeal && approve:
-		kind = model.AppealOverturn
-	case a.Kind == model.AppAppeal:
-		kind = model.AppealUphold
-	case approve:
-		kind = model.ApplicationApprove
-	}
-	id, label := a.ID, Inert(a.ID, false)
-	if !model.Allowed(p.op.Role, kind) {
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{})
-	}
-	pr := newChoicePrompt(p.common, p.t("roster.ask."+string(kind))+" — "+p.appLabel(a))
-	if a.Text != "" {
-		pr.info = append(pr.info, Inert(firstLine(a.Text), false))
-	}
-	pr.withReason(p.t("roster.reason"))
-	pr.run = func(_ int, reason string) tea.Cmd {
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{Reason: reason})
-	}
-	p.prompt = pr
-	return nil
-}
-
-// appLabel names an application: its kind and the member.
-func (p *rosterPane) appLabel(a *rosterApp) string {
-	return p.t("roster.app."+string(a.Kind)) + " " + Inert(a.name, false)
-}
-
-// acted shows the outcome of an action of this pane and reads the roster again.
-func (p *rosterPane) acted(m actionMsg) tea.Cmd {
-	p.inflight--
-	if m.err != nil {
-		p.errText, p.status = m.err.Error(), ""
-		return nil
-	}
-	p.errText = ""
-	p.status = p.tf("roster.done."+string(m.kind), m.label)
-	return p.load()
-}
-
 // loadRecord reads the current member's violations and proposes the next step, once.
 func (p *rosterPane) loadRecord() tea.Cmd {
 	cur, ok := p.current()
@@ -488,7 +306,7 @@ func (p *rosterPane) loadRecord() tea.Cmd {
 	}
 }
 
-func (p *rosterPane) keys() []key.Binding {
+func (p *rosterPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	allowed := func(kind model.Kind) bool { return model.Allowed(p.op.Role, kind) }
@@ -516,7 +334,8 @@ func (p *rosterPane) keys() []key.Binding {
 			out = append(out, k.Appeal)
 		}
 	}
-	return append(out, k.Cleanup, k.Open)
+	short := append(out, k.Cleanup, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Roster(), k.Move(), k.List(), k.Filtering()}}
 }
 
 // lastSeen is when the member last spoke, or joined when they never did; zero when unknown.
@@ -533,328 +352,9 @@ func nicknameOK(rule string, g model.Group, m model.Member) bool {
 	return review.NicknameOK(rule, g, m)
 }
 
-// whyText is the cleanup reasons of a member in words.
-func (p *rosterPane) whyText(m *rosterMember, sep string) string {
-	ws := make([]string, len(m.why))
-	for i, k := range m.why {
-		ws[i] = p.t(k)
-	}
-	return strings.Join(ws, sep)
-}
-
-func (p *rosterPane) row(r rosterRow, w int) string {
-	if a := r.app; a != nil {
-		kind := Fit(p.t("roster.app."+string(a.Kind)), 8)
-		t := a.Time.Local().Format("01-02 15:04")
-		group := Fit(Inert(p.groupOf(a.Group), false), min(14, w/6))
-		name := Fit(Inert(a.name, false), min(10, w/8))
-		rest := w - 8 - 12 - Width(group) - Width(name) - 4
-		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(Inert(firstLine(a.Text), false), max(rest, 1)), w)
-	}
-	m := r.m
-	name := Fit(p.filter.Highlight(r, m.Name), min(10, w/8))
-	group := Fit(Inert(p.groupOf(m.Group), false), min(12, w/8))
-	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), 6))
-	if !m.nickOK {
-		verdict = p.styles.sev["warn"].Render(Fit(p.t("roster.nick.bad.short"), 6))
-	}
-	days := "-"
-	if m.idle >= 0 {
-		days = p.tf("roster.idle", m.idle)
-	}
-	days = Fit(days, 7)
-	status := Fit(p.t("member."+string(m.Status)), 8)
-	if m.Status == model.MemberRemoved || m.Status == model.MemberExited || m.Status == model.MemberMuted {
-		status = p.styles.sev["warn"].Render(status)
-	}
-	tail := status
-	if p.mode == rosterCleanup {
-		tail = Fit(p.whyText(m, "·"), min(24, w/4))
-	} else if m.Step != "" {
-		tail += " " + Fit(Inert(m.Step, false), min(10, w/10))
-	}
-	fixed := 1 + Width(name) + 1 + Width(group) + 1 + 6 + 1 + 7 + 1 + Width(tail) + 1
-	nick := Fit(Inert(m.Nickname, false), max(w-fixed, 1))
-	return Fit(" "+name+" "+group+" "+nick+" "+verdict+" "+days+" "+tail, w)
-}
-
-// groupOf is a group's name, or its id.
-func (p *rosterPane) groupOf(id string) string {
-	if g, ok := p.groups[id]; ok && g.Name != "" {
-		return g.Name
-	}
-	return id
-}
-
-func (p *rosterPane) view(w, h int) string {
-	if p.prompt != nil {
-		return p.prompt.view(w, h)
-	}
-	n := len(p.members)
-	switch p.mode {
-	case rosterCleanup, rosterApps:
-		n = len(p.list.Rows())
-	}
-	head := []string{Cut(p.styles.bold.Render(p.tf(fmt.Sprintf("roster.mode.%d", p.mode), n))+"  "+p.styles.dim.Render(p.t("roster.mode.hint")), w)}
-	if l := p.filter.Line(w); l != "" {
-		head = append(head, l)
-	}
-	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
-}
-
-// detail is the member's record, or the application.
-func (p *rosterPane) detail(w, h int) string {
-	r, ok := p.list.Current()
-	if !ok {
-		return ""
-	}
-	w = max(w, 10)
-	var lines []string
-	add := func(s ...string) { lines = append(lines, s...) }
-	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
-	if a := r.app; a != nil {
-		add(Cut(p.styles.bold.Render(p.appLabel(a)), w))
-		kv("roster.f.app", Inert(a.ID, false)+"  "+p.t("application."+string(a.Status)))
-		kv("roster.f.group", Inert(p.groupOf(a.Group), false))
-		kv("roster.f.id", Inert(a.Member, false))
-		kv("roster.f.time", a.Time.Local().Format("2006-01-02 15:04"))
-		for i := range p.members {
-			if m := &p.members[i]; m.Group == a.Group && m.ID == a.Member {
-				st := p.t("member." + string(m.Status))
-				if m.Step != "" {
-					st += " · " + Inert(m.Step, false)
-				}
-				kv("roster.f.status", st)
-			}
-		}
-		add("", p.styles.bold.Render(p.t("roster.f.text")))
-		for _, l := range Wrap(Inert(a.Text, true), w-2) {
-			add("  " + l)
-		}
-	} else {
-		p.memberDetail(r.m, w, add, kv)
-	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
-	}
-	return strings.Join(lines, "\n")
-}
-
-func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), kv func(string, string)) {
-	add(Cut(p.styles.bold.Render(Inert(m.Name, false)), w))
-	kv("roster.f.group", Inert(p.groupOf(m.Group), false))
-	kv("roster.f.id", Inert(m.ID, false))
-	if m.Branch != "" {
-		kv("roster.f.branch", Inert(m.Branch, false))
-	}
-	kv("roster.f.nickname", Inert(m.Nickname, false))
-	rule := p.groups[m.Group].NicknameRule
-	ruleText := p.t("roster.rule.none")
-	switch rule {
-	case "":
-	case "branch+name", "dept+name", "name":
-		ruleText = p.t("roster.rule." + rule)
-	default:
-		ruleText = Inert(rule, false)
-	}
-	verdict := p.t("roster.nick.ok")
-	if !m.nickOK {
-		verdict = p.styles.sev["warn"].Render(p.t("roster.nick.bad"))
-	}
-	kv("roster.f.rule", ruleText+" → "+verdict)
-	role := p.t("roster.role.member")
-	switch m.Role {
-	case model.MemberOwner, model.MemberAdmin:
-		role = p.t("roster.role." + string(m.Role))
-	}
-	if m.PartyMember {
-		role += " · " + p.t("roster.party")
-	}
-	kv("roster.f.role", role)
-	if !m.Joined.IsZero() {
-		kv("roster.f.joined", m.Joined.Local().Format("2006-01-02"))
-	}
-	if m.idle >= 0 {
-		last := p.t("roster.never")
-		if !m.LastActive.IsZero() {
-			last = m.LastActive.Local().Format("2006-01-02")
-		}
-		kv("roster.f.active", last+"  "+p.tf("roster.days.ago", m.idle))
-	}
-	st := p.t("member." + string(m.Status))
-	if m.Status == model.MemberMuted && !m.MutedUntil.IsZero() {
-		st += "  " + p.tf("roster.until", m.MutedUntil.Local().Format("2006-01-02 15:04"))
-	}
-	kv("roster.f.status", st)
-	kv("roster.f.warnings", fmt.Sprint(m.Warnings))
-	step := "-"
-	if m.Step != "" {
-		step = Inert(m.Step, false)
-	}
-	kv("roster.f.step", step)
-	if len(m.why) > 0 {
-		kv("roster.f.cleanup", p.whyText(m, p.t("roster.sep")))
-	}
-	for i := range p.apps {
-		if a := &p.apps[i]; a.Group == m.Group && a.Member == m.ID {
-			kv("roster.f.open", p.t("roster.app."+string(a.Kind))+"  "+Inert(a.ID, false)+"  "+Inert(firstLine(a.Text), false))
-		}
-	}
-	rec, ok := p.records[m.Key()]
-	add("", p.styles.bold.Render(p.t("roster.f.record")))
-	switch {
-	case !ok:
-		add("  " + p.t("loading"))
-		return
-	case rec.err != nil:
-		add("  " + Cut(p.t("error")+": "+Inert(rec.err.Error(), false), w-2))
-		return
-	case len(rec.violations) == 0:
-		add("  " + p.t("record.none"))
-	}
-	for _, v := range rec.violations {
-		add("  " + Cut(violationLine(p.common, p.pol, v), w-2))
-	}
-	pr := rec.proposal
-	s := p.tf("roster.next", Inert(pr.Step.Name(string(p.lang)), false), Inert(pr.Step.Clause, false), pr.Index+1, pr.Of)
-	if pr.Party {
-		s += " · " + p.t("roster.party.ladder")
-	}
-	add("", Cut(p.styles.bold.Render(s), w))
-}
-
-// violationLine is one violation of a member's record: date, rule, status, sanction.
-func violationLine(c *common, pol *review.Policy, v model.Violation) string {
-	rule := c.t("viol.source." + v.Source)
-	if pol != nil && v.Rule != "" {
-		if r := pol.Rule(v.Rule); r != nil {
-			rule = r.Name.In(string(c.lang))
-		} else {
-			rule = v.Rule
-		}
-	}
-	s := v.Time.Local().Format("2006-01-02") + "  " + Inert(rule, false) + "  " + c.t("violation."+string(v.Status))
-	if v.Sanction != "" {
-		s += "  " + Inert(v.Sanction, false)
-	}
-	if v.Appeal != "" {
-		s += "  " + c.t("viol.appeal."+v.Appeal)
-	}
-	return s
-}
-
-// actionMsg is the outcome of an action written by a pane (not a decision on a post).
-type actionMsg struct {
-	owner any // the pane that wrote it
-	kind  model.Kind
-	label string // what the status line names
-	err   error
-}
-
-// actionCmd writes an action through the backend in a command; the pane shows it done only
-// when the store has it.
-func actionCmd(c *common, owner any, kind model.Kind, subject, label string, payload any) tea.Cmd {
-	return actionCmdWith(c, owner, kind, subject, label, func(Backend) (any, error) { return payload, nil })
-}
-
-// actionCmdWith is actionCmd with a payload made in the command, where it may read the store.
-func actionCmdWith(c *common, owner any, kind model.Kind, subject, label string, payload func(Backend) (any, error)) tea.Cmd {
-	c.inflight++
-	c.status = c.t("saving")
-	be := c.be
-	return func() tea.Msg {
-		pl, err := payload(be)
-		if err == nil {
-			_, err = be.Act(kind, subject, pl)
-		}
-		return actionMsg{owner: owner, kind: kind, label: label, err: err}
-	}
-}
-
-// choicePrompt asks for the details of an action: one of a few choices (↑↓), an optional or
-// required text, Enter to carry it out, Esc to cancel.
-type choicePrompt struct {
-	c        *common
-	title    string   // inert already
-	info     []string // lines under the title, inert already
-	choices  []string
-	cursor   int
-	input    *textinput.Model
-	needText bool
-	run      func(choice int, text string) tea.Cmd
-}
-
-func newChoicePrompt(c *common, title string) *choicePrompt {
-	return &choicePrompt{c: c, title: title}
-}
-
-// withReason adds a text line, with its label.
-func (r *choicePrompt) withReason(label string) {
-	in := textinput.New()
-	in.Prompt = label
-	in.CharLimit = 500
-	in.Focus()
-	r.input = &in
-}
-
-func (r *choicePrompt) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	k := r.c.km
-	switch {
-	case key.Matches(msg, k.Back):
-		return true, nil
-	case key.Matches(msg, k.Confirm):
-		text := ""
-		if r.input != nil {
-			text = strings.TrimSpace(r.input.Value())
-		}
-		if r.needText && text == "" {
-			return false, nil
-		}
-		return true, r.run(r.cursor, text)
-	case (r.input == nil || msg.Text == "") && key.Matches(msg, k.Up):
-		r.cursor = max(r.cursor-1, 0)
-		return false, nil
-	case (r.input == nil || msg.Text == "") && key.Matches(msg, k.Down):
-		r.cursor = max(min(r.cursor+1, len(r.choices)-1), 0)
-		return false, nil
-	}
-	if r.input != nil {
-		*r.input, _ = r.input.Update(msg)
-	}
-	return false, nil
-}
-
-func (r *choicePrompt) view(w, h int) string {
-	lines := []string{Cut(r.c.styles.bold.Render(r.title), w)}
-	for _, l := range r.info {
-		for _, x := range Wrap(l, max(w, 2)) {
-			lines = append(lines, Cut(x, w))
-		}
-	}
-	hint := "roster.prompt.hint"
-	if len(r.choices) > 0 {
-		hint = "roster.prompt.hint.choose"
-	}
-	lines = append(lines, "", Cut(r.c.styles.dim.Render(r.c.t(hint)), w))
-	for i, ch := range r.choices {
-		l := Fit("  "+ch, w)
-		if i == r.cursor {
-			l = r.c.styles.sel.Render(l)
-		}
-		lines = append(lines, l)
-	}
-	if r.input != nil {
-		r.input.SetWidth(max(w-Width(r.input.Prompt)-2, 1))
-		lines = append(lines, "", Cut(r.input.View(), w))
-	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
-	}
-	return strings.Join(lines, "\n")
-}
-
 func (p *rosterPane) drilled() *drillSet { return p.drill }
-func (p *rosterPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
+
+func (p *rosterPane) canClear() bool { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
 
 // setDrill shows the members of a figure, in the list of all members.
 func (p *rosterPane) setDrill(d *drillSet) tea.Cmd {

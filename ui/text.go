@@ -2,58 +2,43 @@ package ui
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"qunshen/internal/inert"
 )
 
-// Inert makes text from the outside safe to draw: control characters (C0, DEL, C1 — ESC, BEL,
-// CR among them) become visible Control Pictures, and bidirectional overrides, which would
-// reorder the line, become a visible mark. No post, name or nickname can clear the screen,
-// move the cursor, set the title, ring the bell or write the clipboard. Invalid UTF-8 shows as
-// U+FFFD. Newlines and tabs are kept when keepLines is set, else drawn as ↵ and a space.
-func Inert(s string, keepLines bool) string {
-	clean := true
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError || isBidi(r) {
-			clean = false
-			break
-		}
-		i += size
+// Outside text reaches the screen through internal/inert, the one rule of the workbench for
+// hostile text: inert.Line for names, titles and anything on one line, inertBody for a text
+// shown whole. What the screen adds is layout, never a second rule.
+
+// tabCells is how a tab of a body is drawn: the wrapping counts cells, and a tab has none.
+const tabCells = "  "
+
+// inertBody is inert.Text with each tab drawn as spaces.
+func inertBody(s string) string {
+	t := inert.Text(s)
+	if strings.IndexByte(t, '\t') >= 0 {
+		t = strings.ReplaceAll(t, "\t", tabCells)
 	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\n' && keepLines:
-			b.WriteByte('\n')
-		case r == '\n':
-			b.WriteRune('↵')
-		case r == '\t':
-			b.WriteString("  ")
-		case r < 0x20:
-			b.WriteRune(0x2400 + r) // ␀ … ␟: ␛ for ESC, ␇ for BEL, ␍ for CR
-		case r == 0x7f:
-			b.WriteRune('␡')
-		case r >= 0x80 && r < 0xa0, r == utf8.RuneError:
-			b.WriteRune('\uFFFD')
-		case isBidi(r):
-			b.WriteRune('¦')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return t
 }
 
-func isBidi(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
+// eachDrawn calls f with the byte offset of each rune of s and what the screen draws for it:
+// inert.Line's rule (inertBody's, when lines) applied rune by rune, a CR before an LF drawn as
+// nothing, so that the pieces together are inert.Line(s) (inertBody(s)) and a highlighted
+// byte range of the stored text keeps its place.
+func eachDrawn(s string, lines bool, f func(at int, drawn string)) {
+	for i, r := range s {
+		switch {
+		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			f(i, "")
+		case lines:
+			f(i, inertBody(string(r)))
+		default:
+			f(i, inert.Line(string(r)))
+		}
+	}
 }
 
 // Width is the width of s in terminal cells.

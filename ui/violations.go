@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -254,7 +256,7 @@ func (p *violationsPane) direct(kind model.Kind) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return actionCmd(p.common, p, kind, v.ID, Inert(v.ID, false), model.ReasonPayload{})
+	return actionCmd(p.common, p, kind, v.ID, inert.Line(v.ID), model.ReasonPayload{})
 }
 
 // askDismiss asks before a violation is dismissed: nothing can follow it but feedback.
@@ -266,10 +268,10 @@ func (p *violationsPane) askDismiss() tea.Cmd {
 	if !model.Allowed(p.op.Role, model.ViolationDismiss) || (v.Status != model.ViolationOpen && v.Status != model.ViolationVerified) {
 		return p.direct(model.ViolationDismiss) // the store refuses, and says why
 	}
-	q := newChoicePrompt(p.common, p.t("viol.ask.dismiss")+" — "+Inert(p.memberName(v.Group, v.Member), false))
-	q.info = append(q.info, Inert(v.rule, false))
+	q := newChoicePrompt(p.common, p.t("viol.ask.dismiss")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
+	q.info = append(q.info, inert.Line(v.rule))
 	if v.Text != "" {
-		q.info = append(q.info, "«"+Inert(firstLine(v.Text), false)+"»")
+		q.info = append(q.info, "«"+inert.Line(firstLine(v.Text))+"»")
 	}
 	q.run = func(int, string) tea.Cmd { return p.direct(model.ViolationDismiss) }
 	p.prompt = q
@@ -284,16 +286,16 @@ func (p *violationsPane) askSanction() tea.Cmd {
 		return nil
 	}
 	pr := p.proposals[v.ID]
-	label := Inert(v.ID, false)
+	label := inert.Line(v.ID)
 	if !model.Allowed(p.op.Role, model.ViolationSanction) || v.Status != model.ViolationVerified {
 		return actionCmd(p.common, p, model.ViolationSanction, v.ID, label, model.ReasonPayload{Step: pr.Step.Name(string(p.lang))})
 	}
 	m := p.members[model.MemberKey(v.Group, v.Member)]
 	ladder, _ := p.pol.LadderFor(p.groups[v.Group].Kind, m.PartyMember)
-	q := newChoicePrompt(p.common, p.t("viol.ask.sanction")+" — "+Inert(p.memberName(v.Group, v.Member), false))
-	q.info = append(q.info, Inert(v.rule, false))
+	q := newChoicePrompt(p.common, p.t("viol.ask.sanction")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
+	q.info = append(q.info, inert.Line(v.rule))
 	for i, s := range ladder {
-		c := p.tf("viol.step", i+1, Inert(s.Name(string(p.lang)), false), Inert(s.Clause, false))
+		c := p.tf("viol.step", i+1, inert.Line(s.Name(string(p.lang))), inert.Line(s.Clause))
 		if s.MuteDays > 0 {
 			c += " " + p.tf("viol.step.mute", s.MuteDays)
 		}
@@ -320,7 +322,7 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	label := Inert(v.ID, false)
+	label := inert.Line(v.ID)
 	if !model.Allowed(p.op.Role, model.ViolationFeedback) {
 		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{})
 	}
@@ -328,9 +330,9 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 		p.status = p.t("viol.feedback.notreport")
 		return nil
 	}
-	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+Inert(p.memberName(v.Group, v.Reporter), false))
+	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+inert.Line(p.memberName(v.Group, v.Reporter)))
 	if v.Feedback != "" {
-		q.info = append(q.info, p.t("viol.f.feedback")+": "+Inert(v.Feedback, false))
+		q.info = append(q.info, p.t("viol.f.feedback")+": "+inert.Line(v.Feedback))
 	}
 	q.withReason(p.t("viol.feedback.prompt"))
 	q.input.SetValue(p.t("viol.feedback." + string(v.Status)))
@@ -349,14 +351,14 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	label := Inert(v.ID, false)
+	label := inert.Line(v.ID)
 	sanctioned := v.Status == model.ViolationSanctioned || v.Status == model.ViolationClosed
 	if !model.Allowed(p.op.Role, model.ViolationAppeal) || !sanctioned || v.Appeal != "" {
 		return actionCmd(p.common, p, model.ViolationAppeal, v.ID, label, model.AppealPayload{})
 	}
-	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+Inert(p.memberName(v.Group, v.Member), false))
+	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
 	if v.Sanction != "" {
-		q.info = append(q.info, p.t("viol.f.sanction")+": "+Inert(v.Sanction, false))
+		q.info = append(q.info, p.t("viol.f.sanction")+": "+inert.Line(v.Sanction))
 	}
 	q.choices = []string{p.t("viol.appeal.uphold"), p.t("viol.appeal.overturn")}
 	q.withReason(p.t("viol.reason"))
@@ -367,7 +369,7 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	return nil
 }
 
-func (p *violationsPane) keys() []key.Binding {
+func (p *violationsPane) keys() keymap.Help {
 	k := p.km
 	var out []key.Binding
 	v, ok := p.list.Current()
@@ -384,7 +386,8 @@ func (p *violationsPane) keys() []key.Binding {
 		}
 		out = append(out, b.b)
 	}
-	return append(out, k.Open)
+	short := append(out, k.Open)
+	return keymap.Help{Short: short, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
 }
 
 func (p *violationsPane) memberName(group, id string) string {
@@ -409,21 +412,21 @@ func ruleNameOf(pol *review.Policy, lang i18n.Lang, v model.Violation) string {
 
 func (p *violationsPane) row(v *violRow, w int) string {
 	t := v.Time.Local().Format("01-02 15:04")
-	name := Fit(Inert(v.name, false), min(10, w/8))
+	name := Fit(inert.Line(v.name), min(10, w/8))
 	source := Fit(p.t("viol.source."+v.Source), 8)
 	status := p.t("violation." + string(v.Status))
 	if v.Status == model.ViolationOpen {
 		status = p.styles.sev["warn"].Render(status)
 	}
 	status = Fit(status, 8)
-	sanction := Fit(Inert(v.Sanction, false), min(12, w/10))
-	clause := Fit(Inert(v.Clause, false), min(12, w/10))
+	sanction := Fit(inert.Line(v.Sanction), min(12, w/10))
+	clause := Fit(inert.Line(v.Clause), min(12, w/10))
 	fixed := 1 + 11 + 1 + Width(name) + 1 + 1 + Width(clause) + 1 + 8 + 1 + 8 + 1 + Width(sanction)
 	what := v.rule
 	if v.Rule == "" && v.Text != "" {
 		what = "«" + firstLine(v.Text) + "»" // a report names no rule: what it says
 	}
-	rule := Fit(Inert(what, false), max(w-fixed, 1))
+	rule := Fit(inert.Line(what), max(w-fixed, 1))
 	return Fit(" "+t+" "+name+" "+rule+" "+clause+" "+source+" "+status+" "+sanction, w)
 }
 
@@ -448,11 +451,11 @@ func (p *violationsPane) detail(w, h int) string {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
-	add(Cut(p.styles.bold.Render(Inert(v.rule, false)), w))
+	add(Cut(p.styles.bold.Render(inert.Line(v.rule)), w))
 	if v.Clause != "" || v.Severity != "" {
-		s := Inert(v.Clause, false)
+		s := inert.Line(v.Clause)
 		if v.Severity != "" {
-			s += "  " + p.styles.sev[v.Severity].Render("["+Inert(v.Severity, false)+"]")
+			s += "  " + p.styles.sev[v.Severity].Render("["+inert.Line(v.Severity)+"]")
 		}
 		kv("viol.f.clause", s)
 	}
@@ -461,35 +464,35 @@ func (p *violationsPane) detail(w, h int) string {
 	if gr, ok := p.groups[v.Group]; ok && gr.Name != "" {
 		g = gr.Name
 	}
-	kv("viol.f.member", Inert(p.memberName(v.Group, v.Member), false)+" ("+Inert(v.Member, false)+")  "+Inert(g, false))
+	kv("viol.f.member", inert.Line(p.memberName(v.Group, v.Member))+" ("+inert.Line(v.Member)+")  "+inert.Line(g))
 	src := p.t("viol.source." + v.Source)
 	if v.Reporter != "" {
-		src += "  " + p.t("viol.f.reporter") + " " + Inert(p.memberName(v.Group, v.Reporter), false)
+		src += "  " + p.t("viol.f.reporter") + " " + inert.Line(p.memberName(v.Group, v.Reporter))
 	}
 	kv("viol.f.source", src)
 	kv("viol.f.time", v.Time.Local().Format("2006-01-02 15:04"))
 	kv("viol.f.status", p.t("violation."+string(v.Status)))
 	if v.Sanction != "" {
-		kv("viol.f.sanction", Inert(v.Sanction, false))
+		kv("viol.f.sanction", inert.Line(v.Sanction))
 	}
 	if v.Feedback != "" {
-		kv("viol.f.feedback", Inert(v.Feedback, false))
+		kv("viol.f.feedback", inert.Line(v.Feedback))
 	}
 	if v.Appeal != "" {
 		kv("viol.f.appeal", p.t("viol.appeal."+v.Appeal))
 	}
 	if v.Post != "" {
-		kv("viol.f.post", Inert(v.Post, false))
+		kv("viol.f.post", inert.Line(v.Post))
 	}
 	if v.Text != "" {
 		add("", p.styles.bold.Render(p.t("viol.f.text")))
-		for _, l := range Wrap(Inert(v.Text, true), w-2) {
+		for _, l := range Wrap(inertBody(v.Text), w-2) {
 			add("  " + l)
 		}
 	}
 	if p.pol != nil {
 		if r := p.pol.Rule(v.Rule); r != nil {
-			for _, l := range Wrap(Inert(r.Explain.In(string(p.lang)), false), w-2) {
+			for _, l := range Wrap(inert.Line(r.Explain.In(string(p.lang))), w-2) {
 				add(p.styles.dim.Render("  " + l))
 			}
 		}
@@ -497,7 +500,7 @@ func (p *violationsPane) detail(w, h int) string {
 	add("", p.styles.bold.Render(p.t("viol.f.record")))
 	st := p.t("member." + string(m.Status))
 	if m.Step != "" {
-		st += " · " + p.t("viol.f.step") + " " + Inert(m.Step, false)
+		st += " · " + p.t("viol.f.step") + " " + inert.Line(m.Step)
 	}
 	add("  " + Cut(st+" · "+p.tf("viol.warnings", m.Warnings), w-2))
 	others := 0
@@ -512,7 +515,7 @@ func (p *violationsPane) detail(w, h int) string {
 		add("  " + p.t("viol.record.none"))
 	}
 	if pr, ok := p.proposals[v.ID]; ok && pr.Of > 0 {
-		s := p.tf("viol.next", Inert(pr.Step.Name(string(p.lang)), false), Inert(pr.Step.Clause, false), pr.Index+1, pr.Of)
+		s := p.tf("viol.next", inert.Line(pr.Step.Name(string(p.lang))), inert.Line(pr.Step.Clause), pr.Index+1, pr.Of)
 		add("", Cut(p.styles.bold.Render(s), w))
 		var notes []string
 		if pr.Party {

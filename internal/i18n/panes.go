@@ -13,7 +13,7 @@ func init() {
 		"roster.mode.0":                   {"全部成员 %d", "All members %d"},
 		"roster.mode.1":                   {"清理候选 %d", "Cleanup candidates %d"},
 		"roster.mode.2":                   {"待批申请 %d", "Open applications %d"},
-		"roster.mode.hint":                {"f 切换：全部 → 清理候选 → 待批申请", "f: all → cleanup candidates → applications"},
+		"roster.mode.hint":                {"%s 切换：全部 → 清理候选 → 待批申请", "%s: all → cleanup candidates → applications"},
 		"roster.need.member":              {"请先选择一名成员", "choose a member first"},
 		"roster.need.app":                 {"请按 f 切换到待批申请后再批", "press f to list the open applications first"},
 		"roster.no.appeal":                {"该成员没有待处理的申诉", "this member has no open appeal"},
@@ -82,8 +82,8 @@ func init() {
 		"roster.until":                    {"至 %s", "until %s"},
 		"roster.next":                     {"建议下一步：%s（%s），第 %d/%d 级", "Next step: %s (%s), %d of %d"},
 		"roster.party.ladder":             {"适用党员处理阶梯", "the party ladder"},
-		"roster.prompt.hint":              {"Enter 确定，Esc 取消", "Enter to confirm, Esc to cancel"},
-		"roster.prompt.hint.choose":       {"↑↓ 选择，Enter 确定，Esc 取消", "up/down to choose, Enter to confirm, Esc to cancel"},
+		"roster.prompt.hint":              {"%s 确定，%s 取消", "%s to confirm, %s to cancel"},
+		"roster.prompt.hint.choose":       {"↑↓ 选择，%s 确定，%s 取消", "up/down to choose, %s to confirm, %s to cancel"},
 
 		// Violations.
 		"viol.source.check":            {"自动检查", "check"},

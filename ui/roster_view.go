@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"qunshen/internal/inert"
+	"qunshen/keymap"
+	"qunshen/model"
+	"qunshen/review"
+)
+
+// The drawing of the Roster pane: a row, the head of the list, the detail of a member or an
+// application.
+
+// whyText is the cleanup reasons of a member in words.
+func (p *rosterPane) whyText(m *rosterMember, sep string) string {
+	ws := make([]string, len(m.why))
+	for i, k := range m.why {
+		ws[i] = p.t(k)
+	}
+	return strings.Join(ws, sep)
+}
+
+func (p *rosterPane) row(r rosterRow, w int) string {
+	if a := r.app; a != nil {
+		kind := Fit(p.t("roster.app."+string(a.Kind)), 8)
+		t := a.Time.Local().Format("01-02 15:04")
+		group := Fit(inert.Line(p.groupOf(a.Group)), min(14, w/6))
+		name := Fit(inert.Line(a.name), min(10, w/8))
+		rest := w - 8 - 12 - Width(group) - Width(name) - 4
+		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(inert.Line(firstLine(a.Text)), max(rest, 1)), w)
+	}
+	m := r.m
+	name := Fit(p.filter.Highlight(r, m.Name), min(10, w/8))
+	group := Fit(inert.Line(p.groupOf(m.Group)), min(12, w/8))
+	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), 6))
+	if !m.nickOK {
+		verdict = p.styles.sev["warn"].Render(Fit(p.t("roster.nick.bad.short"), 6))
+	}
+	days := "-"
+	if m.idle >= 0 {
+		days = p.tf("roster.idle", m.idle)
+	}
+	days = Fit(days, 7)
+	status := Fit(p.t("member."+string(m.Status)), 8)
+	if m.Status == model.MemberRemoved || m.Status == model.MemberExited || m.Status == model.MemberMuted {
+		status = p.styles.sev["warn"].Render(status)
+	}
+	tail := status
+	if p.mode == rosterCleanup {
+		tail = Fit(p.whyText(m, "·"), min(24, w/4))
+	} else if m.Step != "" {
+		tail += " " + Fit(inert.Line(m.Step), min(10, w/10))
+	}
+	fixed := 1 + Width(name) + 1 + Width(group) + 1 + 6 + 1 + 7 + 1 + Width(tail) + 1
+	nick := Fit(inert.Line(m.Nickname), max(w-fixed, 1))
+	return Fit(" "+name+" "+group+" "+nick+" "+verdict+" "+days+" "+tail, w)
+}
+
+// groupOf is a group's name, or its id.
+func (p *rosterPane) groupOf(id string) string {
+	if g, ok := p.groups[id]; ok && g.Name != "" {
+		return g.Name
+	}
+	return id
+}
+
+func (p *rosterPane) view(w, h int) string {
+	if p.prompt != nil {
+		return p.prompt.view(w, h)
+	}
+	n := len(p.members)
+	switch p.mode {
+	case rosterCleanup, rosterApps:
+		n = len(p.list.Rows())
+	}
+	head := []string{Cut(p.styles.bold.Render(p.tf(fmt.Sprintf("roster.mode.%d", p.mode), n))+"  "+p.styles.dim.Render(p.tf("roster.mode.hint", keymap.Name(p.km.Cleanup))), w)}
+	if l := p.filter.Line(w); l != "" {
+		head = append(head, l)
+	}
+	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
+}
+
+// detail is the member's record, or the application.
+func (p *rosterPane) detail(w, h int) string {
+	r, ok := p.list.Current()
+	if !ok {
+		return ""
+	}
+	w = max(w, 10)
+	var lines []string
+	add := func(s ...string) { lines = append(lines, s...) }
+	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
+	if a := r.app; a != nil {
+		add(Cut(p.styles.bold.Render(p.appLabel(a)), w))
+		kv("roster.f.app", inert.Line(a.ID)+"  "+p.t("application."+string(a.Status)))
+		kv("roster.f.group", inert.Line(p.groupOf(a.Group)))
+		kv("roster.f.id", inert.Line(a.Member))
+		kv("roster.f.time", a.Time.Local().Format("2006-01-02 15:04"))
+		for i := range p.members {
+			if m := &p.members[i]; m.Group == a.Group && m.ID == a.Member {
+				st := p.t("member." + string(m.Status))
+				if m.Step != "" {
+					st += " · " + inert.Line(m.Step)
+				}
+				kv("roster.f.status", st)
+			}
+		}
+		add("", p.styles.bold.Render(p.t("roster.f.text")))
+		for _, l := range Wrap(inertBody(a.Text), w-2) {
+			add("  " + l)
+		}
+	} else {
+		p.memberDetail(r.m, w, add, kv)
+	}
+	if len(lines) > h {
+		lines = lines[:max(h, 0)]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), kv func(string, string)) {
+	add(Cut(p.styles.bold.Render(inert.Line(m.Name)), w))
+	kv("roster.f.group", inert.Line(p.groupOf(m.Group)))
+	kv("roster.f.id", inert.Line(m.ID))
+	if m.Branch != "" {
+		kv("roster.f.branch", inert.Line(m.Branch))
+	}
+	kv("roster.f.nickname", inert.Line(m.Nickname))
+	rule := p.groups[m.Group].NicknameRule
+	ruleText := p.t("roster.rule.none")
+	switch rule {
+	case "":
+	case "branch+name", "dept+name", "name":
+		ruleText = p.t("roster.rule." + rule)
+	default:
+		ruleText = inert.Line(rule)
+	}
+	verdict := p.t("roster.nick.ok")
+	if !m.nickOK {
+		verdict = p.styles.sev["warn"].Render(p.t("roster.nick.bad"))
+	}
+	kv("roster.f.rule", ruleText+" → "+verdict)
+	role := p.t("roster.role.member")
+	switch m.Role {
+	case model.MemberOwner, model.MemberAdmin:
+		role = p.t("roster.role." + string(m.Role))
+	}
+	if m.PartyMember {
+		role += " · " + p.t("roster.party")
+	}
+	kv("roster.f.role", role)
+	if !m.Joined.IsZero() {
+		kv("roster.f.joined", m.Joined.Local().Format("2006-01-02"))
+	}
+	if m.idle >= 0 {
+		last := p.t("roster.never")
+		if !m.LastActive.IsZero() {
+			last = m.LastActive.Local().Format("2006-01-02")
+		}
+		kv("roster.f.active", last+"  "+p.tf("roster.days.ago", m.idle))
+	}
+	st := p.t("member." + string(m.Status))
+	if m.Status == model.MemberMuted && !m.MutedUntil.IsZero() {
+		st += "  " + p.tf("roster.until", m.MutedUntil.Local().Format("2006-01-02 15:04"))
+	}
+	kv("roster.f.status", st)
+	kv("roster.f.warnings", fmt.Sprint(m.Warnings))
+	step := "-"
+	if m.Step != "" {
+		step = inert.Line(m.Step)
+	}
+	kv("roster.f.step", step)
+	if len(m.why) > 0 {
+		kv("roster.f.cleanup", p.whyText(m, p.t("roster.sep")))
+	}
+	for i := range p.apps {
+		if a := &p.apps[i]; a.Group == m.Group && a.Member == m.ID {
+			kv("roster.f.open", p.t("roster.app."+string(a.Kind))+"  "+inert.Line(a.ID)+"  "+inert.Line(firstLine(a.Text)))
+		}
+	}
+	rec, ok := p.records[m.Key()]
+	add("", p.styles.bold.Render(p.t("roster.f.record")))
+	switch {
+	case !ok:
+		add("  " + p.t("loading"))
+		return
+	case rec.err != nil:
+		add("  " + Cut(p.t("error")+": "+inert.Line(rec.err.Error()), w-2))
+		return
+	case len(rec.violations) == 0:
+		add("  " + p.t("record.none"))
+	}
+	for _, v := range rec.violations {
+		add("  " + Cut(violationLine(p.common, p.pol, v), w-2))
+	}
+	pr := rec.proposal
+	s := p.tf("roster.next", inert.Line(pr.Step.Name(string(p.lang))), inert.Line(pr.Step.Clause), pr.Index+1, pr.Of)
+	if pr.Party {
+		s += " · " + p.t("roster.party.ladder")
+	}
+	add("", Cut(p.styles.bold.Render(s), w))
+}
+
+// violationLine is one violation of a member's record: date, rule, status, sanction.
+func violationLine(c *common, pol *review.Policy, v model.Violation) string {
+	rule := c.t("viol.source." + v.Source)
+	if pol != nil && v.Rule != "" {
+		if r := pol.Rule(v.Rule); r != nil {
+			rule = r.Name.In(string(c.lang))
+		} else {
+			rule = v.Rule
+		}
+	}
+	s := v.Time.Local().Format("2006-01-02") + "  " + inert.Line(rule) + "  " + c.t("violation."+string(v.Status))
+	if v.Sanction != "" {
+		s += "  " + inert.Line(v.Sanction)
+	}
+	if v.Appeal != "" {
+		s += "  " + c.t("viol.appeal."+v.Appeal)
+	}
+	return s
+}
