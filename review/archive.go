@@ -2,11 +2,11 @@ package review
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -136,7 +136,7 @@ func BuildArchive(src ArchiveSource, req ArchiveRequest) (*model.Archive, error)
 	named := map[string]bool{}
 	for _, id := range req.Groups {
 		if _, ok := byID[id]; !ok {
-			return nil, fmt.Errorf("unknown group %q", id)
+			return nil, i18n.E("review.unknown-group", id)
 		}
 		if !named[id] {
 			named[id] = true

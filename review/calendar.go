@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"qunshen/internal/i18n"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +63,7 @@ const maxCalendarRange = 62
 // or longer than two months; a day given twice.
 func ParseCalendar(b []byte) (*Calendar, error) {
 	if !utf8.Valid(b) {
-		return nil, fmt.Errorf("the calendar is not UTF-8 text")
+		return nil, i18n.E("review.calendar.utf8")
 	}
 	c := &Calendar{days: map[int]calendarDay{}}
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -80,7 +81,7 @@ func ParseCalendar(b []byte) (*Calendar, error) {
 			continue
 		}
 		if len(fields) < 2 {
-			return nil, fmt.Errorf("line %d: want a date or FROM..TO, then holiday or workday", line)
+			return nil, i18n.E("review.calendar.fields", line)
 		}
 		var holiday bool
 		switch fields[1] {
@@ -88,7 +89,7 @@ func ParseCalendar(b []byte) (*Calendar, error) {
 			holiday = true
 		case "workday", "班":
 		default:
-			return nil, fmt.Errorf("line %d: %q is neither holiday (休) nor workday (班)", line, fields[1])
+			return nil, i18n.E("review.calendar.kind", line, fields[1])
 		}
 		from, to, ok := strings.Cut(fields[0], "..")
 		if !ok {
@@ -96,30 +97,30 @@ func ParseCalendar(b []byte) (*Calendar, error) {
 		}
 		d0, err := time.Parse(time.DateOnly, from)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %q is not a date (YYYY-MM-DD)", line, from)
+			return nil, i18n.E("review.calendar.date", line, from)
 		}
 		d1, err := time.Parse(time.DateOnly, to)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %q is not a date (YYYY-MM-DD)", line, to)
+			return nil, i18n.E("review.calendar.date", line, to)
 		}
 		if d1.Before(d0) {
-			return nil, fmt.Errorf("line %d: the range ends before it starts", line)
+			return nil, i18n.E("review.calendar.backwards", line)
 		}
 		if d1.Sub(d0) > maxCalendarRange*24*time.Hour {
-			return nil, fmt.Errorf("line %d: a range of more than %d days", line, maxCalendarRange)
+			return nil, i18n.E("review.calendar.long", line, maxCalendarRange)
 		}
 		name := strings.Join(fields[2:], " ")
 		for d := d0; !d.After(d1); d = d.AddDate(0, 0, 1) {
 			k := dayKey(d)
 			if _, dup := c.days[k]; dup {
-				return nil, fmt.Errorf("line %d: %s is given twice", line, d.Format(time.DateOnly))
+				return nil, i18n.E("review.calendar.twice", line, d.Format(time.DateOnly))
 			}
 			c.days[k] = calendarDay{holiday: holiday, name: name}
 			years[d.Year()] = true
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("line %d: %w", line+1, err)
+		return nil, i18n.E("review.calendar.read", line+1, err)
 	}
 	for y := range years {
 		c.years = append(c.years, y)

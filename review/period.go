@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -139,7 +140,7 @@ var (
 //	                                       of the above: 2026-06-01..2026-06-30, 2026-07..2026-09
 func ParsePeriod(s string, now time.Time) (Period, error) {
 	s = strings.TrimSpace(s)
-	bad := fmt.Errorf("period %q: want week, month, quarter, year (or last-week …), 2026-W23, 2026-06, 2026-Q2, 2026, or 2026-06-01..2026-06-30", s)
+	bad := i18n.E("review.period.bad", s)
 	s = strings.TrimPrefix(s, "this-")
 	if k, ok := strings.CutPrefix(s, "last-"); ok {
 		if !slices.Contains(PeriodKinds, PeriodKind(k)) {
@@ -157,7 +158,7 @@ func ParsePeriod(s string, now time.Time) (Period, error) {
 		case errA != nil || errB != nil:
 			return Period{}, bad
 		case !b.To.After(a.From):
-			return Period{}, fmt.Errorf("period %q ends before it begins", s)
+			return Period{}, i18n.E("review.period.backwards", s)
 		}
 		return Period{Kind: PeriodRange, From: a.From, To: b.To}, nil
 	}
@@ -213,7 +214,7 @@ func ParseScope(s string) (Scope, error) {
 	if ok && v != "" && (kind == "group" || kind == "branch") {
 		return Scope{Kind: kind, Value: v}, nil
 	}
-	return Scope{}, fmt.Errorf("scope %q: want all, group:ID or branch:NAME", s)
+	return Scope{}, i18n.E("review.scope.bad", s)
 }
 
 func (s Scope) String() string {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -122,7 +123,7 @@ func (s *Service) Decide(postID string, kind model.Kind, reason string) (model.H
 		return model.Hash{}, err
 	}
 	if !ok {
-		return model.Hash{}, fmt.Errorf("unknown post %q", postID)
+		return model.Hash{}, i18n.E("review.unknown-post", postID)
 	}
 	pl := model.ReasonPayload{Reason: reason}
 	if kind == model.PostUndo {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ func careCLI(t *testing.T) *cli {
 	c := newCLI(t)
 	c.ok("init", "--name", "王管理", "--role", "admin")
 	c.ok("init", "--name", "李书记", "--role", "secretary")
-	c.ok("import", "testdata/queue.jsonl")
+	c.ok("import", queueFile)
 	c.ok("decide", "p1", "approve")
 	return c
 }

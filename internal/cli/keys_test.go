@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -9,13 +9,6 @@ import (
 
 	"qunshen/storage"
 )
-
-// runIn runs one command line with the given standard input.
-func (c *cli) runIn(stdin string, args ...string) (string, string, int) {
-	var out, errb bytes.Buffer
-	code := run(&ctx{stdout: &out, stderr: &errb, stdin: strings.NewReader(stdin)}, append([]string{"--db", c.db}, args...))
-	return out.String(), errb.String(), code
-}
 
 // fastKDF lowers the iteration count of new encrypted keys for one test.
 func fastKDF(t *testing.T) {
@@ -43,7 +36,7 @@ func TestCLIPassphrase(t *testing.T) {
 	if !strings.HasPrefix(string(raw), "qunshen operator key v2 encrypted\n") || strings.Contains(string(raw), "seed:") {
 		t.Fatalf("key file:\n%s", raw)
 	}
-	c.ok("import", "testdata/queue.jsonl")
+	c.ok("import", queueFile)
 	c.ok("decide", "p1", "approve")
 
 	t.Setenv("QUNSHEN_PASSPHRASE", "错误的口令")

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -66,7 +66,7 @@ func TestArchiveCommand(t *testing.T) {
 
 	// Asking for the confidential posts: refused to the administrator, nothing written.
 	refused := filepath.Join(dir, "refused")
-	cmd := exec.Command(bin, "--db", db, "archive", "--include-confidential", "-o", refused)
+	cmd := exec.Command(bin, "--db", db, "--lang", "en", "archive", "--include-confidential", "-o", refused)
 	msg, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(msg), "the role admin may not put confidential posts into an archive") {
@@ -92,7 +92,7 @@ func TestArchiveCommand(t *testing.T) {
 		t.Fatalf("index.md:\n%s", index)
 	}
 	// The same folder again: refused without --force, replaced with it.
-	cmd = exec.Command(bin, "--db", db, "archive", "-o", filepath.Join(dir, "admin"))
+	cmd = exec.Command(bin, "--db", db, "--lang", "en", "archive", "-o", filepath.Join(dir, "admin"))
 	if msg, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(msg), "--force replaces") {
 		t.Fatalf("an archive written over an earlier one: %v\n%s", err, msg)
 	}

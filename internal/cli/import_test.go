@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -52,8 +52,8 @@ func TestImportChatFixtures(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "q.db")
 	q(db, "init", "--name", "王芳", "--role", "admin")
-	q(db, "import", "testdata/queue.jsonl")
-	copyTree(t, "internal/ingest/testdata", filepath.Join(dir, "in"))
+	q(db, "import", queueFile)
+	copyTree(t, filepath.Join(moduleRoot, "internal", "ingest", "testdata"), filepath.Join(dir, "in"))
 	for _, f := range chatFixtures {
 		path := filepath.Join(dir, "in", f.file)
 		if _, err := os.Stat(path); err != nil {
@@ -93,11 +93,11 @@ func TestImportRefusesUnknown(t *testing.T) {
 	if err := os.WriteFile(odd, []byte("\x00\x01\x02 这不是聊天记录"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "--db", db, "import", odd).CombinedOutput()
+	out, err := exec.Command(bin, "--db", db, "--lang", "en", "import", odd).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), odd+": not a format qunshen knows") {
 		t.Fatalf("unknown file: %v\n%s", err, out)
 	}
-	out, err = exec.Command(bin, "--db", db, "import", "--as", "王芳", odd).CombinedOutput()
+	out, err = exec.Command(bin, "--db", db, "--lang", "en", "import", "--as", "王芳", odd).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "--as takes pending or history") {
 		t.Fatalf("--as NAME: %v\n%s", err, out)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -14,13 +14,12 @@ import (
 
 // reportCLI is a command line on the report fixture, with the clock at the fixture's now.
 func reportCLI(t *testing.T) *cli {
-	old, oldClock := time.Local, clock
+	old := time.Local
 	time.Local = reportfix.CST
-	clock = func() time.Time { return reportfix.Now }
-	t.Cleanup(func() { time.Local, clock = old, oldClock })
+	t.Cleanup(func() { time.Local = old })
 	f := reportfix.Build(t, t.TempDir())
 	f.Store.Close()
-	return &cli{t: t, db: f.Path}
+	return &cli{t: t, db: f.Path, now: func() time.Time { return reportfix.Now }}
 }
 
 // TestCLIReport: the command writes what the exports' golden files hold, in each format,
@@ -28,23 +27,23 @@ func reportCLI(t *testing.T) *cli {
 func TestCLIReport(t *testing.T) {
 	c := reportCLI(t)
 	for _, f := range []struct{ args, golden string }{
-		{"--period 2026-06 --as 周监督", "june-zh.md"},
-		{"--period last-month --scope all --as 周监督 --format csv", "june-zh.csv"},
+		{"--lang zh --period 2026-06 --as 周监督", "june-zh.md"},
+		{"--lang zh --period last-month --scope all --as 周监督 --format csv", "june-zh.csv"},
 		{"--lang en --period 2026-06 --as 周监督 --format json", "june-en.json"},
 		{"--lang en --period 2026-06 --as 周监督 --format html", "june-en.html"},
 	} {
 		out := c.ok(append([]string{"report"}, strings.Fields(f.args)...)...)
-		want, err := os.ReadFile(filepath.Join("report", "testdata", f.golden))
+		want, err := os.ReadFile(filepath.Join(moduleRoot, "internal", "document", "testdata", f.golden))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if out != string(want) {
-			t.Errorf("report %s differs from report/testdata/%s:\n%s", f.args, f.golden, out)
+			t.Errorf("report %s differs from internal/document/testdata/%s:\n%s", f.args, f.golden, out)
 		}
 	}
 	dir := t.TempDir()
 	xl := filepath.Join(dir, "六月.xlsx")
-	if out := c.ok("report", "--period", "2026-06", "--as", "周监督", "-o", xl); !strings.Contains(out, "2026-06") || !strings.Contains(out, "周监督") {
+	if out := c.ok("report", "--period", "2026-06", "--as", "周监督", "-o", xl, "--lang", "zh"); !strings.Contains(out, "2026-06") || !strings.Contains(out, "周监督") {
 		t.Fatalf("report -o: %s", out)
 	}
 	wb, err := excelize.OpenFile(xl)
@@ -55,7 +54,7 @@ func TestCLIReport(t *testing.T) {
 		t.Errorf("the spreadsheet's posts submitted: %q", v)
 	}
 	wb.Close()
-	out := c.ok("report", "--period", "2026-06", "--scope", "group:g2", "--format", "md")
+	out := c.ok("report", "--lang", "zh", "--period", "2026-06", "--scope", "group:g2", "--format", "md")
 	if !strings.Contains(out, "群组：办公室工作群 (g2)") || !strings.Contains(out, "| 提交信息 | 2 | 0 | +2 |") || !strings.Contains(out, "制表人: 王管理") {
 		t.Errorf("report of g2:\n%s", out)
 	}
@@ -76,7 +75,7 @@ func TestCLIInspectAndRectify(t *testing.T) {
 	c := newCLI(t)
 	c.ok("init", "--name", "王管理", "--role", "admin")
 	c.ok("init", "--name", "周监督", "--role", "supervisor")
-	c.ok("import", "testdata/queue.jsonl")
+	c.ok("import", queueFile)
 	c.fails("only supervisor", "inspect", "--group", "g1", "--item", "content", "--finding", "未审先发", "--days", "5")
 	c.fails("--item takes", "--as", "周监督", "inspect", "--group", "g1", "--item", "looks", "--finding", "x", "--days", "5")
 	c.fails("one of them", "--as", "周监督", "inspect", "--item", "content", "--finding", "x", "--days", "5")
@@ -90,7 +89,7 @@ func TestCLIInspectAndRectify(t *testing.T) {
 		t.Fatalf("after the order: groups %v, rectifications %v", s.Groups, s.Rectifications)
 	}
 	c.ok("--as", "周监督", "inspect", "--branch", "第三党支部", "--item", "discipline", "--finding", "纪律松弛", "--days", "3", "--id", "R2")
-	list := c.ok("rectify", "list")
+	list := c.ok("rectify", "list", "--lang", "zh")
 	if !strings.Contains(list, "R1") || !strings.Contains(list, "信息发布内容合规") || !strings.Contains(list, "R2") || !strings.Contains(list, "第三党支部") {
 		t.Fatalf("rectify list:\n%s", list)
 	}

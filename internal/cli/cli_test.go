@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,13 +12,22 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/storage"
 )
 
-// cli runs one command line in-process against a database in dir.
+// The module's root, from this package's folder: the fixtures and the main package.
+const moduleRoot = "../.."
+
+// queueFile is the test queue of ten records.
+var queueFile = filepath.Join(moduleRoot, "testdata", "queue.jsonl")
+
+// cli runs one command line in-process against a database in dir. It speaks English (the
+// tests assert its English texts) unless a test names another --lang after it.
 type cli struct {
-	t  *testing.T
-	db string
+	t   *testing.T
+	db  string
+	now func() time.Time // the clock of the commands; nil: time.Now
 }
 
 func newCLI(t *testing.T) *cli {
@@ -25,8 +35,18 @@ func newCLI(t *testing.T) *cli {
 }
 
 func (c *cli) run(args ...string) (string, string, int) {
+	return c.exec(nil, args)
+}
+
+// runIn runs one command line with the given standard input.
+func (c *cli) runIn(stdin string, args ...string) (string, string, int) {
+	return c.exec(strings.NewReader(stdin), args)
+}
+
+func (c *cli) exec(stdin io.Reader, args []string) (string, string, int) {
 	var out, errb bytes.Buffer
-	code := run(&ctx{stdout: &out, stderr: &errb}, append([]string{"--db", c.db}, args...))
+	e := &env{stdin: stdin, stdout: &out, stderr: &errb, now: c.now}
+	code := run(e, append([]string{"--db", c.db, "--lang", "en"}, args...))
 	return out.String(), errb.String(), code
 }
 
@@ -65,11 +85,11 @@ func TestCLIWorkflow(t *testing.T) {
 	c.ok("init", "--name", "李书记", "--role", "secretary")
 	c.fails("exists already", "init", "--name", "李书记", "--role", "secretary")
 	c.fails("--role must be", "init", "--name", "x", "--role", "boss")
-	out := c.ok("import", "testdata/queue.jsonl")
+	out := c.ok("import", queueFile)
 	if !strings.Contains(out, "10 records read, 10 new or changed") {
 		t.Fatalf("import: %s", out)
 	}
-	if out := c.ok("import", "testdata/queue.jsonl"); !strings.Contains(out, "0 new or changed, 10 unchanged") {
+	if out := c.ok("import", queueFile); !strings.Contains(out, "0 new or changed, 10 unchanged") {
 		t.Fatalf("second import: %s", out)
 	}
 	c.ok("decide", "p1", "approve")
@@ -107,7 +127,7 @@ func TestCLIWorkflow(t *testing.T) {
 	if out := c.ok("--lang", "en"); !strings.Contains(out, "posts:") || !strings.Contains(out, "operator: 王管理 (administrator)") {
 		t.Fatalf("overview in English:\n%s", out)
 	}
-	if out := c.ok(); !strings.Contains(out, "信息:") || !strings.Contains(out, "群管理员") {
+	if out := c.ok("--lang", "zh"); !strings.Contains(out, "信息:") || !strings.Contains(out, "群管理员") {
 		t.Fatalf("overview in Chinese:\n%s", out)
 	}
 }
@@ -115,10 +135,11 @@ func TestCLIWorkflow(t *testing.T) {
 func TestCLIUsage(t *testing.T) {
 	c := newCLI(t)
 	c.fails("unknown command", "frobnicate")
-	for _, k := range commands {
-		_, errs, code := c.run(k.name, "--help")
-		if code != 0 || !strings.Contains(errs, "usage: qunshen "+k.name) {
-			t.Errorf("%s --help: exit %d, %q", k.name, code, errs)
+	// Help goes to standard output, as cobra writes it.
+	for _, k := range newRoot(&env{lang: i18n.EN, stdout: io.Discard, stderr: io.Discard}).Commands() {
+		out, errs, code := c.run(k.Name(), "--help")
+		if code != 0 || !strings.Contains(out, "Usage:\n  qunshen "+k.Name()) {
+			t.Errorf("%s --help: exit %d, %q %q", k.Name(), code, out, errs)
 		}
 	}
 	c.fails("no operator yet", "decide", "p1", "approve")
@@ -149,14 +170,14 @@ func TestDemo(t *testing.T) {
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	var out, errb bytes.Buffer
-	if code := run(&ctx{stdout: &out, stderr: &errb}, []string{"demo"}); code != 0 {
+	if code := run(&env{stdout: &out, stderr: &errb}, []string{"--lang", "en", "demo"}); code != 0 {
 		t.Fatalf("demo: %s", errb.String())
 	}
 	if !strings.Contains(out.String(), "演示管理员") {
 		t.Fatalf("demo opens as the administrator:\n%s", out.String())
 	}
 	out.Reset()
-	if code := run(&ctx{stdout: &out, stderr: &errb}, []string{"demo", "--as", "secretary"}); code != 0 {
+	if code := run(&env{stdout: &out, stderr: &errb}, []string{"--lang", "en", "demo", "--as", "secretary"}); code != 0 {
 		t.Fatalf("demo as secretary: %s", errb.String())
 	}
 	if !strings.Contains(out.String(), "演示书记") || strings.Contains(errb.String(), "making") && strings.Count(errb.String(), "making") > 1 {
@@ -176,6 +197,7 @@ func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "qunshen")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = moduleRoot
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -186,7 +208,7 @@ func buildBinary(t testing.TB) string {
 func shell(t testing.TB, bin string) func(db string, args ...string) string {
 	return func(db string, args ...string) string {
 		t.Helper()
-		out, err := exec.Command(bin, append([]string{"--db", db}, args...)...).CombinedOutput()
+		out, err := exec.Command(bin, append([]string{"--db", db, "--lang", "en"}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("qunshen %v: %v\n%s", args, err, out)
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -42,7 +42,7 @@ func TestCLISyncSignOffTravels(t *testing.T) {
 	dir := t.TempDir()
 	b := func(name string) string { return filepath.Join(dir, name) }
 
-	admin.ok("import", "testdata/queue.jsonl")
+	admin.ok("import", queueFile)
 	admin.ok("decide", "p2", "escalate")
 	admin.ok("decide", "p1", "approve")
 	admin.ok("decide", "p3", "reject", "--reason", "含有广告")
@@ -106,7 +106,7 @@ func TestCLISyncDispute(t *testing.T) {
 	a2.ok("init", "--name", "张管理", "--role", "admin")
 	exchangeKeys(t, a1, a2)
 	dir := t.TempDir()
-	a1.ok("import", "testdata/queue.jsonl")
+	a1.ok("import", queueFile)
 	a1.ok("sync", "export", "-o", filepath.Join(dir, "1.qsb"))
 	a2.ok("sync", "import", filepath.Join(dir, "1.qsb"))
 	a1.ok("decide", "p1", "approve")

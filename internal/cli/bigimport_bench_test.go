@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -20,7 +20,7 @@ import (
 // memory: peak-anon-MB is its own memory (heap, stacks), peak-rss-MB adds the pages of the
 // database file that its memory map holds, which the kernel takes back under pressure.
 //
-//	go test -run xxx -bench ImportLargeExport -benchtime 1x .
+//	go test -run xxx -bench ImportLargeExport -benchtime 1x ./internal/cli
 func BenchmarkImportLargeExport(b *testing.B) {
 	size := int64(1 << 30)
 	if s := os.Getenv("QUNSHEN_BENCH_BYTES"); s != "" {

@@ -1,9 +1,11 @@
-package main
+package cli
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,15 +13,23 @@ import (
 	"qunshen/storage"
 )
 
-// tmuxSession drives the built binary in a terminal, as a person would.
+// tmuxSession drives the built binary in a terminal, as a person would, on a tmux server of
+// its own (another run of the tests on the machine has its own sessions).
 type tmuxSession struct {
 	t    *testing.T
 	name string
 }
 
+// tmuxSocket names the tmux server of this test process.
+var tmuxSocket = "qunshen-test-" + strconv.Itoa(os.Getpid())
+
+func tmuxCmd(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", tmuxSocket}, args...)...)
+}
+
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", args...).CombinedOutput()
+	out, err := tmuxCmd(args...).CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
@@ -56,7 +66,7 @@ func (s *tmuxSession) waitExit() {
 	s.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if err := exec.Command("tmux", "has-session", "-t", s.name).Run(); err != nil {
+		if err := tmuxCmd("has-session", "-t", s.name).Run(); err != nil {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -66,13 +76,13 @@ func (s *tmuxSession) waitExit() {
 
 func startTmux(t *testing.T, name string, w, h int, env []string, cmd string) *tmuxSession {
 	s := &tmuxSession{t: t, name: name}
-	exec.Command("tmux", "kill-session", "-t", name).Run()
+	tmuxCmd("kill-session", "-t", name).Run()
 	args := []string{"new-session", "-d", "-s", name, "-x", itoa(w), "-y", itoa(h)}
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
 	s.tmux(append(args, cmd)...)
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", name).Run() })
+	t.Cleanup(func() { tmuxCmd("kill-session", "-t", name).Run() })
 	return s
 }
 
@@ -133,7 +143,7 @@ func TestEndToEndInTmux(t *testing.T) {
 			t.Errorf("posts %s = %d, want %d (%v)", k, st.Posts[k], n, st.Posts)
 		}
 	}
-	if out, err := exec.Command(bin, "--db", db, "verify").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok:") {
+	if out, err := exec.Command(bin, "--db", db, "--lang", "en", "verify").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok:") {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
 }
