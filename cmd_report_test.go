@@ -34,12 +34,12 @@ func TestCLIReport(t *testing.T) {
 		{"--lang en --period 2026-06 --as 周监督 --format html", "june-en.html"},
 	} {
 		out := c.ok(append([]string{"report"}, strings.Fields(f.args)...)...)
-		want, err := os.ReadFile(filepath.Join("report", "testdata", f.golden))
+		want, err := os.ReadFile(filepath.Join("internal", "document", "testdata", f.golden))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if out != string(want) {
-			t.Errorf("report %s differs from report/testdata/%s:\n%s", f.args, f.golden, out)
+			t.Errorf("report %s differs from internal/document/testdata/%s:\n%s", f.args, f.golden, out)
 		}
 	}
 	dir := t.TempDir()
