@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
-	"qunshen/storage"
 )
 
 // The supervisor's commands: the report of a period, inspection findings and their
@@ -125,7 +125,7 @@ func runReport(c *ctx, _ *flag.FlagSet, args []string) error {
 	if err := document.Write(&buf, format, r, lang); err != nil {
 		return err
 	}
-	err = storage.WriteFileAtomic(reportOut, func(f *os.File) error {
+	err = atomicfile.Write(reportOut, func(f *os.File) error {
 		_, err := f.Write(buf.Bytes())
 		return err
 	})

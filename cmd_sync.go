@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/storage"
 )
 
@@ -168,7 +169,7 @@ func runExport(c *ctx, _ *flag.FlagSet, args []string) error {
 		n, err = st.ExportDecisions(since, c.stdout)
 		return err
 	}
-	err = storage.WriteFileAtomic(exportOut, func(f *os.File) error {
+	err = atomicfile.Write(exportOut, func(f *os.File) error {
 		n, err = st.ExportDecisions(since, f)
 		return err
 	})

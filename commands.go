@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
@@ -418,7 +419,7 @@ func runGen(c *ctx, _ *flag.FlagSet, args []string) error {
 	if genPosts < 0 || genMembers < 1 || genGroup < 1 || genMembers < genGroup*4 {
 		return usagef("want --posts ≥ 0, --groups ≥ 1 and at least 4 members per group")
 	}
-	err := storage.WriteFileAtomic(genOut, func(f *os.File) error {
+	err := atomicfile.Write(genOut, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
 		if err := gen.Write(w, gen.Options{Posts: genPosts, Members: genMembers, Groups: genGroup, Seed: genSeed}); err != nil {
 			return err

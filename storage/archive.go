@@ -16,6 +16,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/model"
 )
 
@@ -145,7 +146,7 @@ func WriteArchive(dir string, a *model.Archive, opt ArchiveOptions) ([]ArchiveFi
 			return nil, err
 		}
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := atomicfile.SyncDir(tmp); err != nil {
 		return nil, err
 	}
 	if replace {
@@ -165,7 +166,7 @@ func WriteArchive(dir string, a *model.Archive, opt ArchiveOptions) ([]ArchiveFi
 		}
 	}
 	done = true
-	syncDir(parent) // the archive is whole under its name; a failed sync of the parent loses nothing but durability
+	atomicfile.SyncDir(parent) // the archive is whole under its name; a failed sync of the parent loses nothing but durability
 	return list, nil
 }
 

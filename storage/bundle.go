@@ -15,6 +15,7 @@ import (
 	"time"
 	"unsafe"
 
+	"qunshen/internal/parallel"
 	"qunshen/model"
 )
 
@@ -223,7 +224,7 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 	// order of the file, so that the first fault is the one reported.
 	b.Events = freshArray[BundleEvent](len(spans))
 	decodeErrs := make([]error, len(spans))
-	parallelRange(len(spans), func(from, to int) {
+	parallel.Range(len(spans), func(from, to int) {
 		for i := from; i < to; i++ {
 			sp := spans[i]
 			body := data[sp[1]:sp[2]:sp[2]]
@@ -349,7 +350,7 @@ func freshArray[T any](n int) []T {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	xs := make([]T, n)
 	var zero T
-	parallelRange(n, func(from, to int) {
+	parallel.Range(n, func(from, to int) {
 		clear(unsafe.Slice((*byte)(unsafe.Pointer(&xs[from])), uintptr(to-from)*unsafe.Sizeof(zero)))
 	})
 	return xs

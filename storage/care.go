@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"qunshen/internal/atomicfile"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -115,7 +116,7 @@ func Restore(dbPath, backup string) (VerifyReport, error) {
 			return rep, err
 		}
 		placed = true
-		return rep, syncDir(dir)
+		return rep, atomicfile.SyncDir(dir)
 	}
 	// Keep the database in force under kept: a second name for the same file (a hard link,
 	// renamed over kept so that an undo swaps), then put the restored one in its place by an
@@ -140,7 +141,7 @@ func Restore(dbPath, backup string) (VerifyReport, error) {
 		return rep, fmt.Errorf("placing the restored database: %w (the previous one is %s)", err, kept)
 	}
 	placed = true
-	return rep, syncDir(dir)
+	return rep, atomicfile.SyncDir(dir)
 }
 
 // keptFree refuses a restore that would replace the database kept by an earlier one, unless
@@ -316,7 +317,7 @@ func Compact(dbPath string) (before, after int64, err error) {
 		return before, before, err
 	}
 	placed = true
-	return before, after, syncDir(filepath.Dir(dbPath))
+	return before, after, atomicfile.SyncDir(filepath.Dir(dbPath))
 }
 
 // compactInto copies every bucket of src into the empty file at path with bbolt.Compact,
@@ -422,15 +423,6 @@ func syncFile(path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // The on-disk layout of bbolt (go.etcd.io/bbolt/internal/common), in the machine's byte order:

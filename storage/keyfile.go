@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/model"
 )
 
@@ -66,7 +67,7 @@ func WriteKeyFile(path string, op model.Operator) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(append(raw, '\n'))
 		return err
 	})

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/model"
 )
 
@@ -92,7 +93,7 @@ func SaveKey(dbPath string, s *model.Signer, passphrase []byte) error {
 		fmt.Fprintf(&b, "%s\nname: %s\nrole: %s\nkdf: %s\niterations: %d\nsalt: %x\nnonce: %x\nsealed: %x\n",
 			keyFileHeaderEncrypted, s.Operator.Name, s.Operator.Role, keyKDF, iter, salt, nonce, sealed)
 	}
-	return writeAtomic(keyPath(dbPath, s.Operator.Key), func(f *os.File) error {
+	return atomicfile.Write(keyPath(dbPath, s.Operator.Key), func(f *os.File) error {
 		_, err := f.Write(b.Bytes())
 		return err
 	})

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/parallel"
 	"qunshen/model"
 )
 
@@ -247,7 +246,7 @@ type postWrites struct {
 func (st *txState) encodePosts() error {
 	dirty := st.dirty
 	ws := make([]postWrites, len(dirty))
-	parallelRange(len(dirty), func(from, to int) {
+	parallel.Range(len(dirty), func(from, to int) {
 		for i := from; i < to; i++ {
 			ws[i] = dirty[i].writes()
 		}
@@ -311,26 +310,6 @@ func (e *postEntry) writes() postWrites {
 	return w
 }
 
-// parallelRange calls work on parts of [0, n), one part a core, and returns when all are
-// done. Fewer than 256 items are not worth a goroutine: work is called once, here.
-func parallelRange(n int, work func(from, to int)) {
-	cores := runtime.GOMAXPROCS(0)
-	if cores == 1 || n < 256 {
-		work(0, n)
-		return
-	}
-	per := (n + cores - 1) / cores
-	var wg sync.WaitGroup
-	for from := 0; from < n; from += per {
-		wg.Add(1)
-		go func(from, to int) {
-			defer wg.Done()
-			work(from, to)
-		}(from, min(from+per, n))
-	}
-	wg.Wait()
-}
-
 // prefetchPosts decodes, on every core, the stored posts that ids name and that the
 // transaction has not read yet: what a bundle of decisions will read one after another. They
 // are read lean: a decision does not read the author's text, and another reader has it read.
@@ -351,7 +330,7 @@ func (st *txState) prefetchPosts(ids []string) {
 		}
 	}
 	entries := make([]*postEntry, len(jobs))
-	parallelRange(len(jobs), func(from, to int) {
+	parallel.Range(len(jobs), func(from, to int) {
 		k := &known{words: map[string]string{}}
 		for i := from; i < to; i++ {
 			k.id = jobs[i].id

@@ -24,6 +24,7 @@ import (
 	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/model"
 )
 
@@ -1301,58 +1302,12 @@ func zeroes[S ~string](ss []S) map[string]int64 {
 // then renamed, so that a half-written backup never exists under its name.
 func (s *Store) Backup(path string) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
-		return writeAtomic(path, func(f *os.File) error {
+		return atomicfile.Write(path, func(f *os.File) error {
 			_, err := tx.WriteTo(f)
 			return err
 		})
 	})
 }
-
-// writeAtomic writes a file 0600 by temp file, fsync and rename.
-func writeAtomic(path string, write func(*os.File) error) error {
-	// A rename would replace a device or a folder given as the output: refuse anything but a
-	// regular file.
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: write to a file", path)
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
-// WriteFileAtomic writes data to path the same way as a backup.
-func WriteFileAtomic(path string, write func(*os.File) error) error { return writeAtomic(path, write) }
 
 func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 

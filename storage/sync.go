@@ -14,6 +14,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/model"
 )
 
@@ -114,7 +115,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 		if err != nil {
 			return err
 		}
-		return writeAtomic(path, func(f *os.File) error {
+		return atomicfile.Write(path, func(f *os.File) error {
 			bw, err := newBundleWriter(f, signer.Operator, opt.Peer, opt.Now())
 			if err != nil {
 				return err
