@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/storage"
 )
@@ -62,7 +63,7 @@ func runKey(c *ctx, _ *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.WriteKeyFile(keyOut, op); err != nil {
+	if err := keyring.WriteKeyFile(keyOut, op); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "the public key of %s (%s) written to %s\nfingerprint: %s\n", inert(op.Name), op.Role, keyOut, op.Key.Fingerprint())
@@ -85,7 +86,7 @@ func runTrust(c *ctx, _ *flag.FlagSet, args []string) error {
 		return usagef("name one key file")
 	}
 	path := args[0]
-	t, err := storage.ReadKeyFile(path)
+	t, err := keyring.ReadKeyFile(path)
 	if err != nil {
 		return err
 	}
@@ -299,7 +300,7 @@ func (c *ctx) loadSigner(st *storage.Store) (*model.Signer, error) {
 		return nil, err
 	}
 	s, err := st.LoadSigner(op.Name, c.keyPassphrase(op.Name))
-	if errors.Is(err, storage.ErrWrongPassphrase) {
+	if errors.Is(err, keyring.ErrWrongPassphrase) {
 		c.passphrase = nil // ask again next time
 	}
 	return s, err

@@ -17,6 +17,7 @@ import (
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -64,11 +65,11 @@ func runInit(c *ctx, _ *flag.FlagSet, args []string) error {
 			return err
 		}
 	}
-	s, err := storage.NewSigner(initName, role, initBranch)
+	s, err := keyring.NewSigner(initName, role, initBranch)
 	if err != nil {
 		return err
 	}
-	if err := storage.SaveKey(st.Path(), s, pass); err != nil {
+	if err := keyring.SaveKey(st.Path(), s, pass); err != nil {
 		return err
 	}
 	if err := st.Register(s); err != nil {
@@ -509,11 +510,11 @@ func makeDemo(dbPath string) error {
 		role   model.Role
 		branch string
 	}{{demoAdmin, model.RoleAdmin, "第一党支部"}, {demoSecretary, model.RoleSecretary, "第一党支部"}} {
-		s, err := storage.NewSigner(o.name, o.role, o.branch)
+		s, err := keyring.NewSigner(o.name, o.role, o.branch)
 		if err != nil {
 			return err
 		}
-		if err := storage.SaveKey(db, s, nil); err != nil {
+		if err := keyring.SaveKey(db, s, nil); err != nil {
 			return err
 		}
 		if err := st.Register(s); err != nil {

@@ -22,6 +22,7 @@ import (
 
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -64,9 +65,9 @@ type archiveEnv struct {
 func newArchiveEnv(t *testing.T) *archiveEnv {
 	e := &archiveEnv{env: newEnv(t)}
 	var err error
-	e.owner, err = NewSigner("曾群主", model.RoleOwner, "第三党支部")
+	e.owner, err = keyring.NewSigner("曾群主", model.RoleOwner, "第三党支部")
 	e.check(err)
-	e.check(SaveKey(e.dbPath(), e.owner, nil))
+	e.check(keyring.SaveKey(e.dbPath(), e.owner, nil))
 	e.check(e.st.Register(e.owner))
 	check, inOrder := review.NewChecker(review.DefaultPolicy(), nil).ImportChecks()
 	_, err = e.st.Import(e.admin, []string{e.file("archive.jsonl", archiveQueue)}, ImportOptions{Check: check, InOrder: inOrder})

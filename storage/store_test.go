@@ -11,6 +11,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -40,12 +41,12 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, dir: t.TempDir()}
 	e.open()
 	var err error
-	e.admin, err = NewSigner("王管理", model.RoleAdmin, "第三党支部")
+	e.admin, err = keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
 	e.check(err)
-	e.sec, err = NewSigner("李书记", model.RoleSecretary, "第三党支部")
+	e.sec, err = keyring.NewSigner("李书记", model.RoleSecretary, "第三党支部")
 	e.check(err)
 	for _, s := range []*model.Signer{e.admin, e.sec} {
-		e.check(SaveKey(e.dbPath(), s, nil))
+		e.check(keyring.SaveKey(e.dbPath(), s, nil))
 		e.check(e.st.Register(s))
 	}
 	return e
@@ -337,7 +338,7 @@ func TestFilesAre0600(t *testing.T) {
 	e := newEnv(t)
 	bk := filepath.Join(e.dir, "backup.db")
 	e.check(e.st.Backup(bk))
-	paths := []string{e.dbPath(), bk, keyPath(e.dbPath(), e.admin.Operator.Key), keyPath(e.dbPath(), e.sec.Operator.Key)}
+	paths := []string{e.dbPath(), bk, keyring.KeyPath(e.dbPath(), e.admin.Operator.Key), keyring.KeyPath(e.dbPath(), e.sec.Operator.Key)}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		e.check(err)
@@ -345,7 +346,7 @@ func TestFilesAre0600(t *testing.T) {
 			t.Errorf("%s is %v", p, fi.Mode().Perm())
 		}
 	}
-	fi, err := os.Stat(KeyDir(e.dbPath()))
+	fi, err := os.Stat(keyring.KeyDir(e.dbPath()))
 	e.check(err)
 	if fi.Mode().Perm() != 0o700 {
 		t.Errorf("key folder is %v", fi.Mode().Perm())
@@ -385,7 +386,7 @@ func TestSignerRoundTrip(t *testing.T) {
 	if _, err := e.st.LoadSigner("nobody", nil); !errors.Is(err, ErrNoOperator) {
 		t.Fatalf("unknown operator: %v", err)
 	}
-	other, _ := NewSigner("王管理", model.RoleAdmin, "")
+	other, _ := keyring.NewSigner("王管理", model.RoleAdmin, "")
 	if err := e.st.Register(other); err == nil {
 		t.Fatal("a second operator of the same name was registered")
 	}

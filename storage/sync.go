@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -653,80 +652,6 @@ func recordPeers(tx *bbolt.Tx, bundles []*Bundle) error {
 		}
 		if err := writePeer(tx, t.Name, ps); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// trustChecker checks events against the keys this machine trusts.
-type trustChecker struct {
-	tx    *bbolt.Tx
-	cache map[model.Key]trustEntry
-}
-
-type trustEntry struct {
-	t  Trust
-	ok bool
-}
-
-func (c *trustChecker) get(k model.Key) (Trust, bool, error) {
-	if e, ok := c.cache[k]; ok {
-		return e.t, e.ok, nil
-	}
-	t, ok, err := trustOf(c.tx, k)
-	if err != nil {
-		return t, false, err
-	}
-	c.cache[k] = trustEntry{t, ok}
-	return t, ok, nil
-}
-
-func (c *trustChecker) exporter(k model.Key, name string) error {
-	t, ok, err := c.get(k)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return fmt.Errorf("made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first", name, k.Fingerprint())
-	case t.Revoked():
-		return fmt.Errorf("made by %s, whose key was revoked here on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
-	}
-	return nil
-}
-
-// event checks a new event: a trusted key, not revoked, acting in the role it is trusted
-// with, in an action that role may take (each record of an import batch included).
-func (c *trustChecker) event(x *incoming) error {
-	ev := &x.ev
-	t, ok, err := c.get(ev.Origin)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return x.fail("event %s %s (origin %s, sequence %d) is signed by a key this machine does not trust", ev.Kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
-	case t.Revoked():
-		return x.fail("event %s %s (sequence %d) is signed by the key of %s, revoked here on %s", ev.Kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
-	case ev.Role != t.Role:
-		return x.fail("event %s %s (sequence %d) claims the role %s, but the key of %s is trusted as %s", ev.Kind, ev.Subject, ev.Seq, ev.Role, t.Name, t.Role)
-	case !model.Allowed(ev.Role, ev.Kind):
-		return x.fail("event %s %s (sequence %d) by %s: %v", ev.Kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
-	}
-	switch ev.Kind {
-	case model.ImportBatch:
-		items, err := model.DecodeBatch(ev.Payload)
-		if err != nil {
-			return x.fail("import batch (sequence %d) by %s: %v", ev.Seq, t.Name, err)
-		}
-		for i := range items {
-			k := items[i].Kind
-			if !slices.Contains(model.ImportKinds, k) || !model.Allowed(ev.Role, k) {
-				return x.fail("import batch (sequence %d) by %s, record %d: %v", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
-			}
-		}
-	case model.OperatorRegister:
-		var o model.Operator
-		if err := json.Unmarshal(ev.Payload, &o); err != nil || o.Key != ev.Origin || o.Role != t.Role {
-			return x.fail("the registration of key %s does not match its trust here (%s, %s)", ev.Origin.Fingerprint(), t.Name, t.Role)
 		}
 	}
 	return nil

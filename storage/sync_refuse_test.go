@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -305,14 +306,14 @@ func TestSyncRefusals(t *testing.T) {
 		// Relayed by a machine that trusts the stranger, still refused here: the events are
 		// the stranger's, whom this machine does not trust.
 		o := stranger.op.Operator
-		admin.check(admin.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
+		admin.check(admin.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
 		admin.importBundles(stranger.export(""))
 		refused(t, sec, admin.export(""), "signed by a key this machine does not trust")
 	})
 	t.Run("action beyond the role", func(t *testing.T) {
 		// A key trusted here as administrator signs off a post.
-		rogue, _ := NewSigner("rogue", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		now := time.Now()
 		events := [][]byte{c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)}
@@ -331,8 +332,8 @@ func TestSyncRefusals(t *testing.T) {
 		refused(t, sec, file("signoff.qsb", frame(rogue, m, events, true)), "may not take the action post.signoff")
 	})
 	t.Run("broken chain", func(t *testing.T) {
-		rogue, _ := NewSigner("rogue2", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue2", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue2", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue2", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		now := time.Now()
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
@@ -344,8 +345,8 @@ func TestSyncRefusals(t *testing.T) {
 	t.Run("clock gone back", func(t *testing.T) {
 		// Each event of an origin is later than the one it follows, as every machine makes
 		// them: the canonical order keeps each origin's chain in its order.
-		rogue, _ := NewSigner("rogue5", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue5", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue5", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue5", Role: model.RoleAdmin}))
 		now := time.Now()
 		for _, at := range []time.Time{now, now.Add(-time.Hour)} {
 			c := &chain{s: rogue}
@@ -362,8 +363,8 @@ func TestSyncRefusals(t *testing.T) {
 		refused(t, sec, file("clock2.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(2, 1)}}, [][]byte{e2}, true)), "not after the event it follows")
 	})
 	t.Run("future timestamp", func(t *testing.T) {
-		rogue, _ := NewSigner("rogue3", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue3", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), time.Now().Add(72*time.Hour))
 		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}
@@ -371,8 +372,8 @@ func TestSyncRefusals(t *testing.T) {
 	})
 	t.Run("forked chain", func(t *testing.T) {
 		// One key signs two different events at sequence 2, each in a bundle of its own.
-		rogue, _ := NewSigner("rogue4", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue4", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue4", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue4", Role: model.RoleAdmin}))
 		now := time.Now()
 		c := &chain{s: rogue}
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
@@ -405,7 +406,7 @@ func TestSyncRefusals(t *testing.T) {
 		refused(t, sec, b, "revoked")
 	})
 	// And after all of it, the good bundle still imports.
-	sec.check(sec.st.AddTrust(Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))
+	sec.check(sec.st.AddTrust(keyring.Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))
 	sec.importBundles(good)
 	sec.verify()
 }
@@ -419,7 +420,7 @@ func FuzzParseBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer st.Close()
-	s, _ := NewSigner("王管理", model.RoleAdmin, "")
+	s, _ := keyring.NewSigner("王管理", model.RoleAdmin, "")
 	if err := st.Register(s); err != nil {
 		f.Fatal(err)
 	}

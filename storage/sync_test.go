@@ -15,6 +15,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -35,7 +36,7 @@ func newMachine(t *testing.T, dir, name string, role model.Role) *machine {
 	m.check(err)
 	t.Cleanup(func() { st.Close() })
 	m.st = st
-	m.op, err = NewSigner(name, role, "第三党支部")
+	m.op, err = keyring.NewSigner(name, role, "第三党支部")
 	m.check(err)
 	m.check(st.Register(m.op))
 	return m
@@ -68,7 +69,7 @@ func trustAll(ms ...*machine) {
 		for _, b := range ms {
 			if a != b {
 				o := b.op.Operator
-				a.check(a.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, TrustedAt: time.Now()}))
+				a.check(a.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, TrustedAt: time.Now()}))
 			}
 		}
 	}

@@ -1,4 +1,9 @@
-package storage
+// Package keyring keeps the keys of qunshen: the private keys of a machine's operators in files
+// beside the database (plain, or sealed under a passphrase), the public key files that carry an
+// operator's key to another machine, and the rules of trust: which key may be trusted under
+// which name and role, and which events a trusted key may sign. The trust store itself is a
+// bucket of the database (package storage), whose transactions apply these rules.
+package keyring
 
 import (
 	"bufio"
@@ -44,7 +49,7 @@ var KDFIterations = 600_000
 // loading a key run for hours.
 const maxKDFIterations = 100_000_000
 
-// ErrWrongPassphrase is returned by LoadSigner when the passphrase does not open the key.
+// ErrWrongPassphrase is returned by Load when the passphrase does not open the key.
 var ErrWrongPassphrase = errors.New("wrong passphrase")
 
 // NewSigner makes a new key for an operator.
@@ -56,7 +61,8 @@ func NewSigner(name string, role model.Role, branch string) (*model.Signer, erro
 	return &model.Signer{Operator: model.Operator{Key: model.KeyOf(priv), Name: name, Role: role, Branch: branch}, Priv: priv}, nil
 }
 
-func keyPath(dbPath string, k model.Key) string {
+// KeyPath is the file of an operator's private key in the key folder of the database at dbPath.
+func KeyPath(dbPath string, k model.Key) string {
 	return filepath.Join(KeyDir(dbPath), k.String()+".key")
 }
 
@@ -93,7 +99,7 @@ func SaveKey(dbPath string, s *model.Signer, passphrase []byte) error {
 		fmt.Fprintf(&b, "%s\nname: %s\nrole: %s\nkdf: %s\niterations: %d\nsalt: %x\nnonce: %x\nsealed: %x\n",
 			keyFileHeaderEncrypted, s.Operator.Name, s.Operator.Role, keyKDF, iter, salt, nonce, sealed)
 	}
-	return atomicfile.Write(keyPath(dbPath, s.Operator.Key), func(f *os.File) error {
+	return atomicfile.Write(KeyPath(dbPath, s.Operator.Key), func(f *os.File) error {
 		_, err := f.Write(b.Bytes())
 		return err
 	})
@@ -113,15 +119,11 @@ func keyAEAD(passphrase, salt []byte, iter int) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// LoadSigner finds the operator by name (empty: the default operator) and reads its key.
+// Load reads the private key of op from the key folder of the database at dbPath.
 // passphrase is called only when the key file is encrypted; it may be nil when the caller has
 // no way to get one.
-func (s *Store) LoadSigner(name string, passphrase func() ([]byte, error)) (*model.Signer, error) {
-	op, err := s.Operator(name)
-	if err != nil {
-		return nil, err
-	}
-	path := keyPath(s.path, op.Key)
+func Load(dbPath string, op model.Operator, passphrase func() ([]byte, error)) (*model.Signer, error) {
+	path := KeyPath(dbPath, op.Key)
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("the private key of %s is not on this machine (%s)", op.Name, path)
