@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -14,6 +13,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"qunshen/internal/atomicfile"
+	"qunshen/internal/bundle"
 	"qunshen/model"
 )
 
@@ -78,7 +78,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 			have = readPeer(tx, opt.Peer)
 		}
 		type run struct {
-			o        ManifestOrigin
+			o        bundle.Origin
 			from, to uint64
 		}
 		var runs []run
@@ -103,7 +103,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 			if err != nil {
 				return err
 			}
-			mo := ManifestOrigin{Key: o, From: from, To: head, Count: int(head - from + 1), Head: cp.Head, Signature: fmt.Sprintf("%x", cp.Sig)}
+			mo := bundle.Origin{Key: o, From: from, To: head, Count: int(head - from + 1), Head: cp.Head, Signature: fmt.Sprintf("%x", cp.Sig)}
 			if op, ok, err := newTxState(tx).Operator(o); err == nil && ok {
 				mo.Name = op.Name
 			}
@@ -115,7 +115,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 			return err
 		}
 		return atomicfile.Write(path, func(f *os.File) error {
-			bw, err := newBundleWriter(f, signer.Operator, opt.Peer, opt.Now())
+			bw, err := bundle.NewWriter(f, signer.Operator, opt.Peer, opt.Now())
 			if err != nil {
 				return err
 			}
@@ -132,7 +132,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 					if body == nil {
 						return fmt.Errorf("origin %s: event %d is missing from the log", r.o.Key.Fingerprint(), want)
 					}
-					if err := bw.event(body); err != nil {
+					if err := bw.Event(body); err != nil {
 						return err
 					}
 					want++
@@ -141,13 +141,13 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 						opt.Progress(done, total)
 					}
 				}
-				bw.m.Origins = append(bw.m.Origins, r.o)
+				bw.Origin(r.o)
 				sent[r.o.Key] = r.to
 			}
-			if err := bw.finish(signer.Priv); err != nil {
+			if err := bw.Finish(signer.Priv); err != nil {
 				return err
 			}
-			res = ExportResult{Events: bw.m.Events, Origins: len(runs), Bytes: int64(bundleHeaderSize) + bw.n}
+			res = ExportResult{Events: bw.Events(), Origins: len(runs), Bytes: bw.Size()}
 			if fi, err := f.Stat(); err == nil {
 				res.Bytes = fi.Size()
 			}
@@ -184,15 +184,6 @@ type SyncResult struct {
 	Superseded int64
 }
 
-// ReadBundle reads and checks a bundle file on its own (ParseBundle).
-func ReadBundle(path string, now time.Time) (*Bundle, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &BundleError{File: path, Offset: -1, Msg: errors.Unwrap(err).Error()}
-	}
-	return ParseBundle(path, data, now)
-}
-
 // incoming is an event of a bundle, or a parked one, on its way into the log.
 type incoming struct {
 	ev     model.Event
@@ -208,7 +199,7 @@ func (x *incoming) fail(format string, args ...any) error {
 	if x.parked {
 		return fmt.Errorf("a parked event (origin %s, sequence %d): %s", x.ev.Origin.Fingerprint(), x.ev.Seq, fmt.Sprintf(format, args...))
 	}
-	return &BundleError{File: x.file, Offset: x.off, Msg: fmt.Sprintf(format, args...)}
+	return &bundle.Error{File: x.file, Offset: x.off, Msg: fmt.Sprintf(format, args...)}
 }
 
 // ImportBundles verifies every bundle whole, then applies them all in one transaction, so
@@ -232,10 +223,10 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	// far beyond them (the default pace; at 400, as a file import uses, the peak was 2.5
 	// times as high).
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	bundles := make([]*Bundle, 0, len(files))
+	bundles := make([]*bundle.Bundle, 0, len(files))
 	for i, f := range files {
 		progress("read", i+1, len(files)) // the bundle being read
-		b, err := ReadBundle(f, opt.Now())
+		b, err := bundle.Read(f, opt.Now())
 		if err != nil {
 			return res, err
 		}
@@ -307,11 +298,11 @@ type importer struct {
 
 // gather checks who made each bundle, and takes every event of the bundles, and the parked
 // events of the same origins, by origin (connect puts them in the order of their sequence).
-func (im *importer) gather(bundles []*Bundle) error {
+func (im *importer) gather(bundles []*bundle.Bundle) error {
 	for _, b := range bundles {
 		x := b.Manifest.Exporter
 		if err := im.trust.exporter(x.Key, x.Name); err != nil {
-			return &BundleError{File: b.File, Offset: -1, Msg: err.Error()}
+			return &bundle.Error{File: b.File, Offset: -1, Msg: err.Error()}
 		}
 	}
 	for _, b := range bundles {
@@ -329,7 +320,7 @@ func (im *importer) gather(bundles []*Bundle) error {
 		}
 		for i := range b.Manifest.Origins {
 			o := &b.Manifest.Origins[i]
-			cp, _ := o.Checkpoint() // checked by ParseBundle
+			cp, _ := o.Checkpoint() // checked by bundle.Parse
 			im.checkpoint(cp)
 		}
 		b.Events = nil // the events live on in im.byOrigin: a million of them twice is too much
@@ -640,7 +631,7 @@ func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming), checkpoint func(
 
 // recordPeers remembers that the maker of each bundle holds what the bundle holds, so that an
 // export for it does not send those events back.
-func recordPeers(tx *bbolt.Tx, bundles []*Bundle) error {
+func recordPeers(tx *bbolt.Tx, bundles []*bundle.Bundle) error {
 	for _, b := range bundles {
 		t, ok, err := trustOf(tx, b.Manifest.Exporter.Key)
 		if err != nil || !ok {

@@ -1,16 +1,20 @@
-package storage
+// Package bundle is the file format that carries events between machines (docs/bundle.md):
+// writing a bundle, and reading one back with everything checked that needs no database —
+// framing, the exporter's signature, the manifest, every origin's hash chain and signed head.
+// What depends on the database (trust, the chains held, where the events go) is the importer's
+// (package storage).
+package bundle
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"hash"
-	"io"
+	"os"
 	"runtime/debug"
 	"time"
 	"unsafe"
@@ -32,38 +36,38 @@ import (
 // events section. The events stay provably their origins' through any number of relays: each
 // origin's events are a hash chain ending at a head that the origin signed.
 const (
-	bundleMagic      = "QSBUNDLE"
-	BundleMajor      = 1
-	BundleMinor      = 0
-	bundleHeaderSize = 16
-	bundleDomain     = "qunshen bundle v1\x00"
-	maxBundleEvent   = 20 << 20
-	maxManifest      = 64 << 20
+	Magic       = "QSBUNDLE"
+	Major       = 1
+	Minor       = 0
+	HeaderSize  = 16
+	domain      = "qunshen bundle v1\x00"
+	maxEvent    = 20 << 20
+	maxManifest = 64 << 20
 )
 
 // Manifest describes a bundle's contents.
 type Manifest struct {
-	Format       string           `json:"format"` // "qunshen-bundle"
-	Exporter     BundlePeer       `json:"exporter"`
-	Created      time.Time        `json:"created"`
-	Peer         string           `json:"peer,omitempty"` // the peer it was made for, if any
-	Origins      []ManifestOrigin `json:"origins"`
-	Events       int              `json:"events"`
-	EventsBytes  int64            `json:"events_bytes"`
-	EventsSHA256 string           `json:"events_sha256"`
+	Format       string    `json:"format"` // "qunshen-bundle"
+	Exporter     Peer      `json:"exporter"`
+	Created      time.Time `json:"created"`
+	Peer         string    `json:"peer,omitempty"` // the peer it was made for, if any
+	Origins      []Origin  `json:"origins"`
+	Events       int       `json:"events"`
+	EventsBytes  int64     `json:"events_bytes"`
+	EventsSHA256 string    `json:"events_sha256"`
 }
 
-// BundlePeer is an operator as a bundle names it.
-type BundlePeer struct {
+// Peer is an operator as a bundle names it.
+type Peer struct {
 	Key    model.Key  `json:"key"`
 	Name   string     `json:"name"`
 	Role   model.Role `json:"role"`
 	Branch string     `json:"branch,omitempty"`
 }
 
-// ManifestOrigin is one origin's run of events in a bundle: sequences From to To, the id of
+// Origin is one origin's run of events in a bundle: sequences From to To, the id of
 // event To (the head) and the origin's signature of it.
-type ManifestOrigin struct {
+type Origin struct {
 	Key       model.Key  `json:"key"`
 	Name      string     `json:"name,omitempty"`
 	From      uint64     `json:"from"`
@@ -74,7 +78,7 @@ type ManifestOrigin struct {
 }
 
 // Checkpoint is the origin's signed checkpoint of the run's head.
-func (o *ManifestOrigin) Checkpoint() (model.Checkpoint, error) {
+func (o *Origin) Checkpoint() (model.Checkpoint, error) {
 	cp := model.Checkpoint{Origin: o.Key, Seq: o.To, Head: o.Head}
 	sig, err := hex.DecodeString(o.Signature)
 	if err != nil || len(sig) != len(cp.Sig) {
@@ -84,8 +88,8 @@ func (o *ManifestOrigin) Checkpoint() (model.Checkpoint, error) {
 	return cp, nil
 }
 
-// BundleEvent is one event read from a bundle.
-type BundleEvent struct {
+// Event is one event read from a bundle.
+type Event struct {
 	Event  model.Event
 	ID     model.Hash
 	Body   []byte
@@ -100,18 +104,18 @@ type Bundle struct {
 	Major    int
 	Minor    int
 	Manifest Manifest
-	Events   []BundleEvent
+	Events   []Event
 	Size     int64
 }
 
-// BundleError is a refused bundle: the file, where in it (a byte offset, or -1), and what.
-type BundleError struct {
+// Error is a refused bundle: the file, where in it (a byte offset, or -1), and what.
+type Error struct {
 	File   string
 	Offset int64
 	Msg    string
 }
 
-func (e *BundleError) Error() string {
+func (e *Error) Error() string {
 	if e.Offset >= 0 {
 		return fmt.Sprintf("%s: at byte %d: %s", e.File, e.Offset, e.Msg)
 	}
@@ -121,30 +125,39 @@ func (e *BundleError) Error() string {
 // MaxClockSkew is how far in the future an event's time may be before a bundle is refused.
 const MaxClockSkew = 24 * time.Hour
 
-// ParseBundle reads a bundle from data and checks everything that needs no database: the
+// Read reads and checks a bundle file on its own (Parse).
+func Read(path string, now time.Time) (*Bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Offset: -1, Msg: errors.Unwrap(err).Error()}
+	}
+	return Parse(path, data, now)
+}
+
+// Parse reads a bundle from data and checks everything that needs no database: the
 // header, the framing of the events, the exporter's signature of the manifest, that the
 // manifest agrees with the events, every origin's hash chain and signed head, and that no
 // event is dated beyond now + MaxClockSkew.
-func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
+func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
 	fail := func(off int64, format string, args ...any) (*Bundle, error) {
-		return nil, &BundleError{File: file, Offset: off, Msg: fmt.Sprintf(format, args...)}
+		return nil, &Error{File: file, Offset: off, Msg: fmt.Sprintf(format, args...)}
 	}
 	b := &Bundle{File: file, Size: int64(len(data))}
-	if len(data) < bundleHeaderSize {
-		if !bytes.HasPrefix([]byte(bundleMagic), data[:min(len(data), len(bundleMagic))]) {
-			return fail(-1, "not a qunshen bundle (it does not begin with %q)", bundleMagic)
+	if len(data) < HeaderSize {
+		if !bytes.HasPrefix([]byte(Magic), data[:min(len(data), len(Magic))]) {
+			return fail(-1, "not a qunshen bundle (it does not begin with %q)", Magic)
 		}
 		return fail(-1, "truncated: %d bytes, shorter than the header", len(data))
 	}
-	if string(data[:8]) != bundleMagic {
-		return fail(0, "not a qunshen bundle (it does not begin with %q)", bundleMagic)
+	if string(data[:8]) != Magic {
+		return fail(0, "not a qunshen bundle (it does not begin with %q)", Magic)
 	}
 	b.Major, b.Minor = int(binary.BigEndian.Uint16(data[8:])), int(binary.BigEndian.Uint16(data[10:]))
-	if b.Major != BundleMajor {
-		return fail(8, "bundle format version %d.%d: this qunshen reads version %d.x (use a newer qunshen)", b.Major, b.Minor, BundleMajor)
+	if b.Major != Major {
+		return fail(8, "bundle format version %d.%d: this qunshen reads version %d.x (use a newer qunshen)", b.Major, b.Minor, Major)
 	}
 	// The framing of the events.
-	off := int64(bundleHeaderSize)
+	off := int64(HeaderSize)
 	var spans [][3]int64 // the length prefix, the body, the end of each event
 	var eventsEnd int64
 	for {
@@ -163,7 +176,7 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 			off += int64(w)
 			break
 		}
-		if n > maxBundleEvent {
+		if n > maxEvent {
 			return fail(off, "event %d claims %d bytes, more than an event may have", len(spans)+1, n)
 		}
 		if off+int64(w)+int64(n) > int64(len(data)) {
@@ -194,11 +207,11 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 	if m.Format != "qunshen-bundle" {
 		return fail(off+4, "the manifest is of format %q, not qunshen-bundle", m.Format)
 	}
-	if !ed25519.Verify(ed25519.PublicKey(m.Exporter.Key[:]), bundleMessage(data[:bundleHeaderSize], manifest), data[sigAt:]) {
+	if !ed25519.Verify(ed25519.PublicKey(m.Exporter.Key[:]), Message(data[:HeaderSize], manifest), data[sigAt:]) {
 		return fail(sigAt, "bad signature: the bundle was altered or damaged after %s signed it (key %s)", m.Exporter.Name, m.Exporter.Key.Fingerprint())
 	}
 	// The manifest against the events.
-	section := data[bundleHeaderSize:eventsEnd]
+	section := data[HeaderSize:eventsEnd]
 	if int64(len(section)) != m.EventsBytes || len(spans) != m.Events {
 		return fail(-1, "the manifest disagrees with the events: it says %d events in %d bytes, the file holds %d in %d", m.Events, m.EventsBytes, len(spans), len(section))
 	}
@@ -222,14 +235,14 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 	}
 	// Every event decoded and hashed, on every core; then checked, origin by origin, in the
 	// order of the file, so that the first fault is the one reported.
-	b.Events = freshArray[BundleEvent](len(spans))
+	b.Events = freshArray[Event](len(spans))
 	decodeErrs := make([]error, len(spans))
 	parallel.Range(len(spans), func(from, to int) {
 		for i := from; i < to; i++ {
 			sp := spans[i]
 			body := data[sp[1]:sp[2]:sp[2]]
 			ev, err := model.DecodeEvent(body)
-			b.Events[i], decodeErrs[i] = BundleEvent{Event: ev, ID: sha256.Sum256(body), Body: body, Offset: sp[0]}, err
+			b.Events[i], decodeErrs[i] = Event{Event: ev, ID: sha256.Sum256(body), Body: body, Offset: sp[0]}, err
 		}
 	})
 	limit := now.Add(MaxClockSkew)
@@ -268,73 +281,6 @@ func ParseBundle(file string, data []byte, now time.Time) (*Bundle, error) {
 		}
 	}
 	return b, nil
-}
-
-func bundleMessage(header, manifest []byte) []byte {
-	m := make([]byte, 0, len(bundleDomain)+len(header)+len(manifest))
-	m = append(m, bundleDomain...)
-	m = append(m, header...)
-	return append(m, manifest...)
-}
-
-// bundleWriter writes a bundle: events as they come, then the manifest and the signature.
-type bundleWriter struct {
-	w       *bufio.Writer
-	sum     hash.Hash
-	header  []byte
-	m       Manifest
-	n       int64
-	scratch []byte
-}
-
-func newBundleWriter(w io.Writer, exporter model.Operator, peer string, created time.Time) (*bundleWriter, error) {
-	h := make([]byte, bundleHeaderSize)
-	copy(h, bundleMagic)
-	binary.BigEndian.PutUint16(h[8:], BundleMajor)
-	binary.BigEndian.PutUint16(h[10:], BundleMinor)
-	bw := &bundleWriter{w: bufio.NewWriterSize(w, 1<<20), sum: sha256.New(), header: h}
-	bw.m = Manifest{Format: "qunshen-bundle", Exporter: BundlePeer{Key: exporter.Key, Name: exporter.Name, Role: exporter.Role, Branch: exporter.Branch}, Created: created.UTC(), Peer: peer, Origins: []ManifestOrigin{}}
-	_, err := bw.w.Write(h)
-	return bw, err
-}
-
-// event appends one event body.
-func (bw *bundleWriter) event(body []byte) error {
-	bw.scratch = binary.AppendUvarint(bw.scratch[:0], uint64(len(body)))
-	bw.sum.Write(bw.scratch)
-	bw.sum.Write(body)
-	if _, err := bw.w.Write(bw.scratch); err != nil {
-		return err
-	}
-	if _, err := bw.w.Write(body); err != nil {
-		return err
-	}
-	bw.n += int64(len(bw.scratch) + len(body))
-	bw.m.Events++
-	return nil
-}
-
-// finish writes the end of the events, the manifest and the signature.
-func (bw *bundleWriter) finish(priv ed25519.PrivateKey) error {
-	if _, err := bw.w.Write([]byte{0}); err != nil {
-		return err
-	}
-	bw.m.EventsBytes = bw.n
-	bw.m.EventsSHA256 = hex.EncodeToString(bw.sum.Sum(nil))
-	manifest, err := json.Marshal(bw.m)
-	if err != nil {
-		return err
-	}
-	if _, err := bw.w.Write(binary.BigEndian.AppendUint32(nil, uint32(len(manifest)))); err != nil {
-		return err
-	}
-	if _, err := bw.w.Write(manifest); err != nil {
-		return err
-	}
-	if _, err := bw.w.Write(ed25519.Sign(priv, bundleMessage(bw.header, manifest))); err != nil {
-		return err
-	}
-	return bw.w.Flush()
 }
 
 // freshArray makes an array of n zero values, each of its pages mapped by a write. An array of
