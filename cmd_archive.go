@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
-	"qunshen/storage"
 )
 
 var (
@@ -97,7 +97,7 @@ func runArchive(c *ctx, _ *flag.FlagSet, args []string) error {
 		return err
 	}
 	l := i18n.Lang(c.language())
-	files, err := storage.WriteArchive(archiveOut, a, storage.ArchiveOptions{Lang: string(l),
+	files, err := document.WriteArchive(archiveOut, a, document.ArchiveOptions{Lang: string(l),
 		T: func(k string) string { return i18n.T(l, k) }, Force: archiveForce, Signer: s})
 	if err != nil {
 		return err
@@ -117,6 +117,6 @@ func runArchive(c *ctx, _ *flag.FlagSet, args []string) error {
 	for _, f := range files {
 		fmt.Fprintf(c.stdout, "  %s  %s\n", f.SHA256[:12], inert(f.Name))
 	}
-	fmt.Fprintf(c.stdout, "  %s, %s: the sums of every file, and their signature\n", storage.ArchiveSums, storage.ArchiveSumsSig)
+	fmt.Fprintf(c.stdout, "  %s, %s: the sums of every file, and their signature\n", document.ArchiveSums, document.ArchiveSumsSig)
 	return nil
 }

@@ -754,3 +754,14 @@ func (st *txState) settle(rec *Record) (skip bool, err error) {
 	}
 	return false, nil
 }
+
+// cutBytes cuts s to at most n bytes, on a character boundary.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,4 +1,4 @@
-package storage
+package document
 
 import (
 	"crypto/sha256"

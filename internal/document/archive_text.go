@@ -1,8 +1,9 @@
-package storage
+package document
 
 import (
 	"fmt"
 	"html"
+	"qunshen/internal/inert"
 	"strings"
 	"unicode/utf8"
 
@@ -10,71 +11,15 @@ import (
 )
 
 // The text of an archive: post bodies and names are hostile input. Before they are written
-// into Markdown or HTML they are made inert, then escaped for the format.
+// into Markdown or HTML they are made inert (package inert: Text keeps the lines of a body,
+// Line puts a title or a name on one line), then escaped for the format.
 
-// archiveClean makes outside text inert for a document: control characters become visible
-// Control Pictures (␛ for ESC, ␇ for BEL), DEL ␡, C1 controls and invalid UTF-8 U+FFFD;
-// bidirectional controls, which would reorder what a reader sees, become a visible
-// ⟦U+202E⟧; line and paragraph separators and CR LF become newlines; tabs stay. What is left
-// is valid UTF-8 and valid XML character data. keepLines false turns newlines into spaces
-// (titles, names).
+// archiveClean is inert.Text with keepLines, else inert.Line.
 func archiveClean(s string, keepLines bool) string {
-	if archiveInert(s, keepLines) {
-		return s
+	if keepLines {
+		return inert.Text(s)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\r' && i < len(s) && s[i] == '\n':
-			// CR LF: the LF makes the line break.
-		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
-			if keepLines {
-				b.WriteByte('\n')
-			} else {
-				b.WriteByte(' ')
-			}
-		case r == '\t':
-			b.WriteByte('\t')
-		case r < 0x20:
-			b.WriteRune(0x2400 + r)
-		case r == 0x7f:
-			b.WriteRune('␡')
-		case r >= 0x80 && r < 0xa0, r == utf8.RuneError, r == 0xFFFE, r == 0xFFFF:
-			b.WriteRune('\uFFFD')
-		case isBidiControl(r):
-			fmt.Fprintf(&b, "⟦U+%04X⟧", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// archiveInert reports whether archiveClean would leave s as it is.
-func archiveInert(s string, keepLines bool) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\t' && (c != '\n' || !keepLines)) || c == 0x7f {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r >= 0x80 && r < 0xa0) || r == utf8.RuneError || r == 0xFFFE || r == 0xFFFF || r == 0x2028 || r == 0x2029 || isBidiControl(r) {
-			return false
-		}
-		i += size
-	}
-	return true
-}
-
-func isBidiControl(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
+	return inert.Line(s)
 }
 
 // htmlText is outside text for HTML (and XML) character data or an attribute value.
@@ -157,7 +102,7 @@ func namePart(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r):
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || inert.IsBidi(r):
 			continue
 		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0xFEFF || r == 0x2060:
 			continue
