@@ -177,11 +177,11 @@ func (m *chatMapper) postID(c ingest.Chat, msg string) string {
 func memberID(s ingest.Sender) string {
 	switch {
 	case s.ID != "":
-		return s.ID
+		return validText(s.ID)
 	case s.Name != "":
-		return "name:" + s.Name
+		return "name:" + validText(s.Name)
 	case s.Nickname != "":
-		return "name:" + s.Nickname
+		return "name:" + validText(s.Nickname)
 	}
 	return ""
 }
@@ -305,7 +305,7 @@ func (m *chatMapper) message(msg *ingest.Message, emit func(*Record)) string {
 	}
 	m.seen(gid, id, msg.Sender, t, time.Time{}, msg.Pos.Line, emit)
 	p := &model.Post{ID: m.postID(msg.Chat, msg.ID), Group: gid, Author: id, Time: t, Title: msg.Title, Body: msg.Text,
-		Attachments: clipAll(msg.Media), Source: m.format, Forwarded: cutBytes(msg.Forwarded, 200)}
+		Attachments: clipAll(msg.Media), Source: m.format, Forwarded: cutBytes(validText(msg.Forwarded), 200)}
 	p.FromHistory = m.history
 	emit(&Record{Line: msg.Pos.Line, Post: p})
 	return ""
@@ -362,7 +362,7 @@ func clipAll(ss []string) []string {
 	}
 	out := make([]string, 0, min(len(ss), 64))
 	for _, s := range ss[:min(len(ss), 64)] {
-		out = append(out, cutBytes(s, 512))
+		out = append(out, cutBytes(validText(s), 512))
 	}
 	return out
 }
@@ -753,6 +753,26 @@ func (st *txState) settle(rec *Record) (skip bool, err error) {
 		return false, err
 	}
 	return false, nil
+}
+
+// validText is s as JSON carries it: each byte of invalid UTF-8 a U+FFFD. A post is stored as
+// the import gives it, and replayed from its payload in JSON: the two must be the same post.
+// (The text and title of a message are refused when they are not UTF-8.)
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteString("\uFFFD")
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // cutBytes cuts s to at most n bytes, on a character boundary.

@@ -3,6 +3,7 @@ package storage
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -315,6 +316,20 @@ func TestChatImportReleasesTheMap(t *testing.T) {
 	for i := range a {
 		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Pinned != b[i].Pinned {
 			t.Fatalf("post %d: %+v against %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// A message's attachments, forwarded-from and sender come as JSON carries them: each byte of
+// invalid UTF-8 a U+FFFD, so that the post stored is the post its payload replays to.
+func TestValidText(t *testing.T) {
+	for in, want := range map[string]string{"": "", "王a": "王a", "a\xffb": "a\uFFFDb", "\xe7\x8e": "\uFFFD\uFFFD", "\uFFFD": "\uFFFD"} {
+		if got := validText(in); got != want {
+			t.Errorf("validText(%q) = %q, want %q", in, got, want)
+		}
+		var back string
+		if raw, _ := json.Marshal(in); json.Unmarshal(raw, &back) != nil || back != want {
+			t.Errorf("JSON carries %q as %q, not as %q", in, back, want)
 		}
 	}
 }

@@ -397,17 +397,11 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 // prepare makes the record's draft and, for a post, its writes if it is new: the writer's
 // work that needs no state, done on the parsing goroutines.
 func (rec *Record) prepare() error {
-	if rec.Post != nil {
-		w, payload, err := prepareNewPost(rec.Post)
-		if err != nil {
-			return err
-		}
-		rec.writes = w
-		rec.draft = model.Draft{Kind: model.PostSubmit, Subject: rec.Post.ID, Payload: payload, Line: rec.Line, Value: rec.Post}
-		return nil
-	}
 	d, err := rec.Draft()
 	rec.draft, rec.writes = d, nil
+	if err == nil && rec.Post != nil {
+		rec.writes = prepareNewPost(rec.Post)
+	}
 	return err
 }
 

@@ -379,13 +379,6 @@ func (r *Record) Draft() (model.Draft, error) {
 	default:
 		return model.Draft{}, errors.New("empty record")
 	}
-	var payload []byte
-	var err error
-	if r.Post != nil {
-		// As the import's writer has it (prepareNewPost).
-		payload, err = appendSubmitted(make([]byte, 0, len(r.Post.Title)+len(r.Post.Body)+192), r.Post)
-	} else {
-		payload, err = encode(v)
-	}
+	payload, err := json.Marshal(v)
 	return model.Draft{Kind: kind, Subject: subject, Payload: payload, Line: r.Line, Value: v}, err
 }

@@ -20,7 +20,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/bytedance/sonic"
 	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
 
@@ -35,10 +34,12 @@ import (
 // Version 4 keeps the facts of submission in the status index's values (storage/report.go).
 // Version 5 keeps the log in the canonical order, without a local sequence: an event costs one
 // write fewer, and the fold reads the log in the order of its keys (storage/order.go).
-// Version 6 writes a post's header binary (storage/posthead.go), not in JSON: a decision
-// rewrites less than half the bytes it did.
+// Version 6 writes a post's header binary, not in JSON: a decision rewrites less than half
+// the bytes it did.
+// Version 7 writes a whole post binary, by one codec (storage/postcodec.go), and the other
+// records by encoding/json alone.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 var (
 	bMeta        = []byte("meta")
@@ -160,6 +161,11 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
+		if older(7) {
+			if err := migratePosts(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
 		if older(3) {
 			if err := buildReportIndex(tx); err != nil {
 				return fmt.Errorf("building the report index: %w", err)
@@ -170,8 +176,8 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if older(6) {
-			if err := migratePostHeaders(tx); err != nil {
+		if older(7) {
+			if err := migrateJSONRecords(tx); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
@@ -234,8 +240,8 @@ type txState struct {
 	posts map[string]*postEntry
 	// dirty are the posts written in this transaction, in the order they were first written.
 	dirty []*postEntry
-	// submitted is the post.submit record being applied, with its payload: the content of a
-	// new post, byte for byte.
+	// submitted is the post.submit record of an import being applied, with the writes of its
+	// post made beside the parsing, for the case that it is new.
 	submitted *submission
 	// known holds member keys known to exist; an import shares one set across its
 	// transactions (an import never removes a member, so what it learnt stays true).
@@ -641,11 +647,10 @@ func getJSON[T any](st *txState, bucket []byte, key string) (T, bool, error) {
 	return v, true, nil
 }
 
-// encode is the encoder of stored records: sonic's, which writes what encoding/json writes
-// but for the control characters \b and \f (as \u0008 and \u000c; every JSON reader reads
-// them alike), at a third of the cost. appendPostJSON writes the same for the posts of an
-// import (FuzzAppendPostJSON holds it to that).
-func encode(v any) ([]byte, error) { return sonic.ConfigStd.Marshal(v) }
+// encode is the encoder of the records stored in JSON (operators, groups, members, violations,
+// applications, rectifications): encoding/json's, the reference of the format, whose bytes
+// verify compares with those of a fresh fold.
+func encode(v any) ([]byte, error) { return json.Marshal(v) }
 
 func (st *txState) putJSON(bucket []byte, key string, v any) error {
 	raw, err := encode(v)
@@ -787,11 +792,8 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		st.put(bPosts, []byte(p.ID), w.record)
 		return nil
 	}
-	var content []byte
-	switch {
-	case old == nil && st.submitted != nil && st.submitted.id == p.ID:
-		content = st.submitted.payload // a new post is stored as it was submitted
-	case old != nil && sameContent(old, p):
+	var content []byte // the content's bytes, when they stay as they are stored
+	if old != nil && sameContent(old, p) {
 		if e := st.posts[p.ID]; e != nil {
 			content = e.content
 		}
@@ -814,11 +816,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 		}
 		st.put(ixPostStatus, postStatusKey(p), statusValue(facts))
 		delete(st.posts, p.ID)
-		raw, err := encodePost(p, content)
-		if err != nil {
-			return err
-		}
-		st.put(bPosts, []byte(p.ID), raw)
+		st.put(bPosts, []byte(p.ID), encodePost(p, content))
 		return nil
 	}
 	// The post and its entries in the indexes are written at the end of the transaction
@@ -1043,7 +1041,7 @@ func (b *batcher) add(d *model.Draft, writes *newPostWrites) error {
 	}
 	sub := model.Event{Origin: b.a.signer.Operator.Key, Time: b.t, Role: b.a.signer.Operator.Role, Kind: d.Kind, Subject: d.Subject, Payload: d.Payload, Value: d.Value}
 	if d.Kind == model.PostSubmit {
-		b.sub = submission{id: d.Subject, payload: d.Payload, writes: writes}
+		b.sub = submission{id: d.Subject, writes: writes}
 		b.a.st.submitted = &b.sub
 	}
 	err := model.ApplyImport(b.a.st, &sub, b.a.signer.Operator.Name)

@@ -304,8 +304,7 @@ func TestVerifyDetectsProjectionDrift(t *testing.T) {
 	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error {
 		p, _, _ := newTxState(tx).Post("p1")
 		p.Status = model.PostApproved
-		raw, _ := encodePost(&p, nil)
-		return tx.Bucket(bPosts).Put([]byte("p1"), raw)
+		return tx.Bucket(bPosts).Put([]byte("p1"), encodePost(&p, nil))
 	}))
 	if _, err := e.st.Verify(); err == nil || !strings.Contains(err.Error(), `posts "p1" differs`) {
 		t.Fatalf("verify after a projection edit: %v", err)

@@ -258,11 +258,7 @@ func printable(k []byte) string {
 func encodedPosts(posts map[string]model.Post) map[string]any {
 	out := make(map[string]any, len(posts))
 	for id, p := range posts {
-		raw, err := encodePost(&p, nil)
-		if err != nil {
-			raw = []byte(err.Error())
-		}
-		out[id] = raw
+		out[id] = encodePost(&p, nil)
 	}
 	return out
 }
