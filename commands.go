@@ -88,10 +88,10 @@ var importOpt struct {
 }
 
 func importFlags(fs *flag.FlagSet, _ *ctx) {
-	fs.StringVar(&importOpt.format, "format", "", "the `format` of every file, instead of the one found by looking at it: "+strings.Join(storage.Formats(), ", "))
+	fs.StringVar(&importOpt.format, "format", "", "the `format` of every file, instead of the one found by looking at it: "+strings.Join(ingest.Formats(), ", "))
 	fs.StringVar(&importOpt.group, "group", "", "put the messages and members of chat exports and rosters in this stored `group`")
 	fs.StringVar(&importOpt.as, "as", "pending", "chat messages come as pending posts (a pre-review queue) or as history (published already): `mode` pending or history")
-	fs.BoolVar(&importOpt.skipBad, "skip-bad", false, "import the good records of a chat export and write the bad ones, with the reason for each, to FILE"+storage.RejectsSuffix)
+	fs.BoolVar(&importOpt.skipBad, "skip-bad", false, "import the good records of a chat export and write the bad ones, with the reason for each, to FILE"+ingest.RejectsSuffix)
 }
 
 // formatTitle names a chat format as a person would.
@@ -125,7 +125,7 @@ func runImport(c *ctx, _ *flag.FlagSet, files []string) error {
 	res, err := st.Import(s, files, opt)
 	endProgress(c)
 	for i, f := range res.Formats {
-		if f != storage.QueueFormat {
+		if f != ingest.QueueFormat {
 			fmt.Fprintf(c.stderr, "%s: read as %s\n", files[i], formatTitle(f))
 		}
 	}

@@ -391,26 +391,6 @@ func TestSignerRoundTrip(t *testing.T) {
 	}
 }
 
-func FuzzParseQueueLine(f *testing.F) {
-	for _, l := range strings.Split(queue, "\n") {
-		f.Add([]byte(l))
-	}
-	f.Add([]byte(`{"type":"post","id":"\u0000"}`))
-	f.Add([]byte("\xff"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		rec, err := ParseQueueLine(b)
-		if err != nil {
-			return
-		}
-		if rec.ID() == "" {
-			t.Fatal("a record without an id was accepted")
-		}
-		if _, err := rec.Draft(); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
 // A post that comes again in one import — later in its file, in a second file, or stored
 // already — is a resubmission of the post, never a second post: the import passes over the
 // look-up only of posts its validation found nowhere before.

@@ -1,4 +1,4 @@
-package storage
+package ingest
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 // collect reads a queue file with the parallel reader.
 func collect(data []byte, workers int) ([]*Record, error) {
 	var out []*Record
-	err := parseParallel(bytes.NewReader(data), "f.jsonl", workers, nil, func(recs []*Record) error {
+	err := ParseQueue(bytes.NewReader(data), "f.jsonl", workers, func(r *Record) (*Record, error) { return r, nil }, func(recs []*Record) error {
 		out = append(out, recs...)
 		return nil
 	})
@@ -119,7 +119,7 @@ func TestParallelReaderRefusesAnOverlongLine(t *testing.T) {
 // FuzzQueueFile holds the parallel reader to the plain one: the same records, or a fault on
 // the same line.
 func FuzzQueueFile(f *testing.F) {
-	f.Add([]byte(queue))
+	f.Add(sampleQueue(f))
 	f.Add([]byte("\xef\xbb\xbf" + postLine(1) + "\r\n\n" + postLine(2)))
 	f.Add([]byte("{\"type\":\"post\"\n\xff\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

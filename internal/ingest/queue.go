@@ -1,4 +1,4 @@
-package storage
+package ingest
 
 import (
 	"bufio"
@@ -16,7 +16,9 @@ import (
 	"qunshen/model"
 )
 
-// Record is one line of the queue format: exactly one of its entity fields is set.
+// Record is one record of an input: a line of the queue format (ParseQueueLine), or what a
+// ChatMapper made of an item of a chat export or a roster. Exactly one of its entity fields is
+// set. Draft makes its event's draft; the store decides what it changes.
 type Record struct {
 	Line        int
 	Type        string
@@ -30,12 +32,9 @@ type Record struct {
 	Left *model.Member
 	Mark *Mark
 
-	draft    model.Draft    // made on the parsing goroutine, for the writer
-	writes   *newPostWrites // of a post, made with the draft: its writes if it is new
-	prepared any            // what ImportOptions.Check prepared for ImportOptions.InOrder
-	// merge marks a roster row of a spreadsheet: the cells it leaves empty keep what is
-	// stored. A mark of a post that is not stored is passed over (counted in ImportResult).
-	merge bool
+	// Merge marks a roster row of a spreadsheet: the cells it leaves empty keep what is
+	// stored.
+	Merge bool
 }
 
 // Mark is a recall or a pin of a post, from a chat export.

@@ -1,4 +1,4 @@
-package storage
+package ingest
 
 import (
 	"bytes"
@@ -16,23 +16,24 @@ const (
 	chunkSize = 256 << 10
 )
 
-type chunk struct {
+type chunk[T any] struct {
 	first int      // line number of lines[0]
 	lines [][]byte // non-empty, trimmed
-	recs  []*Record
+	recs  []T
 	err   error
 	done  chan struct{}
 }
 
-// parseParallel reads a queue file and parses its lines on every core, calling prepare for
-// each record on the parsing goroutine (work that needs no state: checks, encoding), and
-// deliver for each chunk of records in the order of the file, on the calling goroutine.
-// The first fault, of a line or of deliver, stops everything and is returned.
-// workers is how many goroutines parse: all cores, less the ones the caller keeps busy.
-func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) error, deliver func([]*Record) error) error {
+// ParseQueue reads a queue file and parses its lines on workers goroutines (all cores, less
+// the ones the caller keeps busy; at least one), calling prepare for each record on the
+// parsing goroutine (work that needs no state: checks, encoding), and deliver for each chunk
+// of what prepare made, in the order of the file, on the calling goroutine. The first fault,
+// of a line, of prepare or of deliver, stops everything and is returned; a fault of prepare
+// that is not a *LineError is made one.
+func ParseQueue[T any](r io.Reader, file string, workers int, prepare func(*Record) (T, error), deliver func([]T) error) error {
 	workers = max(workers, 1)
-	jobs := make(chan *chunk, workers)
-	ordered := make(chan *chunk, 2*workers)
+	jobs := make(chan *chunk[T], workers)
+	ordered := make(chan *chunk[T], 2*workers)
 	stop := make(chan struct{})
 	var readErr error
 	var wg sync.WaitGroup
@@ -41,17 +42,16 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				c.recs = make([]*Record, 0, len(c.lines))
+				c.recs = make([]T, 0, len(c.lines))
 				for i, l := range c.lines {
 					if l == nil {
 						continue
 					}
+					var made T
 					rec, err := ParseQueueLine(l)
 					if err == nil {
 						rec.Line = c.first + i
-						if prepare != nil {
-							err = prepare(rec)
-						}
+						made, err = prepare(rec)
 					}
 					if err != nil {
 						var le *LineError
@@ -61,7 +61,7 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 						c.err = err
 						break
 					}
-					c.recs = append(c.recs, rec)
+					c.recs = append(c.recs, made)
 				}
 				c.lines = nil
 				close(c.done)
@@ -72,7 +72,7 @@ func parseParallel(r io.Reader, file string, workers int, prepare func(*Record) 
 		defer close(ordered)
 		defer close(jobs)
 		readErr = readBlocks(r, file, func(first int, lines [][]byte) bool {
-			c := &chunk{first: first, lines: lines, done: make(chan struct{})}
+			c := &chunk[T]{first: first, lines: lines, done: make(chan struct{})}
 			select {
 			case ordered <- c:
 			case <-stop:
@@ -171,3 +171,101 @@ func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) b
 		}
 	}
 }
+
+// InOrder runs prepare on the records that produce emits (a chat export mapped, say), on
+// workers goroutines, and hands what prepare made to deliver in chunks, in the order
+// produced, on the calling goroutine: ParseQueue's pipeline for records of another source. The
+// first fault stops everything and is returned.
+func InOrder[T any](workers int, prepare func(*Record) (T, error), deliver func([]T) error, produce func(emit func(*Record) error) error) error {
+	const chunkSize = 1024
+	type job struct {
+		recs []*Record
+		made []T
+		err  error
+		done chan struct{}
+	}
+	workers = max(workers, 1)
+	jobs := make(chan *job, workers)
+	ordered := make(chan *job, 2*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.made = make([]T, 0, len(j.recs))
+				for _, r := range j.recs {
+					made, err := prepare(r)
+					if err != nil {
+						j.err = err
+						break
+					}
+					j.made = append(j.made, made)
+				}
+				j.recs = nil
+				close(j.done)
+			}
+		}()
+	}
+	var produceErr error
+	go func() {
+		defer close(ordered)
+		defer close(jobs)
+		cur := make([]*Record, 0, chunkSize)
+		send := func() error {
+			j := &job{recs: cur, done: make(chan struct{})}
+			cur = make([]*Record, 0, chunkSize)
+			select {
+			case ordered <- j:
+			case <-stop:
+				return errStop
+			}
+			select {
+			case jobs <- j:
+			case <-stop:
+				close(j.done)
+				return errStop
+			}
+			return nil
+		}
+		produceErr = produce(func(r *Record) error {
+			cur = append(cur, r)
+			if len(cur) == chunkSize {
+				return send()
+			}
+			return nil
+		})
+		if produceErr == nil && len(cur) > 0 {
+			produceErr = send()
+		}
+	}()
+	var err error
+	for j := range ordered {
+		<-j.done
+		if err == nil {
+			err = j.err
+		}
+		if err == nil {
+			err = deliver(j.made)
+		}
+		if err != nil {
+			break
+		}
+	}
+	close(stop)
+	for j := range ordered {
+		<-j.done
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if errors.Is(produceErr, errStop) {
+		return nil
+	}
+	return produceErr
+}
+
+// errStop stops a producer when the pipeline stops.
+var errStop = errors.New("stop")

@@ -1,4 +1,4 @@
-package storage
+package ingest
 
 import (
 	"bufio"
@@ -178,8 +178,8 @@ func TestQueueDecoder(t *testing.T) {
 // TestQueueDecoderTakesQueues checks that the fast path is the one ordinary queues take.
 func TestQueueDecoderTakesQueues(t *testing.T) {
 	lines := genLines(t)
-	for _, l := range strings.Split(strings.TrimSpace(queue), "\n") {
-		lines = append(lines, []byte(l))
+	for _, l := range bytes.Split(bytes.TrimSpace(sampleQueue(t)), []byte("\n")) {
+		lines = append(lines, l)
 	}
 	for _, l := range lines {
 		if !checkQueueDecoder(t, l) {
@@ -234,8 +234,8 @@ func TestParseQueueLineFallback(t *testing.T) {
 }
 
 func FuzzQueueLineDecoder(f *testing.F) {
-	for _, l := range strings.Split(queue, "\n") {
-		f.Add([]byte(l))
+	for _, l := range bytes.Split(sampleQueue(f), []byte("\n")) {
+		f.Add(l)
 	}
 	for _, l := range genLines(f) {
 		f.Add(l)
