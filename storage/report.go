@@ -447,29 +447,6 @@ func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.
 	}
 }
 
-// Rectifications lists the inspection findings, by id.
-func (s *Store) Rectifications() ([]model.Rectification, error) {
-	return listAll[model.Rectification](s, bRects)
-}
-
-// Rectification reads one inspection finding.
-func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		r, ok, err = newTxState(tx).Rectification(id)
-		return err
-	})
-	return
-}
-
-// Group reads one group.
-func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		g, ok, err = newTxState(tx).Group(id)
-		return err
-	})
-	return
-}
-
 // reportMember is what a report reads of a member: the JSON decoder passes over the rest.
 type reportMember struct {
 	ID         string             `json:"id"`
@@ -508,15 +485,4 @@ func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
 		}
 		return nil
 	})
-}
-
-// SetClock sets the clock that dates the events this store appends (time.Now by default):
-// tests and fixtures of reports make decisions at the times they need.
-func (s *Store) SetClock(now func() time.Time) { s.clock = now }
-
-func (s *Store) now() time.Time {
-	if s.clock != nil {
-		return s.clock()
-	}
-	return time.Now()
 }

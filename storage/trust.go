@@ -146,16 +146,6 @@ func upgradeTrust(tx *bbolt.Tx, dbPath string) error {
 	})
 }
 
-// LoadSigner finds the operator by name (empty: the default operator) and reads its private
-// key from the key folder beside the database (keyring.Load).
-func (s *Store) LoadSigner(name string, passphrase func() ([]byte, error)) (*model.Signer, error) {
-	op, err := s.Operator(name)
-	if err != nil {
-		return nil, err
-	}
-	return keyring.Load(s.path, op, passphrase)
-}
-
 // trustChecker checks events against the keys this machine trusts, each key read once.
 type trustChecker struct {
 	tx    *bbolt.Tx
