@@ -73,7 +73,7 @@ const (
 	PostRecall   Kind = "post.recall" // from a chat export: the author recalled the message
 	PostPin      Kind = "post.pin"    // from a chat export: the message was pinned
 
-	ReportFile        Kind = "report.file" // a member's report of a violation, from an import
+	ComplaintFile     Kind = "report.file" // a member's complaint (举报) of a violation; the wire name stays
 	ViolationRecord   Kind = "violation.record"
 	ViolationVerify   Kind = "violation.verify"
 	ViolationSanction Kind = "violation.sanction"
@@ -96,7 +96,7 @@ const (
 )
 
 // ImportKinds are the kinds an import batch may carry.
-var ImportKinds = []Kind{GroupRegister, MemberAdd, PostSubmit, ReportFile, ApplicationFile, MemberSeen, MemberLeave, PostRecall, PostPin}
+var ImportKinds = []Kind{GroupRegister, MemberAdd, PostSubmit, ComplaintFile, ApplicationFile, MemberSeen, MemberLeave, PostRecall, PostPin}
 
 // Event is one immutable change. Events of one origin (operator key) form a hash chain:
 // Seq counts from 1 and Prev is the id of the origin's previous event. Signed checkpoints

@@ -220,7 +220,7 @@ func (a *applier) apply() error {
 		return a.postDecide()
 	case PostUndo:
 		return a.postUndo()
-	case ReportFile, ViolationRecord:
+	case ComplaintFile, ViolationRecord:
 		return a.violationNew()
 	case ViolationVerify, ViolationSanction, ViolationDismiss, ViolationClose, ViolationFeedback, ViolationAppeal:
 		return a.violationAction()

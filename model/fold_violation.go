@@ -26,8 +26,8 @@ func (a *applier) violationNew() error {
 	if err != nil {
 		return err
 	}
-	if a.e.Kind == ReportFile {
-		v.Source = SourceReport
+	if a.e.Kind == ComplaintFile {
+		v.Source = SourceComplaint
 	} else if v.Source != SourceCheck {
 		v.Source = SourceAdmin
 	}
@@ -83,7 +83,7 @@ func (a *applier) violationAction() error {
 		if err := a.payload(&p); err != nil {
 			return err
 		}
-		if v.Source != SourceReport || p.Text == "" {
+		if v.Source != SourceComplaint || p.Text == "" {
 			return a.refuse("violation", v.ID, string(v.Status), "feedback goes to the member who reported, and says something")
 		}
 		v.Feedback = p.Text

@@ -84,7 +84,7 @@ func (f *fixture) post(id string) Post { return f.st.Posts[id] }
 var wantPermissions = map[Kind]string{
 	OperatorRegister: "admin secretary owner supervisor",
 	GroupRegister:    "admin owner", MemberAdd: "admin owner", PostSubmit: "admin owner", ApplicationFile: "admin owner",
-	ReportFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
+	ComplaintFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
 	MemberSeen: "admin owner", MemberLeave: "admin owner", PostRecall: "admin owner", PostPin: "admin owner",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
 	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner",
@@ -235,7 +235,7 @@ func TestMemberAndViolationTransitions(t *testing.T) {
 		t.Fatalf("restored member is %s", got)
 	}
 
-	f.must(f.do(RoleAdmin, ReportFile, "r1", Violation{ID: "r1", Group: "g1", Member: "m2", Reporter: "m1", Text: "发广告", Time: f.now}))
+	f.must(f.do(RoleAdmin, ComplaintFile, "r1", Violation{ID: "r1", Group: "g1", Member: "m2", Reporter: "m1", Text: "发广告", Time: f.now}))
 	if _, err := f.do(RoleAdmin, ViolationSanction, "r1", ReasonPayload{Step: "警告"}); err == nil {
 		t.Fatal("an unverified violation was sanctioned")
 	}
@@ -325,7 +325,7 @@ func TestFoldIsDeterministic(t *testing.T) {
 	f.must(f.do(RoleSecretary, PostSignOff, "p3", nil))
 	id, _ := f.do(RoleAdmin, PostReject, "p1", ReasonPayload{Reason: "x"})
 	f.must(f.do(RoleAdmin, PostUndo, "p1", nil, id))
-	f.must(f.do(RoleAdmin, ReportFile, "r1", Violation{ID: "r1", Group: "g1", Member: "m2", Time: f.now}))
+	f.must(f.do(RoleAdmin, ComplaintFile, "r1", Violation{ID: "r1", Group: "g1", Member: "m2", Time: f.now}))
 	// Fold the same log twice, through encode and decode, into fresh states.
 	fold := func() *MemState {
 		st := NewMemState()

@@ -26,7 +26,7 @@ var permissions = map[Kind][]Role{
 	MemberAdd:       keepers,
 	PostSubmit:      keepers,
 	ApplicationFile: keepers,
-	ReportFile:      {RoleAdmin, RoleOwner, RoleSupervisor},
+	ComplaintFile:   {RoleAdmin, RoleOwner, RoleSupervisor},
 	MemberSeen:      keepers,
 	MemberLeave:     keepers,
 	PostRecall:      keepers,

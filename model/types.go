@@ -242,9 +242,9 @@ var ViolationStatuses = []ViolationStatus{ViolationOpen, ViolationVerified, Viol
 
 // Violation sources.
 const (
-	SourceCheck  = "check"
-	SourceAdmin  = "admin"
-	SourceReport = "report"
+	SourceCheck     = "check"
+	SourceAdmin     = "admin"
+	SourceComplaint = "report"
 )
 
 // Violation is a recorded breach of the rules by a member.

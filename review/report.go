@@ -15,10 +15,10 @@ import (
 // ReportStore is what a report reads; storage.Store satisfies it.
 type ReportStore interface {
 	Groups() ([]model.Group, error)
-	// ReportFacts calls f with the facts of a kind in [from, to) of the groups given (every
+	// Facts calls f with the facts of a kind in [from, to) of the groups given (every
 	// group when nil), in time order; the fact passed is reused, and its id is valid only
 	// during the call.
-	ReportFacts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error
+	Facts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error
 	// ForEachMember calls f with the members of a group, or of every group when group is "".
 	ForEachMember(group string, f func(*model.Member) error) error
 	Rectifications() ([]model.Rectification, error)
@@ -84,7 +84,7 @@ type Figures struct {
 	Overturned           int // sanctions of the period overturned on appeal
 	Offenders            []Offender
 	Reports              int // violations reported by members (举报)
-	ReportsFedBack       int // of which the reporter was told the outcome (PM 五(二)2)
+	ComplaintsFedBack    int // of which the reporter was told the outcome (PM 五(二)2)
 
 	AppsFiled   map[model.ApplicationKind]int
 	AppsDecided map[model.ApplicationKind]int
@@ -223,7 +223,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	ref := p.reference(r.Made)
 	from := p.From.In(ChinaTime)
 	day0 := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
-	err := st.ReportFacts(model.FactSubmit, p.From, p.To, r.inScope, func(x *model.Fact) error {
+	err := st.Facts(model.FactSubmit, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -246,7 +246,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		return f, err
 	}
 	var toDecision, toSignOff []time.Duration
-	err = st.ReportFacts(model.FactDecide, p.From, p.To, r.inScope, func(x *model.Fact) error {
+	err = st.Facts(model.FactDecide, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -272,7 +272,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	f.ToDecision, f.ToSignOff = latencyOf(toDecision), latencyOf(toSignOff)
 	counts := map[string]int{}
 	var order []string
-	err = st.ReportFacts(model.FactViolation, p.From, p.To, r.inScope, func(x *model.Fact) error {
+	err = st.Facts(model.FactViolation, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -287,10 +287,10 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		}
 		f.ViolationsByCategory[cat]++
 		f.ViolationsByClause[clause]++
-		if x.Source == model.SourceReport {
+		if x.Source == model.SourceComplaint {
 			f.Reports++
 			if x.Feedback {
-				f.ReportsFedBack++
+				f.ComplaintsFedBack++
 			}
 		}
 		if x.Status != string(model.ViolationDismissed) {
@@ -314,7 +314,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	slices.SortStableFunc(f.Offenders, func(a, b Offender) int {
 		return cmp.Or(b.Count-a.Count, cmp.Compare(a.Group, b.Group), cmp.Compare(a.Member, b.Member))
 	})
-	err = st.ReportFacts(model.FactSanction, p.From, p.To, r.inScope, func(x *model.Fact) error {
+	err = st.Facts(model.FactSanction, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}
@@ -329,7 +329,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		return f, err
 	}
 	waits := map[model.ApplicationKind][]time.Duration{}
-	err = st.ReportFacts(model.FactAppDecided, p.From, p.To, r.inScope, func(x *model.Fact) error {
+	err = st.Facts(model.FactAppDecided, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if r.InScope(x.Group) {
 			f.AppsDecided[x.AppKind]++
 			waits[x.AppKind] = append(waits[x.AppKind], x.Wait)
@@ -344,7 +344,7 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	}
 	// Applications are few: every one filed before the reference is read, to find those
 	// still waiting then.
-	err = st.ReportFacts(model.FactApplication, factFloor, ref, r.inScope, func(x *model.Fact) error {
+	err = st.Facts(model.FactApplication, factFloor, ref, r.inScope, func(x *model.Fact) error {
 		if !r.InScope(x.Group) {
 			return nil
 		}

@@ -64,7 +64,7 @@ func (r *Report) DrillIDs(st ReportStore, d *Drill) ([]string, error) {
 		return out, err
 	}
 	seen := map[string]bool{}
-	err := st.ReportFacts(d.Fact, d.Period.From, d.Period.To, r.inScope, func(x *model.Fact) error {
+	err := st.Facts(d.Fact, d.Period.From, d.Period.To, r.inScope, func(x *model.Fact) error {
 		if (d.Match == nil || d.Match(x)) && !seen[x.ID] {
 			id := strings.Clone(x.ID)
 			seen[id] = true
@@ -135,7 +135,7 @@ func (r *Report) Tables() []Table {
 	ts = append(ts, fl)
 
 	vt := Table{ID: "violations", Rows: []Row{count("report.f.violations", c.Violations, p.Violations, r.drill("violations", model.FactViolation, nil))}}
-	for _, src := range []string{model.SourceCheck, model.SourceAdmin, model.SourceReport} {
+	for _, src := range []string{model.SourceCheck, model.SourceAdmin, model.SourceComplaint} {
 		vt.Rows = append(vt.Rows, count("report.f.source."+src, c.ViolationsBySource[src], p.ViolationsBySource[src],
 			r.drill("violations", model.FactViolation, func(x *model.Fact) bool { return x.Source == src })))
 	}
@@ -181,12 +181,12 @@ func (r *Report) Tables() []Table {
 	ts = append(ts, of)
 
 	ts = append(ts, Table{ID: "reports", Rows: []Row{
-		count("report.f.reports", c.Reports, p.Reports, r.drill("violations", model.FactViolation, func(x *model.Fact) bool { return x.Source == model.SourceReport })),
-		count("report.f.fedback", c.ReportsFedBack, p.ReportsFedBack, r.drill("violations", model.FactViolation, func(x *model.Fact) bool {
-			return x.Source == model.SourceReport && x.Feedback
+		count("report.f.reports", c.Reports, p.Reports, r.drill("violations", model.FactViolation, func(x *model.Fact) bool { return x.Source == model.SourceComplaint })),
+		count("report.f.fedback", c.ComplaintsFedBack, p.ComplaintsFedBack, r.drill("violations", model.FactViolation, func(x *model.Fact) bool {
+			return x.Source == model.SourceComplaint && x.Feedback
 		})),
-		count("report.f.notfedback", c.Reports-c.ReportsFedBack, p.Reports-p.ReportsFedBack, r.drill("violations", model.FactViolation, func(x *model.Fact) bool {
-			return x.Source == model.SourceReport && !x.Feedback
+		count("report.f.notfedback", c.Reports-c.ComplaintsFedBack, p.Reports-p.ComplaintsFedBack, r.drill("violations", model.FactViolation, func(x *model.Fact) bool {
+			return x.Source == model.SourceComplaint && !x.Feedback
 		})),
 	}})
 

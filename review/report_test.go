@@ -76,7 +76,7 @@ func TestReportFiguresJune(t *testing.T) {
 	eq(t, "overturned", c.Overturned, 0)
 	eq(t, "offenders", c.Offenders, []review.Offender{{Group: "g1", Member: "m2", Name: "李娜", Count: 2}})
 	eq(t, "reports", c.Reports, 2)
-	eq(t, "fed back", c.ReportsFedBack, 1)
+	eq(t, "fed back", c.ComplaintsFedBack, 1)
 	eq(t, "apps filed", c.AppsFiled, map[model.ApplicationKind]int{model.AppExit: 1, model.AppAppeal: 1})
 	eq(t, "apps decided", c.AppsDecided, map[model.ApplicationKind]int{model.AppJoin: 1, model.AppAppeal: 1})
 	eq(t, "join wait", c.AppWait[model.AppJoin], review.Latency{N: 1, P50: 8 * 24 * time.Hour, P90: 8 * 24 * time.Hour})
@@ -122,7 +122,7 @@ func TestReportFiguresMay(t *testing.T) {
 	eq(t, "to sign-off", p.ToSignOff, review.Latency{})
 	eq(t, "violations", p.Violations, 1)
 	eq(t, "reports", p.Reports, 1)
-	eq(t, "fed back", p.ReportsFedBack, 1)
+	eq(t, "fed back", p.ComplaintsFedBack, 1)
 	eq(t, "offenders", len(p.Offenders), 0)
 	eq(t, "apps filed", p.AppsFiled, map[model.ApplicationKind]int{model.AppJoin: 1})
 	// a1, filed 25 May, decided 2 June: waiting at the end of May, for 6 days 15 hours.

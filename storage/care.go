@@ -53,8 +53,8 @@ const compactTxSize = 64 << 20
 // (the same file, not a copy); Restore refuses to run while that file exists, lest it lose the
 // database of an earlier restore, unless the backup is that very file (an undo: the two are
 // swapped). When dbPath does not exist the restored database is simply placed there.
-func Restore(dbPath, backup string) (VerifyReport, error) {
-	var rep VerifyReport
+func Restore(dbPath, backup string) (VerifyResult, error) {
+	var rep VerifyResult
 	bfi, err := os.Stat(backup)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -243,10 +243,10 @@ func checkSchema(tx *bbolt.Tx) error {
 
 // verifyCopy runs Verify on the restored copy, and checks that its default operator is one of
 // its operators (the one record of the meta that Verify does not cover).
-func verifyCopy(path string) (VerifyReport, error) {
+func verifyCopy(path string) (VerifyResult, error) {
 	st, err := Open(path)
 	if err != nil {
-		return VerifyReport{}, err
+		return VerifyResult{}, err
 	}
 	rep, err := st.Verify()
 	if err == nil {

@@ -130,7 +130,7 @@ func (st *txState) encodePosts() error {
 			st.write(ixPostStatus, x)
 		}
 		for _, x := range w.report {
-			st.write(ixReport, x)
+			st.write(ixFacts, x)
 		}
 		st.write(bPosts, keyedWrite{e.p.ID, write{v: w.raw}})
 		e.dirty, e.base, e.baseFacts = false, nil, nil

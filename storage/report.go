@@ -30,11 +30,11 @@ import (
 // alone, written in the transaction that changes them, cleared with them when the log is
 // replayed whole, compared by verify with the fold of the log, and built when a database of
 // schema 2 or older is opened.
-var ixReport = []byte("ix_report")
+var ixFacts = []byte("ix_report")
 
 func init() {
-	allBuckets = append(allBuckets, ixReport)
-	projectionBuckets = append(projectionBuckets, ixReport)
+	allBuckets = append(allBuckets, ixFacts)
+	projectionBuckets = append(projectionBuckets, ixFacts)
 }
 
 func factKey(f *model.Fact) []byte {
@@ -179,9 +179,9 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 func (st *txState) indexFacts(old, facts []model.Fact) {
 	factWrites(old, facts, func(k, v []byte, del bool) {
 		if del {
-			st.del(ixReport, k)
+			st.del(ixFacts, k)
 		} else {
-			st.put(ixReport, k, v)
+			st.put(ixFacts, k, v)
 		}
 	})
 }
@@ -286,10 +286,10 @@ func (st *txState) indexApplication(old, a *model.Application) {
 	st.indexFacts(was, model.ApplicationFacts(a))
 }
 
-// buildReportIndex fills the report index from the stored posts, violations and
+// buildFactIndex fills the report index from the stored posts, violations and
 // applications: a database of schema 2 or older has none.
-func buildReportIndex(tx *bbolt.Tx) error {
-	b := tx.Bucket(ixReport)
+func buildFactIndex(tx *bbolt.Tx) error {
+	b := tx.Bucket(ixFacts)
 	b.FillPercent = 0.9
 	put := func(facts []model.Fact) error {
 		for i := range facts {
@@ -342,7 +342,7 @@ func moveSubmitFacts(tx *bbolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	c := tx.Bucket(ixReport).Cursor()
+	c := tx.Bucket(ixFacts).Cursor()
 	for k, _ := c.Seek([]byte{byte(model.FactSubmit)}); k != nil && k[0] == byte(model.FactSubmit); k, _ = c.Seek([]byte{byte(model.FactSubmit)}) {
 		if err := c.Delete(); err != nil {
 			return err
@@ -351,8 +351,8 @@ func moveSubmitFacts(tx *bbolt.Tx) error {
 	return nil
 }
 
-// wantReportIndex is the report index of a fresh fold, for verify.
-func wantReportIndex(mem *model.MemState) map[string]any {
+// wantFactIndex is the report index of a fresh fold, for verify.
+func wantFactIndex(mem *model.MemState) map[string]any {
 	out := map[string]any{}
 	add := func(facts []model.Fact) {
 		for i := range facts {
@@ -371,10 +371,10 @@ func wantReportIndex(mem *model.MemState) map[string]any {
 	return out
 }
 
-// ReportFacts calls f with the entries of the report index of one kind whose time is in
+// Facts calls f with the entries of the report index of one kind whose time is in
 // [from, to), of the groups given (every group when nil), in time order. The fact passed is
 // reused, and its id is valid only during the call: f copies what it keeps.
-func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
+func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		r := newFactReader()
 		r.groups = groups
@@ -383,7 +383,7 @@ func (s *Store) ReportFacts(kind model.FactKind, from, to time.Time, groups map[
 		}
 		start := append([]byte{byte(kind)}, timeKey(from)...)
 		end := append([]byte{byte(kind)}, timeKey(to)...)
-		c := tx.Bucket(ixReport).Cursor()
+		c := tx.Bucket(ixFacts).Cursor()
 		var fact model.Fact
 		for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 			if err := r.decode(k, v, &fact); err != nil {

@@ -16,7 +16,7 @@ func countFacts(t *testing.T, st *storage.Store) map[model.FactKind]int {
 	t.Helper()
 	out := map[model.FactKind]int{}
 	for _, k := range model.FactKinds {
-		err := st.ReportFacts(k, time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
+		err := st.Facts(k, time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
 			if f.Kind != k {
 				t.Fatalf("a fact of kind %c among %c", f.Kind, k)
 			}
@@ -84,9 +84,9 @@ func TestReportIndexBuiltForSchema2(t *testing.T) {
 	}
 }
 
-// TestVerifyFindsADamagedReportIndex: an entry missing from the index is a fault of the
+// TestVerifyFindsADamagedFactIndex: an entry missing from the index is a fault of the
 // projection.
-func TestVerifyFindsADamagedReportIndex(t *testing.T) {
+func TestVerifyFindsADamagedFactIndex(t *testing.T) {
 	f := reportfix.Build(t, t.TempDir())
 	defer f.Store.Close()
 	err := f.Store.DB().Update(func(tx *bbolt.Tx) error {

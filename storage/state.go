@@ -130,7 +130,7 @@ func (st *txState) PutPost(old, p *model.Post) error {
 	if w := st.submitted.writesFor(old, p); w != nil && st.direct {
 		st.put(ixPostStatus, w.statusKey, w.statusVal)
 		for i := range w.factKeys {
-			st.put(ixReport, w.factKeys[i], w.factVals[i])
+			st.put(ixFacts, w.factKeys[i], w.factVals[i])
 		}
 		delete(st.posts, p.ID)
 		st.put(bPosts, []byte(p.ID), w.record)

@@ -171,7 +171,7 @@ func (s *Store) init() error {
 			}
 		}
 		if older(3) {
-			if err := buildReportIndex(tx); err != nil {
+			if err := buildFactIndex(tx); err != nil {
 				return fmt.Errorf("building the report index: %w", err)
 			}
 		}

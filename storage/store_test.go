@@ -472,7 +472,7 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 	e.decide(model.PostEscalate, "p2")
 	e.decide(model.PostApprove, "p1")
 	e.reopenedFrom(3, func(tx *bbolt.Tx) error {
-		ix, rep := tx.Bucket(ixPostStatus), tx.Bucket(ixReport)
+		ix, rep := tx.Bucket(ixPostStatus), tx.Bucket(ixFacts)
 		return tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 			p, _, err := decodePost(v)
 			if err != nil {
@@ -486,7 +486,7 @@ func TestSchema3MovesTheFactsOfSubmission(t *testing.T) {
 		})
 	})
 	n := 0
-	e.check(e.st.ReportFacts(model.FactSubmit, time.Time{}, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
+	e.check(e.st.Facts(model.FactSubmit, time.Time{}, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil, func(f *model.Fact) error {
 		n++
 		return nil
 	}))

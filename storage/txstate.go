@@ -159,7 +159,7 @@ func (st *txState) expect(n int) {
 	for _, w := range []struct {
 		bucket []byte
 		keys   int
-	}{{bPosts, n}, {ixPostStatus, 2 * n}, {ixReport, n}} {
+	}{{bPosts, n}, {ixPostStatus, 2 * n}, {ixFacts, n}} {
 		if st.writes[string(w.bucket)] == nil {
 			st.writes[string(w.bucket)] = newWriteSet(w.bucket, w.keys)
 		}
@@ -186,7 +186,7 @@ func newTxState(tx *bbolt.Tx) *txState {
 	}
 	// Posts come mostly in the order of their ids and times: pages split at the default half
 	// would stay half empty.
-	for _, name := range [][]byte{bPosts, ixPostStatus, ixAppStatus, ixReport} {
+	for _, name := range [][]byte{bPosts, ixPostStatus, ixAppStatus, ixFacts} {
 		st.b[string(name)].FillPercent = 0.9
 	}
 	return st

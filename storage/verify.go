@@ -40,8 +40,8 @@ func (s *Store) StateHash() (model.Hash, error) {
 	return out, err
 }
 
-// VerifyReport is what Verify found.
-type VerifyReport struct {
+// VerifyResult is what Verify found.
+type VerifyResult struct {
 	Events      uint64
 	Origins     int
 	Checkpoints int
@@ -50,8 +50,8 @@ type VerifyReport struct {
 // Verify checks every event's place in its origin's hash chain, every checkpoint's signature,
 // that every event is covered by a signed checkpoint, and that the stored projection, indexes
 // and counts equal a fresh fold of the log. It returns the first fault.
-func (s *Store) Verify() (VerifyReport, error) {
-	var rep VerifyReport
+func (s *Store) Verify() (VerifyResult, error) {
+	var rep VerifyResult
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bMeta).Get(kFoldFrom) != nil {
 			return fmt.Errorf("the projection is behind the log: a fold of imported events is unfinished (opening the database with qunshen finishes it)")
@@ -206,7 +206,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 	for _, c := range []struct {
 		b    []byte
 		want map[string]any
-	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}, {ixReport, wantReportIndex(mem)}} {
+	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}, {ixFacts, wantFactIndex(mem)}} {
 		if err := compareBucket(tx.Bucket(c.b), string(c.b), c.want); err != nil {
 			return err
 		}

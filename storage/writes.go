@@ -49,7 +49,7 @@ type writeSet struct {
 
 // unread are the indexes whose pending writes a transaction never reads back: the fold reads
 // posts, members and the like, and only writes their entries in the indexes.
-var unread = map[string]bool{string(ixPostStatus): true, string(ixAppStatus): true, string(ixViolMember): true, string(ixReport): true}
+var unread = map[string]bool{string(ixPostStatus): true, string(ixAppStatus): true, string(ixViolMember): true, string(ixFacts): true}
 
 func newWriteSet(bucket []byte, n int) *writeSet {
 	ws := &writeSet{list: make([]keyedWrite, 0, n)}

@@ -512,7 +512,7 @@ func TestPaneStringsAreInTheCatalogue(t *testing.T) {
 	for _, r := range []model.MemberRole{model.MemberOwner, model.MemberAdmin, model.MemberPlain} {
 		keys = append(keys, "roster.role."+string(r))
 	}
-	for _, s := range []string{model.SourceCheck, model.SourceAdmin, model.SourceReport} {
+	for _, s := range []string{model.SourceCheck, model.SourceAdmin, model.SourceComplaint} {
 		keys = append(keys, "viol.source."+s)
 	}
 	for _, a := range []string{model.AppealUpheld, model.AppealOverturned} {

@@ -326,7 +326,7 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 	if !model.Allowed(p.op.Role, model.ViolationFeedback) {
 		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{})
 	}
-	if v.Source != model.SourceReport {
+	if v.Source != model.SourceComplaint {
 		p.status = p.t("viol.feedback.notreport")
 		return nil
 	}
@@ -381,7 +381,7 @@ func (p *violationsPane) keys() keymap.Help {
 		if !model.Allowed(p.op.Role, b.kind) {
 			continue
 		}
-		if b.kind == model.ViolationFeedback && ok && v.Source != model.SourceReport {
+		if b.kind == model.ViolationFeedback && ok && v.Source != model.SourceComplaint {
 			continue
 		}
 		out = append(out, b.b)

@@ -154,9 +154,9 @@ type gen struct {
 	lastReported int
 
 	// reports and applications
-	nReports, nApps   int
-	rDone, aDone      int
-	winFirst, winSize int
+	nComplaints, nApps int
+	rDone, aDone       int
+	winFirst, winSize  int
 
 	// composition scratch
 	title, body []byte

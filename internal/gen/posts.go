@@ -13,7 +13,7 @@ import "math"
 func (g *gen) writePosts() error {
 	total := g.o.Posts
 	if total > 0 {
-		g.nReports = max(2, total/250)
+		g.nComplaints = max(2, total/250)
 		g.nApps = max(3, total/400)
 		g.winSize = max(1, total/10)
 		g.winFirst = total - g.winSize
@@ -45,7 +45,7 @@ func (g *gen) writePosts() error {
 		g.mainPost(tm)
 	}
 	// Should anything be left (tiny runs), write it at the end.
-	for g.rDone < g.nReports || g.aDone < g.nApps {
+	for g.rDone < g.nComplaints || g.aDone < g.nApps {
 		g.winFirst, g.winSize = 0, 0
 		g.interleave(g.emitted, g.end-1)
 	}
@@ -267,7 +267,7 @@ func emit[T ~string | ~[]byte](g *gen, t int64, gi, ai int, title, body T, att [
 // interleave writes the reports and applications due after the post with
 // 0-based index idx.
 func (g *gen) interleave(idx int, t int64) {
-	for g.rDone < g.nReports && (g.winSize == 0 || g.winFirst+g.rDone*g.winSize/g.nReports <= idx) {
+	for g.rDone < g.nComplaints && (g.winSize == 0 || g.winFirst+g.rDone*g.winSize/g.nComplaints <= idx) {
 		g.rDone++
 		g.writeReport(g.rDone, t)
 	}
@@ -309,7 +309,7 @@ var reportTexts = [nCats][]string{
 	cHostile: {"这条消息里有乱码，打开后屏幕显示异常，疑似恶意内容，请处理。"},
 }
 
-var reportNoPost = []string{
+var complaintNoPost = []string{
 	"{who}私下给群成员发消息拉票，请核实。",
 	"{who}私聊推销理财产品，多人反映被骚扰。",
 	"{who}的群昵称不符合要求，多次提醒仍未修改。",
@@ -340,7 +340,7 @@ func (g *gen) writeReport(n int, t int64) {
 		gi = g.pickGroup()
 		gr := &g.groups[gi]
 		mi = gr.members[g.r.IntN(len(gr.members))]
-		tmpl = reportNoPost[g.r.IntN(len(reportNoPost))]
+		tmpl = complaintNoPost[g.r.IntN(len(complaintNoPost))]
 	}
 	reporter := g.otherMember(gi, mi, t)
 	b := g.out.buf

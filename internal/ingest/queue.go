@@ -225,7 +225,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		rec.Post = po
 	case "report":
 		v := &model.Violation{ID: q.ID, Group: q.Group, Member: q.Member, Post: q.Post, Reporter: q.Reporter,
-			Text: q.Text, Source: model.SourceReport}
+			Text: q.Text, Source: model.SourceComplaint}
 		p.id("group", q.Group)
 		p.id("member", q.Member)
 		v.Time = p.time("time", q.Time, true)
@@ -366,7 +366,7 @@ func (r *Record) Draft() (model.Draft, error) {
 	case r.Post != nil:
 		kind, subject, v = model.PostSubmit, r.Post.ID, r.Post
 	case r.Report != nil:
-		kind, subject, v = model.ReportFile, r.Report.ID, r.Report
+		kind, subject, v = model.ComplaintFile, r.Report.ID, r.Report
 	case r.Application != nil:
 		kind, subject, v = model.ApplicationFile, r.Application.ID, r.Application
 	case r.Seen != nil:
