@@ -50,6 +50,10 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			if rec.Post == nil || !goOn {
 				return
 			}
+			if dissolved(st, rec.Post) {
+				goOn = add(ingest.PosError(src.File, pos, fmt.Sprintf("message %s: group %q is dissolved: it takes no new posts (--as history imports its history)", rec.Post.ID, rec.Post.Group)))
+				return
+			}
 			old, ok, err := st.Post(rec.Post.ID)
 			if err != nil || !ok {
 				return
