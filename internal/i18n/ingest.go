@@ -14,7 +14,7 @@ func init() {
 		"ingest.wechat.self-unknown": {"这是导出者本人发的，但这一版 WeChatMsg 没有写出本人的 wxid", "it is the exporting user's own, and this version of WeChatMsg does not write that user's wxid"},
 		"ingest.wechat.no-sender":    {"这一版 WeChatMsg 没有写出发送者（2023 年 12 月 10 日之前的版本）", "this version of WeChatMsg writes no sender (versions before 10 December 2023)"},
 		"ingest.wechat.bad-extra":    {"BytesExtra 列无法读取，发送者不明", "its BytesExtra column cannot be read, so its sender is not known"},
-		"ingest.wechat.fields":       {"有 %d 个字段，表头有 %d 列，WeChatMsg 的任何版本都不这样写", "%d fields under a header of %d columns, which no version of WeChatMsg writes"},
+		"ingest.wechat.fields":       {"有 %d 个字段，表头有 %d 列（WeChatMsg 的任何版本都不这样写）", "%d fields, the header has %d"},
 		"ingest.wechat.layout":       {"%s：按 WeChatMsg %s 的列读取", "%s: read with the columns of WeChatMsg %s"},
 		"ingest.wechat.no-chat-id":   {"%s：WeChatMsg 的 CSV 不含聊天的标识（TalkerId %s 只是导出者本机数据库中的行号），文件名称该聊天为“%s”", "%s: a WeChatMsg CSV carries no identity of its chat (TalkerId %s is only a row of the exporting machine's database); the file names the chat %q"},
 		"ingest.wechat.single":       {"%s：这是一对一聊天（%s）", "%s: a one-to-one chat (%s)"},
