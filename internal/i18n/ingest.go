@@ -27,7 +27,7 @@ func init() {
 		"ingest.qcetxt.names":        {"%s：qq-chat-exporter 的 txt 只写发言人的显示名称，不写 QQ 号：成员按名称识别（name:…）", "%s: qq-chat-exporter's txt names each sender by display name only, without a QQ number: members are known by name (name:…)"},
 		"ingest.roster.short-row":    {"%s：%d 行缺少末尾未读取的列（%s），已按空白接受", "%s: %d rows lack trailing cells of columns that are not read (%s); they were taken as empty"},
 		"ingest.roster.short":        {"有 %d 个字段，表头有 %d 列：缺少的 %s 列是要读取的", "%d fields under a header of %d columns: the missing columns %s are read"},
-		"ingest.wecom.zero-time":     {"%s：%d 条消息的 msgtime 为 0（企业微信自己的示例也是如此），时间未知，取同一文件中前一条消息的时间", "%s: %d messages have msgtime 0 (as in WeCom's own examples): their time is unknown and taken from the message before them in the file"},
+		"ingest.wecom.zero-time":     {"%s 起：%d 条消息的 msgtime 为 0（企业微信自己的示例也是如此），且消息编号中没有时间：取文件中前一条消息的时间", "%s on: %d messages have msgtime 0 (as in WeCom's own examples) and no time in their msgid: they were given the time of the message before them in the file"},
 		"ingest.wecom.zero-first":    {"msgtime 为 0，且文件中此前没有可借用时间的消息", "msgtime is 0 and no message before it in the file has a time to take"},
 		"ingest.telegram.bad-href":   {"链接 %q 的地址不是字符串", "the link %q has an address that is not a string"},
 	})
