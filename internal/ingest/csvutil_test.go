@@ -347,9 +347,9 @@ func csvTimeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
 // JSON documents (Telegram, QQ NT) and the queue's own JSON Lines.
 func TestTextFormatsDetect(t *testing.T) {
 	detectors := map[string]func([]byte) bool{
-		"wecom": wecomDetect, "roster": rosterDetect, "qqtxt": qqtxtDetect, "wechat": wechatDetect,
+		"wecom": wecomDetect, "roster": rosterDetect, "qqtxt": qqtxtDetect, "wechat": wechatDetect, "qqnt-txt": qceDetect,
 	}
-	names := map[string]string{"wecom": "wecom", "roster": "roster-csv", "qqtxt": "qq-txt", "wechat": "wechat-csv"}
+	names := map[string]string{"wecom": "wecom", "roster": "roster-csv", "qqtxt": "qq-txt", "wechat": "wechat-csv", "qqnt-txt": "qq-nt-txt"}
 	heads := map[string][]byte{}
 	for dir := range detectors {
 		paths := fixtureFiles(dir)
@@ -381,7 +381,7 @@ func TestTextFormatsDetect(t *testing.T) {
 		}
 		p, ok := Detect(head)
 		if owner == "foreign" {
-			if ok && slices.Contains([]string{"wecom", "roster-csv", "qq-txt", "wechat-csv"}, p.Name) {
+			if ok && slices.Contains([]string{"wecom", "roster-csv", "qq-txt", "wechat-csv", "qq-nt-txt"}, p.Name) {
 				t.Errorf("%s detected as %s", name, p.Name)
 			}
 		} else if !ok || p.Name != names[owner] {
