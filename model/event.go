@@ -135,20 +135,15 @@ func (e *Event) Encode(dst []byte) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, e.Seq)
 	dst = append(dst, e.Prev[:]...)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(e.Time.UnixNano()))
-	dst = appendString(dst, string(e.Role))
-	dst = appendString(dst, string(e.Kind))
-	dst = appendString(dst, e.Subject)
+	dst = AppendStr(dst, string(e.Role))
+	dst = AppendStr(dst, string(e.Kind))
+	dst = AppendStr(dst, e.Subject)
 	dst = binary.AppendUvarint(dst, uint64(len(e.Refs)))
 	for _, r := range e.Refs {
 		dst = append(dst, r[:]...)
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(e.Payload)))
 	return append(dst, e.Payload...)
-}
-
-func appendString(dst []byte, s string) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	return append(dst, s...)
 }
 
 // ID is the hash of the canonical body.
@@ -161,7 +156,7 @@ var ErrEventFormat = errors.New("malformed event")
 // so that a decoded event hashes to the same id as the bytes it came from.
 func DecodeEvent(b []byte) (Event, error) {
 	var e Event
-	d := decoder{b: b}
+	d := decoder{Reader: Reader{B: b}}
 	if v := d.byte(); v != eventVersion && d.err == nil {
 		return e, fmt.Errorf("%w: version %d, this qunshen reads version %d", ErrEventFormat, v, eventVersion)
 	}
@@ -183,8 +178,8 @@ func DecodeEvent(b []byte) (Event, error) {
 	if d.err == nil {
 		e.Payload = d.take(int(pl))
 	}
-	if d.err == nil && len(d.b) != 0 {
-		d.err = fmt.Errorf("%w: %d bytes after the end", ErrEventFormat, len(d.b))
+	if d.err == nil && len(d.B) != 0 {
+		d.err = fmt.Errorf("%w: %d bytes after the end", ErrEventFormat, len(d.B))
 	}
 	if d.err != nil {
 		return Event{}, d.err
@@ -196,60 +191,66 @@ func DecodeEvent(b []byte) (Event, error) {
 	return e, nil
 }
 
+// decoder reads an event body or a batch, and words its faults.
 type decoder struct {
-	b   []byte
-	err error
+	Reader
+	err error // the first fault, in words; Reader.Err is set too, so that reading stops
+}
+
+// fault words the reader's fault, when it has one and none was worded before: what names the
+// length being read, "" a fixed part.
+func (d *decoder) fault(what string) {
+	if d.err != nil || d.Err == nil {
+		return
+	}
+	switch {
+	case what == "":
+		d.err = fmt.Errorf("%w: truncated", ErrEventFormat)
+	case errors.Is(d.Err, ErrNonCanonical):
+		d.err = fmt.Errorf("%w: non-canonical length of %s", ErrEventFormat, what)
+	default:
+		d.err = fmt.Errorf("%w: bad length of %s", ErrEventFormat, what)
+	}
+}
+
+// refuse records a fault of the content and stops the reading.
+func (d *decoder) refuse(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+	d.fail(err)
 }
 
 func (d *decoder) take(n int) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n < 0 || n > len(d.b) {
-		d.err = fmt.Errorf("%w: truncated", ErrEventFormat)
-		return nil
-	}
-	v := d.b[:n:n]
-	d.b = d.b[n:]
+	v := d.Take(uint64(n))
+	d.fault("")
 	return v
 }
 
 func (d *decoder) byte() byte {
-	if v := d.take(1); v != nil {
-		return v[0]
-	}
-	return 0
+	v := d.Byte()
+	d.fault("")
+	return v
 }
 
-func (d *decoder) fixed(dst []byte) { copy(dst, d.take(len(dst))) }
+func (d *decoder) fixed(dst []byte) {
+	d.Fixed(dst)
+	d.fault("")
+}
 
 func (d *decoder) uint64() uint64 {
-	if v := d.take(8); v != nil {
-		return binary.BigEndian.Uint64(v)
-	}
-	return 0
+	v := d.Uint64()
+	d.fault("")
+	return v
 }
 
 func (d *decoder) uvarint(max uint64, what string) uint64 {
-	if d.err != nil {
+	v := d.Uvarint()
+	d.fault(what)
+	if d.err == nil && v > max {
+		d.refuse(fmt.Errorf("%w: %s of %d exceeds %d", ErrEventFormat, what, v, max))
 		return 0
 	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = fmt.Errorf("%w: bad length of %s", ErrEventFormat, what)
-		return 0
-	}
-	// The canonical form is the shortest: refuse padded varints, which would hash differently.
-	var canon [binary.MaxVarintLen64]byte
-	if n != binary.PutUvarint(canon[:], v) {
-		d.err = fmt.Errorf("%w: non-canonical length of %s", ErrEventFormat, what)
-		return 0
-	}
-	if v > max {
-		d.err = fmt.Errorf("%w: %s of %d exceeds %d", ErrEventFormat, what, v, max)
-		return 0
-	}
-	d.b = d.b[n:]
 	return v
 }
 
@@ -257,7 +258,7 @@ func (d *decoder) string() string {
 	n := d.uvarint(maxEventString, "string")
 	s := d.take(int(n))
 	if d.err == nil && !utf8.Valid(s) {
-		d.err = fmt.Errorf("%w: invalid UTF-8", ErrEventFormat)
+		d.refuse(fmt.Errorf("%w: invalid UTF-8", ErrEventFormat))
 	}
 	return string(s)
 }
@@ -265,12 +266,12 @@ func (d *decoder) string() string {
 // word reads a string as string does, given as Intern gives it: every event names a role and
 // a kind, and a bundle holds a million events.
 func (d *decoder) word() string {
-	rest := d.b
+	rest := d.B
 	n := d.uvarint(maxEventString, "string")
 	if w, ok := names[string(d.take(int(n)))]; ok && d.err == nil {
 		return w
 	}
-	d.b = rest
+	d.B = rest
 	return d.string()
 }
 
@@ -392,8 +393,8 @@ func EncodeBatch(dst []byte, items []BatchItem) []byte {
 	dst = slices.Grow(dst, n)
 	dst = binary.AppendUvarint(dst, uint64(len(items)))
 	for i := range items {
-		dst = appendString(dst, string(items[i].Kind))
-		dst = appendString(dst, items[i].Subject)
+		dst = AppendStr(dst, string(items[i].Kind))
+		dst = AppendStr(dst, items[i].Subject)
 		dst = binary.AppendUvarint(dst, uint64(len(items[i].Payload)))
 		dst = append(dst, items[i].Payload...)
 	}
@@ -402,7 +403,7 @@ func EncodeBatch(dst []byte, items []BatchItem) []byte {
 
 // DecodeBatch parses what EncodeBatch wrote, and nothing else.
 func DecodeBatch(b []byte) ([]BatchItem, error) {
-	d := decoder{b: b}
+	d := decoder{Reader: Reader{B: b}}
 	n := d.uvarint(maxBatchItems, "batch")
 	if d.err != nil {
 		return nil, d.err
@@ -414,8 +415,8 @@ func DecodeBatch(b []byte) ([]BatchItem, error) {
 		it.Payload = d.take(int(pl))
 		items = append(items, it)
 	}
-	if d.err == nil && len(d.b) != 0 {
-		d.err = fmt.Errorf("%w: %d bytes after the last item", ErrEventFormat, len(d.b))
+	if d.err == nil && len(d.B) != 0 {
+		d.err = fmt.Errorf("%w: %d bytes after the last item", ErrEventFormat, len(d.B))
 	}
 	if d.err != nil {
 		return nil, d.err

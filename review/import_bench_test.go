@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -34,7 +35,7 @@ func BenchmarkImportChecks1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		s, _ := storage.NewSigner("bench", model.RoleAdmin, "")
+		s, _ := keyring.NewSigner("bench", model.RoleAdmin, "")
 		if err := st.Register(s); err != nil {
 			b.Fatal(err)
 		}

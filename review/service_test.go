@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -18,8 +19,8 @@ func TestDecideThroughTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	admin, _ := storage.NewSigner("王管理", model.RoleAdmin, "")
-	sec, _ := storage.NewSigner("李书记", model.RoleSecretary, "")
+	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "")
+	sec, _ := keyring.NewSigner("李书记", model.RoleSecretary, "")
 	for _, s := range []*model.Signer{admin, sec} {
 		if err := st.Register(s); err != nil {
 			t.Fatal(err)

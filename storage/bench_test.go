@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/keyring"
 	"qunshen/internal/procmem"
 	"qunshen/model"
 )
@@ -66,7 +67,7 @@ func benchStore(b *testing.B, dir string) (*Store, *model.Signer) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := NewSigner("bench", model.RoleAdmin, "")
+	s, err := keyring.NewSigner("bench", model.RoleAdmin, "")
 	if err != nil {
 		b.Fatal(err)
 	}

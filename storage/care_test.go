@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -478,7 +479,7 @@ func TestDatabaseOfSmallerPagesKeepsWorking(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.open()
-	e.admin, err = NewSigner("王管理", model.RoleAdmin, "第三党支部")
+	e.admin, err = keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
 	e.check(err)
 	e.check(e.st.Register(e.admin))
 	_, err = e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})

@@ -96,7 +96,7 @@ func TestChatImportMapsExport(t *testing.T) {
 	e, f := chatEnv(t)
 	res, err := e.st.Import(e.admin, []string{f}, ImportOptions{})
 	e.check(err)
-	if res.Unknown != 1 || res.Passed[PassedService] != 1 || res.Passed[PassedEmpty] != 1 {
+	if res.Unknown != 1 || res.Passed[ingest.PassedService] != 1 || res.Passed[ingest.PassedEmpty] != 1 {
 		t.Fatalf("result %+v", res)
 	}
 	groups, err := e.st.Groups()
@@ -189,10 +189,10 @@ func TestChatImportBadRecords(t *testing.T) {
 	}
 	res, err := e.st.Import(e.admin, []string{bad}, ImportOptions{SkipBad: true})
 	e.check(err)
-	if res.Rejected != 2 || len(res.Rejects) != 1 || res.Rejects[0] != bad+RejectsSuffix {
+	if res.Rejected != 2 || len(res.Rejects) != 1 || res.Rejects[0] != bad+ingest.RejectsSuffix {
 		t.Fatalf("skip-bad: %+v", res)
 	}
-	rej, err := os.ReadFile(bad + RejectsSuffix)
+	rej, err := os.ReadFile(bad + ingest.RejectsSuffix)
 	e.check(err)
 	lines := strings.Split(strings.TrimSpace(string(rej)), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"line":14`) || !strings.Contains(lines[0], `"reason":"a bad record"`) || !strings.Contains(lines[0], `oops|c1|m11`) || !strings.Contains(lines[1], `"line":16`) {
@@ -236,12 +236,9 @@ func TestImportDetection(t *testing.T) {
 		t.Fatalf("unknown --format: %v", err)
 	}
 	for name, content := range map[string]string{"queue": queue, "testchat": chatExport} {
-		srcs, err := detectFormats([]string{e.file(name, content)}, "")
+		srcs, err := ingest.DetectFormats([]string{e.file(name, content)}, "")
 		e.check(err)
-		got := QueueFormat
-		if srcs[0].parser != nil {
-			got = srcs[0].parser.Name
-		}
+		got := srcs[0].Format()
 		if got != name {
 			t.Errorf("%s detected as %s", name, got)
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"time"
 
@@ -70,7 +71,7 @@ func (s *Store) ExportDecisions(since time.Time, w io.Writer) (int, error) {
 		if out[i].Action == "" {
 			continue
 		}
-		line, err := fastjson.Marshal(&out[i])
+		line, err := json.Marshal(&out[i])
 		if err != nil {
 			return n, err
 		}

@@ -3,18 +3,19 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
 	"go.etcd.io/bbolt"
 )
 
-// AsOlderSchema marks the database as of schema (1 to 5), laid out as those schemas kept it,
-// for the tests of the migrations. Before schema 6 a post's header was JSON (record version 1).
-// Before schema 5 the log was kept as asOlderLog lays it out. What else the schema lacked a test
-// takes away itself.
+// AsOlderSchema marks the database as of schema (1 to 6), laid out as those schemas kept it,
+// for the tests of the migrations. Before schema 7 a post's content was JSON (record version
+// 2), and before schema 6 its header too (version 1). Before schema 5 the log was kept as
+// asOlderLog lays it out. What else the schema lacked a test takes away itself.
 func AsOlderSchema(tx *bbolt.Tx, schema int) error {
-	if err := asJSONHeaders(tx); err != nil {
+	if err := asOlderPosts(tx, schema); err != nil {
 		return err
 	}
 	if schema < 5 {
@@ -25,21 +26,30 @@ func AsOlderSchema(tx *bbolt.Tx, schema int) error {
 	return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(schema)))
 }
 
-// asJSONHeaders writes every post's record as version 1 did: its header in JSON.
-func asJSONHeaders(tx *bbolt.Tx) error {
+// asOlderPosts writes every post's record as schema did: its content in JSON, and its header
+// binary (version 2) or, before schema 6, in JSON (version 1).
+func asOlderPosts(tx *bbolt.Tx, schema int) error {
 	b := tx.Bucket(bPosts)
 	old := map[string][]byte{}
 	err := b.ForEach(func(k, v []byte) error {
-		p, content, err := decodePost(v)
+		p, _, err := decodePost(v)
 		if err != nil {
 			return err
 		}
-		h, err := encode(postHeader{Status: p.Status, Reason: p.Reason, History: p.History, Disputed: p.Disputed, Pinned: p.Pinned, Recalled: p.Recalled})
+		content, err := json.Marshal(contentOf(&p))
 		if err != nil {
 			return err
 		}
-		rec := binary.AppendUvarint([]byte{postRecordJSON}, uint64(len(h)))
-		old[string(k)] = append(append(rec, h...), content...)
+		h := headerOf(&p)
+		version, header := byte(postRecordV2), appendHeader(nil, &h)
+		if schema < 6 {
+			if header, err = json.Marshal(h); err != nil {
+				return err
+			}
+			version = postRecordV1
+		}
+		rec := binary.AppendUvarint([]byte{version}, uint64(len(header)))
+		old[string(k)] = append(append(rec, header...), content...)
 		return nil
 	})
 	if err != nil {

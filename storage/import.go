@@ -10,6 +10,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/ingest"
 	"qunshen/model"
 )
 
@@ -35,7 +36,7 @@ type ImportOptions struct {
 	// first pass (checking, store false) and in the second (store true), every few MB.
 	Reading func(file string, store bool, done, total int64)
 
-	// Format names the format of every file (storage.Formats); "" finds each file's own.
+	// Format names the format of every file (ingest.Formats); "" finds each file's own.
 	Format string
 	// Group puts the messages and members of chat exports in this stored group, instead of
 	// a group of each chat's own (made when it is not stored).
@@ -122,14 +123,14 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	// … but never let that take the heap far: a chat export of gigabytes is read in bounded
 	// memory, and the collector works harder as the heap nears this.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
-	sources, err := detectFormats(files, opt.Format)
+	sources, err := ingest.DetectFormats(files, opt.Format)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	var queue []string
 	for _, src := range sources {
-		if src.parser == nil {
-			queue = append(queue, src.file)
+		if src.Parser == nil {
+			queue = append(queue, src.File)
 		}
 	}
 	kinds, fresh, err := s.validate(queue)
@@ -142,7 +143,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	var res ImportResult
 	for _, src := range sources {
-		res.Formats = append(res.Formats, src.format())
+		res.Formats = append(res.Formats, src.Format())
 	}
 	if kinds == nil {
 		kinds = map[string]model.GroupKind{}
@@ -150,7 +151,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	stored := map[string]model.GroupKind{}
 	notes := map[string]bool{}
 	for _, src := range sources {
-		if src.parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, ie.add) {
+		if src.Parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, ie.add) {
 			break
 		}
 	}
@@ -161,8 +162,8 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 		fresh = nil // chat exports write posts the validation of the queue files did not see
 	}
 	for _, src := range sources {
-		if src.parser == nil {
-			err = s.importFile(signer, src.file, kinds, fresh, opt, &res)
+		if src.Parser == nil {
+			err = s.importFile(signer, src.File, kinds, fresh, opt, &res)
 		} else {
 			err = s.importChat(signer, src, stored, kinds, opt, &res)
 		}
@@ -217,11 +218,11 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 				}
 				continue
 			}
-			err = parseParallel(r, f, runtime.GOMAXPROCS(0), nil, func(recs []*Record) error {
+			err = ingest.ParseQueue(r, f, runtime.GOMAXPROCS(0), asIs, func(recs []*ingest.Record) error {
 				for _, rec := range recs {
 					ok := true
 					at := func(format string, args ...any) {
-						ok = ok && add(&LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
+						ok = ok && add(&ingest.LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
 					}
 					switch {
 					case rec.Group != nil:
@@ -311,14 +312,14 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 		return err
 	}
 	defer r.Close()
-	return s.store(signer, file, kinds, fresh, opt, res, func(prepare func(*Record) error, deliver func([]*Record) error) error {
+	return s.store(signer, file, kinds, fresh, opt, res, func(prepare func(*ingest.Record) (*item, error), deliver func([]*item) error) error {
 		// Without the checks the writer is the slower of the two, and a core is left to it;
 		// the checks need every core.
 		workers := runtime.GOMAXPROCS(0)
 		if opt.Check == nil {
 			workers--
 		}
-		return parseParallel(r, file, workers, prepare, deliver)
+		return ingest.ParseQueue(r, file, workers, prepare, deliver)
 	})
 }
 
@@ -327,9 +328,9 @@ func (s *Store) importFile(signer *model.Signer, file string, kinds map[string]m
 // it: the checks that need no state run there, on every core.
 // fresh, when not nil, knows the posts that cannot be stored before they are written.
 func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.GroupKind, fresh *postIDs, opt ImportOptions, res *ImportResult,
-	feed func(prepare func(*Record) error, deliver func([]*Record) error) error) error {
+	feed func(prepare func(*ingest.Record) (*item, error), deliver func([]*item) error) error) error {
 	// The writer runs on its own goroutine, so that parsing goes on while it commits.
-	batches := make(chan []*Record)
+	batches := make(chan []*item)
 	writeErr := make(chan error, 1)
 	known := map[memberRef]struct{}{}
 	go func() {
@@ -341,7 +342,7 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 		}
 		writeErr <- err
 	}()
-	pending := make([]*Record, 0, opt.Batch)
+	pending := make([]*item, 0, opt.Batch)
 	failed := func() error {
 		select {
 		case err := <-writeErr:
@@ -356,16 +357,17 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 			return failed()
 		}
 		batches <- pending
-		pending = make([]*Record, 0, opt.Batch)
+		pending = make([]*item, 0, opt.Batch)
 		return failed()
 	}
-	prepare := func(rec *Record) error {
+	prepare := func(r *ingest.Record) (*item, error) {
+		rec := &item{Record: r}
 		if rec.Post != nil && opt.Check != nil {
 			rec.prepared = opt.Check(rec.Post, kinds[rec.Post.Group])
 		}
-		return rec.prepare()
+		return rec, rec.prepare()
 	}
-	err := feed(prepare, func(recs []*Record) error {
+	err := feed(prepare, func(recs []*item) error {
 		for _, rec := range recs {
 			if rec.Post != nil && opt.InOrder != nil {
 				if opt.InOrder(rec.Post, kinds[rec.Post.Group], rec.prepared) {
@@ -394,25 +396,31 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 	return err
 }
 
+// item is a record of an input on its way into the store, with what the parsing goroutines
+// made of it for the writer.
+type item struct {
+	*ingest.Record
+	draft    model.Draft    // its event's draft
+	writes   *newPostWrites // of a post, made with the draft: its writes if it is new
+	prepared any            // what ImportOptions.Check prepared for ImportOptions.InOrder
+}
+
+// asIs is the preparation of a record that needs none.
+func asIs(r *ingest.Record) (*ingest.Record, error) { return r, nil }
+
 // prepare makes the record's draft and, for a post, its writes if it is new: the writer's
 // work that needs no state, done on the parsing goroutines.
-func (rec *Record) prepare() error {
-	if rec.Post != nil {
-		w, payload, err := prepareNewPost(rec.Post)
-		if err != nil {
-			return err
-		}
-		rec.writes = w
-		rec.draft = model.Draft{Kind: model.PostSubmit, Subject: rec.Post.ID, Payload: payload, Line: rec.Line, Value: rec.Post}
-		return nil
-	}
+func (rec *item) prepare() error {
 	d, err := rec.Draft()
 	rec.draft, rec.writes = d, nil
+	if err == nil && rec.Post != nil {
+		rec.writes = prepareNewPost(rec.Post)
+	}
 	return err
 }
 
 // writeBatch writes one transaction of drafts as import batches.
-func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, known map[memberRef]struct{}, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
+func (s *Store) writeBatch(signer *model.Signer, file string, recs []*item, known map[memberRef]struct{}, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
 	unchanged, unknown := 0, 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
@@ -436,7 +444,7 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*Record, kn
 				continue
 			}
 			if err != nil {
-				return &LineError{File: file, Line: rec.Line, Msg: err.Error()}
+				return &ingest.LineError{File: file, Line: rec.Line, Msg: err.Error()}
 			}
 		}
 		if err := b.flush(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -22,9 +23,9 @@ func (e *env) fails(err error, want string) {
 
 // fastKDF lowers the iteration count of new encrypted keys for one test.
 func fastKDF(t *testing.T) {
-	old := KDFIterations
-	KDFIterations = 1000
-	t.Cleanup(func() { KDFIterations = old })
+	old := keyring.KDFIterations
+	keyring.KDFIterations = 1000
+	t.Cleanup(func() { keyring.KDFIterations = old })
 }
 
 // asked is a passphrase callback that counts its calls.
@@ -35,21 +36,15 @@ type asked struct {
 
 func (a *asked) get() ([]byte, error) { a.calls++; return []byte(a.pass), nil }
 
-func TestKDFDefault(t *testing.T) {
-	if KDFIterations != 600_000 {
-		t.Fatalf("KDFIterations = %d", KDFIterations)
-	}
-}
-
 func TestEncryptedKeyRoundTrip(t *testing.T) {
 	fastKDF(t)
 	e := newEnv(t)
-	s, err := NewSigner("孙委员", model.RoleOwner, "")
+	s, err := keyring.NewSigner("孙委员", model.RoleOwner, "")
 	e.check(err)
-	e.check(SaveKey(e.dbPath(), s, []byte("群审 口令 2026")))
+	e.check(keyring.SaveKey(e.dbPath(), s, []byte("群审 口令 2026")))
 	e.check(e.st.Register(s))
 
-	raw, err := os.ReadFile(keyPath(e.dbPath(), s.Operator.Key))
+	raw, err := os.ReadFile(keyring.KeyPath(e.dbPath(), s.Operator.Key))
 	e.check(err)
 	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
 	want := []string{"qunshen operator key v2 encrypted", "name: 孙委员", "role: owner", "kdf: pbkdf2-sha256", "iterations: 1000", "salt: ", "nonce: ", "sealed: "}
@@ -81,7 +76,7 @@ func TestEncryptedKeyRoundTrip(t *testing.T) {
 	e.check(err)
 
 	_, err = e.st.LoadSigner("孙委员", (&asked{pass: "群审 口令 2025"}).get)
-	if !errors.Is(err, ErrWrongPassphrase) || err.Error() != "wrong passphrase for the key of 孙委员" {
+	if !errors.Is(err, keyring.ErrWrongPassphrase) || err.Error() != "wrong passphrase for the key of 孙委员" {
 		t.Fatalf("wrong passphrase: %v", err)
 	}
 	_, err = e.st.LoadSigner("孙委员", nil)
@@ -99,9 +94,9 @@ func TestEncryptedKeyRoundTrip(t *testing.T) {
 
 	// The sealed seed is bound to its public key: put under another operator's name, it does
 	// not open.
-	e.check(os.WriteFile(keyPath(e.dbPath(), e.sec.Operator.Key), raw, 0o600))
+	e.check(os.WriteFile(keyring.KeyPath(e.dbPath(), e.sec.Operator.Key), raw, 0o600))
 	_, err = e.st.LoadSigner("李书记", (&asked{pass: "群审 口令 2026"}).get)
-	if !errors.Is(err, ErrWrongPassphrase) {
+	if !errors.Is(err, keyring.ErrWrongPassphrase) {
 		t.Fatalf("a sealed seed under another key: %v", err)
 	}
 }
@@ -109,8 +104,8 @@ func TestEncryptedKeyRoundTrip(t *testing.T) {
 func TestEncryptedKeyDamage(t *testing.T) {
 	fastKDF(t)
 	e := newEnv(t)
-	e.check(SaveKey(e.dbPath(), e.admin, []byte("pw")))
-	path := keyPath(e.dbPath(), e.admin.Operator.Key)
+	e.check(keyring.SaveKey(e.dbPath(), e.admin, []byte("pw")))
+	path := keyring.KeyPath(e.dbPath(), e.admin.Operator.Key)
 	raw, err := os.ReadFile(path)
 	e.check(err)
 	for _, c := range []struct{ from, to, want string }{
@@ -138,7 +133,7 @@ func TestEncryptedKeyDamage(t *testing.T) {
 // Key files written before encryption existed still load, as they are.
 func TestPlainKeyFileV1StillLoads(t *testing.T) {
 	e := newEnv(t)
-	path := keyPath(e.dbPath(), e.admin.Operator.Key)
+	path := keyring.KeyPath(e.dbPath(), e.admin.Operator.Key)
 	v1 := fmt.Sprintf("qunshen operator key v1\nname: 王管理\nrole: admin\nseed: %x\n", e.admin.Priv.Seed())
 	e.check(os.WriteFile(path, []byte(v1), 0o600))
 	s, err := e.st.LoadSigner("王管理", nil)
@@ -146,12 +141,12 @@ func TestPlainKeyFileV1StillLoads(t *testing.T) {
 	if !s.Priv.Equal(e.admin.Priv) {
 		t.Fatal("another key loaded")
 	}
-	// SaveKey without a passphrase still writes exactly that.
-	e.check(SaveKey(e.dbPath(), e.admin, nil))
+	// keyring.SaveKey without a passphrase still writes exactly that.
+	e.check(keyring.SaveKey(e.dbPath(), e.admin, nil))
 	if raw, _ := os.ReadFile(path); string(raw) != v1 {
 		t.Fatalf("plain key file:\n%s", raw)
 	}
-	e.check(SaveKey(e.dbPath(), e.admin, []byte{}))
+	e.check(keyring.SaveKey(e.dbPath(), e.admin, []byte{}))
 	if raw, _ := os.ReadFile(path); string(raw) != v1 {
 		t.Fatal("an empty passphrase encrypted the key")
 	}
@@ -163,5 +158,5 @@ func TestPlainKeyFileV1StillLoads(t *testing.T) {
 	e.fails(err, "damaged seed")
 	bad := *e.admin
 	bad.Operator.Name = "王\n管理"
-	e.fails(SaveKey(e.dbPath(), &bad, nil), "line break")
+	e.fails(keyring.SaveKey(e.dbPath(), &bad, nil), "line break")
 }

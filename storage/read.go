@@ -2,15 +2,133 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
+	"time"
 
 	"go.etcd.io/bbolt"
 
 	"qunshen/model"
 )
 
-// The reads of the workbench: whole lists, read in one short transaction each and decoded
-// into values that outlive it.
+// The reads of the workbench, each in one short transaction, decoded into values that outlive
+// it: an entity by its id, whole lists, the posts of a status, the disputes.
+
+// Post reads one post.
+func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		p, ok, err = newTxState(tx).Post(id)
+		return err
+	})
+	return
+}
+
+// Member reads one member of a group.
+func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		m, ok, err = newTxState(tx).Member(model.MemberKey(group, id))
+		return err
+	})
+	return
+}
+
+// PostsByStatus returns up to limit posts of a status, oldest first, from the index.
+func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post, error) {
+	var out []model.Post
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		prefix := append([]byte(status), 0)
+		c := tx.Bucket(ixPostStatus).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+			id := string(k[len(prefix)+8:])
+			p, ok, err := st.Post(id)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("index names post %q, which is not stored", id)
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Rectifications lists the inspection findings, by id.
+func (s *Store) Rectifications() ([]model.Rectification, error) {
+	return listAll[model.Rectification](s, bRects)
+}
+
+// Rectification reads one inspection finding.
+func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		r, ok, err = newTxState(tx).Rectification(id)
+		return err
+	})
+	return
+}
+
+// Group reads one group.
+func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		g, ok, err = newTxState(tx).Group(id)
+		return err
+	})
+	return
+}
+
+// Event reads the event of the log with id, made at t (the time a post's history records).
+func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
+	var ev model.Event
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		body := tx.Bucket(bLog).Get(orderKey(t, id))
+		if body == nil {
+			return fmt.Errorf("no event %s in the log", id.Short())
+		}
+		if model.Hash(sha256Sum(body)) != id {
+			return fmt.Errorf("event %s is damaged in the log", id.Short())
+		}
+		var err error
+		ev, err = model.DecodeEvent(bytes.Clone(body))
+		return err
+	})
+	return ev, err
+}
+
+// Conflicts are what the replay could not settle alone, for a person to look at: the disputed
+// posts, and the events set aside with their reasons.
+type Conflicts struct {
+	Disputed   []model.Post
+	Superseded []string
+}
+
+// Conflicts lists the disputed posts (from the index of the statuses a dispute leaves a post
+// in) and the events set aside.
+func (s *Store) Conflicts() (Conflicts, error) {
+	var c Conflicts
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		for _, status := range []model.PostStatus{model.PostPending, model.PostEscalated} {
+			prefix := append([]byte(status), 0)
+			cur := tx.Bucket(ixPostStatus).Cursor()
+			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+				p, ok, err := st.Post(string(k[len(prefix)+8:]))
+				if err != nil {
+					return err
+				}
+				if ok && p.Disputed {
+					c.Disputed = append(c.Disputed, p)
+				}
+			}
+		}
+		return tx.Bucket(bSuperseded).ForEach(func(_, v []byte) error {
+			c.Superseded = append(c.Superseded, string(v))
+			return nil
+		})
+	})
+	return c, err
+}
 
 func listAll[T any](s *Store, bucket []byte) ([]T, error) {
 	var out []T
@@ -39,6 +157,43 @@ func (s *Store) Violations() ([]model.Violation, error) {
 // Applications lists the applications, by id.
 func (s *Store) Applications() ([]model.Application, error) {
 	return listAll[model.Application](s, bApps)
+}
+
+// PostsBetween lists the posts in these statuses with from ≤ time < to (a zero bound is no
+// bound), each status in time order, from the posts-by-status index.
+func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([]model.Post, error) {
+	var out []model.Post
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		c := tx.Bucket(ixPostStatus).Cursor()
+		for _, status := range statuses {
+			prefix := append([]byte(status), 0)
+			seek := prefix
+			if !from.IsZero() {
+				seek = append(slices.Clone(prefix), timeKey(from)...)
+			}
+			var end []byte
+			if !to.IsZero() {
+				end = append(slices.Clone(prefix), timeKey(to)...)
+			}
+			for k, _ := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				if end != nil && bytes.Compare(k, end) >= 0 {
+					break
+				}
+				id := string(k[len(prefix)+8:])
+				p, ok, err := st.Post(id)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("index names post %q, which is not stored", id)
+				}
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Posts lists the posts in these statuses, each status oldest first, from the index; limit 0

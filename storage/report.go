@@ -45,11 +45,6 @@ func factKey(f *model.Fact) []byte {
 	return binary.BigEndian.AppendUint32(k, uint32(f.N))
 }
 
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func appendBool(b []byte, v bool) []byte {
 	if v {
 		return append(b, 1)
@@ -65,27 +60,27 @@ func factValue(f *model.Fact) []byte {
 		n += 4 + len(x.Category) + len(x.Clause)
 	}
 	b := make([]byte, 0, n)
-	b = appendStr(b, f.Group)
+	b = model.AppendStr(b, f.Group)
 	switch f.Kind {
 	case model.FactSubmit:
 		b = binary.AppendUvarint(b, uint64(len(f.Findings)))
 		for _, x := range f.Findings {
-			b = appendStr(appendStr(b, x.Category), x.Clause)
+			b = model.AppendStr(model.AppendStr(b, x.Category), x.Clause)
 		}
 	case model.FactDecide:
-		b = appendStr(b, string(f.Decision))
+		b = model.AppendStr(b, string(f.Decision))
 		b = appendBool(b, f.First)
 		b = binary.AppendVarint(b, int64(f.Latency))
 	case model.FactViolation:
 		for _, s := range []string{f.Member, f.Rule, f.Clause, f.Source, f.Status} {
-			b = appendStr(b, s)
+			b = model.AppendStr(b, s)
 		}
 		b = appendBool(b, f.Feedback)
-		b = appendStr(appendStr(b, f.Step), f.Appeal)
+		b = model.AppendStr(model.AppendStr(b, f.Step), f.Appeal)
 	case model.FactSanction:
-		b = appendStr(appendStr(appendStr(b, f.Member), f.Step), f.Appeal)
+		b = model.AppendStr(model.AppendStr(model.AppendStr(b, f.Member), f.Step), f.Appeal)
 	case model.FactApplication, model.FactAppDecided:
-		b = appendStr(appendStr(b, string(f.AppKind)), f.Status)
+		b = model.AppendStr(model.AppendStr(b, string(f.AppKind)), f.Status)
 		b = binary.AppendVarint(b, int64(f.Wait))
 	}
 	return b
@@ -101,46 +96,13 @@ var (
 type factReader struct {
 	groups map[string]bool // only the facts of these groups are decoded whole; nil: every group
 	intern map[string]string
-	b      []byte
-	err    error
+	model.Reader
 }
 
 func newFactReader() *factReader { return &factReader{intern: map[string]string{}} }
 
-func (r *factReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errFact
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *factReader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errFact
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
 func (r *factReader) str() string {
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errFact
-		return ""
-	}
-	raw := r.b[:n]
-	r.b = r.b[n:]
+	raw := r.Raw()
 	if s, ok := r.intern[string(raw)]; ok {
 		return s
 	}
@@ -152,13 +114,11 @@ func (r *factReader) str() string {
 }
 
 func (r *factReader) bool() bool {
-	if r.err != nil || len(r.b) == 0 {
-		r.err = errFact
-		return false
+	b := r.Byte()
+	if b > 1 && r.Err == nil {
+		r.Err = errFact
 	}
-	v := r.b[0] == 1
-	r.b = r.b[1:]
-	return v
+	return b == 1
 }
 
 // decode reads one entry into f, which it resets; f.Findings keeps its backing array.
@@ -176,25 +136,25 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 		f.ID = unsafe.String(&rest[0], n)
 	}
 	f.N = int(binary.BigEndian.Uint32(rest[len(rest)-4:]))
-	r.b, r.err = v, nil
+	r.B, r.Err = v, nil
 	f.Group = r.str()
 	if r.groups != nil && !r.groups[f.Group] {
 		return errSkip
 	}
 	switch f.Kind {
 	case model.FactSubmit:
-		c := r.uvarint()
+		c := r.Uvarint()
 		if c > uint64(len(v)) {
 			return errFact
 		}
-		for j := uint64(0); j < c && r.err == nil; j++ {
+		for j := uint64(0); j < c && r.Err == nil; j++ {
 			findings = append(findings, model.FactFinding{Category: r.str(), Clause: r.str()})
 		}
 		f.Findings = findings
 	case model.FactDecide:
 		f.Decision = model.Kind(r.str())
 		f.First = r.bool()
-		f.Latency = time.Duration(r.varint())
+		f.Latency = time.Duration(r.Varint())
 	case model.FactViolation:
 		f.Member, f.Rule, f.Clause, f.Source, f.Status = r.str(), r.str(), r.str(), r.str(), r.str()
 		f.Feedback = r.bool()
@@ -204,11 +164,14 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 	case model.FactApplication, model.FactAppDecided:
 		f.AppKind = model.ApplicationKind(r.str())
 		f.Status = r.str()
-		f.Wait = time.Duration(r.varint())
+		f.Wait = time.Duration(r.Varint())
 	default:
 		return errFact
 	}
-	return r.err
+	if r.Err != nil {
+		return errFact
+	}
+	return nil
 }
 
 // indexFacts brings the report index from the facts of an entity's old version to those of
@@ -484,29 +447,6 @@ func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.
 	}
 }
 
-// Rectifications lists the inspection findings, by id.
-func (s *Store) Rectifications() ([]model.Rectification, error) {
-	return listAll[model.Rectification](s, bRects)
-}
-
-// Rectification reads one inspection finding.
-func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		r, ok, err = newTxState(tx).Rectification(id)
-		return err
-	})
-	return
-}
-
-// Group reads one group.
-func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		g, ok, err = newTxState(tx).Group(id)
-		return err
-	})
-	return
-}
-
 // reportMember is what a report reads of a member: the JSON decoder passes over the rest.
 type reportMember struct {
 	ID         string             `json:"id"`
@@ -545,15 +485,4 @@ func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
 		}
 		return nil
 	})
-}
-
-// SetClock sets the clock that dates the events this store appends (time.Now by default):
-// tests and fixtures of reports make decisions at the times they need.
-func (s *Store) SetClock(now func() time.Time) { s.clock = now }
-
-func (s *Store) now() time.Time {
-	if s.clock != nil {
-		return s.clock()
-	}
-	return time.Now()
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -32,8 +33,8 @@ func BenchmarkReport1M(b *testing.B) {
 		times = times[1:]
 		return t
 	})
-	admin, _ := NewSigner("admin", model.RoleAdmin, "")
-	sec, _ := NewSigner("sec", model.RoleSecretary, "")
+	admin, _ := keyring.NewSigner("admin", model.RoleAdmin, "")
+	sec, _ := keyring.NewSigner("sec", model.RoleSecretary, "")
 	for _, s := range []*model.Signer{admin, sec} {
 		if err := st.Register(s); err != nil {
 			b.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/keyring"
 	"qunshen/internal/procmem"
 	"qunshen/model"
 )
@@ -49,8 +50,8 @@ func BenchmarkSync1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer src.Close()
-	admin, _ := NewSigner("admin", model.RoleAdmin, "")
-	sec, _ := NewSigner("sec", model.RoleSecretary, "")
+	admin, _ := keyring.NewSigner("admin", model.RoleAdmin, "")
+	sec, _ := keyring.NewSigner("sec", model.RoleSecretary, "")
 	for _, s := range []*model.Signer{admin, sec} {
 		if err := src.Register(s); err != nil {
 			b.Fatal(err)
@@ -121,7 +122,7 @@ func BenchmarkSync1M(b *testing.B) {
 			}
 			for _, s := range []*model.Signer{admin, sec} {
 				o := s.Operator
-				if err := dst.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
+				if err := dst.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
 					b.Fatal(err)
 				}
 			}

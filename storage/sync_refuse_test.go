@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/bundle"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -117,7 +119,7 @@ func TestSyncRelayKeepsTheSecretarysSignature(t *testing.T) {
 	sup.check(err)
 	sup2 := newMachine(t, dir, "sup2", model.RoleSupervisor)
 	trustAll(admin, sec, sup2)
-	forged := rewrite(t, data, admin.op, func(m *Manifest, events [][]byte) {
+	forged := rewrite(t, data, admin.op, func(m *bundle.Manifest, events [][]byte) {
 		for i, body := range events {
 			ev, _ := model.DecodeEvent(body)
 			if ev.Kind == model.PostSignOff {
@@ -132,9 +134,9 @@ func TestSyncRelayKeepsTheSecretarysSignature(t *testing.T) {
 
 // rewrite re-frames a bundle after change mutated its manifest or events, and signs it anew
 // with signer: what a forger holding one key can do.
-func rewrite(t *testing.T, data []byte, signer *model.Signer, change func(*Manifest, [][]byte)) []byte {
+func rewrite(t *testing.T, data []byte, signer *model.Signer, change func(*bundle.Manifest, [][]byte)) []byte {
 	t.Helper()
-	b, err := ParseBundle("in", data, time.Now())
+	b, err := bundle.Parse("in", data, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func rewrite(t *testing.T, data []byte, signer *model.Signer, change func(*Manif
 
 // frame writes a bundle of events with manifest m; with fix, the manifest's counts and hash
 // are made to agree with the events.
-func frame(signer *model.Signer, m Manifest, events [][]byte, fix bool) []byte {
+func frame(signer *model.Signer, m bundle.Manifest, events [][]byte, fix bool) []byte {
 	var sec bytes.Buffer
 	for _, e := range events {
 		sec.Write(binary.AppendUvarint(nil, uint64(len(e))))
@@ -159,10 +161,10 @@ func frame(signer *model.Signer, m Manifest, events [][]byte, fix bool) []byte {
 		sum := sha256.Sum256(sec.Bytes())
 		m.Events, m.EventsBytes, m.EventsSHA256 = len(events), int64(sec.Len()), hex.EncodeToString(sum[:])
 	}
-	m.Exporter = BundlePeer{Key: signer.Operator.Key, Name: signer.Operator.Name, Role: signer.Operator.Role}
-	header := make([]byte, bundleHeaderSize)
-	copy(header, bundleMagic)
-	binary.BigEndian.PutUint16(header[8:], BundleMajor)
+	m.Exporter = bundle.Peer{Key: signer.Operator.Key, Name: signer.Operator.Name, Role: signer.Operator.Role}
+	header := make([]byte, bundle.HeaderSize)
+	copy(header, bundle.Magic)
+	binary.BigEndian.PutUint16(header[8:], bundle.Major)
 	manifest, _ := json.Marshal(m)
 	var out bytes.Buffer
 	out.Write(header)
@@ -170,7 +172,7 @@ func frame(signer *model.Signer, m Manifest, events [][]byte, fix bool) []byte {
 	out.WriteByte(0)
 	out.Write(binary.BigEndian.AppendUint32(nil, uint32(len(manifest))))
 	out.Write(manifest)
-	out.Write(edSign(signer, bundleMessage(header, manifest)))
+	out.Write(edSign(signer, bundle.Message(header, manifest)))
 	return out.Bytes()
 }
 
@@ -227,10 +229,10 @@ func (c *chain) next(kind model.Kind, subject string, payload string, at time.Ti
 }
 
 // run is the manifest entry of a chain's events from..to, signed by the chain's key.
-func (c *chain) run(from uint64, n int) ManifestOrigin {
+func (c *chain) run(from uint64, n int) bundle.Origin {
 	cp := model.Checkpoint{Origin: c.s.Operator.Key, Seq: c.seq, Head: c.prev}
 	cp.Sign(c.s.Priv)
-	return ManifestOrigin{Key: c.s.Operator.Key, Name: c.s.Operator.Name, From: from, To: c.seq, Count: n, Head: c.prev, Signature: hex.EncodeToString(cp.Sig[:])}
+	return bundle.Origin{Key: c.s.Operator.Key, Name: c.s.Operator.Name, From: from, To: c.seq, Count: n, Head: c.prev, Signature: hex.EncodeToString(cp.Sig[:])}
 }
 
 func register(s *model.Signer) string {
@@ -263,7 +265,7 @@ func TestSyncRefusals(t *testing.T) {
 	t.Run("every byte flipped", func(t *testing.T) {
 		for i := range data {
 			b := flip(i)
-			if _, err := ParseBundle("x", b, time.Now()); err == nil {
+			if _, err := bundle.Parse("x", b, time.Now()); err == nil {
 				t.Fatalf("a flip of byte %d of %d went unnoticed", i, len(data))
 			}
 		}
@@ -278,7 +280,7 @@ func TestSyncRefusals(t *testing.T) {
 		refused(t, sec, file("version.qsb", b), "version 2.0: this qunshen reads version 1.x")
 	})
 	t.Run("manifest disagrees", func(t *testing.T) {
-		b, _ := ParseBundle("x", data, time.Now())
+		b, _ := bundle.Parse("x", data, time.Now())
 		events := make([][]byte, len(b.Events))
 		for i := range b.Events {
 			events[i] = b.Events[i].Body
@@ -290,7 +292,7 @@ func TestSyncRefusals(t *testing.T) {
 		m.EventsSHA256 = strings.Repeat("0", 64)
 		refused(t, sec, file("sha.qsb", frame(admin.op, m, events, false)), "do not match the manifest")
 		m = b.Manifest
-		m.Origins = append([]ManifestOrigin(nil), m.Origins...)
+		m.Origins = append([]bundle.Origin(nil), m.Origins...)
 		m.Origins[0].Count--
 		m.Origins[0].To--
 		refused(t, sec, file("range.qsb", frame(admin.op, m, events, true)), "manifest disagrees")
@@ -305,14 +307,14 @@ func TestSyncRefusals(t *testing.T) {
 		// Relayed by a machine that trusts the stranger, still refused here: the events are
 		// the stranger's, whom this machine does not trust.
 		o := stranger.op.Operator
-		admin.check(admin.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
+		admin.check(admin.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
 		admin.importBundles(stranger.export(""))
 		refused(t, sec, admin.export(""), "signed by a key this machine does not trust")
 	})
 	t.Run("action beyond the role", func(t *testing.T) {
 		// A key trusted here as administrator signs off a post.
-		rogue, _ := NewSigner("rogue", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		now := time.Now()
 		events := [][]byte{c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)}
@@ -322,65 +324,65 @@ func TestSyncRefusals(t *testing.T) {
 		body := ev.Encode(nil)
 		c.seq, c.prev = 2, sha256.Sum256(body)
 		events = append(events, body)
-		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		m := bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 2)}}
 		refused(t, sec, file("role.qsb", frame(rogue, m, events, true)), "trusted as admin")
 		// In its own role, the administrator's key may not sign off either.
 		c = &chain{s: rogue}
 		events = [][]byte{c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now), c.next(model.PostSignOff, "p2", `{}`, now)}
-		m = Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		m = bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 2)}}
 		refused(t, sec, file("signoff.qsb", frame(rogue, m, events, true)), "may not take the action post.signoff")
 	})
 	t.Run("broken chain", func(t *testing.T) {
-		rogue, _ := NewSigner("rogue2", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue2", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue2", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue2", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		now := time.Now()
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
 		c.prev = model.Hash{1} // the second event does not follow the first
 		e2 := c.next(model.PostApprove, "p1", `{}`, now)
-		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+		m := bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 2)}}
 		refused(t, sec, file("chain.qsb", frame(rogue, m, [][]byte{e1, e2}, true)), "hash chain broken")
 	})
 	t.Run("clock gone back", func(t *testing.T) {
 		// Each event of an origin is later than the one it follows, as every machine makes
 		// them: the canonical order keeps each origin's chain in its order.
-		rogue, _ := NewSigner("rogue5", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue5", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue5", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue5", Role: model.RoleAdmin}))
 		now := time.Now()
 		for _, at := range []time.Time{now, now.Add(-time.Hour)} {
 			c := &chain{s: rogue}
 			e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
 			e2 := c.next(model.PostApprove, "p1", `{}`, at)
-			m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}
+			m := bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 2)}}
 			refused(t, sec, file("clock.qsb", frame(rogue, m, [][]byte{e1, e2}, true)), "not after the event it follows")
 		}
 		// Against an event held already, too.
 		c := &chain{s: rogue}
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
-		sec.importBundles(file("clock1.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}, [][]byte{e1}, true)))
+		sec.importBundles(file("clock1.qsb", frame(rogue, bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 1)}}, [][]byte{e1}, true)))
 		e2 := c.next(model.PostApprove, "p1", `{}`, now.Add(-time.Minute))
-		refused(t, sec, file("clock2.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(2, 1)}}, [][]byte{e2}, true)), "not after the event it follows")
+		refused(t, sec, file("clock2.qsb", frame(rogue, bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(2, 1)}}, [][]byte{e2}, true)), "not after the event it follows")
 	})
 	t.Run("future timestamp", func(t *testing.T) {
-		rogue, _ := NewSigner("rogue3", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue3", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue3", Role: model.RoleAdmin}))
 		c := &chain{s: rogue}
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), time.Now().Add(72*time.Hour))
-		m := Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 1)}}
+		m := bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 1)}}
 		refused(t, sec, file("future.qsb", frame(rogue, m, [][]byte{e1}, true)), "in the future")
 	})
 	t.Run("forked chain", func(t *testing.T) {
 		// One key signs two different events at sequence 2, each in a bundle of its own.
-		rogue, _ := NewSigner("rogue4", model.RoleAdmin, "")
-		sec.check(sec.st.AddTrust(Trust{Key: rogue.Operator.Key, Name: "rogue4", Role: model.RoleAdmin}))
+		rogue, _ := keyring.NewSigner("rogue4", model.RoleAdmin, "")
+		sec.check(sec.st.AddTrust(keyring.Trust{Key: rogue.Operator.Key, Name: "rogue4", Role: model.RoleAdmin}))
 		now := time.Now()
 		c := &chain{s: rogue}
 		e1 := c.next(model.OperatorRegister, rogue.Operator.Key.String(), register(rogue), now)
 		fork := *c
 		e2 := c.next(model.PostApprove, "p1", `{}`, now.Add(time.Second))
-		one := file("fork1.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{c.run(1, 2)}}, [][]byte{e1, e2}, true))
+		one := file("fork1.qsb", frame(rogue, bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 2)}}, [][]byte{e1, e2}, true))
 		e2b := fork.next(model.PostReject, "p1", `{"reason":"广告"}`, now.Add(time.Second))
-		two := file("fork2.qsb", frame(rogue, Manifest{Format: "qunshen-bundle", Origins: []ManifestOrigin{fork.run(1, 2)}}, [][]byte{e1, e2b}, true))
+		two := file("fork2.qsb", frame(rogue, bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{fork.run(1, 2)}}, [][]byte{e1, e2b}, true))
 		// Both at once: refused whole, whichever comes first.
 		before, err := os.ReadFile(sec.st.Path())
 		sec.check(err)
@@ -405,58 +407,7 @@ func TestSyncRefusals(t *testing.T) {
 		refused(t, sec, b, "revoked")
 	})
 	// And after all of it, the good bundle still imports.
-	sec.check(sec.st.AddTrust(Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))
+	sec.check(sec.st.AddTrust(keyring.Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))
 	sec.importBundles(good)
 	sec.verify()
-}
-
-// FuzzParseBundle: no input makes the bundle reader panic, and what it accepts is whole: the
-// manifest's count of events, and every origin's chain up to its signed head.
-func FuzzParseBundle(f *testing.F) {
-	dir := f.TempDir()
-	st, err := Open(filepath.Join(dir, "q.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer st.Close()
-	s, _ := NewSigner("王管理", model.RoleAdmin, "")
-	if err := st.Register(s); err != nil {
-		f.Fatal(err)
-	}
-	q := filepath.Join(dir, "q.jsonl")
-	os.WriteFile(q, []byte(queue), 0o600)
-	if _, err := st.Import(s, []string{q}, ImportOptions{}); err != nil {
-		f.Fatal(err)
-	}
-	out := filepath.Join(dir, "b.qsb")
-	if _, err := st.ExportBundle(s, out, ExportOptions{}); err != nil {
-		f.Fatal(err)
-	}
-	good, _ := os.ReadFile(out)
-	f.Add(good)
-	f.Add(good[:len(good)/2])
-	f.Add([]byte("QSBUNDLE\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
-	f.Add([]byte{})
-	now := time.Now()
-	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := ParseBundle("fuzz", data, now)
-		if err != nil {
-			return
-		}
-		if len(b.Events) != b.Manifest.Events {
-			t.Fatalf("accepted %d events, the manifest says %d", len(b.Events), b.Manifest.Events)
-		}
-		i := 0
-		for _, o := range b.Manifest.Origins {
-			for seq := o.From; seq <= o.To; seq++ {
-				if b.Events[i].Event.Origin != o.Key || b.Events[i].Event.Seq != seq {
-					t.Fatal("accepted an event out of its origin's range")
-				}
-				i++
-			}
-			if b.Events[i-1].ID != o.Head {
-				t.Fatal("accepted a run that does not end at its signed head")
-			}
-		}
-	})
 }

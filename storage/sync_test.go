@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
@@ -35,7 +35,7 @@ func newMachine(t *testing.T, dir, name string, role model.Role) *machine {
 	m.check(err)
 	t.Cleanup(func() { st.Close() })
 	m.st = st
-	m.op, err = NewSigner(name, role, "第三党支部")
+	m.op, err = keyring.NewSigner(name, role, "第三党支部")
 	m.check(err)
 	m.check(st.Register(m.op))
 	return m
@@ -68,7 +68,7 @@ func trustAll(ms ...*machine) {
 		for _, b := range ms {
 			if a != b {
 				o := b.op.Operator
-				a.check(a.st.AddTrust(Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, TrustedAt: time.Now()}))
+				a.check(a.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role, Branch: o.Branch, TrustedAt: time.Now()}))
 			}
 		}
 	}
@@ -531,26 +531,5 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 	a2.check(err)
 	if h != a2.hash() {
 		t.Fatal("the fold finished on opening differs from the one not cut short")
-	}
-}
-
-// A fresh array of events is zero values, as make gives it, and the collector's pace is given
-// back as it was.
-func TestFreshArray(t *testing.T) {
-	before := debug.SetGCPercent(150)
-	defer debug.SetGCPercent(before)
-	for _, n := range []int{0, 3, 1 << 16, 1<<16 + 7} {
-		xs := freshArray[BundleEvent](n)
-		if len(xs) != n {
-			t.Fatalf("%d events, want %d", len(xs), n)
-		}
-		for i := range xs {
-			if xs[i].Body != nil || xs[i].Offset != 0 || xs[i].Event.Seq != 0 {
-				t.Fatalf("event %d of %d is not zero", i, n)
-			}
-		}
-	}
-	if got := debug.SetGCPercent(150); got != 150 {
-		t.Fatalf("the collector's pace is %d after, was 150", got)
 	}
 }

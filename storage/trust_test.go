@@ -7,10 +7,11 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 )
 
-func (e *env) trust() []Trust {
+func (e *env) trust() []keyring.Trust {
 	e.t.Helper()
 	all, err := e.st.TrustList()
 	e.check(err)
@@ -44,9 +45,9 @@ func TestRegisterTrustsTheLocalKey(t *testing.T) {
 func TestTrustAddListRevoke(t *testing.T) {
 	e := newEnv(t)
 	h := e.hash()
-	peer, err := NewSigner("赵主任", model.RoleSupervisor, "宣传部")
+	peer, err := keyring.NewSigner("赵主任", model.RoleSupervisor, "宣传部")
 	e.check(err)
-	tr := Trust{Key: peer.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor, Branch: "宣传部"}
+	tr := keyring.Trust{Key: peer.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor, Branch: "宣传部"}
 	e.check(e.st.AddTrust(tr))
 	all := e.trust()
 	if len(all) != 3 || all[2].Name != "赵主任" || all[2].Local || all[2].TrustedAt.IsZero() {
@@ -64,10 +65,10 @@ func TestTrustAddListRevoke(t *testing.T) {
 	changed = tr
 	changed.Name = "赵某"
 	e.fails(e.st.AddTrust(changed), "trusted already as 赵主任 (supervisor")
-	other, _ := NewSigner("赵主任", model.RoleSupervisor, "")
-	e.fails(e.st.AddTrust(Trust{Key: other.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor}), "another key is trusted already under the name 赵主任")
-	e.fails(e.st.AddTrust(Trust{Key: other.Operator.Key, Name: " ", Role: model.RoleSupervisor}), "needs the name")
-	e.fails(e.st.AddTrust(Trust{Key: other.Operator.Key, Name: "x", Role: "boss"}), `unknown role "boss"`)
+	other, _ := keyring.NewSigner("赵主任", model.RoleSupervisor, "")
+	e.fails(e.st.AddTrust(keyring.Trust{Key: other.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor}), "another key is trusted already under the name 赵主任")
+	e.fails(e.st.AddTrust(keyring.Trust{Key: other.Operator.Key, Name: " ", Role: model.RoleSupervisor}), "needs the name")
+	e.fails(e.st.AddTrust(keyring.Trust{Key: other.Operator.Key, Name: "x", Role: "boss"}), `unknown role "boss"`)
 
 	// Revoke by name, by spaced fingerprint, by fingerprint without spaces, by key hex.
 	fp := peer.Operator.Key.Fingerprint()
@@ -92,8 +93,8 @@ func TestTrustAddListRevoke(t *testing.T) {
 	// A revoked key frees its name for a new key of the same person.
 	_, err = e.st.RevokeTrust("赵主任")
 	e.check(err)
-	e.fails(e.st.AddTrust(Trust{Key: peer.Operator.Key, Name: "赵主任", Role: model.RoleAdmin}), "refusing to trust it as")
-	e.check(e.st.AddTrust(Trust{Key: other.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor}))
+	e.fails(e.st.AddTrust(keyring.Trust{Key: peer.Operator.Key, Name: "赵主任", Role: model.RoleAdmin}), "refusing to trust it as")
+	e.check(e.st.AddTrust(keyring.Trust{Key: other.Operator.Key, Name: "赵主任", Role: model.RoleSupervisor}))
 	if got, err := e.st.RevokeTrust("赵主任"); err != nil || got.Key != other.Operator.Key {
 		t.Fatalf("revoke by name picks the key in force: %+v %v", got, err)
 	}
@@ -118,9 +119,9 @@ func TestTrustAddListRevoke(t *testing.T) {
 
 func TestRegisterRefusesTheNameOfATrustedPeer(t *testing.T) {
 	e := newEnv(t)
-	peer, _ := NewSigner("钱委员", model.RoleSupervisor, "")
-	e.check(e.st.AddTrust(Trust{Key: peer.Operator.Key, Name: "钱委员", Role: model.RoleSupervisor}))
-	local, _ := NewSigner("钱委员", model.RoleAdmin, "")
+	peer, _ := keyring.NewSigner("钱委员", model.RoleSupervisor, "")
+	e.check(e.st.AddTrust(keyring.Trust{Key: peer.Operator.Key, Name: "钱委员", Role: model.RoleSupervisor}))
+	local, _ := keyring.NewSigner("钱委员", model.RoleAdmin, "")
 	e.fails(e.st.Register(local), "another key is trusted already under the name 钱委员")
 	if _, err := e.st.Operator("钱委员"); err == nil {
 		t.Fatal("the refused operator was registered")
@@ -132,7 +133,7 @@ func TestRegisterRefusesTheNameOfATrustedPeer(t *testing.T) {
 func TestTrustOfAnOlderDatabase(t *testing.T) {
 	e := newEnv(t)
 	e.check(e.st.DB().Update(func(tx *bbolt.Tx) error { return tx.DeleteBucket(bTrust) }))
-	e.check(os.Remove(keyPath(e.dbPath(), e.sec.Operator.Key)))
+	e.check(os.Remove(keyring.KeyPath(e.dbPath(), e.sec.Operator.Key)))
 	e.reopen()
 	all := e.trust()
 	if len(all) != 2 || all[0].Name != "李书记" || all[0].Local || all[1].Name != "王管理" || !all[1].Local || all[0].Revoked() {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -10,6 +11,34 @@ import (
 
 	"qunshen/model"
 )
+
+// StateHash is a digest of the whole projection, to compare the state of two databases.
+func (s *Store) StateHash() (model.Hash, error) {
+	h := sha256.New()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		for _, name := range projectionBuckets {
+			h.Write(name)
+			h.Write([]byte{0})
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				var n [8]byte
+				binary.BigEndian.PutUint64(n[:], uint64(len(k)))
+				h.Write(n[:])
+				h.Write(k)
+				binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+				h.Write(n[:])
+				h.Write(v)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var out model.Hash
+	copy(out[:], h.Sum(nil))
+	return out, err
+}
 
 // VerifyReport is what Verify found.
 type VerifyReport struct {
@@ -258,11 +287,7 @@ func printable(k []byte) string {
 func encodedPosts(posts map[string]model.Post) map[string]any {
 	out := make(map[string]any, len(posts))
 	for id, p := range posts {
-		raw, err := encodePost(&p, nil)
-		if err != nil {
-			raw = []byte(err.Error())
-		}
-		out[id] = raw
+		out[id] = encodePost(&p, nil)
 	}
 	return out
 }

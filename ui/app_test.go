@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -51,8 +52,8 @@ func newStore(t testing.TB, queue string) (*storage.Store, *model.Signer, *model
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	admin, _ := storage.NewSigner("王管理", model.RoleAdmin, "第三党支部")
-	sec, _ := storage.NewSigner("李书记", model.RoleSecretary, "第三党支部")
+	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
+	sec, _ := keyring.NewSigner("李书记", model.RoleSecretary, "第三党支部")
 	for _, s := range []*model.Signer{admin, sec} {
 		if err := st.Register(s); err != nil {
 			t.Fatal(err)
@@ -446,7 +447,7 @@ func TestDisputeIsShownAndResolved(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	admin2, _ := storage.NewSigner("张管理", model.RoleAdmin, "第三党支部")
+	admin2, _ := keyring.NewSigner("张管理", model.RoleAdmin, "第三党支部")
 	if err := other.Register(admin2); err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +456,7 @@ func TestDisputeIsShownAndResolved(t *testing.T) {
 		s  *model.Signer
 	}{{h.st, admin2}, {other, h.admin}, {other, h.sec}} {
 		o := p.s.Operator
-		if err := p.st.AddTrust(storage.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
+		if err := p.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
 			t.Fatal(err)
 		}
 	}

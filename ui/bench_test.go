@@ -14,6 +14,7 @@ import (
 
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -39,7 +40,7 @@ func benchStore(b *testing.B, posts, members int) (*storage.Store, *model.Signer
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	admin, _ := storage.NewSigner("王管理", model.RoleAdmin, "")
+	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "")
 	if err := st.Register(admin); err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -49,11 +50,11 @@ func newPaneBench(t *testing.T, extra string) *paneBench {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	admin, err := storage.NewSigner("王管理", model.RoleAdmin, "第三党支部")
+	admin, err := keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sec, err := storage.NewSigner("李书记", model.RoleSecretary, "第三党支部")
+	sec, err := keyring.NewSigner("李书记", model.RoleSecretary, "第三党支部")
 	if err != nil {
 		t.Fatal(err)
 	}

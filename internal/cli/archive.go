@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/model"
 	"qunshen/review"
-	"qunshen/storage"
 )
 
 // groupList is --group, given once or more, or as a list with commas.
@@ -100,7 +100,7 @@ func (e *env) runArchive(o archiveOptions) error {
 		return err
 	}
 	l := e.lang
-	files, err := storage.WriteArchive(o.out, a, storage.ArchiveOptions{Lang: string(l),
+	files, err := document.WriteArchive(o.out, a, document.ArchiveOptions{Lang: string(l),
 		T: func(k string) string { return i18n.T(l, k) }, Force: o.force, Signer: s})
 	if err != nil {
 		return err
@@ -119,6 +119,6 @@ func (e *env) runArchive(o archiveOptions) error {
 	for _, f := range files {
 		e.say("cli.archive.file", f.SHA256[:12], f.Name)
 	}
-	e.say("cli.archive.sums", storage.ArchiveSums, storage.ArchiveSumsSig)
+	e.say("cli.archive.sums", document.ArchiveSums, document.ArchiveSumsSig)
 	return nil
 }

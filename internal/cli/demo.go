@@ -10,6 +10,7 @@ import (
 
 	"qunshen/internal/gen"
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -97,11 +98,11 @@ func makeDemo(dbPath string) error {
 		role   model.Role
 		branch string
 	}{{demoAdmin, model.RoleAdmin, "第一党支部"}, {demoSecretary, model.RoleSecretary, "第一党支部"}} {
-		s, err := storage.NewSigner(o.name, o.role, o.branch)
+		s, err := keyring.NewSigner(o.name, o.role, o.branch)
 		if err != nil {
 			return err
 		}
-		if err := storage.SaveKey(db, s, nil); err != nil {
+		if err := keyring.SaveKey(db, s, nil); err != nil {
 			return err
 		}
 		if err := st.Register(s); err != nil {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/internal/i18n"
-	"qunshen/storage"
 )
 
 // qunshen export decisions: what the chat side must carry out, as JSON Lines.
@@ -46,7 +46,7 @@ func (e *env) exportDecisions(out, sinceText string) error {
 		n, err = st.ExportDecisions(since, e.stdout)
 		return err
 	}
-	err = storage.WriteFileAtomic(out, func(f *os.File) error {
+	err = atomicfile.Write(out, func(f *os.File) error {
 		n, err = st.ExportDecisions(since, f)
 		return err
 	})

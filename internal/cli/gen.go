@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/internal/gen"
-	"qunshen/storage"
 )
 
 // qunshen gen: realistic generated data in the queue format.
@@ -24,7 +24,7 @@ func newGenCmd(e *env) *cobra.Command {
 		if o.Posts < 0 || o.Members < 1 || o.Groups < 1 || o.Members < o.Groups*4 {
 			return usagef("cli.gen.sizes")
 		}
-		err := storage.WriteFileAtomic(out, func(f *os.File) error {
+		err := atomicfile.Write(out, func(f *os.File) error {
 			w := bufio.NewWriterSize(f, 1<<20)
 			if err := gen.Write(w, o); err != nil {
 				return err

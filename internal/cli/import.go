@@ -26,11 +26,11 @@ func newImportCmd(e *env) *cobra.Command {
 	var o importOptions
 	c := e.command("import", func(files []string) error { return e.runImport(o, files) })
 	f := c.Flags()
-	f.StringVar(&o.format, "format", "", e.tf("cli.import.flag.format", strings.Join(storage.Formats(), ", ")))
+	f.StringVar(&o.format, "format", "", e.tf("cli.import.flag.format", strings.Join(ingest.Formats(), ", ")))
 	f.StringVar(&o.group, "group", "", e.t("cli.import.flag.group"))
 	f.StringVar(&o.as, "as", "pending", e.t("cli.import.flag.as"))
-	f.BoolVar(&o.skipBad, "skip-bad", false, e.tf("cli.import.flag.skip-bad", storage.RejectsSuffix))
-	c.RegisterFlagCompletionFunc("format", fixed(storage.Formats()...))
+	f.BoolVar(&o.skipBad, "skip-bad", false, e.tf("cli.import.flag.skip-bad", ingest.RejectsSuffix))
+	c.RegisterFlagCompletionFunc("format", fixed(ingest.Formats()...))
 	c.RegisterFlagCompletionFunc("as", fixed("pending", "history"))
 	return c
 }
@@ -53,9 +53,9 @@ func (e *env) formatTitle(name string) string {
 
 // passedKeys are the catalogue's words for the messages of chat exports that are not posts.
 var passedKeys = map[string]string{
-	storage.PassedService: "cli.import.passed.service",
-	storage.PassedPrivate: "cli.import.passed.private",
-	storage.PassedEmpty:   "cli.import.passed.empty",
+	ingest.PassedService: "cli.import.passed.service",
+	ingest.PassedPrivate: "cli.import.passed.private",
+	ingest.PassedEmpty:   "cli.import.passed.empty",
 }
 
 func (e *env) runImport(o importOptions, files []string) error {
@@ -81,7 +81,7 @@ func (e *env) runImport(o importOptions, files []string) error {
 	res, err := st.Import(s, files, opt)
 	e.endProgress()
 	for i, f := range res.Formats {
-		if f != storage.QueueFormat {
+		if f != ingest.QueueFormat {
 			e.tell("cli.import.read-as", files[i], e.formatTitle(f))
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"qunshen/internal/i18n"
+	"qunshen/internal/keyring"
 	"qunshen/model"
-	"qunshen/storage"
 )
 
 // qunshen init: an operator of this machine and its key.
@@ -53,11 +53,11 @@ func (e *env) runInit(name, roleName, branch string, withPassphrase bool) error 
 			return err
 		}
 	}
-	s, err := storage.NewSigner(name, role, branch)
+	s, err := keyring.NewSigner(name, role, branch)
 	if err != nil {
 		return err
 	}
-	if err := storage.SaveKey(st.Path(), s, pass); err != nil {
+	if err := keyring.SaveKey(st.Path(), s, pass); err != nil {
 		return err
 	}
 	if err := st.Register(s); err != nil {

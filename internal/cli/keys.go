@@ -19,6 +19,7 @@ import (
 
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/storage"
 )
@@ -56,7 +57,7 @@ func (e *env) exportKey(out string) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.WriteKeyFile(out, op); err != nil {
+	if err := keyring.WriteKeyFile(out, op); err != nil {
 		return err
 	}
 	e.say("cli.key.written", op.Name, e.role(op.Role), out)
@@ -94,7 +95,7 @@ func newTrustCmd(e *env) *cobra.Command {
 }
 
 func (e *env) trust(path string, yes bool) error {
-	t, err := storage.ReadKeyFile(path)
+	t, err := keyring.ReadKeyFile(path)
 	if err != nil {
 		return err
 	}
@@ -314,7 +315,7 @@ func (e *env) loadSigner(st *storage.Store) (*model.Signer, error) {
 		return nil, err
 	}
 	s, err := st.LoadSigner(op.Name, e.keyPassphrase(op.Name))
-	if errors.Is(err, storage.ErrWrongPassphrase) {
+	if errors.Is(err, keyring.ErrWrongPassphrase) {
 		e.passphrase = nil // ask again next time
 	}
 	return s, err

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"qunshen/storage"
+	"qunshen/internal/keyring"
 )
 
 // fastKDF lowers the iteration count of new encrypted keys for one test.
 func fastKDF(t *testing.T) {
-	old := storage.KDFIterations
-	storage.KDFIterations = 1000
-	t.Cleanup(func() { storage.KDFIterations = old })
+	old := keyring.KDFIterations
+	keyring.KDFIterations = 1000
+	t.Cleanup(func() { keyring.KDFIterations = old })
 }
 
 func TestCLIPassphrase(t *testing.T) {
@@ -28,7 +28,7 @@ func TestCLIPassphrase(t *testing.T) {
 	if !strings.Contains(out, "the private key is encrypted") {
 		t.Fatalf("init --passphrase: %s", out)
 	}
-	keys, err := filepath.Glob(filepath.Join(storage.KeyDir(c.db), "*.key"))
+	keys, err := filepath.Glob(filepath.Join(keyring.KeyDir(c.db), "*.key"))
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("key files %v %v", keys, err)
 	}
@@ -68,7 +68,7 @@ func TestCLIKeyExportAndTrust(t *testing.T) {
 	a.fails("-o FILE is required", "key", "export")
 	a.fails("want: key export -o FILE", "key", "import", "-o", file)
 	out := a.ok("key", "export", "-o", file)
-	k, err := storage.ReadKeyFile(file)
+	k, err := keyring.ReadKeyFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,12 +16,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"qunshen/internal/atomicfile"
 	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/model"
 	"qunshen/review"
-	"qunshen/storage"
 )
 
 // calendarFlag is --calendar, of the commands that count working days.
@@ -115,7 +115,7 @@ func (e *env) runReport(o reportOptions) error {
 	if err := document.Write(&buf, format, r, e.lang); err != nil {
 		return err
 	}
-	err = storage.WriteFileAtomic(o.out, func(f *os.File) error {
+	err = atomicfile.Write(o.out, func(f *os.File) error {
 		_, err := f.Write(buf.Bytes())
 		return err
 	})

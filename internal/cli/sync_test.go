@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/storage"
 )
@@ -169,7 +170,7 @@ func TestKilledSyncImport(t *testing.T) {
 		}
 		for _, s := range []*model.Signer{admin, sec} {
 			o := s.Operator
-			if err := st.AddTrust(storage.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
+			if err := st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -242,8 +243,8 @@ func bigBundle(t *testing.T, dir string, n int) (string, *model.Signer, *model.S
 		t.Fatal(err)
 	}
 	defer st.Close()
-	admin, _ := storage.NewSigner("王管理", model.RoleAdmin, "")
-	sec, _ := storage.NewSigner("李书记", model.RoleSecretary, "")
+	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "")
+	sec, _ := keyring.NewSigner("李书记", model.RoleSecretary, "")
 	for _, s := range []*model.Signer{admin, sec} {
 		if err := st.Register(s); err != nil {
 			t.Fatal(err)

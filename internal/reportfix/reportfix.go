@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/keyring"
 	"qunshen/model"
 	"qunshen/review"
 	"qunshen/storage"
@@ -92,11 +93,11 @@ func Build(t testing.TB, dir string) *Fixture {
 		role   model.Role
 		branch string
 	}{{"王管理", model.RoleAdmin, "第三党支部"}, {"李书记", model.RoleSecretary, "第三党支部"}, {"周监督", model.RoleSupervisor, "机关党委"}} {
-		s, err := storage.NewSigner(o.name, o.role, o.branch)
+		s, err := keyring.NewSigner(o.name, o.role, o.branch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := storage.SaveKey(path, s, nil); err != nil {
+		if err := keyring.SaveKey(path, s, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.Register(s); err != nil {

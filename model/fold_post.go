@@ -1,0 +1,296 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+func (a *applier) postSubmit() error {
+	var p Post
+	if err := entity(a, &p); err != nil {
+		return err
+	}
+	if p.ID == "" || p.ID != a.e.Subject {
+		return fmt.Errorf("post.submit: subject %q and post id %q differ", a.e.Subject, p.ID)
+	}
+	if _, ok, err := a.st.Group(p.Group); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
+	}
+	if ok, err := a.st.HasMember(p.Group, p.Author); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("post %s: unknown author %q in group %q", p.ID, p.Author, p.Group)
+	}
+	old, ok, err := a.st.Post(p.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// A post from a chat's history was published already; everything else waits.
+		p.Status = PostPending
+		if p.FromHistory {
+			p.Status = PostPublished
+		}
+		p.Reason, p.History, p.Disputed, p.Pinned, p.Recalled = "", nil, false, false, time.Time{}
+		return a.st.PutPost(nil, &p)
+	}
+	if samePostContent(&old, &p) {
+		return ErrNoChange
+	}
+	// A changed post under the same id is a resubmission; only a post sent back may come again.
+	switch old.Status {
+	case PostPending, PostChangesRequested, PostReturned:
+	default:
+		return a.refuse("post", p.ID, string(old.Status), "a post already decided cannot be resubmitted under the same id")
+	}
+	n := old
+	n.Title, n.Body, n.Attachments, n.Major, n.Time, n.Category, n.Findings = p.Title, p.Body, p.Attachments, p.Major, p.Time, p.Category, p.Findings
+	if old.Status != PostPending {
+		n.History = append(slices.Clone(old.History), Decision{Kind: PostSubmit, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: old.Status, To: PostPending})
+		n.Status, n.Reason = PostPending, ""
+	}
+	return a.st.PutPost(&old, &n)
+}
+
+// samePostContent compares what the author submitted. Findings are left out: they are the
+// checks' reading of the content, and a policy changed since must not make a post seem
+// resubmitted.
+func samePostContent(a, b *Post) bool {
+	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title &&
+		a.Body == b.Body && slices.Equal(a.Attachments, b.Attachments) && a.Major == b.Major && a.Category == b.Category &&
+		a.Confidential == b.Confidential
+}
+
+// MarkPayload goes with post.recall and post.pin: when it happened in the chat.
+type MarkPayload struct {
+	Time time.Time `json:"time"`
+}
+
+// postMark folds a recall or a pin from a chat export. A recalled post leaves the queue,
+// whatever was decided of it; a pinned one is an important notice for the archive.
+func (a *applier) postMark() error {
+	var m MarkPayload
+	if v, ok := a.e.Value.(*MarkPayload); ok && v != nil {
+		m = *v
+	} else if err := a.payload(&m); err != nil {
+		return err
+	}
+	old, ok, err := a.st.Post(a.e.Subject)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("post %s: %s, but the post is not known", a.e.Subject, a.e.Kind)
+	}
+	n := old
+	if a.e.Kind == PostPin {
+		if old.Pinned {
+			return ErrNoChange
+		}
+		n.Pinned = true
+	} else {
+		if old.Status == PostRecalled {
+			return ErrNoChange
+		}
+		n.Status, n.Recalled, n.Disputed = PostRecalled, m.Time, false
+	}
+	return a.st.PutPost(&old, &n)
+}
+
+// postMoves is the state machine of pre-review: for each decision, the states it may leave
+// and the state it reaches.
+var postMoves = map[Kind]struct {
+	from   []PostStatus
+	to     PostStatus
+	reason bool
+}{
+	PostApprove:  {[]PostStatus{PostPending}, PostApproved, false},
+	PostReject:   {[]PostStatus{PostPending, PostReturned}, PostRejected, true},
+	PostChanges:  {[]PostStatus{PostPending, PostReturned}, PostChangesRequested, true},
+	PostEscalate: {[]PostStatus{PostPending}, PostEscalated, false},
+	PostSignOff:  {[]PostStatus{PostEscalated}, PostSignedOff, false},
+	PostReturn:   {[]PostStatus{PostEscalated}, PostReturned, true},
+}
+
+// CanDecide reports whether a post in status s may take decision k, without the state.
+func CanDecide(s PostStatus, k Kind) bool {
+	mv, ok := postMoves[k]
+	return ok && slices.Contains(mv.from, s)
+}
+
+// PostLender is a State that lends a post it holds, for the caller to read and not change: a
+// decision then copies the post once, to change it, rather than twice (the version it
+// replaces being the one lent).
+type PostLender interface {
+	LendPost(id string) (*Post, bool, error)
+}
+
+// lendPost is the post id, lent when the state lends, or a copy of its own.
+func (a *applier) lendPost(id string) (*Post, bool, error) {
+	if l, ok := a.st.(PostLender); ok {
+		return l.LendPost(id)
+	}
+	p, ok, err := a.st.Post(id)
+	return &p, ok, err
+}
+
+// reasonPayload decodes the event's payload into pl; the payload most decisions carry, only
+// the count of history seen, without the general decoder (decodeSeen).
+func (a *applier) reasonPayload(pl *ReasonPayload) error {
+	if decodeSeen(a.e.Payload, pl) {
+		return nil
+	}
+	var v ReasonPayload // of its own: what goes to the general decoder is allocated
+	if err := a.payload(&v); err != nil {
+		return err
+	}
+	*pl = v
+	return nil
+}
+
+// decodeSeen reads a payload of exactly the form {"seen":N}, N a count as strconv writes it
+// of fewer than ten digits, into pl, as the general decoder would; anything else, which it
+// reports false for, is left to the general decoder. FuzzDecodeSeen holds it to that decoder.
+func decodeSeen(b []byte, pl *ReasonPayload) bool {
+	const pre = `{"seen":`
+	if len(b) < len(pre)+2 || string(b[:len(pre)]) != pre || b[len(b)-1] != '}' {
+		return false
+	}
+	digits := b[len(pre) : len(b)-1]
+	if len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
+		return false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	*pl = ReasonPayload{Seen: &n}
+	return true
+}
+
+func (a *applier) postDecide() error {
+	var pl ReasonPayload
+	if err := a.reasonPayload(&pl); err != nil {
+		return err
+	}
+	old, ok, err := a.lendPost(a.e.Subject) // read only: copied below to change
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("unknown post %q", a.e.Subject)
+	}
+	mv := postMoves[a.e.Kind]
+	if a.e.Kind == PostApprove && old.NeedsSignOff() {
+		return a.refuse("post", old.ID, string(old.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
+	}
+	if mv.reason && pl.Reason == "" {
+		return a.refuse("post", old.ID, string(old.Status), "the author must be told a reason (PM 三(三)1)")
+	}
+	if pl.Seen != nil && *pl.Seen != len(old.History) {
+		if !a.replay {
+			return a.refuse("post", old.ID, string(old.Status), fmt.Sprintf("it changed since it was read (%d steps of history then, %d now): look at it again", *pl.Seen, len(old.History)))
+		}
+		return a.postConcurrent(old, pl, mv.to)
+	}
+	if !slices.Contains(mv.from, old.Status) {
+		return a.refuse("post", old.ID, string(old.Status), "")
+	}
+	p := new(Post)
+	*p = *old
+	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to}
+	if p.Disputed {
+		d.Resolves, p.Disputed = true, false
+	}
+	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
+	p.Status, p.Reason = mv.to, pl.Reason
+	return a.st.PutPost(old, p)
+}
+
+// postConcurrent folds a decision made without seeing the post's latest history: on another
+// machine, before the bundles met. The rule, the same on every machine because the fold
+// follows the canonical order of the log:
+//   - a decision that reaches the status the post is in already concurs: it is recorded in the
+//     history and changes nothing;
+//   - any other leaves the post disputed: both decisions stay in the history, and the post
+//     goes back to the queue unpublished, pending for an administrator, or escalated for the
+//     secretary when a major matter, an escalation, a sign-off or a return is involved (a
+//     sign-off endorses one exact history, so a rejection it did not see voids it until the
+//     secretary signs again);
+//   - a disputed post is resolved by the next decision made after seeing the dispute.
+func (a *applier) postConcurrent(old *Post, pl ReasonPayload, to PostStatus) error {
+	p := *old
+	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: to, Concurrent: true}
+	if to == p.Status && !p.Disputed {
+		p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
+		return a.st.PutPost(old, &p)
+	}
+	back := PostPending
+	switch {
+	case p.NeedsSignOff(),
+		a.e.Kind == PostEscalate || a.e.Kind == PostSignOff || a.e.Kind == PostReturn,
+		p.Status == PostEscalated || p.Status == PostSignedOff || p.Status == PostReturned:
+		back = PostEscalated
+	}
+	if p.Disputed {
+		back = p.Status // a dispute once open stays where it went
+	}
+	d.To = back
+	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
+	p.Status, p.Reason, p.Disputed = back, "", true
+	return a.st.PutPost(old, &p)
+}
+
+// LastDecision returns the index in History of the decision that an undo would reverse, or -1.
+func (p *Post) LastDecision() int {
+	if p.Disputed {
+		return -1 // a dispute is resolved by a new decision, not undone
+	}
+	for i := len(p.History) - 1; i >= 0; i-- {
+		d := p.History[i]
+		if d.Kind == PostUndo || d.Kind == PostSubmit {
+			return -1
+		}
+		if !d.Undone {
+			return i
+		}
+	}
+	return -1
+}
+
+func (a *applier) postUndo() error {
+	p, err := load(a, postKind, nil, nil)
+	if err != nil {
+		return err
+	}
+	i := p.LastDecision()
+	if i < 0 || len(a.e.Refs) != 1 || p.History[i].Event != a.e.Refs[0] {
+		return a.refuse("post", p.ID, string(p.Status), "only the last decision can be undone")
+	}
+	d := p.History[i]
+	if d.Actor != a.actor {
+		return a.refuse("post", p.ID, string(p.Status), "only "+d.Actor+", who decided, can undo it")
+	}
+	old := p
+	p.History = slices.Clone(p.History)
+	p.History[i].Undone = true
+	p.History = append(p.History, Decision{Event: a.id, Kind: PostUndo, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: p.Status, To: d.From})
+	p.Status, p.Reason = d.From, ""
+	for j := i - 1; j >= 0; j-- { // the reason in force is that of the decision now last
+		if !p.History[j].Undone && p.History[j].Kind != PostUndo {
+			if p.History[j].To == p.Status {
+				p.Reason = p.History[j].Reason
+			}
+			break
+		}
+	}
+	return a.st.PutPost(&old, &p)
+}

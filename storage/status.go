@@ -1,0 +1,68 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"qunshen/model"
+
+	"go.etcd.io/bbolt"
+)
+
+// Status is what `qunshen status` prints: counts by status, events and disputes.
+type Status struct {
+	Posts          map[string]int64 `json:"posts"`
+	Members        map[string]int64 `json:"members"`
+	Violations     map[string]int64 `json:"violations"`
+	Applications   map[string]int64 `json:"applications"`
+	Groups         map[string]int64 `json:"groups"`
+	Rectifications map[string]int64 `json:"rectifications"`
+	Events         uint64           `json:"events"`
+	Disputed       int64            `json:"disputed"`
+	Superseded     int64            `json:"superseded"`      // events set aside by a replay: see qunshen sync conflicts
+	Parked         int64            `json:"parked"`          // events of bundles waiting for earlier ones
+	State          string           `json:"state,omitempty"` // StateHash, when asked for
+}
+
+// Status reads the counts: no scan, only the counts bucket.
+func (s *Store) Status() (Status, error) {
+	st := Status{
+		Posts: zeroes(model.PostStatuses), Members: zeroes(model.MemberStatuses), Violations: zeroes(model.ViolationStatuses),
+		Applications: zeroes(model.ApplicationStatuses), Groups: zeroes([]model.GroupStatus{model.GroupActive, model.GroupRectifying, model.GroupDissolved}),
+		Rectifications: zeroes([]model.RectificationStatus{model.RectOpen, model.RectClosed}),
+	}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st.Events = newTxState(tx).logSeq()
+		st.Parked = int64(tx.Bucket(bParked).Stats().KeyN)
+		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("damaged count %q", k)
+			}
+			n := int64(binary.BigEndian.Uint64(v))
+			kind, status, _ := bytes.Cut(k, []byte("/"))
+			if string(kind) == "post" && string(status) == "disputed" {
+				st.Disputed = n
+				return nil
+			}
+			if string(k) == "event/superseded" {
+				st.Superseded = n
+				return nil
+			}
+			m := map[string]map[string]int64{"post": st.Posts, "member": st.Members, "violation": st.Violations,
+				"application": st.Applications, "group": st.Groups, "rectification": st.Rectifications}[string(kind)]
+			if m != nil {
+				m[string(status)] = n
+			}
+			return nil
+		})
+	})
+	return st, err
+}
+
+func zeroes[S ~string](ss []S) map[string]int64 {
+	m := make(map[string]int64, len(ss))
+	for _, s := range ss {
+		m[string(s)] = 0
+	}
+	return m
+}
