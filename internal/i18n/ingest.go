@@ -7,6 +7,8 @@ func init() {
 		"ingest.at.line": {"%s：第 %d 行", "%s: line %d"},
 		"ingest.at.byte": {"%s：第 %d 字节", "%s: byte %d"},
 
+		"ingest.no-chat-id": {"导出文件中没有聊天的标识（文件称之为“%s”）：请用 --group 指定群组", "no chat identity in this export (it names the chat %q): give --group"},
+
 		"ingest.qqtxt.unread-sender": {"此行形如发言行（时间、昵称、括号中的账号），但无法读取：%s；其后的正文不归入上一条消息", "a line of the form of a sender line (time, name, account in brackets) that cannot be read: %s; the text after it is not given to the message before"},
 		"ingest.qqtxt.account":       {"账号 %q 不是 QQ 号、手机号或电子邮箱", "the account %q is not a QQ number, a phone number or an e-mail address"},
 		"ingest.qqtxt.time":          {"时间 %q 无法读取", "the time %q cannot be read"},

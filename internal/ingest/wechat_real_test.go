@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -154,6 +155,44 @@ func TestWeChatExtraSender(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%s: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A WeChatMsg group carries no chat identity: mapped without --group, every message says so;
+// with it, every message goes to that group; a one-to-one chat is passed over.
+func TestWeChatRealIdentity(t *testing.T) {
+	p, _ := Lookup("wechat-csv")
+	known := func(id string) bool { return id == "g1" }
+	for _, c := range []struct {
+		file, group string
+		posts       int
+		refused     bool
+	}{
+		{"wechat/v2024-02/第三党支部工作群_utf8.csv", "", 0, true},
+		{"wechat/v2024-02/第三党支部工作群_utf8.csv", "g1", 10, false},
+		{"wechat/v2024-02/李娜_utf8.csv", "", 0, false},
+	} {
+		m := NewChatMapper(&p, c.group, false, known)
+		posts, refused := 0, false
+		for _, it := range wechatRead(t, c.file) {
+			reason := m.Map(it, func(r *Record) {
+				if r.Post != nil {
+					posts++
+					if r.Post.Group != "g1" {
+						t.Errorf("%s: post in %s", c.file, r.Post.Group)
+					}
+				}
+			})
+			if reason != "" {
+				refused = true
+				if !strings.Contains(reason, "no chat identity in this export") {
+					t.Errorf("%s: %s", c.file, reason)
+				}
+			}
+		}
+		if posts != c.posts || refused != c.refused {
+			t.Errorf("%s --group %q: %d posts, refused %v", c.file, c.group, posts, refused)
 		}
 	}
 }
