@@ -35,12 +35,17 @@ func mapTwice(t *testing.T, format, fixture, group string, known ...string) mapp
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mapItems(&p, items, fixture, group, known...)
+}
+
+// mapItems maps the items of a file named file as mapTwice does.
+func mapItems(p *Parser, items []Item, file, group string, known ...string) mapped {
 	isKnown := func(id string) bool { return slices.Contains(known, id) }
-	m := NewChatMapper(&p, group, false, isKnown)
+	m := NewChatMapper(p, group, false, isKnown)
 	for _, it := range items {
 		m.Map(it, func(*Record) {})
 	}
-	out := mapped{members: map[string]time.Time{}, authors: map[string]string{}, notes: m.Notes(fixture)}
+	out := mapped{members: map[string]time.Time{}, authors: map[string]string{}, notes: m.Notes(file)}
 	m.Rewind(isKnown)
 	put := func(r *Record) {
 		switch {
@@ -165,5 +170,36 @@ func TestChatOneToOne(t *testing.T) {
 		if with.passed[PassedPrivate] != 0 || len(with.authors) == 0 {
 			t.Errorf("%s --group g1: passed %v, %d posts", c.fixture, with.passed, len(with.authors))
 		}
+	}
+}
+
+// Two senders of a WeChat group have had the nickname an invitation names: the invitation is
+// given to neither, and a note says so.
+func TestChatNamesWeChatAmbiguous(t *testing.T) {
+	const head = "\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n"
+	data := head + `5,5,1,0,0,1717380000,2,大家好,2024-06-03 10:00:00,张伟,张伟,wxid_zhangwei` + "\r\n" +
+		`6,5,1,0,0,1717380060,2,我也叫张伟,2024-06-03 10:01:00,张伟,张伟,wxid_zw2` + "\r\n" +
+		`7,5,10000,0,0,1717380120,2,"""李娜""邀请""张伟""加入了群聊",2024-06-03 10:02:00,张伟,张伟,wxid_zw2` + "\r\n" +
+		`8,5,1,0,0,1717380180,2,欢迎,2024-06-03 10:03:00,李娜,Lina.W,wxid_lina` + "\r\n"
+	items, err := csvCollect(t, "wechat-csv", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := Lookup("wechat-csv")
+	m := mapItems(&p, items, "群_utf8.csv", "g1", "g1")
+	if len(m.faults) > 0 || len(m.byName()) > 0 || len(m.members) != 3 {
+		t.Fatalf("members %v, faults %v", m.members, m.faults)
+	}
+	for id, j := range m.members {
+		if !j.IsZero() {
+			t.Errorf("%s joined %v: the invitation was given to one of two", id, j)
+		}
+	}
+	note := false
+	for _, n := range m.notes {
+		note = note || n.Key == "ingest.map.ambiguous" && strings.Contains(n.Error(), "wxid_zhangwei, wxid_zw2")
+	}
+	if !note {
+		t.Errorf("no note of the name two members have: %v", m.notes)
 	}
 }
