@@ -21,14 +21,6 @@ import (
 // maxLines is the most lines a Go file of the module may have, generated tables aside.
 const maxLines = 600
 
-// overMaxLines are files known to be over maxLines, waiting to be split by concern. The
-// test fails once such a file is at or under the limit, so that it leaves this list as soon as
-// it is split.
-var overMaxLines = map[string]bool{
-	"internal/ingest/jsonstream.go": true,
-	"internal/ingest/telegram.go":   true,
-}
-
 // generated is the header by which Go marks a generated file (go help generate).
 var generated = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
@@ -64,7 +56,6 @@ func isGenerated(src []byte) bool {
 
 func TestNoGoFileOverMaxLines(t *testing.T) {
 	root := rootFolder(t)
-	seen := map[string]bool{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -88,25 +79,13 @@ func TestNoGoFileOverMaxLines(t *testing.T) {
 		if len(src) > 0 && src[len(src)-1] != '\n' {
 			n++
 		}
-		switch {
-		case isGenerated(src):
-		case overMaxLines[rel]:
-			seen[rel] = true
-			if n <= maxLines {
-				t.Errorf("%s has %d lines, no more than %d: take it off overMaxLines", rel, n, maxLines)
-			}
-		case n > maxLines:
+		if n > maxLines && !isGenerated(src) {
 			t.Errorf("%s has %d lines, more than %d: split it by concern", rel, n, maxLines)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for f := range overMaxLines {
-		if !seen[f] {
-			t.Errorf("%s is on overMaxLines but not in the module: take it off", f)
-		}
 	}
 }
 
