@@ -382,6 +382,12 @@ func (r *Record) Draft() (model.Draft, error) {
 	default:
 		return model.Draft{}, errors.New("empty record")
 	}
-	payload, err := json.Marshal(v)
+	var payload []byte
+	var err error
+	if p, ok := v.(*model.Post); ok {
+		payload, err = postPayload(p)
+	} else {
+		payload, err = json.Marshal(v)
+	}
 	return model.Draft{Kind: kind, Subject: subject, Payload: payload, Line: r.Line, Value: v}, err
 }
