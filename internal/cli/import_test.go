@@ -51,6 +51,7 @@ var chatFixtures = []struct {
 	{"roster/display-name.csv", "roster-csv", []string{"--group", "g1"}},
 	{"wechat/v2024-02/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
 	{"wechat/v2023-12-29/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
+	{"wechat/v2024-02-later/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
 }
 
 // Every fixture of every chat format imports through the command line, is found by its
