@@ -10,8 +10,9 @@ import (
 	"qunshen/review"
 )
 
-// Backend is what the screen needs of the store and the decision service; main wires the
-// real one. Every method may be slow: the screen calls them from commands.
+// Backend is what the screen needs of the store and the decision service; the command line
+// wires the real one (internal/cli/open.go). Every method may be slow: the screen calls them
+// from commands.
 type Backend interface {
 	Operator() model.Operator
 	Location() string // the database, for the status bar

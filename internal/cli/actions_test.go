@@ -110,7 +110,7 @@ func TestMemberCommands(t *testing.T) {
 		if verb == "mute" {
 			args = append(args, "--until", "3d")
 		}
-		c.forbidden(model.RoleSecretary, memberVerbs[verb], args...)
+		c.forbidden(model.RoleSecretary, memberVerbs()[verb], args...)
 	}
 	out := c.ok("member", "warn", "wx_a", "--group", "g1", "--reason", "发广告")
 	if !strings.Contains(out, "member wx_a of g1: warned; now active, 1 warnings") {

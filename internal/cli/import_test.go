@@ -42,6 +42,15 @@ var chatFixtures = []struct {
 	{"telegram/account.json", "telegram", []string{"--as", "history"}},
 	{"qqnt/group.json", "qq-nt", nil},
 	{"qqnt/chunked.json", "qq-nt", nil},
+	// Written by the real tools, or after their forms (the READMEs beside them say which).
+	{"qqtxt/phone-12h.txt", "qq-txt", nil},
+	{"qqnt/group_123456789_20240604_101500.json", "qq-nt", nil},
+	{"qqnt-txt/group_123456789_20240604_101500.txt", "qq-nt-txt", nil},
+	{"wecom/sdk-examples.jsonl", "wecom", nil},
+	{"telegram/links.json", "telegram", nil},
+	{"roster/display-name.csv", "roster-csv", []string{"--group", "g1"}},
+	{"wechat/v2024-02/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
+	{"wechat/v2023-12-29/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
 }
 
 // Every fixture of every chat format imports through the command line, is found by its

@@ -22,12 +22,14 @@ type listOptions struct {
 }
 
 // listKinds are what list lists, with the statuses --status takes for each.
-var listKinds = map[string][]string{
-	"groups":       {string(model.GroupActive), string(model.GroupRectifying), string(model.GroupDissolved)},
-	"members":      strs(model.MemberStatuses),
-	"posts":        strs(model.PostStatuses),
-	"violations":   strs(model.ViolationStatuses),
-	"applications": strs(model.ApplicationStatuses),
+func listKinds() map[string][]string {
+	return map[string][]string{
+		"groups":       {string(model.GroupActive), string(model.GroupRectifying), string(model.GroupDissolved)},
+		"members":      strs(model.MemberStatuses),
+		"posts":        strs(model.PostStatuses),
+		"violations":   strs(model.ViolationStatuses),
+		"applications": strs(model.ApplicationStatuses),
+	}
 }
 
 // reader opens the store and a service that only reads: no operator is needed.
@@ -52,7 +54,7 @@ func newListCmd(e *env) *cobra.Command {
 		if len(args) == 0 {
 			return usagef("cli.list.want")
 		}
-		if _, ok := listKinds[args[0]]; !ok {
+		if _, ok := listKinds()[args[0]]; !ok {
 			return usagef("cli.list.unknown", args[0])
 		}
 		if len(args) > 1 {
@@ -196,12 +198,13 @@ func toApplicationRow(a model.Application) applicationRow {
 }
 
 func (e *env) runList(what string, o listOptions) error {
+	known := listKinds()[what]
 	var statuses []string
 	if o.status != "" {
 		for _, s := range strings.Split(o.status, ",") {
 			s = strings.TrimSpace(s)
-			if !slices.Contains(listKinds[what], s) {
-				return usagef("cli.list.status", s, what, strings.Join(listKinds[what], ", "))
+			if !slices.Contains(known, s) {
+				return usagef("cli.list.status", s, what, strings.Join(known, ", "))
 			}
 			statuses = append(statuses, s)
 		}
@@ -283,7 +286,7 @@ func (e *env) runList(what string, o listOptions) error {
 	case "posts":
 		want := statuses
 		if len(want) == 0 {
-			want = listKinds["posts"]
+			want = known
 		}
 		ps, err := svc.Posts(statusesOf[model.PostStatus](want), 0)
 		if err != nil {

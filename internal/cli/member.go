@@ -16,11 +16,13 @@ type memberOptions struct {
 
 // memberVerbs are the actions of the Roster pane on a member, by the words of the command
 // line.
-var memberVerbs = map[string]model.Kind{
-	"warn":    model.MemberWarn,
-	"mute":    model.MemberMute,
-	"remove":  model.MemberRemove,
-	"restore": model.MemberRestore,
+func memberVerbs() map[string]model.Kind {
+	return map[string]model.Kind{
+		"warn":    model.MemberWarn,
+		"mute":    model.MemberMute,
+		"remove":  model.MemberRemove,
+		"restore": model.MemberRestore,
+	}
 }
 
 // qunshen member warn|mute|remove|restore MEMBER [--group G] [--until DURATION]
@@ -31,7 +33,7 @@ func newMemberCmd(e *env) *cobra.Command {
 		if len(args) == 0 {
 			return usagef("cli.member.want")
 		}
-		kind, ok := memberVerbs[args[0]]
+		kind, ok := memberVerbs()[args[0]]
 		if !ok {
 			return usagef("cli.member.unknown", args[0])
 		}

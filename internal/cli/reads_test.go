@@ -289,7 +289,7 @@ func TestReadKeysInTheCatalogue(t *testing.T) {
 		"sanction", "sanctioned", "appeal", "post", "feedback"} {
 		keys = append(keys, "cli.show.f."+s)
 	}
-	for _, s := range showKinds {
+	for _, s := range showKinds() {
 		keys = append(keys, "cli.show.a."+s)
 	}
 	for _, k := range keys {

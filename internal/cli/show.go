@@ -23,7 +23,7 @@ type showOptions struct {
 }
 
 // showKinds are the things show shows.
-var showKinds = []string{"post", "member", "violation"}
+func showKinds() []string { return []string{"post", "member", "violation"} }
 
 // qunshen show ID [--group G] [--kind K] [--json]: one post, member or violation whole. An
 // id that names more than one thing is answered with what it names, and --kind or --group
@@ -34,7 +34,7 @@ func newShowCmd(e *env) *cobra.Command {
 		if len(args) != 1 {
 			return usagef("cli.show.want")
 		}
-		if o.kind != "" && !slices.Contains(showKinds, o.kind) {
+		if o.kind != "" && !slices.Contains(showKinds(), o.kind) {
 			return usagef("cli.show.kind", o.kind)
 		}
 		return e.runShow(args[0], o)
@@ -43,7 +43,7 @@ func newShowCmd(e *env) *cobra.Command {
 	f.StringVar(&o.group, "group", "", e.t("cli.show.flag.group"))
 	f.StringVar(&o.kind, "kind", "", e.t("cli.show.flag.kind"))
 	f.BoolVar(&o.json, "json", false, e.t("cli.show.flag.json"))
-	c.RegisterFlagCompletionFunc("kind", fixed(showKinds...))
+	c.RegisterFlagCompletionFunc("kind", fixed(showKinds()...))
 	return c
 }
 

@@ -15,7 +15,7 @@ type violationOptions struct {
 }
 
 // violationVerbs are the Violations pane's actions, by the words of the command line.
-var violationVerbs = []string{"verify", "dismiss", "sanction", "feedback", "close"}
+func violationVerbs() []string { return []string{"verify", "dismiss", "sanction", "feedback", "close"} }
 
 // qunshen violation verify|dismiss|sanction|feedback|close V: the Violations pane's actions
 // on a violation, through the service. sanction applies the step of the ladder proposed for
@@ -27,7 +27,7 @@ func newViolationCmd(e *env) *cobra.Command {
 		if len(args) == 0 {
 			return usagef("cli.violation.want")
 		}
-		if !slices.Contains(violationVerbs, args[0]) {
+		if !slices.Contains(violationVerbs(), args[0]) {
 			return usagef("cli.violation.unknown", args[0])
 		}
 		if len(args) != 2 {
@@ -39,7 +39,7 @@ func newViolationCmd(e *env) *cobra.Command {
 	f.StringVar(&o.step, "step", "", e.t("cli.violation.flag.step"))
 	f.StringVar(&o.text, "text", "", e.t("cli.violation.flag.text"))
 	f.StringVar(&o.reason, "reason", "", e.t("cli.violation.flag.reason"))
-	c.ValidArgsFunction = verbs(violationVerbs...)
+	c.ValidArgsFunction = verbs(violationVerbs()...)
 	return c
 }
 

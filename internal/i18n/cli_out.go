@@ -72,6 +72,7 @@ func init() {
 		"cli.import.checking":        {"正在检查 %s：%d / %d MB", "checking %s: %d of %d MB"},
 		"cli.import.storing":         {"正在存储 %s：%d / %d MB", "storing %s: %d of %d MB"},
 		"cli.format.qq-nt":           {"QQ NT 的 JSON 导出（qq-chat-exporter）", "QQ NT JSON export (qq-chat-exporter)"},
+		"cli.format.qq-nt-txt":       {"QQ NT 的 txt 导出（qq-chat-exporter）", "QQ NT text export (qq-chat-exporter)"},
 		"cli.format.qq-txt":          {"QQ 消息管理器导出的 txt", "QQ message manager export (消息管理器 导出为 txt)"},
 		"cli.format.roster-csv":      {"电子表格另存的 CSV 成员名册（UTF-8 或 GBK）", "member roster saved as CSV by a spreadsheet (UTF-8 or GBK)"},
 		"cli.format.telegram":        {"Telegram Desktop 的 JSON 导出（result.json）", "Telegram Desktop JSON export (result.json)"},

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -142,8 +143,14 @@ func (m *ChatMapper) message(msg *Message, emit func(*Record)) string {
 		return ""
 	}
 	if msg.Chat.ID == "" && m.group == "" {
-		m.passed[PassedPrivate]++
-		return ""
+		switch msg.Chat.Type {
+		case ChatSingle, "private", "temp", "personal_chat":
+			m.passed[PassedPrivate]++
+			return ""
+		}
+		// A group chat whose export carries no identity of it (a WeChatMsg CSV): never a
+		// group made of a number that means nothing elsewhere.
+		return i18n.E("ingest.no-chat-id", msg.Chat.Name).Error()
 	}
 	if msg.Time.IsZero() {
 		return "a message without a time"

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path"
 	"strconv"
+	"strings"
 	"time"
+
+	"qunshen/internal/i18n"
 )
 
 // The JSON export of qq-chat-exporter (github.com/shuakami/qq-chat-exporter) from QQ NT:
@@ -91,7 +95,8 @@ type qqChat struct {
 	Chat
 	known    bool // chatInfo has been read
 	started  bool
-	nameID   bool // the chat's id was made from its name
+	nameID   bool // chatInfo gives no id: the chat's id is made from its name, or is empty
+	fromFile bool // the chat's id is taken from the file's name
 	lateInfo bool
 }
 
@@ -161,7 +166,16 @@ func (p *qqParser) export(what string, top bool) (found bool, err error) {
 				return found, err
 			}
 		}
-		if c.nameID {
+		switch {
+		case c.fromFile:
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.chat-from-file", p.file, c.ID))); err != nil {
+				return found, err
+			}
+		case c.nameID && c.ID == "":
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.no-chat-id", p.file, c.Name))); err != nil {
+				return found, err
+			}
+		case c.nameID:
 			if err := p.emit(Item{Note: fmt.Sprintf(`chat %q: the export gives no group or peer number ("peerUid", "peerUin"), so the chat's id is made of its name`, c.Name)}); err != nil {
 				return found, err
 			}
@@ -224,6 +238,11 @@ func (p *qqParser) chatInfo(c *qqChat) error {
 		c.ID = ci.PeerUIN.s
 	case ci.PeerUID.s != "":
 		c.ID = ci.PeerUID.s
+	case qqFileChat(p.file) != "":
+		// qq-chat-exporter names its file (group|friend)_号_日期_时间: the chat's number.
+		c.ID, c.fromFile = qqFileChat(p.file), true
+	case ci.Name.s != "" && ci.Type.s == "group":
+		c.nameID = true // no id: the importer needs --group
 	case ci.Name.s != "":
 		c.ID, c.nameID = tgNamePrefix+ci.Name.s, true
 	default:
@@ -297,6 +316,27 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 	}
 	msg.Kind = KindPost
 	return p.emit(Item{Msg: msg})
+}
+
+// qqFileChat is the chat's number in the name qq-chat-exporter gives its files:
+// group_123456789_20240604_101500.json, friend_u_abc_….txt (or the folder of a chunked export).
+func qqFileChat(file string) string {
+	file = strings.ReplaceAll(file, `\`, "/")
+	for _, name := range []string{path.Base(file), path.Base(path.Dir(file))} {
+		parts := strings.Split(name, "_")
+		if len(parts) < 4 || (parts[0] != "group" && parts[0] != "friend") {
+			continue
+		}
+		// the number may hold underscores (u_… uids): the date and time are the two parts
+		// after it
+		for i := 2; i+1 < len(parts); i++ {
+			d, t := parts[i], strings.SplitN(parts[i+1], ".", 2)[0]
+			if len(d) == 8 && len(t) == 6 && strings.Trim(d+t, "0123456789") == "" {
+				return strings.Join(parts[1:i], "_")
+			}
+		}
+	}
+	return ""
 }
 
 // qqTime reads timestamp (Unix milliseconds), or else time: RFC 3339, or a local

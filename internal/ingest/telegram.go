@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	fastjson "github.com/goccy/go-json"
-
 	"qunshen/model"
 )
 
@@ -93,110 +91,10 @@ type tgMessage struct {
 	Contact       rawRef    `json:"contact_information"`
 	Location      rawRef    `json:"location_information"`
 	Poll          rawRef    `json:"poll"`
+	Buttons       rawRef    `json:"inline_bot_buttons"`
 	Information   nullStr   `json:"information_text"`
 	Text          tgText    `json:"text"`
 	TextEntities  rawRef    `json:"text_entities"`
-}
-
-// jsonID is an id or a count written as a number or as a string of digits.
-type jsonID struct {
-	s   string
-	set bool
-}
-
-func (v *jsonID) UnmarshalJSON(b []byte) error {
-	s, ok := jsonScalarString(b)
-	if !ok {
-		return fmt.Errorf("%s is neither a number nor a string", truncateBytes(b, 40))
-	}
-	*v = jsonID{s: s, set: string(b) != "null"}
-	return nil
-}
-
-// nullStr is a string that may be null (Telegram writes null for the name of a deleted
-// account).
-type nullStr struct {
-	s   string
-	set bool
-}
-
-func (v *nullStr) UnmarshalJSON(b []byte) error {
-	s, ok := jsonString(b)
-	if !ok {
-		return fmt.Errorf("%s is not a string", truncateBytes(b, 40))
-	}
-	*v = nullStr{s: s, set: true}
-	return nil
-}
-
-// rawRef keeps a value as the decoder saw it, without copying: the decoder's input is its
-// own copy of the record, alive as long as this refers to it.
-type rawRef []byte
-
-func (v *rawRef) UnmarshalJSON(b []byte) error {
-	*v = b
-	return nil
-}
-
-// tgText is a message text: a string, or an array of strings and entity objects whose
-// "text" parts, joined, are the text.
-type tgText struct {
-	s   string
-	set bool
-}
-
-type tgPart struct{ s string }
-
-func (p *tgPart) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '{' {
-		var o struct {
-			Text nullStr `json:"text"`
-		}
-		if err := fastjson.Unmarshal(b, &o); err != nil {
-			return err
-		}
-		p.s = o.Text.s
-		return nil
-	}
-	s, ok := jsonString(b)
-	if !ok {
-		return fmt.Errorf("a text part %s is neither a string nor an object", truncateBytes(b, 40))
-	}
-	p.s = s
-	return nil
-}
-
-func (t *tgText) UnmarshalJSON(b []byte) error {
-	s, err := joinText(b)
-	if err != nil {
-		return err
-	}
-	*t = tgText{s: s, set: true}
-	return nil
-}
-
-func joinText(b []byte) (string, error) {
-	if len(b) > 0 && b[0] == '[' {
-		var parts []tgPart
-		if err := fastjson.Unmarshal(b, &parts); err != nil {
-			return "", err
-		}
-		n := 0
-		for _, p := range parts {
-			n += len(p.s)
-		}
-		var sb strings.Builder
-		sb.Grow(n)
-		for _, p := range parts {
-			sb.WriteString(p.s)
-		}
-		return sb.String(), nil
-	}
-	s, ok := jsonString(b)
-	if !ok {
-		return "", fmt.Errorf("text %s is neither a string nor an array", truncateBytes(b, 40))
-	}
-	return s, nil
 }
 
 // tgChat is what the parser knows of the chat whose messages it reads.
@@ -462,6 +360,10 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 			return bad(`a message without a sender: no "from_id" and no "from"`)
 		}
 		msg.Text = m.text()
+		if extra := m.extras(); len(extra) > 0 {
+			msg.Text = strings.Join(wecomAppend([]string{msg.Text}, extra...), "\n")
+			msg.Text = strings.TrimPrefix(msg.Text, "\n")
+		}
 		msg.Media = m.media()
 		if len(m.ForwardedFrom) > 0 {
 			name, ok := jsonString(m.ForwardedFrom)

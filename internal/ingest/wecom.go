@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-json"
+
+	"qunshen/internal/i18n"
 )
 
 // WeCom message archive (企业微信 会话内容存档): the decrypted messages that the archive SDK hands
@@ -76,6 +78,21 @@ func (n *wecomNumber) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// wecomStamp is msgtime: a number, and whether the line has one (Tencent's own examples
+// write "msgtime":0).
+type wecomStamp struct {
+	wecomNumber
+	set bool
+}
+
+func (n *wecomStamp) UnmarshalJSON(b []byte) error {
+	if err := n.wecomNumber.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	n.set = !bytes.Equal(b, []byte("null"))
+	return nil
+}
+
 type wecomItem struct {
 	Type    string `json:"type"`
 	Content string `json:"content"`
@@ -96,7 +113,7 @@ type wecomRecord struct {
 	Action  string      `json:"action"`
 	From    string      `json:"from"`
 	RoomID  string      `json:"roomid"`
-	MsgTime wecomNumber `json:"msgtime"`
+	MsgTime wecomStamp  `json:"msgtime"`
 	MsgType string      `json:"msgtype"`
 	Time    wecomNumber `json:"time"` // switch
 	User    string      `json:"user"` // switch
@@ -170,9 +187,14 @@ var wecomMediaTypes = map[string]bool{
 func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 	lines := newCSVLines(r, csvMaxRecord)
 	unknown := map[string]bool{}
+	var last time.Time // the time of the message before
+	zero, zeroLine := 0, 0
 	for {
 		line, over, err := lines.read()
 		if err == io.EOF {
+			if zero > 0 {
+				return emit(noticeItem(i18n.E("ingest.wecom.zero-time", Pos{Line: zeroLine}.At(file), zero)))
+			}
 			return nil
 		}
 		if err != nil {
@@ -199,6 +221,19 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 			}
 			continue
 		}
+		if msg.Time.IsZero() {
+			if last.IsZero() {
+				if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), i18n.E("ingest.wecom.zero-first"))); err != nil {
+					return err
+				}
+				continue
+			}
+			msg.Time = last
+			if zero++; zero == 1 {
+				zeroLine = pos.Line
+			}
+		}
+		last = msg.Time
 		if unknownType != "" && !unknown[unknownType] {
 			unknown[unknownType] = true
 			if err := emit(Item{Note: fmt.Sprintf("%s: %s: message type %q is not known; its messages are kept with the type as media", file, pos, unknownType)}); err != nil {
@@ -241,10 +276,16 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 	default:
 		return nil, "", fmt.Sprintf("unknown action %q", wecomShort(rec.Action))
 	}
-	if rec.MsgTime <= 0 {
+	switch {
+	case rec.MsgTime.wecomNumber > 0:
+		m.Time = time.UnixMilli(int64(rec.MsgTime.wecomNumber)).UTC()
+	case rec.MsgTime.set && rec.MsgTime.wecomNumber == 0:
+		// "msgtime":0: the msgid often holds the time (…_1691386670520_external); else the
+		// reader gives the message the time of the one before it.
+		m.Time = wecomIDTime(rec.MsgID)
+	default:
 		return nil, "", "no msgtime"
 	}
-	m.Time = time.UnixMilli(int64(rec.MsgTime)).UTC()
 	if rec.Action == "recall" || rec.MsgType == "revoke" {
 		if rec.Revoke == nil || rec.Revoke.PreMsgID == "" {
 			return nil, "", "a recall without revoke.pre_msgid"
@@ -363,6 +404,20 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		m.Media = []string{unknownType}
 	}
 	return m, unknownType, ""
+}
+
+// wecomIDTime is the time in milliseconds that a msgid holds after an underscore
+// (4538352996756104940_1691386670520_external), or the zero time.
+func wecomIDTime(id string) time.Time {
+	for _, part := range strings.Split(id, "_") {
+		if len(part) == 13 && strings.Trim(part, "0123456789") == "" {
+			ms, err := strconv.ParseInt(part, 10, 64)
+			if err == nil && ms > 1e12 {
+				return time.UnixMilli(ms).UTC()
+			}
+		}
+	}
+	return time.Time{}
 }
 
 // wecomItems renders the items of a mixed message or a chat record: the text of the text items,
