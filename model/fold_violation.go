@@ -117,8 +117,8 @@ func (a *applier) violationAction() error {
 			return a.refuse("violation", v.ID, string(v.Status), "feedback goes to the member who reported, and says something")
 		}
 		if v.Status == ViolationDismissed && !v.FeedbackAt.IsZero() && !v.FeedbackAt.Before(v.DismissedAt) {
-			// The outcome of a dismissed report is final, and its reporter was told it.
-			return a.refuse("violation", v.ID, string(v.Status), "the report was dismissed and its reporter told so already")
+			// A dismissal is final, and its reporter is told once, with it (review.Service.Dismiss).
+			return a.refuse("violation", v.ID, string(v.Status), "the report was dismissed: its reporter is told with the dismissal")
 		}
 		v.Feedback, v.FeedbackAt = p.Text, a.e.Time
 		a.emit(OutboxLine{Action: OutFeedback, Group: v.Group, Member: v.Reporter, Violation: v.ID, Decision: string(v.Status), Text: p.Text})

@@ -300,7 +300,7 @@ type Violation struct {
 	// period they fell in; a violation sanctioned before it existed has only UpdatedAt.
 	SanctionedAt time.Time `json:"sanctioned_at,omitzero"`
 	// DismissedAt is when it was dismissed (or its sanction overturned), FeedbackAt when the
-	// reporter was last told: a dismissed report is answered once after its dismissal.
+	// reporter was last told: a dismissed report's reporter is told once, with the dismissal.
 	DismissedAt time.Time `json:"dismissed_at,omitzero"`
 	FeedbackAt  time.Time `json:"feedback_at,omitzero"`
 }

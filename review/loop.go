@@ -190,10 +190,9 @@ type NewViolation struct {
 	Note          string
 }
 
-// itemStore reads single records; storage.Store satisfies it.
-type itemStore interface {
+// violationStore reads one violation by its id; storage.Store satisfies it.
+type violationStore interface {
 	Violation(id string) (model.Violation, bool, error)
-	Group(id string) (model.Group, bool, error)
 }
 
 // RecordViolation records a violation by hand (source admin), open until it is verified, and
@@ -219,26 +218,21 @@ func (s *Service) RecordViolation(in NewViolation) (model.Violation, model.Hash,
 		}
 		v.Group, v.Member = p.Group, p.Author
 	}
-	if _, ok, err := s.Store.Member(v.Group, v.Member); err != nil || !ok {
-		if err == nil {
-			err = i18n.E("review.unknown-member", v.Member, v.Group)
-		}
+	if _, err := s.member(v.Group, v.Member); err != nil {
 		return model.Violation{}, model.Hash{}, err
 	}
-	kind := model.GroupKind("")
-	if is, ok := s.Store.(itemStore); ok {
-		if g, ok, err := is.Group(v.Group); err == nil && ok {
-			kind = g.Kind
-		}
+	g, _, err := s.Group(v.Group)
+	if err != nil {
+		return model.Violation{}, model.Hash{}, err
 	}
-	v.Severity = s.Policy().SeverityFor(rule, kind)
+	v.Severity = s.Policy().SeverityFor(rule, g.Kind)
 	id, err := s.freeID("V-"+v.Time.In(ChinaTime).Format("20060102-150405"), func(id string) (bool, error) {
-		if is, ok := s.Store.(itemStore); ok {
+		if is, ok := s.Store.(violationStore); ok {
 			_, taken, err := is.Violation(id)
 			return taken, err
 		}
-		vs, err := s.Store.Violations()
-		return slices.ContainsFunc(vs, func(x model.Violation) bool { return x.ID == id }), err
+		_, taken, err := s.Violation(id)
+		return taken, err
 	})
 	if err != nil {
 		return model.Violation{}, model.Hash{}, err
@@ -278,39 +272,6 @@ func (s *Service) RectificationID(now time.Time) (string, error) {
 		}
 	}
 	return s.freeID("R-"+now.In(ChinaTime).Format("20060102-150405"), func(id string) (bool, error) { return held[id], nil })
-}
-
-// Proposal is the next step of the discipline ladder for a member, from their record: for the
-// violation named (its rule decides whether it goes straight to the last step; it is left
-// out of the record it is weighed against), or, with violation "", as the member stands.
-func (s *Service) Proposal(group, member, violation string) (Proposal, error) {
-	m, ok, err := s.Store.Member(group, member)
-	if err != nil {
-		return Proposal{}, err
-	}
-	if !ok {
-		return Proposal{}, i18n.E("review.unknown-member", member, group)
-	}
-	record, err := s.Store.MemberViolations(group, member)
-	if err != nil {
-		return Proposal{}, err
-	}
-	rule := ""
-	history := record[:0:0]
-	for _, v := range record {
-		if v.ID == violation {
-			rule = v.Rule
-			continue
-		}
-		history = append(history, v)
-	}
-	kind := model.GroupKind("")
-	if is, ok := s.Store.(itemStore); ok {
-		if g, ok, err := is.Group(group); err == nil && ok {
-			kind = g.Kind
-		}
-	}
-	return s.Policy().Propose(kind, m, history, rule, s.Now()), nil
 }
 
 // OutboxStore is the outbox of a store; storage.Store satisfies it.

@@ -57,32 +57,50 @@ const loopQueue = `{"type":"group","id":"g1","name":"第三党支部党员群","
 `
 
 // Bad input is refused with a clear message in the user's language, and nothing is applied:
-// an application approved twice; a feedback on a dismissed report whose reporter was told its
-// outcome already (the outcome itself is told: PM 五(二)2).
+// an application approved twice (by the fold too, for an event that comes another way); a
+// feedback on a dismissed report.
 func TestLoopRefusals(t *testing.T) {
 	st, admin, sec := loopStore(t, loopQueue)
 	if _, err := sec.Act(model.ApplicationApprove, "j1", model.ReasonPayload{}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := st.StateHash()
-	_, err := sec.Act(model.ApplicationApprove, "j1", model.ReasonPayload{})
-	if err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该申请已由 李书记 办理") ||
+	_, err := sec.DecideApplication("j1", model.ApplicationApprove, "")
+	if err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该申请已由 李书记 作出决定") ||
 		!strings.Contains(i18n.Explain(i18n.EN, err), "it was decided already, by 李书记") {
 		t.Fatalf("an application approved twice: %v / %s", err, i18n.Explain(i18n.ZH, err))
+	}
+	if _, err := sec.Act(model.ApplicationApprove, "j1", model.ReasonPayload{}); err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该申请已由 李书记 作出决定") {
+		t.Fatalf("an application approved twice, in the fold: %v", err)
 	}
 	if after, _ := st.StateHash(); after != before {
 		t.Fatal("a refused approval changed the state")
 	}
-	if _, err := admin.Act(model.ViolationDismiss, "r1", model.ReasonPayload{}); err != nil {
+	// A report dismissed tells its reporter with the dismissal, and takes no feedback after:
+	// refused by the service, and by the fold for an event that comes another way.
+	if _, err := admin.Dismiss("r1", "经核实，未发现违反群规的情况，感谢监督。"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.Act(model.ViolationFeedback, "r1", model.FeedbackPayload{Text: "经核实，未发现违反群规的情况，感谢监督。"}); err != nil {
-		t.Fatalf("the outcome of a dismissed report is told: %v", err)
+	if v, _, _ := admin.Violation("r1"); v.Status != model.ViolationDismissed || v.Feedback == "" || v.FeedbackAt.Before(v.DismissedAt) {
+		t.Fatalf("r1 after its dismissal: %+v", v)
+	}
+	var told model.OutboxLine
+	if err := admin.Outbox(time.Time{}, func(l *model.OutboxLine) error {
+		if l.Action == model.OutFeedback && l.Violation == "r1" {
+			told = *l
+		}
+		return nil
+	}); err != nil || told.Decision != "dismissed" || told.Member != "wx_a" {
+		t.Fatalf("the reporter's line: %+v (%v)", told, err)
 	}
 	before, _ = st.StateHash()
+	_, err = admin.Feedback("r1", "再说一次")
+	if err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该举报已不予处理") {
+		t.Fatalf("a feedback on a dismissed report: %v", err)
+	}
 	_, err = admin.Act(model.ViolationFeedback, "r1", model.FeedbackPayload{Text: "再说一次"})
-	if err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该举报已不予处理，且已将结果反馈举报人") {
-		t.Fatalf("a second feedback on a dismissed report: %v", err)
+	if err == nil || !strings.Contains(i18n.Explain(i18n.ZH, err), "该举报已不予处理") {
+		t.Fatalf("a feedback on a dismissed report, in the fold: %v", err)
 	}
 	if after, _ := st.StateHash(); after != before {
 		t.Fatal("a refused action changed the state")

@@ -75,17 +75,22 @@ func TestLoopOverSync(t *testing.T) {
 	must(a1)(admin.Retract("n1", "时间有误"))
 	must(a1)(admin.Decide("n2", model.PostApprove, ""))
 	must(a1)(admin.Decide("n2", model.PostUndo, "误点"))
-	// The step of the ladder for the violation found in b2: a warning, linked to it.
-	pr, err := admin.Proposal("g1", "wx_b", "v-b2-resident-id")
+	// The step of the ladder for the violation found in b2, applied: its sanction, and the
+	// member action it calls for, naming it; the next proposal moves on.
+	v, _, err := admin.Violation("v-b2-resident-id")
+	a1.check(err)
+	pr, err := admin.ViolationProposal(v)
 	a1.check(err)
 	if pr.Step.ID != "criticism" || pr.Report {
 		t.Fatalf("the proposal for a resident ID number: %+v", pr)
 	}
-	step := pr.Step.Name("zh")
-	must(a1)(admin.Act(model.MemberWarn, model.MemberKey("g1", "wx_b"), model.ReasonPayload{Reason: "公开身份证号码", Step: step, Violation: "v-b2-resident-id"}))
-	must(a1)(admin.Act(model.ViolationSanction, "v-b2-resident-id", model.ReasonPayload{Step: step}))
-	if pr, err := admin.Proposal("g1", "wx_b", ""); err != nil || pr.Step.ID != "warning" {
-		t.Fatalf("after the step, the next proposal: %+v %v", pr, err)
+	applied, err := admin.Sanction(v.ID, "", "公开身份证号码", "zh")
+	a1.check(err)
+	step := applied.Step.Name("zh")
+	m, _, err := a1.st.Member("g1", "wx_b")
+	a1.check(err)
+	if pr, err := admin.MemberProposal(m); err != nil || pr.Step.ID != "warning" || m.Step != step {
+		t.Fatalf("after the step %s (member's %q), the next proposal: %+v %v", step, m.Step, pr, err)
 	}
 	must(a1)(admin.Act(model.MemberMute, model.MemberKey("g1", "wx_b"), model.ReasonPayload{Reason: "刷屏", Until: time.Now().Add(72 * time.Hour)}))
 	must(a1)(admin.Act(model.MemberRestore, model.MemberKey("g1", "wx_b"), model.ReasonPayload{Reason: "提前解除"}))

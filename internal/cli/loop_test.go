@@ -102,6 +102,20 @@ func TestCLIBlockMeansBlock(t *testing.T) {
 	if got := linesOf(c.outbox(), "b1"); got != "publish" {
 		t.Fatalf("b1's lines: %q", got)
 	}
+	// show: the override in the history, and what the chat side was told.
+	if out := c.ok("show", "b1"); !strings.Contains(out, "overrode: resident-id") || !strings.Contains(out, "Told the chat side:") || !strings.Contains(out, "publish") {
+		t.Fatalf("show b1:\n%s", out)
+	}
+	var shown struct {
+		History []struct {
+			Override []string `json:"override"`
+		} `json:"history"`
+		Outbox []model.OutboxLine `json:"outbox"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("show", "b1", "--json")), &shown); err != nil || len(shown.History) != 1 ||
+		strings.Join(shown.History[0].Override, ",") != "resident-id" || len(shown.Outbox) != 1 || shown.Outbox[0].Action != "publish" {
+		t.Fatalf("show b1 --json: %+v (%v)", shown, err)
+	}
 	period := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
 	md := c.ok("--as", "周监督", "report", "--period", period)
 	if !strings.Contains(md, "| approved over block findings (overrides) | 1 | 0 | +1 |") {

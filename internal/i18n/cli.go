@@ -148,9 +148,6 @@ func init() {
 		"cli.export.short":      {"以 JSON Lines 写出聊天端需要执行的决定和需要告知的人（发布、撤回、通知、加人、移出……）", "write what the chat side must carry out and whom it must tell (publish, retract, notify, add, remove …), as JSON Lines"},
 		"cli.export.flag.since": {"只写出在此`时间`及之后作出的决定（RFC 3339，或日期 2006-01-02）", "only decisions made at or after this `time` (RFC 3339, or a date 2006-01-02)"},
 
-		"cli.violation.args":        {"record (--post 信息编号 | --member 成员 --group 群组) --rule 规则 --note 说明", "record (--post POST-ID | --member ID --group ID) --rule RULE --note TEXT"},
-		"cli.violation.short":       {"记录违规", "record a violation"},
-		"cli.violation.long":        {"记录违规：record 由管理员手工记录一条违规（来源“管理员记录”，待核实），对某条信息的发布者（--post），或某群的某成员（--member 和 --group），规则须是策略中的规则，并写明说明。", "record a violation: record is an administrator's own record (source admin, open until verified), against the author of a post (--post) or a member of a group (--member and --group), of a rule of the policy, with a note."},
 		"cli.violation.flag.post":   {"record：违规所在的`信息`（记在其发布者名下）", "record: the `post` it is in (recorded against its author)"},
 		"cli.violation.flag.member": {"record：违规的`成员`（与 --group 一起）", "record: the `member` (with --group)"},
 		"cli.violation.flag.group":  {"record：成员所在的`群组`", "record: the member's `group`"},

@@ -84,9 +84,7 @@ func init() {
 		"why.override-rules":   {"越过拦截须列出本条的全部拦截级发现：%s", "an override names every block finding of the post: %s"},
 		"why.override-kind":    {"只有通过或审签才能越过拦截", "only an approval or a sign-off overrides block findings"},
 		"why.dissolved":        {"已解散的群组不再接收新信息", "a dissolved group takes no new posts"},
-		"why.decided":          {"该申请已由 %s 办理", "it was decided already, by %s"},
 		"why.step-violation":   {"违规 %s 不是该成员的", "violation %s is not this member's"},
-		"why.feedback-final":   {"该举报已不予处理，且已将结果反馈举报人", "the report was dismissed and its reporter told so already"},
 		"why.check-violation":  {"自动检查发现的违规在驳回或要求修改该信息时记录", "a violation found by the checks is recorded when the post is rejected or sent back for changes"},
 	})
 }

@@ -6,7 +6,6 @@ func init() {
 	add(map[string][2]string{
 		"review.unknown-post":    {"没有信息 %q", "unknown post %q"},
 		"review.unknown-group":   {"没有群组 %q", "unknown group %q"},
-		"review.unknown-member":  {"群组 %[2]q 中没有成员 %[1]q", "no member %q in group %q"},
 		"review.override.kind":   {"只有通过（approve）或审签（signoff）才能越过拦截，%s 不能", "only approve or signoff overrides block findings, not %s"},
 		"review.override.reason": {"越过拦截须用 --reason 说明理由", "an override needs its reason (--reason)"},
 		"review.override.none":   {"信息 %s 没有拦截级检查发现，无须越过拦截：去掉 --override", "post %s has no block finding to override: leave out --override"},

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -35,10 +36,19 @@ const (
 
 // Chat is the chat a message belongs to, as the export names it.
 type Chat struct {
-	ID   string // the export's own id of the chat (Telegram id, QQ group number, WeCom roomid …)
+	// ID is the export's own id of the chat (Telegram id, QQ group number, WeCom roomid …),
+	// the same in every export of the chat. It is empty where the export carries none (a
+	// WeChatMsg CSV, a qq-chat-exporter file renamed): the importer then needs --group.
+	ID   string
 	Name string
-	Type string // as the export says: private_group, supergroup, group …
+	Type string // as the export says: private_group, supergroup, group, single …
 }
+
+// Chat types that the readers of several formats give.
+const (
+	ChatGroup  = "group"
+	ChatSingle = "single" // a one-to-one chat
+)
 
 // Sender is who sent a message, or who joined or left.
 type Sender struct {
@@ -94,7 +104,10 @@ type Member struct {
 type Bad struct {
 	Pos    Pos
 	Raw    []byte // the record as it stands in the file (a copy)
-	Reason string
+	Reason string // in English, for the rejects file
+	// Why is the reason as a catalogue error, for the user's language, where the reader has
+	// one; its English text is Reason.
+	Why *i18n.Error
 }
 
 // Item is one thing read from a file: exactly one field is set.
@@ -105,6 +118,34 @@ type Item struct {
 	// Note is something the user should hear about the file that is not a fault (an unknown
 	// column of a roster, a forwarded message from an unknown source …).
 	Note string
+	// Notice is the note as a catalogue error, for the user's language, where the reader has
+	// one; its English text is Note.
+	Notice *i18n.Error
+}
+
+// badItem is a record that cannot be read, with why in the catalogue.
+func badItem(pos Pos, raw []byte, why *i18n.Error) Item {
+	return Item{Bad: &Bad{Pos: pos, Raw: raw, Reason: why.Error(), Why: why}}
+}
+
+// noticeItem is a note in the catalogue.
+func noticeItem(n *i18n.Error) Item { return Item{Note: n.Error(), Notice: n} }
+
+// At is where a record stands in file, as a catalogue error to put in a message.
+func (p Pos) At(file string) *i18n.Error {
+	if p.Line > 0 {
+		return i18n.E("ingest.at.line", file, p.Line)
+	}
+	return i18n.E("ingest.at.byte", file, p.Offset)
+}
+
+// Fault is a fault of the record at p of file, in the catalogue: "file:line: why" (or the
+// byte offset in a JSON document).
+func (p Pos) Fault(file string, why error) *i18n.Error {
+	if p.Line > 0 {
+		return i18n.E("ingest.fault.line", file, p.Line, why)
+	}
+	return i18n.E("ingest.fault.byte", file, p.Offset, why)
 }
 
 // Error is a fault that stops the reading of a file: the file is not what its format says.

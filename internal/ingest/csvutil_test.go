@@ -154,13 +154,25 @@ func csvFuzzCheck(t *testing.T, name string, data []byte) {
 
 // csvFuzzSeeds adds every fixture of a format to the corpus of a fuzz target.
 func csvFuzzSeeds(f *testing.F, dir string) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
-	for _, p := range paths {
+	for _, p := range fixtureFiles(dir) {
 		b, err := os.ReadFile(p)
 		if err == nil {
 			f.Add(b)
 		}
 	}
+}
+
+// fixtureFiles lists the fixtures of a format, in its folder of testdata and the folders under
+// it, but for the notes that say where they come from.
+func fixtureFiles(dir string) []string {
+	var out []string
+	filepath.WalkDir(filepath.Join("testdata", dir), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
 }
 
 func TestCSVReader(t *testing.T) {
@@ -335,18 +347,19 @@ func csvTimeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
 // JSON documents (Telegram, QQ NT) and the queue's own JSON Lines.
 func TestTextFormatsDetect(t *testing.T) {
 	detectors := map[string]func([]byte) bool{
-		"wecom": wecomDetect, "roster": rosterDetect, "qqtxt": qqtxtDetect, "wechat": wechatDetect,
+		"wecom": wecomDetect, "roster": rosterDetect, "qqtxt": qqtxtDetect, "wechat": wechatDetect, "qqnt-txt": qceDetect,
 	}
-	names := map[string]string{"wecom": "wecom", "roster": "roster-csv", "qqtxt": "qq-txt", "wechat": "wechat-csv"}
+	names := map[string]string{"wecom": "wecom", "roster": "roster-csv", "qqtxt": "qq-txt", "wechat": "wechat-csv", "qqnt-txt": "qq-nt-txt"}
 	heads := map[string][]byte{}
 	for dir := range detectors {
-		paths, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
+		paths := fixtureFiles(dir)
 		if len(paths) == 0 {
 			t.Fatalf("no fixtures in %s", dir)
 		}
 		for _, p := range paths {
 			b, _ := os.ReadFile(p)
-			heads[dir+"/"+filepath.Base(p)] = b[:min(len(b), HeadSize)]
+			rel, _ := filepath.Rel("testdata", p)
+			heads[filepath.ToSlash(rel)] = b[:min(len(b), HeadSize)]
 		}
 	}
 	foreign := map[string]string{
@@ -368,7 +381,7 @@ func TestTextFormatsDetect(t *testing.T) {
 		}
 		p, ok := Detect(head)
 		if owner == "foreign" {
-			if ok && slices.Contains([]string{"wecom", "roster-csv", "qq-txt", "wechat-csv"}, p.Name) {
+			if ok && slices.Contains([]string{"wecom", "roster-csv", "qq-txt", "wechat-csv", "qq-nt-txt"}, p.Name) {
 				t.Errorf("%s detected as %s", name, p.Name)
 			}
 		} else if !ok || p.Name != names[owner] {

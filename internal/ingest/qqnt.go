@@ -2,10 +2,13 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"io"
+	"path"
 	"strconv"
+	"strings"
 	"time"
+
+	"qunshen/internal/i18n"
 )
 
 // The JSON export of qq-chat-exporter (github.com/shuakami/qq-chat-exporter) from QQ NT:
@@ -91,7 +94,8 @@ type qqChat struct {
 	Chat
 	known    bool // chatInfo has been read
 	started  bool
-	nameID   bool // the chat's id was made from its name
+	nameID   bool // chatInfo gives no id: the chat's id is made from its name, or is empty
+	fromFile bool // the chat's id is taken from the file's name
 	lateInfo bool
 }
 
@@ -157,12 +161,21 @@ func (p *qqParser) export(what string, top bool) (found bool, err error) {
 	}
 	if c.started {
 		if c.lateInfo {
-			if err := p.emit(Item{Note: fmt.Sprintf(`chat %s: "chatInfo" comes after the messages; only the first one counts`, c.ID)}); err != nil {
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.late-info", c.ID))); err != nil {
 				return found, err
 			}
 		}
-		if c.nameID {
-			if err := p.emit(Item{Note: fmt.Sprintf(`chat %q: the export gives no group or peer number ("peerUid", "peerUin"), so the chat's id is made of its name`, c.Name)}); err != nil {
+		switch {
+		case c.fromFile:
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.chat-from-file", p.file, c.ID))); err != nil {
+				return found, err
+			}
+		case c.nameID && c.ID == "":
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.no-chat-id", p.file, c.Name))); err != nil {
+				return found, err
+			}
+		case c.nameID:
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.name-id", c.Name))); err != nil {
 				return found, err
 			}
 		}
@@ -224,6 +237,11 @@ func (p *qqParser) chatInfo(c *qqChat) error {
 		c.ID = ci.PeerUIN.s
 	case ci.PeerUID.s != "":
 		c.ID = ci.PeerUID.s
+	case qqFileChat(p.file) != "":
+		// qq-chat-exporter names its file (group|friend)_号_日期_时间: the chat's number.
+		c.ID, c.fromFile = qqFileChat(p.file), true
+	case ci.Name.s != "" && ci.Type.s == "group":
+		c.nameID = true // no id: the importer needs --group
 	case ci.Name.s != "":
 		c.ID, c.nameID = tgNamePrefix+ci.Name.s, true
 	default:
@@ -255,15 +273,15 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 	m := &p.m
 	*m = qqMessage{}
 	if err := decodeRecord(raw, m); err != nil {
-		return p.emit(badRecord(off, raw, "a message that cannot be read: "+err.Error()))
+		return p.emit(badRecord(off, raw, i18n.E("ingest.json.unread", err.Error())))
 	}
-	bad := func(reason string) error { return p.emit(badRecord(off, raw, reason)) }
+	bad := func(why *i18n.Error) error { return p.emit(badRecord(off, raw, why)) }
 	if m.ID.s == "" {
-		return bad(`a message without an "id"`)
+		return bad(i18n.E("ingest.json.no-id"))
 	}
 	t, err := qqTime(m)
 	if err != nil {
-		return bad(err.Error())
+		return bad(err)
 	}
 	msg := &Message{ID: m.ID.s, Chat: c.Chat, Time: t, Sender: m.sender(), Text: m.Content.Text.s, Pos: Pos{Offset: off}}
 	if m.System && !m.Recalled {
@@ -271,7 +289,7 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 		return p.emit(Item{Msg: msg})
 	}
 	if msg.Sender.ID == "" {
-		return bad(`a message without a sender: no "uin" and no "uid"`)
+		return bad(i18n.E("ingest.qqnt.no-sender"))
 	}
 	msg.Media = m.media()
 	for _, e := range m.Content.Elements {
@@ -299,18 +317,39 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 	return p.emit(Item{Msg: msg})
 }
 
+// qqFileChat is the chat's number in the name qq-chat-exporter gives its files:
+// group_123456789_20240604_101500.json, friend_u_abc_….txt (or the folder of a chunked export).
+func qqFileChat(file string) string {
+	file = strings.ReplaceAll(file, `\`, "/")
+	for _, name := range []string{path.Base(file), path.Base(path.Dir(file))} {
+		parts := strings.Split(name, "_")
+		if len(parts) < 4 || (parts[0] != "group" && parts[0] != "friend") {
+			continue
+		}
+		// the number may hold underscores (u_… uids): the date and time are the two parts
+		// after it
+		for i := 2; i+1 < len(parts); i++ {
+			d, t := parts[i], strings.SplitN(parts[i+1], ".", 2)[0]
+			if len(d) == 8 && len(t) == 6 && strings.Trim(d+t, "0123456789") == "" {
+				return strings.Join(parts[1:i], "_")
+			}
+		}
+	}
+	return ""
+}
+
 // qqTime reads timestamp (Unix milliseconds), or else time: RFC 3339, or a local
 // "2006-01-02 15:04:05" read as China time.
-func qqTime(m *qqMessage) (time.Time, error) {
+func qqTime(m *qqMessage) (time.Time, *i18n.Error) {
 	if m.Timestamp.s != "" && m.Timestamp.s != "0" {
 		n, err := strconv.ParseInt(m.Timestamp.s, 10, 64)
 		if err != nil || n <= 0 || n > 1<<50 {
-			return time.Time{}, fmt.Errorf(`"timestamp" %q is not a time in milliseconds`, m.Timestamp.s)
+			return time.Time{}, i18n.E("ingest.qqnt.timestamp", m.Timestamp.s)
 		}
 		return time.UnixMilli(n).UTC(), nil
 	}
 	if m.Time == "" {
-		return time.Time{}, fmt.Errorf(`a message without a "timestamp" or "time"`)
+		return time.Time{}, i18n.E("ingest.qqnt.no-time")
 	}
 	if t, err := time.Parse(time.RFC3339Nano, m.Time); err == nil {
 		return t.UTC(), nil
@@ -318,7 +357,7 @@ func qqTime(m *qqMessage) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02 15:04:05", m.Time, China); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf(`"time" %q is not a time like 2024-03-01 09:30:00`, m.Time)
+	return time.Time{}, i18n.E("ingest.qqnt.time", m.Time)
 }
 
 // sender: the QQ number when the export has it, else the NT uid; the group card, else the

@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -28,12 +28,14 @@ import (
 //	2016-05-20 9:02:11 李四<lisi@example.com>
 //	收到[表情]
 //
-// The rule for a sender line: a line of that shape (time, name, QQ number in brackets or e-mail
-// in angle brackets, nothing after) starts a message only when it follows a blank line (or the
-// header), and its time is not earlier than the previous message's of the chat. Any other line
-// is body text: so a quoted message pasted into a body stays in it (its time is earlier), while
-// a pasted line with a later time after a blank line would start a message, as the export
-// cannot tell them apart.
+// The sender line is read as qqtxt_line.go describes (24- or 12-hour clock, an account that is
+// a QQ number, a mobile number or an e-mail address). It starts a message only when it follows
+// a blank line (or the header), and its time is not earlier than the previous message's of the
+// chat. Any other line is body text: so a quoted message pasted into a body stays in it (its
+// time is earlier), while a pasted line with a later time after a blank line would start a
+// message, as the export cannot tell them apart. A line of sender shape that cannot be read
+// (an account of another form, a time that is none) is a bad record with the text after it:
+// never part of the message before. LF, CRLF and a bare CR all end a line.
 
 func init() {
 	Register(Parser{
@@ -97,105 +99,6 @@ func qqtxtRule(line []byte) bool {
 	return len(line) >= 10 && len(bytes.Trim(line, "=")) == 0
 }
 
-type qqtxtSender struct {
-	time  time.Time
-	id    []byte // QQ number or e-mail
-	nick  []byte
-	title []byte // 【管理员】 and the like, without the brackets
-}
-
-// qqtxtSenderLine reads "2016-05-20 10:12:33 【管理员】张三(123456789)" or "… 张三<a@b.c>"; the
-// date may be written with '/' too, the hour with one digit.
-func qqtxtSenderLine(line []byte) (s qqtxtSender, ok bool) {
-	if len(line) < 19 || line[0] < '0' || line[0] > '9' {
-		return s, false
-	}
-	i := 0
-	num := func(minDigits, maxDigits int) (int, bool) {
-		v, n := 0, 0
-		for i < len(line) && n < maxDigits && line[i] >= '0' && line[i] <= '9' {
-			v = v*10 + int(line[i]-'0')
-			i++
-			n++
-		}
-		return v, n >= minDigits
-	}
-	sep := func(a, b byte) bool {
-		if i < len(line) && (line[i] == a || line[i] == b) {
-			i++
-			return true
-		}
-		return false
-	}
-	y, ok1 := num(4, 4)
-	if !ok1 || !sep('-', '/') {
-		return s, false
-	}
-	mo, ok2 := num(1, 2)
-	if !ok2 || !sep('-', '/') {
-		return s, false
-	}
-	d, ok3 := num(1, 2)
-	if !ok3 || !sep(' ', ' ') {
-		return s, false
-	}
-	h, ok4 := num(1, 2)
-	if !ok4 || !sep(':', ':') {
-		return s, false
-	}
-	mi, ok5 := num(2, 2)
-	if !ok5 || !sep(':', ':') {
-		return s, false
-	}
-	sec, ok6 := num(2, 2)
-	if !ok6 || !sep(' ', ' ') {
-		return s, false
-	}
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
-		return s, false
-	}
-	rest := bytes.TrimRight(line[i:], " \t")
-	if len(rest) < 3 {
-		return s, false
-	}
-	switch rest[len(rest)-1] {
-	case ')':
-		j := bytes.LastIndexByte(rest, '(')
-		if j < 0 {
-			return s, false
-		}
-		id := rest[j+1 : len(rest)-1]
-		if len(id) == 0 || len(id) > 20 || len(bytes.Trim(id, "0123456789")) != 0 {
-			return s, false
-		}
-		s.id, rest = id, rest[:j]
-	case '>':
-		j := bytes.LastIndexByte(rest, '<')
-		if j < 0 {
-			return s, false
-		}
-		id := rest[j+1 : len(rest)-1]
-		at := bytes.IndexByte(id, '@')
-		if at <= 0 || at == len(id)-1 || bytes.ContainsAny(id, " <>()") {
-			return s, false
-		}
-		s.id, rest = id, rest[:j]
-	default:
-		return s, false
-	}
-	if t, found := bytes.CutPrefix(rest, []byte("【")); found {
-		if k := bytes.Index(t, []byte("】")); k >= 0 {
-			s.title, rest = t[:k], t[k+len("】"):]
-		}
-	}
-	s.nick = rest
-	s.time = time.Date(y, time.Month(mo), d, h, mi, sec, 0, China)
-	if s.time.Day() != d {
-		return s, false
-	}
-	return s, true
-}
-
 // qqtxtMedia are the placeholders the export writes for what is not text.
 var qqtxtMedia = []struct{ mark, media string }{
 	{"[图片]", "image"}, {"[表情]", "sticker"}, {"[语音]", "voice"}, {"[视频]", "video"}, {"[文件]", "file"},
@@ -229,19 +132,30 @@ func qqtxtParse(r io.Reader, file string, emit func(Item) error) error {
 	}
 	lines := newCSVLines(br, csvMaxRecord)
 	p := &qqtxtParser{file: file, emit: emit, repeats: map[uint64]int{}}
+	n := 0 // lines so far: a bare CR ends a line as LF and CRLF do
 	for {
 		line, over, err := lines.read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return &Error{File: file, Pos: Pos{Line: lines.line + 1}, Msg: err.Error()}
+			return &Error{File: file, Pos: Pos{Line: n + 1}, Msg: err.Error()}
 		}
 		if over {
 			p.bodyOver = true
 		}
-		if err := p.line(line, Pos{Line: lines.line, Offset: lines.off}); err != nil {
-			return err
+		off := lines.off
+		for {
+			part, more, found := bytes.Cut(line, []byte{'\r'})
+			n++
+			if err := p.line(part, Pos{Line: n, Offset: off}); err != nil {
+				return err
+			}
+			if !found {
+				break
+			}
+			off += int64(len(part) + 1)
+			line = more
 		}
 	}
 	if err := p.flushJunk(); err != nil {
@@ -281,7 +195,8 @@ func (p *qqtxtParser) line(line []byte, pos Pos) error {
 		return nil
 	}
 	if p.blank || p.header || p.cur == nil {
-		if s, ok := qqtxtSenderLine(line); ok && !s.time.Before(p.lastTime) {
+		s, why, ok := qqtxtReadSender(line)
+		if ok && !s.time.Before(p.lastTime) {
 			if err := p.flush(); err != nil {
 				return err
 			}
@@ -292,11 +207,30 @@ func (p *qqtxtParser) line(line []byte, pos Pos) error {
 			p.header, p.blank, p.started = false, false, true
 			return nil
 		}
+		if why != nil {
+			// A sender line this reader cannot read: it and the text after it are one bad
+			// record, never part of the message before.
+			if err := p.flush(); err != nil {
+				return err
+			}
+			if err := p.flushJunk(); err != nil {
+				return err
+			}
+			detail := i18n.E("ingest.qqtxt.account", why.account)
+			if why.account == "" {
+				detail = i18n.E("ingest.qqtxt.time", why.time)
+			}
+			w := i18n.E("ingest.qqtxt.unread-sender", detail)
+			p.junk = &Bad{Pos: pos, Raw: bytes.Clone(line[:min(len(line), csvMaxRaw)]), Reason: w.Error(), Why: w}
+			p.header, p.blank, p.started = false, false, true
+			return nil
+		}
 	}
 	p.header, p.blank = false, false
 	if p.cur == nil {
 		if p.junk == nil {
-			p.junk = &Bad{Pos: pos, Reason: "text before the first message (a sender line such as \"2016-05-20 10:12:33 张三(123456789)\")"}
+			w := i18n.E("ingest.qqtxt.before")
+			p.junk = &Bad{Pos: pos, Reason: w.Error(), Why: w}
 		} else {
 			p.junk.Raw = append(p.junk.Raw, '\n')
 		}
@@ -400,7 +334,7 @@ func (p *qqtxtParser) flush() error {
 	}
 	p.cur = nil
 	if p.bodyOver {
-		return p.emit(Item{Bad: &Bad{Pos: m.Pos, Raw: bytes.Clone(p.raw), Reason: fmt.Sprintf("a message longer than %d MiB", csvMaxRecord>>20)}})
+		return p.emit(badItem(m.Pos, bytes.Clone(p.raw), i18n.E("ingest.qqtxt.long", csvMaxRecord>>20)))
 	}
 	body := bytes.Trim(p.body, "\n")
 	text := string(body)

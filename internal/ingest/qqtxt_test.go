@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 )
 
 var qqtxtGroupWant = []string{
@@ -163,4 +164,65 @@ func qqtxtTimeChina(sec int64) string {
 
 func BenchmarkQQTXT(b *testing.B) {
 	csvBenchParse(b, "qq-txt", qqtxtBenchData(48<<20))
+}
+
+// TestQQTXTRealForms reads the forms of real exports (see testdata/qqtxt/README.md): senders
+// whose account in angle brackets is a mobile number or an e-mail address, a 12-hour clock
+// (12 AM is midnight, 12 PM noon), a bare CR inside a message, and a sender line whose
+// account cannot be read, which is reported with its line and keeps its text out of the
+// message before it.
+func TestQQTXTRealForms(t *testing.T) {
+	items, err := csvCollect(t, "qq-txt", csvReadFixture(t, "qqtxt/phone-12h.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const chat = "chat=城关街道工作群/城关街道工作群/group"
+	csvExpect(t, items, []string{
+		`post qq-90bbc6c3119da456 @9 ` + chat + ` at=2016-05-06T01:15:03Z from=13912345678//陈志远/ text="各位早，今天下午两点开会。"`,
+		`post qq-a79cd7d68bb6d902 @12 ` + chat + ` at=2016-05-06T01:16:40Z from=10086123//刘洋/admin text="收到"`,
+		`post qq-2c85dc8f3992d2f6 @15 ` + chat + ` at=2016-05-06T03:02:17Z from=zhoumin@example.com//周敏/ text="材料已发邮箱。\n请查收。"`,
+		`post qq-a07b23dcc7d11e2b @19 ` + chat + ` at=2016-05-06T04:30:05Z from=13912345678//陈志远/ media=["image"]`,
+		`system qq-c23745b60a638ed7 @22 ` + chat + ` at=2016-05-06T05:05:44Z from=10000//系统消息/ text="王静 加入本群。"`,
+		`post qq-fbd156c111c6075d @25 ` + chat + ` at=2016-05-06T06:00:00Z from=2233445566//王静/ text="大家好，我是新来的王静。"`,
+		`post qq-3397703114494e12 @28 ` + chat + ` at=2016-05-06T07:12:09Z from=987654321//张 伟/ text="会议纪要见群文件。"`,
+		`bad @31 a line of the form of a sender line (time, name, account in brackets) that cannot be read: the account "lina@" is not a QQ number, a phone number or an e-mail address; the text after it is not given to the message before`,
+		`post qq-751504903e2a0ef3 @35 ` + chat + ` at=2016-05-06T15:59:59Z from=13912345678//陈志远/ text="晚安"`,
+		`post qq-7e3fd914cb1658fc @38 ` + chat + ` at=2016-05-06T16:00:30Z from=zhoumin@example.com//周敏/ text="晚安"`,
+	})
+	bad := items[7].Bad
+	if string(bad.Raw) != "2016-05-06 3:20:31 PM 李娜<lina@>\n这条消息的发送者无法识别\n第二行" || bad.Why == nil || bad.Why.Key != "ingest.qqtxt.unread-sender" {
+		t.Errorf("the unread sender line: %q %v", bad.Raw, bad.Why)
+	}
+	senders := map[string]bool{}
+	for _, it := range items {
+		if it.Msg != nil && it.Msg.Kind == KindPost {
+			senders[it.Msg.Sender.ID] = true
+		}
+	}
+	if len(senders) != 5 {
+		t.Errorf("%d senders, want 5: %v", len(senders), senders)
+	}
+}
+
+func TestQQTXTClock(t *testing.T) {
+	for in, want := range map[string]string{
+		"2019-09-23 8:43:38 PM 骰娘-Roll100(87200175)": "2019-09-23T20:43:38+08:00 87200175 骰娘-Roll100",
+		"2020-03-04 12:12:29 AM 礼(852649)":           "2020-03-04T00:12:29+08:00 852649 礼",
+		"2020-03-04 12:13:41 PM 围观<indo@qq.com>":     "2020-03-04T12:13:41+08:00 indo@qq.com 围观",
+		"2026-09-15 上午 08:00:00 Alice(1)":            "2026-09-15T08:00:00+08:00 1 Alice",
+		"2026-09-15 下午 1:05:00 Bob<+8613912345678>":  "2026-09-15T13:05:00+08:00 +8613912345678 Bob",
+		"2016-05-06 9:15:03 陈志远<13912345678>":        "2016-05-06T09:15:03+08:00 13912345678 陈志远",
+		"2022-05-10 1:02:03 名字(带(嵌套)括号) (0012345)  ": "2022-05-10T01:02:03+08:00 0012345 名字(带(嵌套)括号)",
+		"2016-05-06 13:15:03 PM 张三(1)":               "",
+		"2016-05-06 0:15:03 AM 张三(1)":                "",
+	} {
+		s, ok := qqtxtSenderLine([]byte(in))
+		got := ""
+		if ok {
+			got = fmt.Sprintf("%s %s %s", s.time.Format(time.RFC3339), s.id, s.nick)
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
 }

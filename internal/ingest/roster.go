@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -47,23 +48,34 @@ const (
 
 var rosterFieldNames = [...]string{"", "id", "name", "nickname", "branch", "role", "party_member", "joined", "last_active", "group"}
 
-// rosterHeaders maps a header, normalised by rosterNorm, to its field.
-var rosterHeaders = map[string]rosterField{}
+// rosterHeaders maps a header, normalised by rosterNorm, to its field. rosterFallback maps
+// headers that mean a field only where no column of rosterHeaders gives it: 备注 is the name
+// the exporting user gave a member in a group member list, but free notes in a personnel list
+// that has 姓名; 微信昵称 and QQ昵称 are nicknames where no group nickname is given.
+var rosterHeaders, rosterFallback = map[string]rosterField{}, map[string]rosterField{}
 
 func init() {
 	for f, names := range map[rosterField][]string{
-		rosterID:       {"成员ID", "成员编号", "账号", "帐号", "用户ID", "微信号", "微信ID", "wxid", "QQ号", "QQ号码", "QQ", "id", "userid", "user id", "account"},
-		rosterName:     {"姓名", "真实姓名", "名字", "name", "real name", "realname"},
-		rosterNickname: {"昵称", "群昵称", "群名片", "备注名", "nickname", "nick", "display name"},
-		rosterBranch:   {"所在支部", "所在党支部", "所在部门", "支部", "党支部", "部门", "单位", "branch", "department", "dept"},
+		rosterID:       {"成员ID", "成员编号", "账号", "帐号", "用户ID", "用户名", "微信号", "微信ID", "微信账号", "wxid", "QQ号", "QQ号码", "QQ", "QQ账号", "id", "userid", "user id", "account", "username"},
+		rosterName:     {"姓名", "真实姓名", "真名", "实名", "成员姓名", "名字", "name", "real name", "realname", "full name"},
+		rosterNickname: {"昵称", "群昵称", "群内昵称", "群名片", "备注名", "显示名称", "显示名", "成员昵称", "nickname", "nick", "display name", "group nickname"},
+		rosterBranch:   {"所在支部", "所在党支部", "所属支部", "所属党支部", "所在党组织", "党组织", "所在部门", "所属部门", "支部", "党支部", "部门", "单位", "branch", "department", "dept"},
 		rosterRole:     {"角色", "群身份", "身份", "群角色", "role"},
 		rosterParty:    {"是否党员", "党员", "政治面貌", "party member", "party_member", "party"},
-		rosterJoined:   {"入群时间", "加入时间", "进群时间", "joined", "join time", "joined at"},
-		rosterActive:   {"最后发言时间", "最后发言", "最近活跃", "最近发言时间", "最后活跃时间", "last active", "last_active", "last seen"},
+		rosterJoined:   {"入群时间", "加入时间", "进群时间", "加群时间", "入群日期", "加入日期", "joined", "join time", "joined at", "join date"},
+		rosterActive:   {"最后发言时间", "最后发言", "最后发言日期", "最近活跃", "最近发言", "最近发言时间", "最后活跃时间", "last active", "last_active", "last seen", "last message"},
 		rosterGroup:    {"群", "群组", "群号", "群名", "群名称", "群ID", "group", "group id"},
 	} {
 		for _, n := range names {
 			rosterHeaders[rosterNorm(n)] = f
+		}
+	}
+	for f, names := range map[rosterField][]string{
+		rosterName:     {"备注", "remark", "remarks"},
+		rosterNickname: {"微信昵称", "QQ昵称", "成员"},
+	} {
+		for _, n := range names {
+			rosterFallback[rosterNorm(n)] = f
 		}
 	}
 }
@@ -118,11 +130,15 @@ func rosterParse(r io.Reader, file string, emit func(Item) error) error {
 }
 
 type rosterParser struct {
-	file   string
-	emit   func(Item) error
-	cols   []rosterField
-	byName bool // no id column: a member's id is their name
-	intern csvInterner
+	file    string
+	emit    func(Item) error
+	cols    []rosterField
+	names   []string // the header of each column
+	byName  bool     // no id column: a member's id is their name
+	intern  csvInterner
+	short   int // rows short of trailing cells that are not read
+	shortAt int // the line of the first
+	missing map[string]bool
 }
 
 func (p *rosterParser) run(cr *csvReader) error {
@@ -134,7 +150,7 @@ func (p *rosterParser) run(cr *csvReader) error {
 		return &Error{File: p.file, Msg: "an empty file: no header row"}
 	}
 	if se, ok := err.(*csvSyntaxError); ok {
-		return &Error{File: p.file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Msg}
+		return &Error{File: p.file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Why.Error()}
 	}
 	if err != nil {
 		return &Error{File: p.file, Msg: err.Error()}
@@ -146,10 +162,10 @@ func (p *rosterParser) run(cr *csvReader) error {
 	for {
 		rec, err := cr.read()
 		if err == io.EOF {
-			return nil
+			return p.end()
 		}
 		if se, ok := err.(*csvSyntaxError); ok {
-			if err := p.emit(Item{Bad: &Bad{Pos: Pos{Line: cr.recLine, Offset: cr.recOff}, Raw: cr.rawCopy(), Reason: se.Msg}}); err != nil {
+			if err := p.emit(badItem(Pos{Line: cr.recLine, Offset: cr.recOff}, cr.rawCopy(), se.Why)); err != nil {
 				return err
 			}
 			continue
@@ -161,10 +177,11 @@ func (p *rosterParser) run(cr *csvReader) error {
 			continue
 		}
 		pos := Pos{Line: cr.recLine, Offset: cr.recOff}
-		m, reason := p.row(rec)
-		if reason != "" {
-			err = p.emit(Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: reason}})
-		} else {
+		m, why := p.row(rec, pos)
+		switch {
+		case why != nil:
+			err = p.emit(badItem(pos, cr.rawCopy(), why))
+		default:
 			err = p.emit(Item{Member: &Member{Member: m, Pos: pos}})
 		}
 		if err != nil {
@@ -182,10 +199,36 @@ func rosterBlank(rec [][]byte) bool {
 	return true
 }
 
+// end tells, in one note, of the rows short of cells that are not read.
+func (p *rosterParser) end() error {
+	if p.short == 0 {
+		return nil
+	}
+	var cols []string
+	for _, n := range p.names {
+		if p.missing[n] {
+			cols = append(cols, n)
+		}
+	}
+	return p.emit(noticeItem(i18n.E("ingest.roster.short-row", Pos{Line: p.shortAt}.At(p.file), p.short, strings.Join(cols, ", "))))
+}
+
 // header maps the columns; unknown ones are told in one note.
 func (p *rosterParser) header(rec [][]byte, line int) error {
 	p.cols = make([]rosterField, len(rec))
+	p.names = make([]string, len(rec))
 	taken := map[rosterField]string{}
+	fallback := map[int]rosterField{}
+	for i, cell := range rec {
+		name := strings.TrimSpace(strings.TrimPrefix(string(cell), "\ufeff"))
+		p.names[i] = name
+		if f, ok := rosterHeaders[rosterNorm(name)]; ok && taken[f] == "" {
+			taken[f] = name
+		} else if f, ok := rosterFallback[rosterNorm(name)]; ok {
+			fallback[i] = f
+		}
+	}
+	clear(taken)
 	var unknown, dup []string
 	for i, cell := range rec {
 		name := strings.TrimSpace(strings.TrimPrefix(string(cell), "\ufeff"))
@@ -193,6 +236,12 @@ func (p *rosterParser) header(rec [][]byte, line int) error {
 			continue
 		}
 		f := rosterHeaders[rosterNorm(name)]
+		// A fallback is read where no column gives its field; 备注 is not made into ids,
+		// so it gives names only beside an id column.
+		if fb, ok := fallback[i]; ok && f == rosterUnknown && taken[fb] == "" && !rosterHasPrimary(rec, fb) &&
+			(fb != rosterName || rosterHasPrimary(rec, rosterID)) {
+			f = fb
+		}
 		switch {
 		case f == rosterUnknown:
 			unknown = append(unknown, name)
@@ -206,33 +255,59 @@ func (p *rosterParser) header(rec [][]byte, line int) error {
 	if taken[rosterID] == "" && taken[rosterName] == "" {
 		return &Error{File: p.file, Pos: Pos{Line: line}, Msg: "the header row names no column of member ids or names (成员ID/账号/微信号/QQ号/id, 姓名/name)"}
 	}
-	var notes []string
+	var notes []*i18n.Error
 	if len(unknown) > 0 {
-		notes = append(notes, "columns not read: "+strings.Join(unknown, ", "))
+		notes = append(notes, i18n.E("ingest.roster.unread", strings.Join(unknown, ", ")))
 	}
 	if len(dup) > 0 {
-		notes = append(notes, "columns read once only: "+strings.Join(dup, "; "))
+		notes = append(notes, i18n.E("ingest.roster.dup", strings.Join(dup, "; ")))
 	}
 	if taken[rosterID] == "" {
 		p.byName = true
-		notes = append(notes, "no id column: each member's id is their name ("+taken[rosterName]+"), which matches a chat sender only where the chat's ids are names")
+		notes = append(notes, i18n.E("ingest.roster.by-name", taken[rosterName]))
 	}
 	for _, n := range notes {
-		if err := p.emit(Item{Note: fmt.Sprintf("%s: line %d: %s", p.file, line, n)}); err != nil {
+		if err := p.emit(noticeItem(i18n.E("ingest.note.at", Pos{Line: line}.At(p.file), n))); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// row reads one member; reason says why it cannot be read.
-func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
+// rosterHasPrimary reports whether a header row has a column that rosterHeaders maps to f.
+func rosterHasPrimary(rec [][]byte, f rosterField) bool {
+	for _, cell := range rec {
+		if rosterHeaders[rosterNorm(strings.TrimPrefix(string(cell), "\ufeff"))] == f {
+			return true
+		}
+	}
+	return false
+}
+
+// row reads one member; why says why it cannot be read. A row
+// short of trailing cells is read when the columns it lacks are not read (a spreadsheet
+// leaves off empty cells at the end of a row): the end of the file tells of them.
+func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, why *i18n.Error) {
 	if len(rec) < len(p.cols) {
-		return m, fmt.Sprintf("%d fields, the header has %d", len(rec), len(p.cols))
+		for _, f := range p.cols[len(rec):] {
+			if f != rosterUnknown {
+				return m, i18n.E("ingest.roster.short", len(rec), len(p.cols))
+			}
+		}
+		if p.short++; p.short == 1 {
+			p.shortAt = pos.Line
+			p.missing = map[string]bool{}
+		}
+		for _, n := range p.names[len(rec):] {
+			p.missing[n] = true
+		}
+		full := make([][]byte, len(p.cols))
+		copy(full, rec)
+		rec = full
 	}
 	for i := len(p.cols); i < len(rec); i++ {
 		if len(bytes.TrimSpace(rec[i])) > 0 {
-			return m, fmt.Sprintf("%d fields, the header has %d", len(rec), len(p.cols))
+			return m, i18n.E("ingest.roster.long", len(rec), len(p.cols))
 		}
 	}
 	for i, f := range p.cols {
@@ -244,7 +319,7 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 		case rosterID:
 			m.ID = string(b)
 			if rosterRounded(m.ID) {
-				return m, fmt.Sprintf("the id %q is a number the spreadsheet rounded: save the column as text", m.ID)
+				return m, i18n.E("ingest.roster.rounded", m.ID)
 			}
 		case rosterName:
 			m.Name = string(b)
@@ -260,13 +335,13 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 				role, ok = rosterRoles[rosterNorm(string(b))]
 			}
 			if !ok {
-				return m, fmt.Sprintf("unknown role %q (群主/owner, 管理员/admin, 成员/member)", b)
+				return m, i18n.E("ingest.roster.role", b)
 			}
 			m.Role = role
 		case rosterParty:
 			party, ok := rosterPartyWord(b)
 			if !ok {
-				return m, fmt.Sprintf("party member: %q is not yes or no (是/否, yes/no, true/false, 1/0)", b)
+				return m, i18n.E("ingest.roster.party", b)
 			}
 			m.PartyMember = party
 		case rosterJoined, rosterActive:
@@ -275,7 +350,7 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 			}
 			t, err := csvParseTimeBytes(b)
 			if err != nil {
-				return m, fmt.Sprintf("%s: %q is not a date (2024-03-01, 2024/3/1 9:30, 2024年3月1日, RFC 3339)", rosterFieldNames[f], b)
+				return m, i18n.E("ingest.roster.date", rosterFieldNames[f], b)
 			}
 			if f == rosterJoined {
 				m.Joined = t
@@ -285,13 +360,13 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 		}
 	}
 	if p.byName {
-		m.ID = m.Name
+		m.ID = NameKey(m.Name) // 徐  清 and 徐清 are one member
 	}
 	if m.ID == "" {
 		if p.byName {
-			return m, "no name (the roster has no id column, so the name is the id)"
+			return m, i18n.E("ingest.roster.no-name")
 		}
-		return m, "no id"
+		return m, i18n.E("ingest.roster.no-id")
 	}
 	if m.Name == "" {
 		m.Name = m.Nickname
@@ -299,7 +374,7 @@ func (p *rosterParser) row(rec [][]byte) (m model.Member, reason string) {
 	if m.Name == "" {
 		m.Name = m.ID
 	}
-	return m, ""
+	return m, nil
 }
 
 func rosterTrim(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' }

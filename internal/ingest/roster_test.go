@@ -174,3 +174,26 @@ func BenchmarkRosterCSVGBK(b *testing.B) {
 func BenchmarkRosterStdlibCSV(b *testing.B) { csvStdlibRate(b, rosterBenchData(40<<20)) }
 
 func BenchmarkRosterOwnCSV(b *testing.B) { csvOwnRate(b, rosterBenchData(40<<20)) }
+
+// TestRosterDisplayNames: 显示名称 is the nickname, 备注 (beside an id column) the name, a
+// row short of cells of columns not read is read and told of once, and a padded name is kept
+// as written.
+func TestRosterDisplayNames(t *testing.T) {
+	items, err := csvCollect(t, "roster-csv", csvReadFixture(t, "roster/display-name.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvExpect(t, items, []string{
+		`note in: line 1: columns not read: 性别, 地区`,
+		`member wxid_zhangwei @2 group= name=张伟 nick=第三支部-张伟 branch= role= party=false joined=2024-03-01T01:30:00Z active=-`,
+		`member wxid_xuqing @3 group= name=徐  清 nick=徐  清 branch= role= party=false joined=2024-03-01T16:00:00Z active=-`,
+		`member wxid_lina @4 group= name=李娜 nick=Lina.W branch= role= party=false joined=2024-03-03T02:00:00Z active=-`,
+		`member wxid_chenjing @5 group= name=陈静 nick=陈静 branch= role= party=false joined=2024-03-03T16:00:00Z active=-`,
+		`note in: line 3 on: 2 rows lack trailing cells, of columns that are not read (性别, 地区); they were read as empty`,
+	})
+	// Without an id column, a padded name gives the id its key.
+	items, _ = csvCollect(t, "roster-csv", []byte("姓名,支部\n徐  清,第三支部\n"))
+	if len(items) != 2 || items[1].Member == nil || items[1].Member.ID != "徐清" || items[1].Member.Name != "徐  清" {
+		t.Errorf("a padded name: %s", csvSummary(items[len(items)-1]))
+	}
+}

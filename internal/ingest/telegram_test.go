@@ -29,7 +29,7 @@ func TestTelegramSingleChat(t *testing.T) {
 	checkLines(t, items, []string{
 		`join 1 2024-03-01T01:00:00Z user1001/张伟/owner title="第三党支部工作群" members=[user1001/张伟/owner name:王芳/王芳]`,
 		`post 2 2024-03-01T01:30:00Z user1001/张伟 text="各位同志：\n本周五下午三点开支部党员大会。"`,
-		`post 3 2024-03-01T01:31:00Z user1002/王芳 text="@zhangwei 收到，准时参加。材料见通知原文"`,
+		`post 3 2024-03-01T01:31:00Z user1002/王芳 text="@zhangwei 收到，准时参加。材料见通知原文 (https://example.gov.cn/n/1)"`,
 		`join 4 2024-03-01T01:40:00Z user1001/张伟 members=[name:刘洋/刘洋 user1002/王芳]`,
 		`join 5 2024-03-01T01:41:00Z user1005/陈静`,
 		`post 6 2024-03-01T02:00:00Z user1005/陈静 text="转发：关于做好春季防火工作的通知" media=["photo_1@01-03-2024_10-00-00.jpg"] fwd=市委组织部`,
@@ -286,5 +286,21 @@ func BenchmarkTelegram(b *testing.B) {
 	}
 	benchParse(b, buf.Bytes(), func(r *bytes.Reader, emit func(Item) error) error {
 		return parseTelegram(r, "result.json", emit)
+	})
+}
+
+// TestTelegramLinks: what Telegram Desktop writes for a hidden link (text_link, its address
+// in "href"), a poll and a bot's buttons reaches the checks (testdata/telegram/README.md).
+func TestTelegramLinks(t *testing.T) {
+	data := readFixture(t, "telegram/links.json")
+	items, err := tgParse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWellFormed(t, data, items, err)
+	checkLines(t, items, []string{
+		`post 11 2024-05-06T12:15:03Z user2001/陈志远 text="刘洋 补贴申请今天截止，点这里登记 (https://butie-dengji.example.com/login?id=8)，官网 https://www.gov.cn"`,
+		`post 12 2024-05-06T12:16:40Z user2002/刘洋 text="周六的活动去哪里？\n社区广场\n加微信 abc123 领红包" media=["poll"]`,
+		`post 13 2024-05-06T12:20:00Z user2009/通知机器人 text="请查看最新通知\n打开 (https://t.example.com/x)\n收到"`,
 	})
 }

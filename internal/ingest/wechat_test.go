@@ -103,7 +103,11 @@ func FuzzWeChatCSV(f *testing.F) {
 
 // wechatBenchData makes about n bytes of a WeChatMsg export of a busy group: mostly text,
 // some pictures, files, replies and notices, a few bodies with quotes and line breaks.
-func wechatBenchData(n int) []byte {
+func wechatBenchData(n int) []byte { return wechatBenchDataOf(n, "20001234567@chatroom") }
+
+// wechatBenchDataOf is wechatBenchData with the TalkerId given: a chat room's id, or a row
+// number as WeChatMsg writes it.
+func wechatBenchDataOf(n int, talker string) []byte {
 	var b bytes.Buffer
 	b.WriteString("\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n")
 	w := csv.NewWriter(&b)
@@ -125,7 +129,7 @@ func wechatBenchData(n int) []byte {
 		}
 		t := csvTimeUnix(sec).In(China).Format("2006-01-02 15:04:05")
 		id := strconv.Itoa(100000 + i%400)
-		w.Write([]string{strconv.Itoa(i + 1), "20001234567@chatroom", typ, sub, strconv.Itoa(i % 7 / 6), strconv.FormatInt(sec, 10), "2", content, t, "张三" + id, "老张" + id, "wxid_" + id})
+		w.Write([]string{strconv.Itoa(i + 1), talker, typ, sub, strconv.Itoa(i % 7 / 6), strconv.FormatInt(sec, 10), "2", content, t, "张三" + id, "老张" + id, "wxid_" + id})
 		if i%1000 == 0 {
 			w.Flush()
 		}
@@ -136,6 +140,12 @@ func wechatBenchData(n int) []byte {
 
 func BenchmarkWeChatCSV(b *testing.B) {
 	csvBenchParse(b, "wechat-csv", wechatBenchData(48<<20))
+}
+
+// BenchmarkWeChatMsgCSV reads the same export as WeChatMsg writes it, its TalkerId a row
+// number: the chat's type decided from the rows, ids made from times and senders.
+func BenchmarkWeChatMsgCSV(b *testing.B) {
+	csvBenchParse(b, "wechat-csv", wechatBenchDataOf(48<<20, "5"))
 }
 
 // BenchmarkWeChatStdlibCSV is encoding/csv alone on the same export, for comparison with our

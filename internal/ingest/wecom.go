@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-json"
+
+	"qunshen/internal/i18n"
 )
 
 // WeCom message archive (企业微信 会话内容存档): the decrypted messages that the archive SDK hands
@@ -76,6 +78,21 @@ func (n *wecomNumber) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// wecomStamp is msgtime: a number, and whether the line has one (Tencent's own examples
+// write "msgtime":0).
+type wecomStamp struct {
+	wecomNumber
+	set bool
+}
+
+func (n *wecomStamp) UnmarshalJSON(b []byte) error {
+	if err := n.wecomNumber.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	n.set = !bytes.Equal(b, []byte("null"))
+	return nil
+}
+
 type wecomItem struct {
 	Type    string `json:"type"`
 	Content string `json:"content"`
@@ -96,7 +113,7 @@ type wecomRecord struct {
 	Action  string      `json:"action"`
 	From    string      `json:"from"`
 	RoomID  string      `json:"roomid"`
-	MsgTime wecomNumber `json:"msgtime"`
+	MsgTime wecomStamp  `json:"msgtime"`
 	MsgType string      `json:"msgtype"`
 	Time    wecomNumber `json:"time"` // switch
 	User    string      `json:"user"` // switch
@@ -170,9 +187,14 @@ var wecomMediaTypes = map[string]bool{
 func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 	lines := newCSVLines(r, csvMaxRecord)
 	unknown := map[string]bool{}
+	var last time.Time // the time of the message before
+	zero, zeroLine := 0, 0
 	for {
 		line, over, err := lines.read()
 		if err == io.EOF {
+			if zero > 0 {
+				return emit(noticeItem(i18n.E("ingest.wecom.zero-time", Pos{Line: zeroLine}.At(file), zero)))
+			}
 			return nil
 		}
 		if err != nil {
@@ -183,8 +205,7 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 		}
 		pos := Pos{Line: lines.line, Offset: lines.off}
 		if over {
-			if err := emit(Item{Bad: &Bad{Pos: pos, Raw: bytes.Clone(line[:min(len(line), csvMaxRaw)]),
-				Reason: fmt.Sprintf("a line longer than %d MiB", csvMaxRecord>>20)}}); err != nil {
+			if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), i18n.E("ingest.line-long", csvMaxRecord>>20))); err != nil {
 				return err
 			}
 			continue
@@ -192,16 +213,29 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		msg, unknownType, reason := wecomMessage(line, pos)
-		if reason != "" {
-			if err := emit(Item{Bad: &Bad{Pos: pos, Raw: bytes.Clone(line[:min(len(line), csvMaxRaw)]), Reason: reason}}); err != nil {
+		msg, unknownType, why := wecomMessage(line, pos)
+		if why != nil {
+			if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), why)); err != nil {
 				return err
 			}
 			continue
 		}
+		if msg.Time.IsZero() {
+			if last.IsZero() {
+				if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), i18n.E("ingest.wecom.zero-first"))); err != nil {
+					return err
+				}
+				continue
+			}
+			msg.Time = last
+			if zero++; zero == 1 {
+				zeroLine = pos.Line
+			}
+		}
+		last = msg.Time
 		if unknownType != "" && !unknown[unknownType] {
 			unknown[unknownType] = true
-			if err := emit(Item{Note: fmt.Sprintf("%s: %s: message type %q is not known; its messages are kept with the type as media", file, pos, unknownType)}); err != nil {
+			if err := emit(noticeItem(i18n.E("ingest.note.at", pos.At(file), i18n.E("ingest.wecom.unknown-type", unknownType)))); err != nil {
 				return err
 			}
 		}
@@ -211,15 +245,15 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 	}
 }
 
-// wecomMessage reads one line; reason says why it cannot be read, unknownType names a message
+// wecomMessage reads one line; why says why it cannot be read, unknownType names a message
 // type this version does not know (kept as a post with the type as media).
-func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string) {
+func wecomMessage(line []byte, pos Pos) (m *Message, unknownType string, why *i18n.Error) {
 	var rec wecomRecord
 	if err := json.Unmarshal(line, &rec); err != nil {
-		return nil, "", "not a JSON object of the archive: " + wecomShortErr(err)
+		return nil, "", i18n.E("ingest.wecom.not-json", wecomShortErr(err))
 	}
 	if rec.MsgID == "" {
-		return nil, "", "no msgid"
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgid")
 	}
 	m = &Message{ID: rec.MsgID, Pos: pos, Sender: Sender{ID: rec.From}}
 	if rec.RoomID != "" {
@@ -230,28 +264,34 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 	switch rec.Action {
 	case "switch":
 		if rec.Time <= 0 {
-			return nil, "", "a switch record without its time"
+			return nil, "", i18n.E("ingest.wecom.switch-time")
 		}
 		m.Kind = KindSystem
 		m.Time = time.UnixMilli(int64(rec.Time)).UTC()
 		m.Sender = Sender{ID: rec.User}
 		m.Chat = Chat{}
-		return m, "", ""
+		return m, "", nil
 	case "send", "recall", "":
 	default:
-		return nil, "", fmt.Sprintf("unknown action %q", wecomShort(rec.Action))
+		return nil, "", i18n.E("ingest.wecom.action", wecomShort(rec.Action))
 	}
-	if rec.MsgTime <= 0 {
-		return nil, "", "no msgtime"
+	switch {
+	case rec.MsgTime.wecomNumber > 0:
+		m.Time = time.UnixMilli(int64(rec.MsgTime.wecomNumber)).UTC()
+	case rec.MsgTime.set && rec.MsgTime.wecomNumber == 0:
+		// "msgtime":0: the msgid often holds the time (…_1691386670520_external); else the
+		// reader gives the message the time of the one before it.
+		m.Time = wecomIDTime(rec.MsgID)
+	default:
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgtime")
 	}
-	m.Time = time.UnixMilli(int64(rec.MsgTime)).UTC()
 	if rec.Action == "recall" || rec.MsgType == "revoke" {
 		if rec.Revoke == nil || rec.Revoke.PreMsgID == "" {
-			return nil, "", "a recall without revoke.pre_msgid"
+			return nil, "", i18n.E("ingest.wecom.recall")
 		}
 		m.Kind = KindRecall
 		m.Target = rec.Revoke.PreMsgID
-		return m, "", ""
+		return m, "", nil
 	}
 	t := rec.MsgType
 	switch {
@@ -320,7 +360,7 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		m.Media = []string{"vote"}
 		if vt == 102 { // taking part in a vote
 			m.Kind = KindSystem
-			return m, "", ""
+			return m, "", nil
 		}
 		m.Text = strings.Join(wecomAppend([]string{title}, items...), "\n")
 	case t == "redpacket" || t == "external_redpacket":
@@ -357,12 +397,26 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		m.Kind = KindSystem
 		m.Media = []string{t}
 	case t == "":
-		return nil, "", "no msgtype"
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgtype")
 	default:
 		unknownType = wecomShort(t)
 		m.Media = []string{unknownType}
 	}
-	return m, unknownType, ""
+	return m, unknownType, nil
+}
+
+// wecomIDTime is the time in milliseconds that a msgid holds after an underscore
+// (4538352996756104940_1691386670520_external), or the zero time.
+func wecomIDTime(id string) time.Time {
+	for _, part := range strings.Split(id, "_") {
+		if len(part) == 13 && strings.Trim(part, "0123456789") == "" {
+			ms, err := strconv.ParseInt(part, 10, 64)
+			if err == nil && ms > 1e12 {
+				return time.UnixMilli(ms).UTC()
+			}
+		}
+	}
+	return time.Time{}
 }
 
 // wecomItems renders the items of a mixed message or a chat record: the text of the text items,

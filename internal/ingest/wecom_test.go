@@ -41,7 +41,7 @@ func wecomBadJSONReason(t *testing.T, line int) string {
 	data := csvReadFixture(t, "wecom/archive.jsonl")
 	l := bytes.Split(data, []byte("\n"))[line-1]
 	_, _, reason := wecomMessage(l, Pos{})
-	return strings.TrimPrefix(reason, "not a JSON object of the archive: ")
+	return strings.TrimPrefix(reason.Error(), "not a JSON object of the archive: ")
 }
 
 func TestWeComBOMCRLF(t *testing.T) {
@@ -130,4 +130,24 @@ func wecomBenchData(n int) []byte {
 
 func BenchmarkWeCom(b *testing.B) {
 	csvBenchParse(b, "wecom", wecomBenchData(48<<20))
+}
+
+// TestWeComSDKExamples reads the messages of Tencent's own documentation of the archive SDK,
+// whose image example has "msgtime":0 (testdata/wecom/README.md): it takes the time of the
+// message before it, and a note says so; a msgid that holds a time gives that time.
+func TestWeComSDKExamples(t *testing.T) {
+	items, err := csvCollect(t, "wecom", csvReadFixture(t, "wecom/sdk-examples.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvExpect(t, items, []string{
+		`post CAQQluDa4QUY0On2rYSAgAMgzPrShAE= @1 chat=//single at=2019-01-10T02:38:14.783Z from=XuJinSheng/// text="test"`,
+		`post CAQQvPnc4QUY0On2rYSAgAMgooLa0Q8= @2 chat=//single at=2019-01-10T02:38:14.783Z from=XuJinSheng/// media=["image"]`,
+		`post 4538352996756104940_1691386670520_external @3 chat=//single at=2023-08-07T05:37:50.52Z from=wm1cKySwAAg9qJcBjjyWF8FArK4k5wHw/// media=["8.7预开票差额.xls"]`,
+		`note in: line 2 on: 1 messages have msgtime 0 (as in WeCom's own examples) and no time in their msgid: they were given the time of the message before them in the file`,
+	})
+	items, _ = csvCollect(t, "wecom", bytes.SplitN(csvReadFixture(t, "wecom/sdk-examples.jsonl"), []byte("\n"), 2)[1])
+	if items[0].Bad == nil || items[0].Bad.Why.Key != "ingest.wecom.zero-first" {
+		t.Errorf("msgtime 0 first in the file: %s", csvSummary(items[0]))
+	}
 }
