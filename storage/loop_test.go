@@ -62,6 +62,10 @@ func TestLoopOverSync(t *testing.T) {
 	a1, s1 := ms[0], ms[1]
 	a1.importChecked(loopMore)
 	s1.importBundles(a1.export("s1"))
+	// Imports, of posts and all, make no line of the outbox.
+	if out := a1.outbox(); len(out) != 0 {
+		t.Fatalf("an import made lines of the outbox:\n%s", out)
+	}
 	admin, sec := a1.service(), s1.service()
 	must := func(m *machine) func(model.Hash, error) {
 		return func(_ model.Hash, err error) {
