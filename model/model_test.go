@@ -95,6 +95,11 @@ var wantPermissions = map[Kind]string{
 	ApplicationApprove: "secretary owner", ApplicationRefuse: "secretary owner",
 	AppealUphold: "admin owner supervisor", AppealOverturn: "admin owner supervisor",
 	RectificationOrder: "supervisor", RectificationClose: "supervisor", GroupDissolve: "owner supervisor",
+	GroupApply: "admin owner", GroupApprove: "secretary supervisor", GroupRefuse: "secretary supervisor",
+	GroupEdit:    "admin owner supervisor",
+	IncidentOpen: "admin secretary owner supervisor", IncidentMeasure: "admin secretary owner supervisor",
+	IncidentEscalate: "admin secretary owner supervisor", IncidentFollowUp: "admin secretary owner supervisor",
+	IncidentClose: "owner secretary supervisor", AccountabilityRecord: "supervisor",
 }
 
 func TestPermissionTableAllPairs(t *testing.T) {

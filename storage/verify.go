@@ -188,6 +188,9 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bViolations, keyed(mem.Violations, nil)},
 		{bApps, keyed(mem.Applications, nil)},
 		{bRects, keyed(mem.Rectifications, nil)},
+		{bGroupApps, keyed(mem.GroupApps, nil)},
+		{bIncidents, keyed(mem.Incidents, nil)},
+		{bAccount, keyed(mem.Accountabilities, nil)},
 		{bSuperseded, superseded(mem.Superseded)},
 		{bOutbox, outbox},
 	}
