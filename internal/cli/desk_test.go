@@ -151,3 +151,85 @@ func TestCLIIncidentToReport(t *testing.T) {
 		t.Fatalf("status: %+v", s)
 	}
 }
+
+// The register: a group from a chat export is flagged unapproved (and filed afterwards, once);
+// an application goes to its filing; a refusal needs a reason; a secretary approves party
+// groups only; a dissolved group with a post after its dissolution is flagged.
+func TestCLIRegister(t *testing.T) {
+	c := loopCLI(t)
+	dir := t.TempDir()
+	export := filepath.Join(dir, "result.json")
+	if err := os.WriteFile(export, []byte(`{"name":"相亲相爱一家人","type":"private_group","id":777,"messages":[
+{"id":1,"type":"message","date":"2026-06-01T09:00:00","date_unixtime":"1780275600","from":"张伟","from_id":"user1","text":"大家好"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("--as", "王管理", "import", "--as", "history", export)
+	g := c.row("groups", "telegram-777")
+	checks := g["checks"].([]any)
+	if len(checks) != 2 || checks[0] != "unapproved" || checks[1] != "unclear-name" {
+		t.Fatalf("a group from a chat export: %v", g)
+	}
+	rows := jsonRows(t, c.ok("group", "list", "--json", "--check", "unapproved"))
+	ids := []string{}
+	for _, r := range rows {
+		ids = append(ids, r["id"].(string))
+		for _, k := range []string{"id", "name", "kind", "status", "owner", "branch", "approved_by", "filing_no", "checks"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("group list: a row without %q: %v", k, r)
+			}
+		}
+	}
+	if strings.Join(ids, " ") != "g1 g2 telegram-777" {
+		t.Fatalf("unapproved: %v", ids)
+	}
+	c.ok("--as", "周监督", "group", "approve", "telegram-777", "--filing-no", "补备-1")
+	c.refused(1, "group telegram-777 was approved and filed already, by 周监督 (filing number 补备-1)", "群组 telegram-777 已由 周监督 审批备案",
+		"--as", "周监督", "group", "approve", "telegram-777", "--filing-no", "补备-2")
+	c.ok("--as", "王管理", "group", "edit", "telegram-777", "--name", "第三党支部联络群", "--purpose", "支部联络")
+	if g := c.row("groups", "telegram-777"); len(g["checks"].([]any)) != 0 || g["purpose"] != "支部联络" {
+		t.Fatalf("filed and renamed: %v", g)
+	}
+
+	out := c.ok("--as", "王管理", "group", "apply", "--name", "城西项目部工作群", "--kind", "project", "--purpose", "施工协调", "--project-end", "2026-12-31", "--id", "g9")
+	if !strings.Contains(out, "application g9 filed") {
+		t.Fatalf("apply: %s", out)
+	}
+	if r := jsonRows(t, c.ok("group", "list", "--json", "--status", "applied")); len(r) != 1 || r[0]["id"] != "g9" {
+		t.Fatalf("applied: %v", r)
+	}
+	c.refused(1, "the branch secretary approves party groups", "支部书记审批党员群", "--as", "李书记", "group", "approve", "g9", "--filing-no", "x")
+	c.refused(2, "want --filing-no", "", "--as", "周监督", "group", "approve", "g9")
+	c.refused(1, "may not take the action group.approve", "", "--as", "王管理", "group", "approve", "g9", "--filing-no", "x")
+	c.ok("--as", "周监督", "group", "approve", "g9", "--filing-no", "宣备〔2026〕7号")
+	c.refused(1, "group application g9 was approved already, by 周监督", "建群申请 g9 已由 周监督", "--as", "周监督", "group", "approve", "g9", "--filing-no", "again")
+	g9 := c.row("groups", "g9")
+	if g9["filing_no"] != "宣备〔2026〕7号" || g9["approved_by"] != "周监督" || g9["kind"] != "project" || len(g9["checks"].([]any)) != 0 {
+		t.Fatalf("g9: %v", g9)
+	}
+	c.ok("--as", "王管理", "group", "apply", "--name", "第三党支部学习群", "--kind", "party", "--purpose", "学习", "--id", "g8")
+	c.refused(2, "want --reason", "", "--as", "李书记", "group", "refuse", "g8")
+	c.ok("--as", "李书记", "group", "refuse", "g8", "--reason", "已有支部学习群")
+	if r := jsonRows(t, c.ok("group", "list", "--json", "--status", "refused")); len(r) != 1 || r[0]["id"] != "g8" {
+		t.Fatalf("refused: %v", r)
+	}
+
+	// A dissolved group that the chat side kept using.
+	c.ok("--as", "周监督", "rectify", "dissolve", "g2")
+	late := filepath.Join(dir, "late.json")
+	if err := os.WriteFile(late, []byte(`{"name":"城东项目群","type":"private_group","id":555,"messages":[
+{"id":1,"type":"message","date":"2100-01-05T09:00:00","date_unixtime":"4103053200","from":"王强","from_id":"user42","text":"明天继续施工"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("--as", "王管理", "import", "--as", "history", "--group", "g2", late)
+	var show map[string]any
+	if err := json.Unmarshal([]byte(c.ok("group", "show", "g2", "--json")), &show); err != nil {
+		t.Fatal(err)
+	}
+	if show["posts_after_dissolution"] != 1.0 || !strings.Contains(c.ok("group", "list", "--check", "posts-after-dissolution"), "g2") {
+		t.Fatalf("g2: %v", show)
+	}
+	if out, _, code := zh(t, c.db, "group", "show", "g1"); code != 0 || !strings.Contains(out, "检查：") || !strings.Contains(out, "未审批报备（IW 第四条）") {
+		t.Fatalf("group show in Chinese:\n%s", out)
+	}
+	c.ok("verify")
+}
