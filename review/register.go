@@ -150,11 +150,13 @@ func registerOf(groups []model.Group, apps []model.GroupApplication) *registerBu
 	return b
 }
 
-// member counts a member of a group of the register.
-func (b *registerBuilder) member(m *model.Member) {
+// member counts a member of a group of the register, and reports whether it is a current
+// member (active or muted) whose nickname is against the group's rule; known is false for a
+// member of a group the register does not hold.
+func (b *registerBuilder) member(m *model.Member) (bad, known bool) {
 	i, ok := b.at[m.Group]
 	if !ok {
-		return
+		return false, false
 	}
 	e := &b.out[i]
 	e.Members.ByStatus[m.Status]++
@@ -165,8 +167,10 @@ func (b *registerBuilder) member(m *model.Member) {
 		e.Members.Current++
 		if !NicknameOK(e.Group.NicknameRule, e.Group, *m) {
 			e.Members.NicknameBad++
+			return true, true
 		}
 	}
+	return false, true
 }
 
 // finish counts the posts of dissolved groups after their dissolution and runs the checks.

@@ -507,7 +507,7 @@ func (r *Report) standing(st ReportStore, rects []model.Rectification, names map
 	s.ByStatus, s.ByStep = map[model.MemberStatus]int{}, map[string]int{}
 	inactive := time.Duration(r.policy.Thresholds.InactiveDays) * 24 * time.Hour
 	each := func(m *model.Member) error {
-		reg.member(m)
+		bad, known := reg.member(m)
 		if !r.InScope(m.Group) {
 			return nil
 		}
@@ -531,7 +531,11 @@ func (r *Report) standing(st ReportStore, rects []model.Rectification, names map
 		if inactive > 0 && !last.IsZero() && r.Made.Sub(last) > inactive {
 			s.Inactive++
 		}
-		if g := r.Groups[m.Group]; !NicknameOK(g.NicknameRule, g, *m) {
+		if !known {
+			g := r.Groups[m.Group]
+			bad = !NicknameOK(g.NicknameRule, g, *m)
+		}
+		if bad {
 			s.NicknameBad++
 		}
 		return nil
