@@ -261,8 +261,11 @@ func TestMarkedPostsAreDecidedTogether(t *testing.T) {
 
 func TestQuitWaitsForDecisions(t *testing.T) {
 	h := newHarness(t)
-	// Press a, but hold the command that writes the decision.
-	m, write := h.m.Update(keyMsg("a"))
+	// Press a (p3 has a warning: it asks first), then y, but hold the command that writes the
+	// decision.
+	m, _ := h.m.Update(keyMsg("a"))
+	h.m = m
+	m, write := h.m.Update(keyMsg("y"))
 	h.m = m
 	m, cmd := h.m.Update(keyMsg("q"))
 	h.m = m
@@ -397,6 +400,9 @@ func TestFilterSurvivesADecision(t *testing.T) {
 	if p := h.post("p2"); p.Status != model.PostEscalated {
 		t.Fatalf("p2: %s", p.Status)
 	}
+	// An escalated post leaves the administrator's queue for the view of the posts with
+	// the secretary (the third view of f), where the query narrows the list as well.
+	h.keys("f", "down", "down", "enter")
 	if s := h.screen(); strings.Contains(s, "週報") || !strings.Contains(s, "干部任免") {
 		t.Fatalf("the filter was lost after a decision:\n%s", s)
 	}

@@ -31,6 +31,8 @@ type Backend interface {
 
 	// Decide records a decision on a post, with the permission checks of the model.
 	Decide(postID string, kind model.Kind, reason string) (model.Hash, error)
+	// UndoBatch undoes the last decision of each post, all or none, in one append.
+	UndoBatch(postIDs []string) ([]model.Hash, error)
 	// Act records any other action (a member warned, a violation verified …).
 	Act(kind model.Kind, subject string, payload any) (model.Hash, error)
 

@@ -33,7 +33,7 @@ func actionCmd(c *common, owner any, kind model.Kind, subject, label string, pay
 // actionCmdWith is actionCmd with a payload made in the command, where it may read the store.
 func actionCmdWith(c *common, owner any, kind model.Kind, subject, label string, payload func(Backend) (any, error)) tea.Cmd {
 	c.inflight++
-	c.status = c.t("saving")
+	c.status, c.errText = c.t("saving"), ""
 	be := c.be
 	return func() tea.Msg {
 		pl, err := payload(be)
@@ -132,17 +132,18 @@ type reasonPrompt struct {
 	c       *common
 	kind    model.Kind
 	ids     []string
+	note    string // what a decision on marked posts applies to
 	choices []string
 	cursor  int
 	typing  bool
 	input   textinput.Model
 }
 
-func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string) *reasonPrompt {
+func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string, note string) *reasonPrompt {
 	in := textinput.New()
 	in.Prompt = c.t("reason.type")
 	in.CharLimit = 500
-	return &reasonPrompt{c: c, kind: kind, ids: ids, choices: append(choices, c.t("reason.custom")), input: in}
+	return &reasonPrompt{c: c, kind: kind, ids: ids, note: note, choices: append(choices, c.t("reason.custom")), input: in}
 }
 
 func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reason string, ok bool) {
@@ -182,8 +183,13 @@ func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reaso
 }
 
 func (r *reasonPrompt) view(w, h int) string {
-	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w)),
-		Cut(r.c.t("reason.title"), w), ""}
+	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w))}
+	if r.note != "" {
+		for _, l := range Wrap(r.note, max(w, 2)) {
+			lines = append(lines, r.c.styles.mark.Render(Cut(l, w)))
+		}
+	}
+	lines = append(lines, Cut(r.c.tf("reason.title", keymap.Name(r.c.km.Confirm), keymap.Name(r.c.km.Cancel)), w), "")
 	for i, c := range r.choices {
 		l := Fit("  "+inert.Line(c), w)
 		if i == r.cursor && !r.typing {

@@ -36,6 +36,7 @@ type violationsPane struct {
 	open      int        // open violations in scope
 	rows      []*violRow // every violation in scope, newest first
 	drill     *drillSet  // a figure of the Reports pane narrows the list to its violations
+	scroll    scroller   // of the detail
 }
 
 type violationsMsg struct {
@@ -54,8 +55,8 @@ func newViolations(c *common) pane {
 		byMember: map[string][]model.Violation{}, proposals: map[string]review.Proposal{}}
 	p.list = NewList(func(v *violRow) string { return v.ID }, p.row)
 	p.filter = NewFilter(c, p.list, func(v *violRow) []string {
-		return []string{v.name, v.Member, v.Rule, v.rule, v.Clause, v.Text, v.Group, v.ID}
-	})
+		return []string{v.name, v.rule, v.Clause, p.groupName(v.Group), v.Text, v.Member, v.Rule, v.ID, v.Group}
+	}, fieldName, fieldTitle, fieldText, fieldText, fieldBody, fieldID, fieldID, fieldID, fieldID)
 	return p
 }
 
@@ -183,7 +184,7 @@ func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 			return nil
 		}
 		p.members, p.groups, p.byMember, p.proposals, p.pol = msg.members, msg.groups, msg.byMember, msg.proposals, msg.pol
@@ -206,11 +207,10 @@ func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.inflight--
 		if msg.err != nil {
-			p.errText, p.status = msg.err.Error(), ""
+			p.fail(msg.err, p.advise(msg.kind, msg.err))
 			return nil
 		}
-		p.errText = ""
-		p.status = p.tf("viol.done."+string(msg.kind), msg.label)
+		p.note(p.tf("viol.done."+string(msg.kind), msg.label))
 		return p.load()
 	case filterMsg:
 		return p.filter.update(msg)
@@ -231,6 +231,9 @@ func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if p.filter.Active() {
 		return p.filter.key(msg)
+	}
+	if p.scroll.key(msg, k) {
+		return nil
 	}
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
 		return nil
@@ -327,12 +330,12 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{})
 	}
 	if v.Source != model.SourceComplaint {
-		p.status = p.t("viol.feedback.notreport")
+		p.note(p.t("viol.feedback.notreport"))
 		return nil
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+inert.Line(p.memberName(v.Group, v.Reporter)))
 	if v.Feedback != "" {
-		q.info = append(q.info, p.t("viol.f.feedback")+": "+inert.Line(v.Feedback))
+		q.info = append(q.info, p.t("viol.f.feedback")+p.t("msg.colon")+inert.Line(v.Feedback))
 	}
 	q.withReason(p.t("viol.feedback.prompt"))
 	q.input.SetValue(p.t("viol.feedback." + string(v.Status)))
@@ -358,7 +361,7 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
 	if v.Sanction != "" {
-		q.info = append(q.info, p.t("viol.f.sanction")+": "+inert.Line(v.Sanction))
+		q.info = append(q.info, p.t("viol.f.sanction")+p.t("msg.colon")+inert.Line(p.stepName(v.Sanction)))
 	}
 	q.choices = []string{p.t("viol.appeal.uphold"), p.t("viol.appeal.overturn")}
 	q.withReason(p.t("viol.reason"))
@@ -371,6 +374,12 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 
 func (p *violationsPane) keys() keymap.Help {
 	k := p.km
+	switch {
+	case p.prompt != nil:
+		return keymap.Help{Short: k.Prompt().Bindings, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
+	case p.filter.Active():
+		return keymap.Help{Short: k.Filtering().Bindings, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
+	}
 	var out []key.Binding
 	v, ok := p.list.Current()
 	for _, b := range []struct {
@@ -386,7 +395,7 @@ func (p *violationsPane) keys() keymap.Help {
 		}
 		out = append(out, b.b)
 	}
-	short := append(out, k.Open)
+	short := append(out, k.Open, k.Filter)
 	return keymap.Help{Short: short, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
 }
 
@@ -410,24 +419,39 @@ func ruleNameOf(pol *review.Policy, lang i18n.Lang, v model.Violation) string {
 	return v.Rule
 }
 
+// violCols are the widths of a violation's row: time, member, rule (the rest), clause,
+// source, status, sanction.
+type violCols struct{ name, rule, clause, source, status, sanction int }
+
+func violColsAt(w int) violCols {
+	c := violCols{name: min(10, w/8), clause: min(12, w/10), source: 8, status: 8, sanction: min(12, w/10)}
+	c.rule = max(w-1-timeCols-1-c.name-1-1-c.clause-1-c.source-1-c.status-1-c.sanction, 1)
+	return c
+}
+
 func (p *violationsPane) row(v *violRow, w int) string {
-	t := v.Time.Local().Format("01-02 15:04")
-	name := Fit(inert.Line(v.name), min(10, w/8))
-	source := Fit(p.t("viol.source."+v.Source), 8)
-	status := p.t("violation." + string(v.Status))
+	c := violColsAt(w)
+	status := Fit(p.t("violation."+string(v.Status)), c.status)
 	if v.Status == model.ViolationOpen {
 		status = p.styles.sev["warn"].Render(status)
 	}
-	status = Fit(status, 8)
-	sanction := Fit(inert.Line(v.Sanction), min(12, w/10))
-	clause := Fit(inert.Line(v.Clause), min(12, w/10))
-	fixed := 1 + 11 + 1 + Width(name) + 1 + 1 + Width(clause) + 1 + 8 + 1 + 8 + 1 + Width(sanction)
 	what := v.rule
 	if v.Rule == "" && v.Text != "" {
 		what = "«" + firstLine(v.Text) + "»" // a report names no rule: what it says
 	}
-	rule := Fit(inert.Line(what), max(w-fixed, 1))
-	return Fit(" "+t+" "+name+" "+rule+" "+clause+" "+source+" "+status+" "+sanction, w)
+	sanction := "-"
+	if v.Sanction != "" {
+		sanction = p.stepName(v.Sanction)
+	}
+	return Fit(" "+p.when(v.Time, "01-02 15:04")+" "+Fit(inert.Line(v.name), c.name)+" "+Fit(inert.Line(what), c.rule)+" "+
+		Fit(inert.Line(v.Clause), c.clause)+" "+Fit(p.t("viol.source."+v.Source), c.source)+" "+status+" "+Fit(inert.Line(sanction), c.sanction), w)
+}
+
+// header is the line of column headings above the rows.
+func (p *violationsPane) header(w int) string {
+	c := violColsAt(w)
+	return p.styles.dim.Render(Fit(" "+Fit(p.t("col.time"), timeCols)+" "+Fit(p.t("col.member"), c.name)+" "+Fit(p.t("col.rule"), c.rule)+" "+
+		Fit(p.t("col.clause"), c.clause)+" "+Fit(p.t("col.source"), c.source)+" "+Fit(p.t("col.status"), c.status)+" "+Fit(p.t("col.sanction"), c.sanction), w))
 }
 
 func (p *violationsPane) view(w, h int) string {
@@ -435,10 +459,10 @@ func (p *violationsPane) view(w, h int) string {
 		return p.prompt.view(w, h)
 	}
 	var head []string
-	if l := p.filter.Line(w); l != "" {
+	if l := p.filter.CountedLine(w); l != "" {
 		head = append(head, l)
 	}
-	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
+	return listView(p.common, head, p.header, p.list, !p.loaded, p.zoom, w, h, p.detail)
 }
 
 // detail is the violation, the text reported, the member's record and the step proposed.
@@ -455,7 +479,7 @@ func (p *violationsPane) detail(w, h int) string {
 	if v.Clause != "" || v.Severity != "" {
 		s := inert.Line(v.Clause)
 		if v.Severity != "" {
-			s += "  " + p.styles.sev[v.Severity].Render("["+inert.Line(v.Severity)+"]")
+			s += "  " + p.styles.sev[v.Severity].Render("["+p.sevName(v.Severity)+"]")
 		}
 		kv("viol.f.clause", s)
 	}
@@ -470,10 +494,10 @@ func (p *violationsPane) detail(w, h int) string {
 		src += "  " + p.t("viol.f.reporter") + " " + inert.Line(p.memberName(v.Group, v.Reporter))
 	}
 	kv("viol.f.source", src)
-	kv("viol.f.time", v.Time.Local().Format("2006-01-02 15:04"))
+	kv("viol.f.time", p.when(v.Time, "2006-01-02 15:04"))
 	kv("viol.f.status", p.t("violation."+string(v.Status)))
 	if v.Sanction != "" {
-		kv("viol.f.sanction", inert.Line(v.Sanction))
+		kv("viol.f.sanction", inert.Line(p.stepName(v.Sanction)))
 	}
 	if v.Feedback != "" {
 		kv("viol.f.feedback", inert.Line(v.Feedback))
@@ -500,7 +524,7 @@ func (p *violationsPane) detail(w, h int) string {
 	add("", p.styles.bold.Render(p.t("viol.f.record")))
 	st := p.t("member." + string(m.Status))
 	if m.Step != "" {
-		st += " · " + p.t("viol.f.step") + " " + inert.Line(m.Step)
+		st += " · " + p.t("viol.f.step") + " " + inert.Line(p.stepName(m.Step))
 	}
 	add("  " + Cut(st+" · "+p.tf("viol.warnings", m.Warnings), w-2))
 	others := 0
@@ -531,10 +555,7 @@ func (p *violationsPane) detail(w, h int) string {
 			add("  " + Cut(strings.Join(notes, " · "), w-2))
 		}
 	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
-	}
-	return strings.Join(lines, "\n")
+	return p.scroll.view(p.common, v.ID, lines[:1], nil, lines[1:], w, h, keymap.Name(p.km.HalfDown)+"/"+keymap.Name(p.km.HalfUp))
 }
 
 func (p *violationsPane) drilled() *drillSet { return p.drill }
@@ -544,4 +565,20 @@ func (p *violationsPane) setDrill(d *drillSet) tea.Cmd {
 	p.drill, p.zoom = d, false
 	p.list.SetRows(filterRows(p.drill, p.rows, func(v *violRow) string { return v.ID }))
 	return p.filter.Refresh()
+}
+
+// click selects the row clicked.
+func (p *violationsPane) click(x, y int) tea.Cmd {
+	if !p.zoom {
+		clickRow(p.list, x, y)
+	}
+	return nil
+}
+
+// wheel moves the cursor.
+func (p *violationsPane) wheel(n int) tea.Cmd {
+	if !p.zoom {
+		p.list.Move(n)
+	}
+	return nil
 }

@@ -105,7 +105,9 @@ func TestEndToEndInTmux(t *testing.T) {
 	admin := startTmux(t, "qunshen-e2e-admin", 200, 50, env, bin+" demo")
 	admin.waitFor("演示管理员")
 	admin.waitFor("1 待审 3000")
-	admin.keys("a")
+	admin.keys("a") // the first post has a warning: a asks first
+	admin.waitFor("确定通过")
+	admin.keys("y")
 	admin.waitFor("已通过：1")
 	admin.keys("r")
 	admin.waitFor("选择理由")
