@@ -10,8 +10,9 @@ import (
 	"qunshen/review"
 )
 
-// Backend is what the screen needs of the store and the decision service; main wires the
-// real one. Every method may be slow: the screen calls them from commands.
+// Backend is what the screen needs of the store and the decision service; the command line
+// wires the real one (internal/cli/open.go). Every method may be slow: the screen calls them
+// from commands.
 type Backend interface {
 	Operator() model.Operator
 	Location() string // the database, for the status bar
@@ -35,6 +36,16 @@ type Backend interface {
 	UndoBatch(postIDs []string) ([]model.Hash, error)
 	// Act records any other action (a member warned, a violation verified …).
 	Act(kind model.Kind, subject string, payload any) (model.Hash, error)
+
+	// The actions of the Roster and Violations panes, which the command line takes too
+	// (review/actions.go): each checks the operator's role before anything else.
+	MemberAct(a review.MemberAction) (model.Hash, error)
+	DecideApplication(id string, kind model.Kind, reason string) (model.Hash, error)
+	MoveViolation(id string, kind model.Kind) (model.Hash, error)
+	Dismiss(id, feedback string) ([]model.Hash, error)
+	Sanction(id, step, reason, lang string) (review.Sanctioned, error)
+	Feedback(id, text string) (model.Hash, error)
+	AppealViolation(id string, overturned bool, reason string) (model.Hash, error)
 
 	// Report makes the supervisor's report of a period and a scope.
 	Report(o review.ReportOptions) (*review.Report, error)

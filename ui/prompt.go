@@ -24,23 +24,14 @@ type actionMsg struct {
 	err   error
 }
 
-// actionCmd writes an action through the backend in a command; the pane shows it done only
-// when the store has it.
-func actionCmd(c *common, owner any, kind model.Kind, subject, label string, payload any) tea.Cmd {
-	return actionCmdWith(c, owner, kind, subject, label, func(Backend) (any, error) { return payload, nil })
-}
-
-// actionCmdWith is actionCmd with a payload made in the command, where it may read the store.
-func actionCmdWith(c *common, owner any, kind model.Kind, subject, label string, payload func(Backend) (any, error)) tea.Cmd {
+// actionCmd runs an action of the service in a command; the pane shows it done only when
+// the store has it.
+func actionCmd(c *common, owner any, kind model.Kind, label string, do func(Backend) error) tea.Cmd {
 	c.inflight++
 	c.status, c.errText = c.t("saving"), ""
 	be := c.be
 	return func() tea.Msg {
-		pl, err := payload(be)
-		if err == nil {
-			_, err = be.Act(kind, subject, pl)
-		}
-		return actionMsg{owner: owner, kind: kind, label: label, err: err}
+		return actionMsg{owner: owner, kind: kind, label: label, err: do(be)}
 	}
 }
 

@@ -304,7 +304,7 @@ func (p *rosterPane) loadRecord() tea.Cmd {
 		var r rosterRecord
 		r.violations, r.err = be.MemberViolations(m.Group, m.ID)
 		if r.err == nil {
-			r.proposal = be.Policy().NextStep(kind, m.PartyMember, r.violations, review.Warn, be.Now())
+			r.proposal = be.Policy().MemberProposal(kind, m, r.violations, be.Now())
 		}
 		return rosterRecordMsg{gen: gen, key: k, rec: r}
 	}

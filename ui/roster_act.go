@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -10,12 +11,13 @@ import (
 	"qunshen/review"
 )
 
-// The actions of the Roster pane: each opens a prompt, or goes to the store, which refuses
+// The actions of the Roster pane: each opens a prompt, or goes to the service, which refuses
 // what the role may not do.
 
 // askMember opens the prompt of an action on the current member: the proposed step, a
-// duration for a mute, an optional reason. A role that may not take the action is refused
-// by the store, and the refusal shown, without a prompt.
+// duration for a mute, an optional reason. The service records the step (review.MemberAct).
+// A role that may not take the action is refused by the service, and the refusal shown,
+// without a prompt.
 func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 	cur, ok := p.current()
 	if !ok {
@@ -23,14 +25,21 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 		return nil
 	}
 	m := cur.Member
-	subject, label := m.Key(), inert.Line(m.Name)
+	label := inert.Line(m.Name)
+	act := func(reason string, until time.Time) tea.Cmd {
+		a := review.MemberAction{Kind: kind, Group: m.Group, Member: m.ID, Reason: reason, Until: until, Lang: string(p.lang)}
+		return actionCmd(p.common, p, kind, label, func(be Backend) error {
+			_, err := be.MemberAct(a)
+			return err
+		})
+	}
 	rec, haveRec := p.records[m.Key()]
 	step := ""
 	if haveRec {
 		step = rec.proposal.Step.Name(string(p.lang))
 	}
 	if !model.Allowed(p.op.Role, kind) {
-		return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Step: step})
+		return act("", time.Time{})
 	}
 	pr := newChoicePrompt(p.common, p.t("roster.ask."+string(kind))+" — "+label)
 	pr.withReason(p.t("roster.reason"))
@@ -39,20 +48,7 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 		if haveRec {
 			pr.info = append(pr.info, p.tf("roster.ask.step", inert.Line(step), inert.Line(rec.proposal.Step.Clause)))
 		}
-		gkind, lang := p.groups[m.Group].Kind, string(p.lang)
-		pr.run = func(_ int, reason string) tea.Cmd {
-			return actionCmdWith(p.common, p, kind, subject, label, func(be Backend) (any, error) {
-				s := step
-				if s == "" { // the record was not read yet: propose from the store's
-					vs, err := be.MemberViolations(m.Group, m.ID)
-					if err != nil {
-						return nil, err
-					}
-					s = be.Policy().NextStep(gkind, m.PartyMember, vs, review.Warn, be.Now()).Step.Name(lang)
-				}
-				return model.ReasonPayload{Reason: reason, Step: s}, nil
-			})
-		}
+		pr.run = func(_ int, reason string) tea.Cmd { return act(reason, time.Time{}) }
 	case model.MemberMute:
 		days := []int{1, 3, 7, 30}
 		suggested := 0
@@ -63,7 +59,6 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 			days = append(days, suggested)
 			slices.Sort(days)
 		}
-		muteStep := p.muteStep(m)
 		for i, d := range days {
 			choice := p.tf("roster.days.n", d)
 			if d == suggested {
@@ -72,32 +67,12 @@ func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 			}
 			pr.choices = append(pr.choices, choice)
 		}
-		pr.run = func(i int, reason string) tea.Cmd {
-			until := p.be.Now().AddDate(0, 0, days[i])
-			return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Reason: reason, Until: until, Step: muteStep})
-		}
+		pr.run = func(i int, reason string) tea.Cmd { return act(reason, p.be.Now().AddDate(0, 0, days[i])) }
 	default:
-		pr.run = func(_ int, reason string) tea.Cmd {
-			return actionCmd(p.common, p, kind, subject, label, model.ReasonPayload{Reason: reason})
-		}
+		pr.run = func(_ int, reason string) tea.Cmd { return act(reason, time.Time{}) }
 	}
 	p.prompt = pr
 	return nil
-}
-
-// muteStep is the name of the step of the member's ladder that is a mute, if there is one:
-// a mute moves the member to it.
-func (p *rosterPane) muteStep(m model.Member) string {
-	if p.pol == nil {
-		return ""
-	}
-	ladder, _ := p.pol.LadderFor(p.groups[m.Group].Kind, m.PartyMember)
-	for _, s := range ladder {
-		if s.MuteDays > 0 {
-			return s.Name(string(p.lang))
-		}
-	}
-	return ""
 }
 
 // pendingAppeal is the member's open appeal, if any.
@@ -127,7 +102,7 @@ func (p *rosterPane) askAppeal() tea.Cmd {
 	}
 	id, label := a.ID, inert.Line(a.ID)
 	if !model.Allowed(p.op.Role, model.AppealUphold) {
-		return actionCmd(p.common, p, model.AppealUphold, id, label, model.ReasonPayload{})
+		return p.decide(model.AppealUphold, id, label, "")
 	}
 	pr := newChoicePrompt(p.common, p.t("roster.ask.appeal")+" — "+p.appLabel(a))
 	pr.info = append(pr.info, inert.Line(firstLine(a.Text)))
@@ -138,7 +113,7 @@ func (p *rosterPane) askAppeal() tea.Cmd {
 		if i == 1 {
 			kind = model.AppealOverturn
 		}
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{Reason: reason})
+		return p.decide(kind, id, label, reason)
 	}
 	p.prompt = pr
 	return nil
@@ -164,18 +139,24 @@ func (p *rosterPane) askApplication(approve bool) tea.Cmd {
 	}
 	id, label := a.ID, inert.Line(a.ID)
 	if !model.Allowed(p.op.Role, kind) {
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{})
+		return p.decide(kind, id, label, "")
 	}
 	pr := newChoicePrompt(p.common, p.t("roster.ask."+string(kind))+" — "+p.appLabel(a))
 	if a.Text != "" {
 		pr.info = append(pr.info, inert.Line(firstLine(a.Text)))
 	}
 	pr.withReason(p.t("roster.reason"))
-	pr.run = func(_ int, reason string) tea.Cmd {
-		return actionCmd(p.common, p, kind, id, label, model.ReasonPayload{Reason: reason})
-	}
+	pr.run = func(_ int, reason string) tea.Cmd { return p.decide(kind, id, label, reason) }
 	p.prompt = pr
 	return nil
+}
+
+// decide decides an application through the service (review.DecideApplication).
+func (p *rosterPane) decide(kind model.Kind, id, label, reason string) tea.Cmd {
+	return actionCmd(p.common, p, kind, label, func(be Backend) error {
+		_, err := be.DecideApplication(id, kind, reason)
+		return err
+	})
 }
 
 // appLabel names an application: its kind and the member.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -114,7 +113,7 @@ func (p *violationsPane) load() tea.Cmd {
 				name = v.Member
 			}
 			msg.violations = append(msg.violations, &violRow{v, name, ruleNameOf(pol, lang, v)})
-			msg.proposals[v.ID] = proposeFor(pol, msg.groups[v.Group].Kind, msg.members[model.MemberKey(v.Group, v.Member)], v, msg.byMember[model.MemberKey(v.Group, v.Member)], now)
+			msg.proposals[v.ID] = pol.ProposeFor(msg.groups[v.Group].Kind, msg.members[model.MemberKey(v.Group, v.Member)], v, msg.byMember[model.MemberKey(v.Group, v.Member)], now)
 		}
 		return msg
 	}
@@ -156,25 +155,6 @@ func violationMembers(be Backend, vs []model.Violation, scope string) (map[strin
 		}
 	}
 	return out, nil
-}
-
-// proposeFor is the step of the ladder proposed for a violation, from the member's other
-// violations; its severity is the violation's, or its rule's in this kind of group, or warn.
-func proposeFor(pol *review.Policy, kind model.GroupKind, m model.Member, v model.Violation, record []model.Violation, now time.Time) review.Proposal {
-	var history []model.Violation
-	for _, x := range record {
-		if x.ID != v.ID {
-			history = append(history, x)
-		}
-	}
-	sev := v.Severity
-	if sev == "" {
-		sev = review.Warn
-		if r := pol.Rule(v.Rule); r != nil {
-			sev = pol.SeverityFor(r, kind)
-		}
-	}
-	return pol.NextStep(kind, m.PartyMember, history, sev, now)
 }
 
 func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
@@ -253,16 +233,30 @@ func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// act runs an action on the current violation through the service.
+func (p *violationsPane) act(kind model.Kind, label string, do func(Backend) error) tea.Cmd {
+	return actionCmd(p.common, p, kind, label, do)
+}
+
 // direct writes an action that needs nothing more: verify, dismiss.
 func (p *violationsPane) direct(kind model.Kind) tea.Cmd {
 	v, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
-	return actionCmd(p.common, p, kind, v.ID, inert.Line(v.ID), model.ReasonPayload{})
+	id := v.ID
+	return p.act(kind, inert.Line(id), func(be Backend) error {
+		var err error
+		if kind == model.ViolationDismiss {
+			_, err = be.Dismiss(id, "")
+		} else {
+			_, err = be.MoveViolation(id, kind)
+		}
+		return err
+	})
 }
 
-// askDismiss asks before a violation is dismissed: nothing can follow it but feedback.
+// askDismiss asks before a violation is dismissed: nothing can follow it.
 func (p *violationsPane) askDismiss() tea.Cmd {
 	v, ok := p.list.Current()
 	if !ok {
@@ -281,17 +275,26 @@ func (p *violationsPane) askDismiss() tea.Cmd {
 	return nil
 }
 
+// sanction applies a step of the ladder through the service (review.Sanction): the
+// violation's sanction and the member action the step calls for; step "" is the proposed one.
+func (p *violationsPane) sanction(id, step string) tea.Cmd {
+	lang := string(p.lang)
+	return p.act(model.ViolationSanction, inert.Line(id), func(be Backend) error {
+		_, err := be.Sanction(id, step, "", lang)
+		return err
+	})
+}
+
 // askSanction offers the steps of the member's ladder, the proposed one chosen. A violation
-// not verified, or a role that may not sanction, goes straight to the store, which refuses.
+// not verified, or a role that may not sanction, goes straight to the service, which refuses.
 func (p *violationsPane) askSanction() tea.Cmd {
 	v, ok := p.list.Current()
 	if !ok || p.pol == nil {
 		return nil
 	}
 	pr := p.proposals[v.ID]
-	label := inert.Line(v.ID)
 	if !model.Allowed(p.op.Role, model.ViolationSanction) || v.Status != model.ViolationVerified {
-		return actionCmd(p.common, p, model.ViolationSanction, v.ID, label, model.ReasonPayload{Step: pr.Step.Name(string(p.lang))})
+		return p.sanction(v.ID, "")
 	}
 	m := p.members[model.MemberKey(v.Group, v.Member)]
 	ladder, _ := p.pol.LadderFor(p.groups[v.Group].Kind, m.PartyMember)
@@ -312,26 +315,36 @@ func (p *violationsPane) askSanction() tea.Cmd {
 		if i < 0 || i >= len(ladder) {
 			return nil
 		}
-		return actionCmd(p.common, p, model.ViolationSanction, v.ID, label, model.ReasonPayload{Step: ladder[i].Name(string(p.lang))})
+		return p.sanction(v.ID, ladder[i].Name(string(p.lang)))
 	}
 	p.prompt = q
 	return nil
 }
 
 // askFeedback asks what the reporter was told, starting from a template for the
-// violation's status.
+// violation's status. A role that may not, or a report dismissed already, goes straight to
+// the service, which refuses and says why.
 func (p *violationsPane) askFeedback() tea.Cmd {
 	v, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
-	label := inert.Line(v.ID)
+	id, label := v.ID, inert.Line(v.ID)
+	feedback := func(text string) tea.Cmd {
+		return p.act(model.ViolationFeedback, label, func(be Backend) error {
+			_, err := be.Feedback(id, text)
+			return err
+		})
+	}
 	if !model.Allowed(p.op.Role, model.ViolationFeedback) {
-		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{})
+		return feedback("")
 	}
 	if v.Source != model.SourceComplaint {
 		p.note(p.t("viol.feedback.notreport"))
 		return nil
+	}
+	if v.Status == model.ViolationDismissed {
+		return feedback("")
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+inert.Line(p.memberName(v.Group, v.Reporter)))
 	if v.Feedback != "" {
@@ -341,9 +354,7 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 	q.input.SetValue(p.t("viol.feedback." + string(v.Status)))
 	q.input.CursorEnd()
 	q.needText = true
-	q.run = func(_ int, text string) tea.Cmd {
-		return actionCmd(p.common, p, model.ViolationFeedback, v.ID, label, model.FeedbackPayload{Text: text})
-	}
+	q.run = func(_ int, text string) tea.Cmd { return feedback(text) }
 	p.prompt = q
 	return nil
 }
@@ -354,10 +365,16 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	label := inert.Line(v.ID)
+	id, label := v.ID, inert.Line(v.ID)
+	appeal := func(overturned bool, reason string) tea.Cmd {
+		return p.act(model.ViolationAppeal, label, func(be Backend) error {
+			_, err := be.AppealViolation(id, overturned, reason)
+			return err
+		})
+	}
 	sanctioned := v.Status == model.ViolationSanctioned || v.Status == model.ViolationClosed
 	if !model.Allowed(p.op.Role, model.ViolationAppeal) || !sanctioned || v.Appeal != "" {
-		return actionCmd(p.common, p, model.ViolationAppeal, v.ID, label, model.AppealPayload{})
+		return appeal(false, "")
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
 	if v.Sanction != "" {
@@ -365,9 +382,7 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	}
 	q.choices = []string{p.t("viol.appeal.uphold"), p.t("viol.appeal.overturn")}
 	q.withReason(p.t("viol.reason"))
-	q.run = func(i int, reason string) tea.Cmd {
-		return actionCmd(p.common, p, model.ViolationAppeal, v.ID, label, model.AppealPayload{Overturned: i == 1, Reason: reason})
-	}
+	q.run = func(i int, reason string) tea.Cmd { return appeal(i == 1, reason) }
 	p.prompt = q
 	return nil
 }

@@ -37,6 +37,7 @@ func newRoot(e *env) *cobra.Command {
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return e.readZone() }
 	for _, c := range []*cobra.Command{
 		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newImportCmd(e), newDecideCmd(e),
+		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e),
 		newStatusCmd(e), newVerifyCmd(e), newBackupCmd(e), newRestoreCmd(e), newCompactCmd(e),
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),

@@ -1,7 +1,8 @@
-// Package report writes the supervisor's report (review.Report) in the forms an office
-// passes on: Markdown, CSV, a spreadsheet (one sheet per table, Chinese headers), one
-// self-contained printable HTML file with its charts drawn in SVG, and JSON for programs.
-// Every form states the period, the scope, the operator who made it and when.
+// Package document writes the documents that leave the workbench: the supervisor's report
+// (review.Report) in the forms an office passes on — Markdown, CSV, a spreadsheet (one sheet per
+// table, Chinese headers), one self-contained printable HTML file with its charts drawn in SVG,
+// and JSON for programs — and the group owner's archive (archive*.go). Every form of the report
+// states the period, the scope, the operator who made it and when.
 package document
 
 import (
