@@ -45,11 +45,20 @@ type harness struct {
 }
 
 func newStore(t testing.TB, queue string) (*storage.Store, *model.Signer, *model.Signer) {
+	return newStoreAt(t, queue, nil)
+}
+
+// newStoreAt is newStore with the store's clock set (nil: the real time) before anything is
+// written, so that the times of the events are the same in every run.
+func newStoreAt(t testing.TB, queue string, now func() time.Time) (*storage.Store, *model.Signer, *model.Signer) {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := storage.Open(filepath.Join(dir, "q.db"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if now != nil {
+		st.SetClock(now)
 	}
 	t.Cleanup(func() { st.Close() })
 	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
@@ -64,7 +73,7 @@ func newStore(t testing.TB, queue string) (*storage.Store, *model.Signer, *model
 		t.Fatal(err)
 	}
 	check, inOrder := review.NewChecker(review.DefaultPolicy(), nil).ImportChecks()
-	if _, err := st.Import(admin, []string{f}, storage.ImportOptions{Check: check, InOrder: inOrder}); err != nil {
+	if _, err := st.Import(admin, []string{f}, storage.ImportOptions{Check: check, InOrder: inOrder, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return st, admin, sec

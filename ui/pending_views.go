@@ -175,6 +175,10 @@ func (p *pendingPane) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		pk.cursor = max(pk.cursor-1, 0)
 	case key.Matches(msg, k.Down):
 		pk.cursor = min(pk.cursor+1, len(pk.views)-1)
+	case key.Matches(msg, k.Top):
+		pk.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		pk.cursor = len(pk.views) - 1
 	case key.Matches(msg, k.Confirm):
 		p.picker = nil
 		return p.setView(pk.views[pk.cursor])
