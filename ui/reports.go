@@ -511,7 +511,7 @@ func (p *reportsPane) charts(w int) []string {
 	out = append(out, "  "+p.styles.mark.Render(sb.String()))
 	from, to := p.rep.Period.From.Format("01-02"), p.rep.Period.To.AddDate(0, 0, -1).Format("01-02")
 	gap := max(cols-Width(from)-Width(to), 1)
-	out = append(out, p.styles.dim.Render("  "+from+strings.Repeat(" ", gap)+to+"  max "+fmt.Sprint(m)))
+	out = append(out, p.styles.dim.Render("  "+from+strings.Repeat(" ", gap)+to+"  "+p.tf("report.chart.max", m)))
 	return out
 }
 

@@ -134,6 +134,7 @@ func init() {
 		"advice.verify-first":  {"请先按 %s 核实", "verify it first with %s"},
 
 		// Reports.
+		"report.chart.max":   {"最多 %d", "max %d"},
 		"report.pane.latest": {"本期 %s 没有数据，显示往前 %d 期、最近有数据的一期（按 %s 向后翻）", "%s has no data: showing the latest period with data, %d back (%s goes forward)"},
 	})
 }
