@@ -104,7 +104,10 @@ func (p *reportsPane) load() tea.Cmd {
 	p.gen++
 	p.loading = true
 	seek := p.seek && p.offset == 0
-	p.seek, p.back = false, 0
+	p.seek = false
+	if seek {
+		p.back = 0
+	}
 	gen, be, o := p.gen, p.be, review.ReportOptions{Period: p.period(), Scope: p.reportScope()}
 	return func() tea.Msg {
 		r, err := be.Report(o)
@@ -136,8 +139,10 @@ func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 			p.fail(msg.err, "")
 			return nil
 		}
-		p.back = msg.back
-		p.offset -= msg.back
+		if msg.back > 0 {
+			p.back = msg.back
+			p.offset -= msg.back
+		}
 		p.rep, p.tables = msg.rep, msg.rep.Tables()
 		p.bars = [2][]document.Bar{document.CategoryBars(msg.rep, p.lang), document.SanctionBars(msg.rep, p.lang)}
 		p.cursor = min(p.cursor, max(len(p.selectable())-1, 0))
@@ -214,11 +219,11 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	p.end = false
 	switch {
 	case key.Matches(msg, k.PrevPeriod):
-		p.offset--
+		p.offset, p.back = p.offset-1, 0
 		return p.load()
 	case key.Matches(msg, k.NextPeriod):
 		if p.offset < 0 {
-			p.offset++
+			p.offset, p.back = p.offset+1, 0
 			return p.load()
 		}
 	case key.Matches(msg, k.PeriodLength):

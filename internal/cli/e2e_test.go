@@ -115,6 +115,42 @@ func TestEndToEndInTmux(t *testing.T) {
 	admin.waitFor("已驳回：1")
 	admin.keys("e")
 	admin.waitFor("已提交书记：1")
+
+	// An override: the view of the posts with a block finding, a asks for the reason.
+	admin.keys("f")
+	admin.waitFor("选择视图")
+	admin.keys("Down", "Down", "Down", "Down", "Enter")
+	admin.waitFor("含禁止类 72")
+	admin.keys("a")
+	admin.waitFor("放行理由")
+	admin.keys("Enter") // an empty reason: nothing decided
+	admin.waitFor("已取消，未作任何决定")
+	admin.keys("a")
+	admin.waitFor("放行理由")
+	admin.tmux("send-keys", "-t", admin.name, "-l", "已核实为对公账户")
+	admin.keys("Enter")
+	admin.waitFor("已通过：1")
+
+	// A batch with marks, said before it is decided, and undone whole.
+	admin.keys("f", "g", "Enter")
+	admin.waitFor("我的待审 2996")
+	admin.keys("Space", "Space")
+	admin.waitFor("已选 2")
+	admin.keys("a")
+	admin.waitFor("对已选的 2 条信息执行“通过”？")
+	admin.keys("y")
+	admin.waitFor("已通过：2 条")
+	admin.keys("u")
+	admin.waitFor("已撤销 2 条决定")
+
+	// A drill-down: the Reports pane opens on the latest month with data; the items behind
+	// its first figure open in the Pending pane, and Esc brings the queue back.
+	admin.keys("4")
+	admin.waitFor("最近有数据的一期")
+	admin.keys("Enter")
+	admin.waitFor("报表明细")
+	admin.keys("Escape")
+	admin.waitFor("我的待审 2996")
 	admin.keys("q")
 	admin.waitExit()
 
@@ -139,7 +175,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	if err := json.Unmarshal(out, &st); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"approved": 1, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2997}
+	want := map[string]int64{"approved": 2, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2996}
 	for k, n := range want {
 		if st.Posts[k] != n {
 			t.Errorf("posts %s = %d, want %d (%v)", k, st.Posts[k], n, st.Posts)
@@ -148,4 +184,9 @@ func TestEndToEndInTmux(t *testing.T) {
 	if out, err := exec.Command(bin, "--db", db, "--lang", "en", "verify").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok:") {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
+
+	// qunshen on a database with no operator says, in Chinese, what to do.
+	empty := startTmux(t, "qunshen-e2e-empty", 80, 24, env, "sh -c '"+bin+" --db "+filepath.Join(cache, "empty.db")+"; sleep 30'")
+	empty.waitFor("还没有操作员")
+	empty.waitFor("qunshen demo")
 }
