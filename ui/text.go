@@ -42,13 +42,33 @@ func eachDrawn(s string, lines bool, f func(at int, drawn string)) {
 }
 
 // Width is the width of s in terminal cells.
-func Width(s string) int { return ansi.StringWidth(s) }
+func Width(s string) int { return ansi.StringWidth(oneWidth(s)) }
+
+// oneWidth drops from s what terminals disagree on the width of: the joiner of emoji
+// sequences (U+200D), the variation selectors of text and emoji presentation (U+FE0E,
+// U+FE0F) and the skin tones (U+1F3FB-U+1F3FF). A terminal that measures each character
+// (tmux, xterm, VTE, and bubbletea's renderer unless the terminal takes mode 2027) draws
+// 👩🏽‍💻 in six cells, one that measures graphemes in two; without them, 👩💻 takes four in
+// both, and the columns of a list stay aligned whatever the names hold.
+func oneWidth(s string) string {
+	if !strings.Contains(s, "\u200d") && !strings.Contains(s, "\ufe0e") && !strings.Contains(s, "\ufe0f") && !strings.Contains(s, "\xf0\x9f\x8f") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 0x200d, r == 0xfe0e, r == 0xfe0f, r >= 0x1f3fb && r <= 0x1f3ff:
+			return -1
+		}
+		return r
+	}, s)
+}
 
 // Fit cuts s to at most w cells, marking a cut with ">", and pads it with spaces to exactly w.
 func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	s = oneWidth(s)
 	if Width(s) > w {
 		s = ansi.Truncate(s, w, ">")
 	}
@@ -63,6 +83,7 @@ func Cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	s = oneWidth(s)
 	if Width(s) > w {
 		return ansi.Truncate(s, w, ">")
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"qunshen/internal/inert"
 )
 
@@ -37,4 +39,21 @@ func FuzzEachDrawn(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A line drawn is as wide for a terminal that measures each character as for one that
+// measures graphemes, whatever emoji the text holds: the columns of a list stay aligned.
+func TestWidthAgreesAcrossTerminals(t *testing.T) {
+	for _, s := range []string{"欧阳娜娜👩🏽‍💻", "👨‍👩‍👧家庭", "❤️点赞👍🏻", "1️⃣第一", "🇨🇳国旗", "第三党支部党员工作交流群（二〇二六年度）👨‍👩‍👧"} {
+		for _, w := range []int{4, 10, 30} {
+			for _, got := range []string{Fit(s, w), Cut(s, w)} {
+				if g, wc := ansi.StringWidth(got), ansi.StringWidthWc(got); g != wc || g > w {
+					t.Errorf("%q at %d: %q is %d cells by graphemes, %d by characters", s, w, got, g, wc)
+				}
+			}
+			if g := ansi.StringWidth(Fit(s, w)); g != w {
+				t.Errorf("%q fitted to %d: %d cells", s, w, g)
+			}
+		}
+	}
 }
