@@ -41,8 +41,10 @@ func eachDrawn(s string, lines bool, f func(at int, drawn string)) {
 	}
 }
 
-// Width is the width of s in terminal cells.
-func Width(s string) int { return ansi.StringWidth(oneWidth(s)) }
+// Width is the width of s in terminal cells, each character measured on its own as bubbletea's
+// renderer measures it (which, on the text oneWidth leaves, is what measuring graphemes gives
+// too, and costs a third of it).
+func Width(s string) int { return ansi.StringWidthWc(oneWidth(s)) }
 
 // oneWidth drops from s what terminals disagree on the width of: the joiner of emoji
 // sequences (U+200D), the variation selectors of text and emoji presentation (U+FE0E,
@@ -70,7 +72,7 @@ func Fit(s string, w int) string {
 	}
 	s = oneWidth(s)
 	if Width(s) > w {
-		s = ansi.Truncate(s, w, ">")
+		s = ansi.TruncateWc(s, w, ">")
 	}
 	if n := Width(s); n < w {
 		s += strings.Repeat(" ", w-n)
@@ -85,7 +87,7 @@ func Cut(s string, w int) string {
 	}
 	s = oneWidth(s)
 	if Width(s) > w {
-		return ansi.Truncate(s, w, ">")
+		return ansi.TruncateWc(s, w, ">")
 	}
 	return s
 }
