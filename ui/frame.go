@@ -65,12 +65,13 @@ func (a *App) statusLine() string {
 }
 
 // helpLine lists the keys of the focused place that fit, and ends with the keys of help and
-// quit whenever they work (not while a prompt, a question or a filter has the keyboard).
+// quit whenever they work (not while the ? screen, the log, a prompt, a question or a filter
+// has the keyboard).
 func (a *App) helpLine(w int) string {
 	var bs []key.Binding
 	last := []key.Binding{a.km.Help, a.km.Quit}
-	if a.scoping != nil || !a.help && !a.logOpen && a.panes[a.focus].busy() {
-		last = nil
+	if a.overlay() {
+		last = nil // q closes the ? screen and the log, and types a q in a prompt
 	}
 	switch {
 	case a.help, a.logOpen:
