@@ -32,7 +32,7 @@ type Keys struct {
 	FilterDone, FilterClear key.Binding
 	// Pending posts.
 	Mark, Approve, Reject, Changes, Escalate, SignOff, Return, Undo, NextFlagged key.Binding
-	MarkAll, ClearMarks, Views, Sort                                             key.Binding
+	MarkAll, ClearMarks, Views, Sort, Retract, Record                            key.Binding
 	// A post read full-screen: the next and the previous post.
 	NextPost, PrevPost key.Binding
 	// A confirmation: yes or no.
@@ -79,6 +79,7 @@ func New(l i18n.Lang) Keys {
 		Approve: b("approve", "a"), Reject: b("reject", "r"), Changes: b("changes", "c"), Escalate: b("escalate", "e"),
 		SignOff: b("signoff", "s"), Return: b("return", "b"), Undo: b("undo", "u"), NextFlagged: b("next-flagged", "n"),
 		MarkAll: b("mark-all", "+"), ClearMarks: b("clear-marks", "-"), Views: b("views", "f"), Sort: b("sort", "o"),
+		Retract: b("retract", "x"), Record: b("record", "v"),
 		NextPost: b("next-post", "n"), PrevPost: b("prev-post", "p"),
 		Yes: b("yes", "y"), No: b("no", "n"),
 
@@ -152,7 +153,7 @@ func (k Keys) Filtering() Group {
 // Pending are the keys of the Pending pane.
 func (k Keys) Pending() Group {
 	return k.group("tab.pending", k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Undo,
-		k.Mark, k.MarkAll, k.ClearMarks, k.Views, k.Sort, k.NextFlagged)
+		k.Retract, k.Record, k.Mark, k.MarkAll, k.ClearMarks, k.Views, k.Sort, k.NextFlagged)
 }
 
 // Reading are the keys of a post read full-screen (Enter in the Pending pane): the text

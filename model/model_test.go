@@ -87,7 +87,7 @@ var wantPermissions = map[Kind]string{
 	ComplaintFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
 	MemberSeen: "admin owner", MemberLeave: "admin owner", PostRecall: "admin owner", PostPin: "admin owner",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
-	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner",
+	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner", PostRetract: "admin secretary owner",
 	MemberWarn: "admin owner", MemberMute: "admin owner", MemberRemove: "admin owner", MemberRestore: "admin owner",
 	ViolationRecord: "admin owner supervisor", ViolationVerify: "admin secretary owner", ViolationSanction: "admin owner",
 	ViolationDismiss: "admin secretary owner supervisor", ViolationClose: "admin owner",

@@ -42,8 +42,12 @@ import (
 // the bytes it did.
 // Version 7 writes a whole post binary, by one codec (storage/postcodec.go), and the other
 // records by encoding/json alone.
+// Version 8 adds the outbox (storage/decisions.go), the facts of overrides in the report
+// index, and the override of a decision in a post's record; and the fold admits what it did
+// not before (an approval over block findings needs an override): opening an older database
+// replays its log whole, so that the projection, the outbox with it, is the fold's.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 var (
 	bMeta        = []byte("meta")
@@ -182,6 +186,12 @@ func (s *Store) init() error {
 		}
 		if older(7) {
 			if err := migrateJSONRecords(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if older(8) {
+			// The projection is replayed from the first event, by Open, before anything reads.
+			if err := markFold(tx, nil); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}

@@ -7,9 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/keymap"
 	"qunshen/model"
-	"qunshen/review"
 )
 
 // pendingPane is the pre-review queue and its views (f): for an administrator the posts the
@@ -25,8 +23,9 @@ type pendingPane struct {
 	zoom    bool     // the detail fills the pane
 	scroll  scroller // of the detail
 	prompt  *reasonPrompt
-	ask     *question   // a question before a decision
-	picker  *viewPicker // the views, chosen with f
+	choice  *choicePrompt // a violation recorded from the post
+	ask     *question     // a question before a decision
+	picker  *viewPicker   // the views, chosen with f
 	shows   pendingView
 	newest  bool         // newest first, else oldest first
 	all     []model.Post // the posts of every view but the published, as read
@@ -36,9 +35,10 @@ type pendingPane struct {
 	viewN   [nViews]int
 	undo    [][]string // the posts of each decision made here (a batch, or one), latest last
 	records map[string]authorRecord
-	names   map[string]string // member key → name
-	nicks   map[string]string // member key → nickname
-	nPend   int               // pending and escalated posts in scope, counted when they change
+	outbox  map[string]outboxRec // post id → what its decisions told the chat side
+	names   map[string]string    // member key → name
+	nicks   map[string]string    // member key → nickname
+	nPend   int                  // pending and escalated posts in scope, counted when they change
 	nEsc    int
 	drill   *drillSet // a figure of the Reports pane: its posts, whatever their status, instead of the queue
 }
@@ -70,15 +70,30 @@ type recordMsg struct {
 	rec authorRecord
 }
 
+// outboxRec is the outbox lines of a post, as read after its steps of history.
+type outboxRec struct {
+	steps   int
+	lines   []model.OutboxLine
+	err     error
+	reading bool
+}
+
+type outboxMsg struct {
+	post string
+	rec  outboxRec
+}
+
 type decidedMsg struct {
 	kind model.Kind
 	ok   []string
 	errs []error
 	n    int // the posts it was asked for: in flight until it comes
+	// override: an approval or sign-off over block findings
+	override bool
 }
 
 func newPending(c *common) *pendingPane {
-	p := &pendingPane{common: c, records: map[string]authorRecord{}, names: map[string]string{}, nicks: map[string]string{}}
+	p := &pendingPane{common: c, records: map[string]authorRecord{}, outbox: map[string]outboxRec{}, names: map[string]string{}, nicks: map[string]string{}}
 	p.list = NewList(func(x model.Post) string { return x.ID }, p.row)
 	p.filter = NewFilter(c, p.list, func(x model.Post) []string {
 		k := model.MemberKey(x.Group, x.Author)
@@ -98,7 +113,7 @@ func (p *pendingPane) count() int {
 }
 
 func (p *pendingPane) busy() bool {
-	return p.prompt != nil || p.ask != nil || p.picker != nil || p.filter.Active()
+	return p.prompt != nil || p.choice != nil || p.ask != nil || p.picker != nil || p.filter.Active()
 }
 
 // queueStatuses are the statuses of the posts the pane reads for its views, but the
@@ -227,6 +242,14 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 	case recordMsg:
 		p.records[msg.key] = msg.rec
 		return nil
+	case outboxMsg:
+		p.outbox[msg.post] = msg.rec
+		return nil
+	case actionMsg:
+		if msg.owner != any(p) {
+			return nil
+		}
+		return p.acted(msg)
 	case groupsMsg:
 		p.list.InvalidateAll()
 		return nil
@@ -309,6 +332,12 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.pickerKey(msg)
 	case p.ask != nil:
 		return p.askKey(msg)
+	case p.choice != nil:
+		done, cmd := p.choice.key(msg)
+		if done {
+			p.choice = nil
+		}
+		return cmd
 	case p.prompt != nil:
 		done, reason, ok := p.prompt.key(msg, k)
 		if !done {
@@ -367,6 +396,10 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.act(model.PostChanges)
 	case key.Matches(msg, k.Return):
 		return p.act(model.PostReturn)
+	case key.Matches(msg, k.Retract):
+		return p.act(model.PostRetract)
+	case key.Matches(msg, k.Record):
+		return p.askRecord()
 	case key.Matches(msg, k.Undo):
 		return p.undoLast()
 	default:
@@ -375,76 +408,28 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return p.loadRecord()
 }
 
-// readingKey is a key of the post read full-screen: the text scrolls, n and p go to the
-// next and previous post, space marks the post and stays on it; Enter and Esc go back to the
-// list. It reports whether it took the key.
-func (p *pendingPane) readingKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k, s := p.km, &p.scroll
-	page := max(s.room-1, 1)
-	switch {
-	case key.Matches(msg, k.Down):
-		s.top++
-	case key.Matches(msg, k.Up):
-		s.top = max(s.top-1, 0)
-	case key.Matches(msg, k.PageDown):
-		s.top += page
-	case key.Matches(msg, k.PageUp):
-		s.top = max(s.top-page, 0)
-	case key.Matches(msg, k.HalfDown):
-		s.top += max(page/2, 1)
-	case key.Matches(msg, k.HalfUp):
-		s.top = max(s.top-max(page/2, 1), 0)
-	case key.Matches(msg, k.Top):
-		s.top = 0
-	case key.Matches(msg, k.Bottom):
-		s.top = 1 << 30 // the view stops at the last line
-	case key.Matches(msg, k.NextPost):
-		p.list.Move(1)
-		return p.loadRecord(), true
-	case key.Matches(msg, k.PrevPost):
-		p.list.Move(-1)
-		return p.loadRecord(), true
-	case key.Matches(msg, k.Filter):
-		return nil, true // the list is not shown: nothing to filter
-	default:
-		return nil, false
-	}
-	return nil, true
-}
-
-// nextFlagged moves to the next post with a finding of warn or worse, or disputed.
-func (p *pendingPane) nextFlagged() {
-	for i := p.list.Cursor() + 1; i < p.list.Len(); i++ {
-		x := p.list.At(i)
-		if worst(x.Findings) <= review.SeverityRank(review.Warn) || x.Disputed {
-			p.list.SetCursor(i)
-			return
-		}
-	}
-	p.note(p.t("flagged.none"))
-}
-
-// worst is the rank of the strongest finding (4 for none).
-func worst(fs []model.Finding) int {
-	w := 4
-	for _, f := range fs {
-		w = min(w, review.SeverityRank(f.Severity))
-	}
-	return w
-}
-
-// loadRecord reads the author's record of the current post, once.
+// loadRecord reads the author's record of the current post, once, and what the decisions on
+// the post told the chat side, once a step of its history.
 func (p *pendingPane) loadRecord() tea.Cmd {
 	x, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
+	var out tea.Cmd
+	if r, read := p.outbox[x.ID]; len(x.History) > 0 && (!read || r.steps != len(x.History)) {
+		id, steps, be := x.ID, len(x.History), p.be
+		p.outbox[id] = outboxRec{steps: steps, reading: true} // asked: not again while it is read
+		out = func() tea.Msg {
+			lines, err := be.PostOutbox(id)
+			return outboxMsg{post: id, rec: outboxRec{steps: steps, lines: lines, err: err}}
+		}
+	}
 	k := model.MemberKey(x.Group, x.Author)
 	if _, ok := p.records[k]; ok {
-		return nil
+		return out
 	}
 	be := p.be
-	return func() tea.Msg {
+	return tea.Batch(out, func() tea.Msg {
 		var r authorRecord
 		var found bool
 		r.member, found, r.err = be.Member(x.Group, x.Author)
@@ -452,52 +437,7 @@ func (p *pendingPane) loadRecord() tea.Cmd {
 			r.violations, r.err = be.MemberViolations(x.Group, x.Author)
 		}
 		return recordMsg{key: k, rec: r}
-	}
-}
-
-func (p *pendingPane) keys() keymap.Help {
-	k := p.km
-	groups := []keymap.Group{k.Pending(), k.Reading(), k.Confirmation(), k.Move(), k.List(), k.Filtering()}
-	switch {
-	case p.ask != nil && p.ask.reason:
-		return keymap.Help{Short: []key.Binding{k.Confirm, k.Cancel}, Groups: groups}
-	case p.ask != nil:
-		short := []key.Binding{k.Yes}
-		if p.ask.again != nil {
-			short = append(short, *p.ask.again)
-		}
-		return keymap.Help{Short: append(short, k.No), Groups: groups}
-	case p.prompt != nil, p.picker != nil:
-		return keymap.Help{Short: k.Prompt().Bindings, Groups: groups}
-	case p.filter.Active():
-		return keymap.Help{Short: k.Filtering().Bindings, Groups: groups}
-	}
-	// The decisions the role may take, the commonest first; the others after the keys of
-	// moving about, as the width of the help line allows.
-	var first, then []key.Binding
-	for _, b := range []struct {
-		b    key.Binding
-		kind model.Kind
-		main bool
-	}{{k.Approve, model.PostApprove, true}, {k.Reject, model.PostReject, true}, {k.Escalate, model.PostEscalate, true},
-		{k.SignOff, model.PostSignOff, true}, {k.Return, model.PostReturn, true}, {k.Changes, model.PostChanges, false}, {k.Undo, model.PostUndo, false}} {
-		switch {
-		case !model.Allowed(p.op.Role, b.kind):
-		case b.main:
-			first = append(first, b.b)
-		default:
-			then = append(then, b.b)
-		}
-	}
-	var short []key.Binding
-	if p.zoom {
-		short = append(append(first, k.NextPost, k.PrevPost, k.Mark, k.Back), then...)
-		short = append(short, k.HalfDown)
-	} else {
-		short = append(append(first, k.Open, k.Views, k.Filter, k.Mark), then...)
-		short = append(short, k.Sort, k.NextFlagged, k.MarkAll, k.ClearMarks, k.HalfDown)
-	}
-	return keymap.Help{Short: short, Groups: groups}
+	})
 }
 
 func (p *pendingPane) drilled() *drillSet { return p.drill }
@@ -539,22 +479,4 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 		}
 		return msg
 	}
-}
-
-// click selects the row clicked.
-func (p *pendingPane) click(x, y int) tea.Cmd {
-	if p.zoom || !clickRow(p.list, x, y) {
-		return nil
-	}
-	return p.loadRecord()
-}
-
-// wheel moves the cursor, or scrolls the post read full-screen.
-func (p *pendingPane) wheel(n int) tea.Cmd {
-	if p.zoom {
-		p.scroll.top = max(p.scroll.top+n, 0)
-		return nil
-	}
-	p.list.Move(n)
-	return p.loadRecord()
 }

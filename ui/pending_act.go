@@ -119,6 +119,9 @@ func (p *pendingPane) act(kind model.Kind) tea.Cmd {
 	case model.PostReject, model.PostChanges, model.PostReturn:
 		p.prompt = newReasonPrompt(p.common, kind, ids, p.reasons(*x), "")
 		return nil
+	case model.PostRetract:
+		p.prompt = newReasonPrompt(p.common, kind, ids, p.retractReasons(*x), p.t("retract.told"))
+		return nil
 	}
 	return p.decide(kind, ids, "")
 }
@@ -180,9 +183,21 @@ func (p *pendingPane) spanOf(x *model.Post, f model.Finding) string {
 	return ""
 }
 
-// decideOverride approves or signs off a post over its block findings, with the reason.
+// decideOverride approves or signs off a post over its block findings, with the reason: the
+// override is recorded with the findings it names.
 func (p *pendingPane) decideOverride(kind model.Kind, id, reason string) tea.Cmd {
-	return p.decide(kind, []string{id}, reason)
+	p.inflight++
+	p.status, p.errText = p.t("saving"), ""
+	be := p.be
+	return func() tea.Msg {
+		m := decidedMsg{kind: kind, n: 1, override: true}
+		if _, err := be.DecideWith(id, kind, review.DecideOptions{Reason: reason, Override: true}); err != nil {
+			m.errs = []error{err}
+		} else {
+			m.ok = []string{id}
+		}
+		return m
+	}
 }
 
 // kindName is a decision in words: 通过, approve.
@@ -231,13 +246,18 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 		return nil
 	}
 	switch kind {
-	case model.PostReject, model.PostChanges, model.PostReturn:
+	case model.PostReject, model.PostChanges, model.PostReturn, model.PostRetract:
 		cur, _ := p.list.Current()
 		note := p.tf("batch.reason", len(keep))
 		if len(notes) > 0 {
 			note += p.t("msg.sep") + strings.Join(notes, p.t("msg.sep"))
 		}
-		p.prompt = newReasonPrompt(p.common, kind, keep, p.reasons(cur), note)
+		reasons := p.reasons(cur)
+		if kind == model.PostRetract {
+			reasons = p.retractReasons(cur)
+			note = p.t("retract.told") + p.t("msg.sep") + note
+		}
+		p.prompt = newReasonPrompt(p.common, kind, keep, reasons, note)
 		return nil
 	}
 	lines := []string{p.tf("batch.ask", p.kindName(kind), len(keep))}
@@ -384,9 +404,13 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 	}
 	p.undo = append(p.undo, m.ok)
 	if len(m.errs) == 0 {
-		p.note(p.tf("decided", p.kindName(m.kind), len(m.ok)))
+		done := p.tf("decided", p.kindName(m.kind), len(m.ok))
+		if m.override {
+			done += p.t("msg.sep") + p.t("decided.override")
+		}
+		p.note(done)
 	}
-	p.moved(m.kind, m.ok)
+	p.moved(m.kind, m.ok, m.override)
 	return tea.Batch(p.filter.Refresh(), p.loadRecord())
 }
 
@@ -404,7 +428,7 @@ func isStale(errs []error) bool {
 // moved updates the posts decided as the store now has them, without reading them again:
 // each takes its new status and the decision in its history, and goes to the view it now
 // belongs to; the cursor stays where it was, on the next post when this one left the view.
-func (p *pendingPane) moved(kind model.Kind, ids []string) {
+func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	done := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		done[id] = true
@@ -420,7 +444,10 @@ func (p *pendingPane) moved(kind model.Kind, ids []string) {
 	for _, src := range [][]model.Post{p.all, p.pub} {
 		for _, x := range src {
 			if done[x.ID] {
-				d.From = x.Status
+				d.From, d.Override = x.Status, nil
+				if override {
+					d.Override = x.BlockRules()
+				}
 				x.Status = next
 				x.History = append(slices.Clone(x.History), d)
 				p.list.Invalidate(x.ID)
@@ -460,6 +487,8 @@ func nextStatus(k model.Kind) (model.PostStatus, bool) {
 		return model.PostSignedOff, true
 	case model.PostReturn:
 		return model.PostReturned, true
+	case model.PostRetract:
+		return model.PostRetracted, true
 	}
 	return "", false
 }

@@ -116,6 +116,8 @@ func (p *pendingPane) view(w, h int) string {
 	switch {
 	case p.prompt != nil:
 		return p.prompt.view(w, h)
+	case p.choice != nil:
+		return p.choice.view(w, h)
 	case p.picker != nil:
 		return p.pickerView(w, h)
 	}
@@ -238,6 +240,9 @@ func (p *pendingPane) detailBody(x model.Post, w int) []string {
 			label = p.t("post.decision." + string(d.Kind))
 		}
 		line := fmt.Sprintf("  %s  %s  %s", p.when(d.Time, "01-02 15:04"), inert.Line(d.Actor), label)
+		if len(d.Override) > 0 {
+			line += " " + p.tf("post.override", strings.Join(d.Override, p.t("list.sep")))
+		}
 		if d.Reason != "" {
 			line += ": " + inert.Line(d.Reason)
 		}
@@ -248,6 +253,7 @@ func (p *pendingPane) detailBody(x model.Post, w int) []string {
 			add(l)
 		}
 	}
+	add(p.outboxLines(x, w)...)
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
 	if len(x.Attachments) > 0 {

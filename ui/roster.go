@@ -203,6 +203,11 @@ func (p *rosterPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return p.acted(msg)
+	case decidedMsg:
+		if len(msg.ok) > 0 && changesRecord(msg.kind) {
+			clear(p.records) // the members' records are read again when shown
+			return p.loadRecord()
+		}
 	case filterMsg:
 		return tea.Batch(p.filter.update(msg), p.loadRecord())
 	case tea.KeyPressMsg:

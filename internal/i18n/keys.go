@@ -15,6 +15,8 @@ func init() {
 		"key.mark-all":      {"选中所列全部", "mark all shown"},
 		"key.clear-marks":   {"清除选中", "clear marks"},
 		"key.views":         {"切换视图", "views"},
+		"key.retract":       {"撤回已发布的信息", "retract a published post"},
+		"key.record":        {"记录违规", "record a violation"},
 		"key.sort":          {"时间正序/倒序", "oldest/newest first"},
 		"key.next-post":     {"下一条信息", "next post"},
 		"key.prev-post":     {"上一条信息", "previous post"},

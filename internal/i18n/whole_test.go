@@ -48,7 +48,7 @@ func init() {
 		bash zsh fish shell sha256sum ed25519 qq-chat-exporter bash-completion Europe Berlin Asia Shanghai txt
 		BytesExtra TalkerId CreateTime StrTime Type msgtime action revoke pre_msgid chatInfo peerUid peerUin uin uid
 		timestamp date date_unixtime from_id from forwarded_from unsupported wxid OA init dissolve en_* this-month
-		last-quarter last-week last-year revoke.pre_msgid`) {
+		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id`) {
 		commandWords[w] = true
 	}
 }
