@@ -239,10 +239,14 @@ func (p *pendingPane) detailBody(x model.Post, w int) []string {
 		case model.PostUndo, model.PostSubmit:
 			label = p.t("post.decision." + string(d.Kind))
 		}
-		line := fmt.Sprintf("  %s  %s  %s", p.when(d.Time, "01-02 15:04"), inert.Line(d.Actor), label)
 		if len(d.Override) > 0 {
-			line += " " + p.tf("post.override", strings.Join(d.Override, p.t("list.sep")))
+			names := make([]string, len(d.Override))
+			for i, r := range d.Override {
+				names[i] = p.ruleName(model.Finding{Rule: r})
+			}
+			label = p.tf("post.override", label, strings.Join(names, p.t("list.sep")))
 		}
+		line := fmt.Sprintf("  %s  %s  %s", p.when(d.Time, "01-02 15:04"), inert.Line(d.Actor), label)
 		if d.Reason != "" {
 			line += ": " + inert.Line(d.Reason)
 		}

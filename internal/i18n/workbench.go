@@ -147,7 +147,7 @@ func init() {
 		"outbox.action.unmute":   {"解除禁言", "unmute"},
 		"outbox.action.feedback": {"反馈举报人", "tell the reporter"},
 		"outbox.action.answer":   {"答复申诉人", "answer the appellant"},
-		"post.override":          {"（越过拦截：%s）", "(over block findings: %s)"},
+		"post.override":          {"%s（越过拦截：%s）", "%s over block findings (%s)"},
 		"decided.override":       {"禁止类问题的放行理由已记录", "the override and its reason are recorded"},
 
 		// What to do after a refusal.
