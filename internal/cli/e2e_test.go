@@ -129,7 +129,16 @@ func TestEndToEndInTmux(t *testing.T) {
 	admin.waitFor("放行理由")
 	admin.tmux("send-keys", "-t", admin.name, "-l", "已核实为对公账户")
 	admin.keys("Enter")
-	admin.waitFor("已通过：1")
+	admin.waitFor("禁止类问题的放行理由已记录")
+
+	// A retraction: the published view lists the two approved posts; x takes the one
+	// under the cursor back, with the words the group is told.
+	admin.keys("f", "G", "Enter")
+	admin.waitFor("已通过与已发布 2")
+	admin.keys("x")
+	admin.waitFor("撤回时会告知群内和发布者理由")
+	admin.keys("Enter")
+	admin.waitFor("已撤回已发布的信息：1 条")
 
 	// A batch with marks, said before it is decided, and undone whole.
 	admin.keys("f", "g", "Enter")
@@ -175,7 +184,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	if err := json.Unmarshal(out, &st); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"approved": 2, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2996}
+	want := map[string]int64{"approved": 1, "retracted": 1, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2996}
 	for k, n := range want {
 		if st.Posts[k] != n {
 			t.Errorf("posts %s = %d, want %d (%v)", k, st.Posts[k], n, st.Posts)
@@ -183,6 +192,12 @@ func TestEndToEndInTmux(t *testing.T) {
 	}
 	if out, err := exec.Command(bin, "--db", db, "--lang", "en", "verify").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok:") {
 		t.Fatalf("verify: %v\n%s", err, out)
+	}
+
+	// The chat side is told to publish what was approved, and to take back what was retracted.
+	out, err = exec.Command(bin, "--db", db, "export", "decisions", "-o", "-").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"action":"retract"`) || !strings.Contains(string(out), `"action":"publish"`) {
+		t.Fatalf("export decisions: %v\n%s", err, out)
 	}
 
 	// qunshen on a database with no operator says, in Chinese, what to do.
