@@ -40,6 +40,9 @@ func (c *common) advise(kind model.Kind, err error) string {
 			return c.t("advice.reread")
 		case strings.HasPrefix(te.Why, "only ") && strings.Contains(te.Why, "who decided"):
 			return c.t("advice.undo-own")
+		case te.Entity == "post" && (te.State == string(model.PostApproved) || te.State == string(model.PostSignedOff) || te.State == string(model.PostPublished)) &&
+			te.Kind != model.PostRetract && te.Kind != model.PostUndo:
+			return c.tf("advice.published", keymap.Name(c.km.Retract))
 		case te.Kind == model.ViolationSanction && te.State == string(model.ViolationOpen):
 			return c.tf("advice.verify-first", keymap.Name(c.km.Verify))
 		}

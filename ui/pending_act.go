@@ -408,6 +408,17 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 		if m.override {
 			done += p.t("msg.sep") + p.t("decided.override")
 		}
+		if m.kind == model.PostReject || m.kind == model.PostChanges {
+			n := 0
+			for _, id := range m.ok {
+				if x, ok := p.post(id); ok && len(x.BlockRules()) > 0 {
+					n++
+				}
+			}
+			if n > 0 {
+				done += p.t("msg.sep") + p.tf("decided.recorded", n)
+			}
+		}
 		p.note(done)
 	}
 	p.moved(m.kind, m.ok, m.override)

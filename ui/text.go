@@ -113,7 +113,10 @@ func wrapLine(s string, w int) []string {
 	var lines []string
 	var cur []rune
 	curW := 0
-	lastSpace := -1 // index in cur after which a Latin break may come
+	// lastBreak is the index in cur after which a Latin word may be broken from what is
+	// before it: a space, or a character of CJK text, after which any break is allowed.
+	lastBreak := -1
+	breakAfter := func(r rune) bool { return r == ' ' || r >= 0x80 && !strings.ContainsRune(noLineStart, r) }
 	flush := func(n int) {
 		lines = append(lines, strings.TrimRight(string(cur[:n]), " "))
 		rest := cur[n:]
@@ -122,21 +125,26 @@ func wrapLine(s string, w int) []string {
 		}
 		cur = append([]rune(nil), rest...)
 		curW = Width(string(cur))
-		lastSpace = -1
+		lastBreak = -1
+		for i, r := range cur {
+			if breakAfter(r) {
+				lastBreak = i
+			}
+		}
 	}
 	for _, r := range s {
 		rw := Width(string(r))
 		if curW+rw > w && len(cur) > 0 {
 			cut := len(cur)
-			if r < 0x80 && r != ' ' && lastSpace >= 0 {
-				cut = lastSpace + 1 // break at the last space of a Latin word
+			if r < 0x80 && r != ' ' && lastBreak >= 0 {
+				cut = lastBreak + 1 // break before the Latin word that does not fit
 			} else if strings.ContainsRune(noLineStart, r) && len(cur) > 1 {
 				cut = len(cur) - 1 // carry one character down with the punctuation
 			}
 			flush(cut)
 		}
-		if r == ' ' {
-			lastSpace = len(cur)
+		if breakAfter(r) {
+			lastBreak = len(cur)
 		}
 		cur = append(cur, r)
 		curW += rw

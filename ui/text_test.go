@@ -57,3 +57,16 @@ func TestWidthAgreesAcrossTerminals(t *testing.T) {
 		}
 	}
 }
+
+// A Latin word that does not fit goes down from the last place a line may break, a space or
+// a character of CJK text, not from a space far back.
+func TestWrapMixedText(t *testing.T) {
+	s := "出错：信息 p-000002 当前为“已通过”，群管理员不能执行“提交书记审签”（post.escalate）"
+	got := Wrap(s, 60)
+	if len(got) != 2 || Width(got[0]) < 55 || !strings.HasSuffix(got[1], "（post.escalate）") {
+		t.Fatalf("wrapped at 60: %q", got)
+	}
+	if got := Wrap("请按 e 提交书记审签", 6); got[0] != "请按 e" {
+		t.Fatalf("a key between CJK words: %q", got)
+	}
+}

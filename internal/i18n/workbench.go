@@ -157,6 +157,8 @@ func init() {
 		"advice.ask":           {"请交%s处理", "ask someone who is: %s"},
 		"advice.reread":        {"已重新读取，请再看一遍后决定", "read again: look at it once more and decide"},
 		"advice.undo-own":      {"只能撤销自己作出的决定", "you can undo only your own decisions"},
+		"advice.published":     {"这是已发布的信息：如有错误，请按 %s 撤回", "this post is published: to take it back, press %s"},
+		"decided.recorded":     {"已按禁止类问题对 %d 条信息的发布者记录违规（见违规页）", "a violation recorded against the authors of %d of them, for their block findings (see Violations)"},
 		"advice.verify-first":  {"请先按 %s 核实", "verify it first with %s"},
 
 		// Reports.
