@@ -142,6 +142,9 @@ func wrapLine(s string, w int) []string {
 				cut = len(cur) - 1 // carry one character down with the punctuation
 			}
 			flush(cut)
+			if r == ' ' && len(cur) == 0 {
+				continue // a space that ends a line begins none
+			}
 		}
 		if breakAfter(r) {
 			lastBreak = len(cur)
