@@ -10,7 +10,7 @@ func init() {
 		"msg.more":   {"（按 %s 看全文）", " (%s shows it all)"},
 		"log.empty":  {"（本次还没有消息）", "(no messages yet)"},
 		"log.title":  {"消息记录 %d 条，最新的在前（%s 或 %s 关闭）", "Messages: %d, newest first (%s or %s to close)"},
-		"hint.first": {"常用键：%s，%s 全部按键", "Keys: %s, %s all keys"},
+		"hint.first": {"常用键：%s，%s 全部按键", "%s, %s all keys"},
 		"hint.sep":   {"，", ", "},
 
 		// The ? screen.
