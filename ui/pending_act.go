@@ -50,14 +50,26 @@ func (p *pendingPane) targets() (ids []string, batch bool) {
 
 // post finds a post the pane holds.
 func (p *pendingPane) post(id string) (*model.Post, bool) {
+	ps := p.posts([]string{id})
+	x, ok := ps[id]
+	return x, ok
+}
+
+// posts finds the posts the pane holds of these ids, in one pass over them.
+func (p *pendingPane) posts(ids []string) map[string]*model.Post {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make(map[string]*model.Post, len(ids))
 	for _, src := range [][]model.Post{p.all, p.pub} {
 		for i := range src {
-			if src[i].ID == id {
-				return &src[i], true
+			if want[src[i].ID] {
+				out[src[i].ID] = &src[i]
 			}
 		}
 	}
-	return nil, false
+	return out
 }
 
 // findingsOf are a post's findings of one severity, each rule once.
@@ -213,8 +225,9 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 	hidden := total - shown
 	var keep []string
 	blocked, secretary, warned := 0, 0, 0
+	held := p.posts(ids)
 	for _, id := range ids {
-		x, ok := p.post(id)
+		x, ok := held[id]
 		if ok && (kind == model.PostApprove || kind == model.PostSignOff) && len(findingsOf(x, review.Block)) > 0 {
 			blocked++
 			continue
@@ -410,8 +423,8 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 		}
 		if m.kind == model.PostReject || m.kind == model.PostChanges {
 			n := 0
-			for _, id := range m.ok {
-				if x, ok := p.post(id); ok && len(x.BlockRules()) > 0 {
+			for _, x := range p.posts(m.ok) {
+				if len(x.BlockRules()) > 0 {
 					n++
 				}
 			}
@@ -451,6 +464,7 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	d := model.Decision{Kind: kind, Actor: p.op.Name, Role: p.op.Role, Time: p.be.Now(), To: next}
 	cursor := p.list.Cursor()
 	cur, _ := p.list.Current()
+	updated := make(map[string]model.Post, len(ids))
 	var keep, pub []model.Post
 	for _, src := range [][]model.Post{p.all, p.pub} {
 		for _, x := range src {
@@ -461,11 +475,12 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 				}
 				x.Status = next
 				x.History = append(slices.Clone(x.History), d)
+				updated[x.ID] = x
 				p.list.Invalidate(x.ID)
 			}
 			switch {
-			case slices.Contains(queueStatuses, x.Status):
-				keep = append(keep, x)
+			case p.drill != nil, slices.Contains(queueStatuses, x.Status):
+				keep = append(keep, x) // a figure's posts stay, whatever their status
 			case slices.Contains(publishedStatuses, x.Status):
 				pub = append(pub, x)
 			}
@@ -475,9 +490,22 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	if p.pubRead {
 		p.pub = pub
 	}
+	// The rows of the view keep their order: the posts decided take their new status, and
+	// leave the view when it no longer holds them (a decision moves a post out of a view, not
+	// into it; the next choice of a view, sorted again, shows it where it now belongs).
+	rows := p.list.Rows()
+	out := make([]model.Post, 0, len(rows))
+	for _, x := range rows {
+		if u, ok := updated[x.ID]; ok {
+			x = u
+		}
+		if p.drill != nil || p.inView(p.shows, &x) {
+			out = append(out, x)
+		}
+	}
 	p.list.Unmark()
 	p.recount()
-	p.showView()
+	p.list.SetRows(out)
 	if !p.list.Select(cur.ID) {
 		p.list.SetCursor(min(cursor, p.list.Len()-1))
 	}
