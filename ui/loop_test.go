@@ -7,6 +7,8 @@ import (
 
 	"qunshen/model"
 	"qunshen/review"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestOverrideIsRecorded(t *testing.T) {
@@ -131,4 +133,20 @@ func TestRejectionRecordsAViolation(t *testing.T) {
 	if v, _, _ := h.st.Violation(v.ID); v.Status != model.ViolationDismissed {
 		t.Fatalf("the undo left the violation %s", v.Status)
 	}
+}
+
+// At 80×24 the list of rules scrolls with its cursor, the note's line in sight under it.
+func TestRecordPromptScrolls(t *testing.T) {
+	h := moreHarness(t, 80, 24)
+	h.goTo("週報")
+	h.keys("v")
+	for range 30 {
+		h.keys("down")
+	}
+	s := h.screen()
+	body := strings.Join(strings.Split(s, "\n")[1:], "\n") // the tab bar aside
+	if !strings.Contains(body, "\x1b[7m") || !strings.Contains(ansi.Strip(s), "备注（可不填）：") {
+		t.Fatalf("the cursor or the note's line is out of sight:\n%s", ansi.Strip(s))
+	}
+	h.keys("esc")
 }

@@ -101,17 +101,22 @@ func (r *choicePrompt) view(w, h int) string {
 	}
 	hint = r.c.tf(hint, keymap.Name(r.c.km.Confirm), keymap.Name(r.c.km.Cancel))
 	lines = append(lines, "", Cut(r.c.styles.dim.Render(hint), w))
-	for i, ch := range r.choices {
-		l := Fit("  "+ch, w)
+	var input []string
+	if r.input != nil {
+		r.input.SetWidth(max(w-Width(r.input.Prompt)-2, 1))
+		input = []string{"", Cut(r.input.View(), w)}
+	}
+	// The choices that fit, the cursor's among them: the text line stays in sight below.
+	room := max(h-len(lines)-len(input), 1)
+	top := max(min(r.cursor-room/2, len(r.choices)-room), 0)
+	for i := top; i < len(r.choices) && i < top+room; i++ {
+		l := Fit("  "+r.choices[i], w)
 		if i == r.cursor {
 			l = r.c.styles.sel.Render(l)
 		}
 		lines = append(lines, l)
 	}
-	if r.input != nil {
-		r.input.SetWidth(max(w-Width(r.input.Prompt)-2, 1))
-		lines = append(lines, "", Cut(r.input.View(), w))
-	}
+	lines = append(lines, input...)
 	if len(lines) > h {
 		lines = lines[:max(h, 0)]
 	}
