@@ -34,6 +34,8 @@ func (c *common) advise(kind model.Kind, err error) string {
 		}
 	case errors.As(err, &te):
 		switch {
+		case strings.HasPrefix(te.Why, "it has block findings"):
+			return c.tf("advice.override", keymap.Name(c.km.Approve), keymap.Name(c.km.Reject))
 		case strings.Contains(te.Why, "secretary signs it off"):
 			return c.tf("advice.escalate", keymap.Name(c.km.Escalate))
 		case strings.HasPrefix(te.Why, "it changed since it was read"):

@@ -157,6 +157,7 @@ func init() {
 		"advice.ask":           {"请交%s处理", "ask someone who is: %s"},
 		"advice.reread":        {"已重新读取，请再看一遍后决定", "read again: look at it once more and decide"},
 		"advice.undo-own":      {"只能撤销自己作出的决定", "you can undo only your own decisions"},
+		"advice.override":      {"在此逐条处理：按 %s 后写明放行理由，或按 %s 驳回", "here, one post at a time: %s and the reason to let it through, or %s to reject it"},
 		"advice.published":     {"这是已发布的信息：如有错误，请按 %s 撤回", "this post is published: to take it back, press %s"},
 		"decided.recorded":     {"已按禁止类问题对 %d 条信息的发布者记录违规（见违规页）", "a violation recorded against the authors of %d of them, for their block findings (see Violations)"},
 		"advice.verify-first":  {"请先按 %s 核实", "verify it first with %s"},
