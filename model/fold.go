@@ -56,6 +56,11 @@ type (
 		// Seen is, on a post decision, how many entries of the post's history the decider saw:
 		// the decision follows exactly that history. Nil on events made before it existed.
 		Seen *int `json:"seen,omitempty"`
+		// Checked is, on an approval or a sign-off, the decider's word that it holds block
+		// findings to an override: every such decision made since that rule came carries it.
+		// A decision without it was made by an earlier version, under the rules of its time,
+		// and is admitted as it was made, so that a database's history stays what it was.
+		Checked bool `json:"checked,omitempty"`
 	}
 	// Override lets a post with block findings be approved or signed off.
 	Override struct {

@@ -160,16 +160,22 @@ func (a *applier) reasonPayload(pl *ReasonPayload) error {
 	return nil
 }
 
-// decodeSeen reads a payload of exactly the form {"seen":N}, N a count as strconv writes it
-// of fewer than ten digits, into pl, as the general decoder would; anything else, which it
-// reports false for, is left to the general decoder. FuzzDecodeSeen holds it to that decoder.
+// decodeSeen reads a payload of exactly the form {"seen":N} or {"seen":N,"checked":true}, N a
+// count as strconv writes it of fewer than ten digits, into pl, as the general decoder would;
+// anything else, which it reports false for, is left to the general decoder. FuzzDecodeSeen
+// holds it to that decoder.
 func decodeSeen(b []byte, pl *ReasonPayload) bool {
-	const pre = `{"seen":`
+	const pre, checked = `{"seen":`, `,"checked":true}`
 	if len(b) < len(pre)+2 || string(b[:len(pre)]) != pre || b[len(b)-1] != '}' {
 		return false
 	}
-	digits := b[len(pre) : len(b)-1]
-	if len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
+	end := len(b) - 1
+	isChecked := len(b) > len(pre)+len(checked) && string(b[len(b)-len(checked):]) == checked
+	if isChecked {
+		end = len(b) - len(checked)
+	}
+	digits := b[len(pre):end]
+	if len(digits) == 0 || len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
 		return false
 	}
 	n := 0
@@ -179,7 +185,7 @@ func decodeSeen(b []byte, pl *ReasonPayload) bool {
 		}
 		n = n*10 + int(c-'0')
 	}
-	*pl = ReasonPayload{Seen: &n}
+	*pl = ReasonPayload{Seen: &n, Checked: isChecked}
 	return true
 }
 
@@ -205,7 +211,7 @@ func (a *applier) postDecide() error {
 	if mv.reason && pl.Reason == "" {
 		return a.refuse("post", old.ID, string(old.Status), "the author must be told a reason (PM 三(三)1)")
 	}
-	override, err := a.overrides(old, pl.Override)
+	override, err := a.overrides(old, pl.Override, pl.Checked)
 	if err != nil {
 		return err
 	}
@@ -240,7 +246,7 @@ func (a *applier) postDecide() error {
 // overrides checks a decision's override of the post's block findings: an approval or a
 // sign-off of a post with block findings needs one, naming every block rule of the post and
 // saying why; nothing else may carry one. It returns the rules overridden.
-func (a *applier) overrides(p *Post, o *Override) ([]string, error) {
+func (a *applier) overrides(p *Post, o *Override, checked bool) ([]string, error) {
 	if a.e.Kind != PostApprove && a.e.Kind != PostSignOff {
 		if o != nil {
 			return nil, a.refuse("post", p.ID, string(p.Status), "only an approval or a sign-off overrides block findings")
@@ -249,8 +255,8 @@ func (a *applier) overrides(p *Post, o *Override) ([]string, error) {
 	}
 	block := p.BlockRules()
 	switch {
-	case o == nil && len(block) == 0:
-		return nil, nil
+	case o == nil && (len(block) == 0 || !checked):
+		return nil, nil // no block finding, or a decision made before the rule: as it was made
 	case o == nil:
 		return nil, a.refuse("post", p.ID, string(p.Status), fmt.Sprintf("it has block findings (%s): it is published only by an override with a reason", strings.Join(block, ", ")))
 	case len(block) == 0:

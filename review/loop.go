@@ -68,6 +68,7 @@ func (s *Service) DecideWith(postID string, kind model.Kind, opt DecideOptions) 
 		// the post meanwhile, the two meet as concurrent decisions (model.Replay).
 		seen := len(p.History)
 		pl.Seen = &seen
+		pl.Checked = kind == model.PostApprove || kind == model.PostSignOff
 	}
 	if opt.Override {
 		rules := p.BlockRules()

@@ -210,3 +210,37 @@ func stringsOf(rs []model.BriefRule) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestBlockRuleKeepsHistory: an approval of a post with block findings made by an earlier
+// version (its payload without "checked") is admitted as it was made, here and on a machine
+// that replays it from a bundle, so that a database's history stays what it was; the same
+// approval made now (checked) is refused without an override.
+func TestBlockRuleKeepsHistory(t *testing.T) {
+	ms := network(t, t.TempDir(), "a1:admin", "a2:admin")
+	a1, a2 := ms[0], ms[1]
+	a1.importChecked(loopMore)
+	seen := 0
+	old, _ := json.Marshal(model.ReasonPayload{Seen: &seen})
+	if _, err := a1.st.Append(a1.op, model.Draft{Kind: model.PostApprove, Subject: "b1", Payload: old}); err != nil {
+		t.Fatalf("an approval made before the rule was refused: %v", err)
+	}
+	now, _ := json.Marshal(model.ReasonPayload{Seen: &seen, Checked: true})
+	if _, err := a1.st.Append(a1.op, model.Draft{Kind: model.PostApprove, Subject: "b2", Payload: now}); err == nil ||
+		!strings.Contains(err.Error(), "block findings") {
+		t.Fatalf("an approval of a block post without an override: %v", err)
+	}
+	if _, err := a1.service().Decide("b2", model.PostApprove, ""); err == nil {
+		t.Fatal("the service approved a block post without an override")
+	}
+	a2.importBundles(a1.export("a2"))
+	for _, m := range []*machine{a1, a2} {
+		p, _, err := m.st.Post("b1")
+		m.check(err)
+		if p.Status != model.PostApproved {
+			t.Fatalf("%s: the earlier approval stands as %s", m.name, p.Status)
+		}
+		if _, err := m.st.Verify(); err != nil {
+			t.Fatalf("%s: verify: %v", m.name, err)
+		}
+	}
+}
