@@ -49,7 +49,7 @@ type common struct {
 	inflight int
 }
 
-// logEntry is one message of the session, for the message log.
+// logEntry is one message since the workbench opened, for the message log.
 type logEntry struct {
 	at   time.Time
 	text string

@@ -162,7 +162,7 @@ func (a *App) helpView(w, h int) string {
 	return strings.Join(append(head, lines...), "\n")
 }
 
-// logView is the session's messages, newest first, each with its time, from logTop on.
+// logView is the messages since the workbench opened, newest first, each with its time, from logTop on.
 func (a *App) logView(w, h int) string {
 	var lines []string
 	if len(a.log) == 0 {
