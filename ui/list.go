@@ -128,7 +128,11 @@ func (l *List[T]) clamp() {
 	if l.cursor < 0 {
 		l.cursor = 0
 	}
-	h := max(l.height, 1)
+	h := l.height
+	if h <= 0 {
+		h = n // not drawn yet: no height to scroll by, the rows from the top
+	}
+	h = max(h, 1)
 	if l.cursor < l.offset {
 		l.offset = l.cursor
 	}
