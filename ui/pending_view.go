@@ -176,7 +176,7 @@ func (p *pendingPane) detail(w, h int) string {
 	}
 	keys := keymap.Name(p.km.HalfDown) + "/" + keymap.Name(p.km.HalfUp)
 	if p.zoom {
-		keys = keymap.Name(p.km.Down) + "/" + keymap.Name(p.km.Up) + " " + keys
+		keys = keymap.Name(p.km.Down) + " " + keymap.Name(p.km.Up) + " " + keys
 	}
 	return p.scroll.view(p.common, x.ID, head, sticky, body, w, h, keys)
 }
