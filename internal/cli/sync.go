@@ -126,7 +126,7 @@ func (e *env) syncConflicts() error {
 			if d.Concurrent {
 				mark = e.t("cli.sync.concurrent")
 			}
-			fmt.Fprintf(e.stdout, "  %s  %-10s %-18s %s → %s %s%s\n", d.Time.Local().Format("2006-01-02 15:04"), inert.Line(d.Actor),
+			fmt.Fprintf(e.stdout, "  %s  %-10s %-18s %s → %s %s%s\n", e.when(d.Time), inert.Line(d.Actor),
 				e.name("kind.", string(d.Kind)), e.name("post.", string(d.From)), e.name("post.", string(d.To)), inert.Line(d.Reason), mark)
 		}
 	}

@@ -42,6 +42,8 @@ func init() {
 		"cli.flag.db":                 {"数据库`路径`（默认 $QUNSHEN_DB，或 $XDG_DATA_HOME/qunshen/qunshen.db）", "database `path` (default $QUNSHEN_DB, or $XDG_DATA_HOME/qunshen/qunshen.db)"},
 		"cli.flag.lang":               {"界面的`语言`：zh 或 en（默认 zh；LANG 为 en_* 时为 en）", "`language` of the interface: zh or en (default zh, or en when LANG is en_*)"},
 		"cli.flag.as":                 {"以该`姓名`的操作员身份操作（默认 $QUNSHEN_AS，或 init 创建的第一个操作员）", "act as the operator of this `name` (default $QUNSHEN_AS, or the first operator made by init)"},
+		"cli.flag.tz":                 {"显示时间所用的`时区`：时区名（如 Europe/Berlin）或与 UTC 的时差（如 -05:00）；默认 $QUNSHEN_TZ，或北京时间", "the `zone` times are shown in: a zone name (Europe/Berlin) or an offset from UTC (-05:00); default $QUNSHEN_TZ, or China time"},
+		"cli.flag.no-mouse":           {"工作台不接管鼠标，以便用终端自己的方式选取文字", "leave the mouse to the terminal in the workbench, for its own selection of text"},
 		"cli.flag.policy":             {"检查所用的策略`文件`（默认 $QUNSHEN_POLICY，或内置策略）", "the checks' policy `file` (default $QUNSHEN_POLICY, or the built-in policy)"},
 		"cli.flag.help":               {"显示 %s 的帮助", "help for %s"},
 		"cli.flag.calendar":           {"计算工作日所用的节假日`日历`文件（默认 $QUNSHEN_CALENDAR，或内置的 2025-2026 日历）", "a holiday `calendar` file to count working days with (default $QUNSHEN_CALENDAR, or the built-in 2025-2026 calendar)"},
