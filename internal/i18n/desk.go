@@ -43,7 +43,7 @@ func init() {
 		"register.check.unapproved":              {"未审批报备（IW 第四条）", "not approved or filed (IW 第四条)"},
 		"register.check.overdue-dissolution":     {"项目结束逾期未解散（IW 第十条(四)）", "project over, not dissolved in time (IW 第十条(四))"},
 		"register.check.unclear-name":            {"群名未体现功能或所属单位（IW 第八条(三)）", "name says neither function nor unit (IW 第八条(三))"},
-		"register.check.not-real-name":           {"成员未实名（昵称不合规超过比例，IW 第四条、第八条(四)）", "members not real-name (nicknames against the rule, IW 第四条, 第八条(四))"},
+		"register.check.not-real-name":           {"成员未实名（昵称不合规超过比例，IW 第四条、第八条(四)）", "members not real-name (nicknames against the rule, IW 第四条, IW 第八条(四))"},
 		"register.check.posts-after-dissolution": {"解散后仍有信息（IW 第十二条(二)）", "posts after its dissolution (IW 第十二条(二))"},
 		"register.badge.unapproved":              {"未备案", "unfiled"},
 		"register.badge.overdue-dissolution":     {"逾期未解散", "overdue"},

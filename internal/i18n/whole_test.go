@@ -48,7 +48,10 @@ func init() {
 		bash zsh fish shell sha256sum ed25519 qq-chat-exporter bash-completion Europe Berlin Asia Shanghai txt
 		BytesExtra TalkerId CreateTime StrTime Type msgtime action revoke pre_msgid chatInfo peerUid peerUin uin uid
 		timestamp date date_unixtime from_id from forwarded_from unsupported wxid OA init dissolve en_* this-month
-		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id`) {
+		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id
+		apply edit show open measure escalate followup report docx Word emergency opinion security escalated closed
+		talk notice self-examination discipline judicial party work street city project active rectifying dissolved
+		applied refused wechat qq wecom dingtalk`) {
 		commandWords[w] = true
 	}
 }
