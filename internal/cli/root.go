@@ -29,8 +29,8 @@ func newRoot(e *env) *cobra.Command {
 	pf.StringVar(&e.as, "as", "", e.t("cli.flag.as"))
 	pf.StringVar(&e.policy, "policy", "", e.t("cli.flag.policy"))
 	for _, c := range []*cobra.Command{
-		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newImportCmd(e), newDecideCmd(e),
-		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e),
+		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newAuthorityCmd(e), newImportCmd(e), newDecideCmd(e),
+		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e), newGroupCmd(e),
 		newStatusCmd(e), newVerifyCmd(e), newBackupCmd(e), newRestoreCmd(e), newCompactCmd(e),
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),
