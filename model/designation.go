@@ -220,18 +220,18 @@ func (s *Scope) CoversBranch(branch string) bool {
 	return s.All || s.Branch != "" && s.Branch == branch
 }
 
-// String names the scope for a person, in English: "every group", "第三党支部", "第三党支部 and
-// the groups g1, g2", "the groups g1, g2".
+// String names the scope for a person, in English: "every group", "the groups of 第三党支部",
+// "the groups of 第三党支部 and the groups g1, g2", "the groups g1, g2".
 func (s Scope) String() string {
 	switch {
 	case s.All:
 		return "every group"
 	case len(s.Groups) == 0:
-		return s.Branch
+		return "the groups of " + s.Branch
 	case s.Branch == "":
 		return "the groups " + strings.Join(s.Groups, ", ")
 	}
-	return s.Branch + " and the groups " + strings.Join(s.Groups, ", ")
+	return "the groups of " + s.Branch + " and the groups " + strings.Join(s.Groups, ", ")
 }
 
 // Revocation is the payload of authority.revoke: the authority withdraws the designation of
@@ -267,6 +267,16 @@ func (r *DesignationRecord) InForce(t time.Time) error {
 		return &DesignationError{Serial: r.Serial, Name: r.Name, Why: DesignationRevoked, When: r.Revoked}
 	}
 	return nil
+}
+
+// HoldsFor checks that the designation holds at the time of event e, and names the event in
+// the refusal.
+func (r *DesignationRecord) HoldsFor(e *Event) error {
+	err := r.InForce(e.Time)
+	if de, ok := err.(*DesignationError); ok {
+		de.Kind, de.Subject, de.At = e.Kind, e.Subject, e.Time
+	}
+	return err
 }
 
 // Why a designation does not hold.
@@ -317,6 +327,10 @@ func (e *ScopeError) Error() string {
 		where = "branch " + e.Branch
 	} else if e.Branch != "" {
 		where += " (" + e.Branch + ")"
+	}
+	if e.Entity == "group" && e.ID == e.Group {
+		return fmt.Sprintf("%s (%s, designation %s) may act only on %s: the action %s on %s is outside that scope",
+			e.Operator, e.Role, e.Serial, e.Scope, e.Kind, where)
 	}
 	return fmt.Sprintf("%s (%s, designation %s) may act only on %s: the action %s on %s %s is of %s, outside that scope",
 		e.Operator, e.Role, e.Serial, e.Scope, e.Kind, e.Entity, e.ID, where)

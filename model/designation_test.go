@@ -114,7 +114,7 @@ func TestScopeInTheFold(t *testing.T) {
 	if !errors.As(err, &se) || se.Group != "g9" || se.Branch != "东湖街道" || se.Serial != "sec" || se.Kind != PostSignOff || se.Entity != "post" || se.ID != "p-g9" {
 		t.Fatalf("sign-off outside the scope: %v", err)
 	}
-	if !strings.Contains(err.Error(), "op-secretary (secretary, designation sec) may act only on 第三党支部: the action post.signoff on post p-g9 is of group g9 (东湖街道), outside that scope") {
+	if !strings.Contains(err.Error(), "op-secretary (secretary, designation sec) may act only on the groups of 第三党支部: the action post.signoff on post p-g9 is of group g9 (东湖街道), outside that scope") {
 		t.Fatalf("message: %v", err)
 	}
 	if f.post("p-g9").Status != PostEscalated {

@@ -193,10 +193,8 @@ func scopeOf(st State, op *Operator, e *Event) (*DesignationRecord, error) {
 	if !ok {
 		return nil, fmt.Errorf("operator %s: its designation %s is not known", op.Name, op.Designation)
 	}
-	if err := d.InForce(e.Time); err != nil {
-		de := err.(*DesignationError)
-		de.Kind, de.Subject, de.At = e.Kind, e.Subject, e.Time
-		return nil, de
+	if err := d.HoldsFor(e); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }

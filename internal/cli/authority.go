@@ -309,10 +309,19 @@ func (e *env) authorityAccept(file string) error {
 	if err != nil {
 		return err
 	}
+	trusts, err := st.TrustList()
+	if err != nil {
+		return err
+	}
 	var op *model.Operator
 	for i := range ops {
-		if ops[i].Key == d.Key && ops[i].Role != model.RoleAuthority {
-			op = &ops[i]
+		if ops[i].Key != d.Key || ops[i].Role == model.RoleAuthority {
+			continue
+		}
+		for _, t := range trusts {
+			if t.Key == d.Key && t.Local {
+				op = &ops[i] // an operator of this machine, whose key is here
+			}
 		}
 	}
 	if op == nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -50,6 +51,14 @@ func (e *env) syncExport(o syncOptions) error {
 		return usagef("cli.output-required")
 	}
 	st, s, err := e.signer()
+	if errors.Is(err, storage.ErrNoOperator) && e.operatorName() == "" {
+		// The committee's machine may hold the authority alone: its bundles are the
+		// authority's.
+		var aerr error
+		if st, s, aerr = e.authoritySigner(); aerr == nil {
+			err = nil
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -88,6 +88,17 @@ func Explain(l Lang, err error) string {
 		allowed := []model.Role{model.RoleOwner, model.RoleSecretary, model.RoleSupervisor}
 		return Tf(l, "explain.confidential", string(e.Role), roleName(l, e.Role), codes(allowed, ", "), roleNames(l, allowed))
 	}
+	if b, ok := err.(interface {
+		Place() (string, int64)
+		Unwrap() error
+	}); ok && b.Unwrap() != nil {
+		// A refused bundle whose fault is in the catalogue: the file, the place, the fault.
+		file, off := b.Place()
+		if off >= 0 {
+			return Tf(l, "bundle.at", inert.Line(file), off, Explain(l, b.Unwrap()))
+		}
+		return Tf(l, "bundle.file", inert.Line(file), Explain(l, b.Unwrap()))
+	}
 	if err == model.ErrUnknownOperator {
 		return T(l, "explain.unknown-operator")
 	}
@@ -166,14 +177,19 @@ func explainScope(l Lang, e *model.ScopeError) string {
 	default:
 		where = Tf(l, "explain.where.group-branch", inert.Line(e.Group), inert.Line(e.Branch))
 	}
-	return Tf(l, "explain.scope", inert.Line(e.Operator), roleName(l, e.Role), string(e.Role), inert.Line(e.Serial), ScopeText(l, e.Scope),
+	key := "explain.scope"
+	if e.Entity == "group" && e.ID == e.Group {
+		key = "explain.scope.self"
+	}
+	return Tf(l, key, inert.Line(e.Operator), roleName(l, e.Role), string(e.Role), inert.Line(e.Serial), ScopeText(l, e.Scope),
 		kindName(l, e.Kind), string(e.Kind), lookup(l, "entity."+e.Entity, e.Entity), e.Entity, inert.Line(e.ID), where)
 }
 
 func explainDesignation(l Lang, e *model.DesignationError) string {
-	s := Tf(l, "explain.designation."+e.Why, inert.Line(e.Serial), inert.Line(e.Name), Time(e.When))
+	at := func(t time.Time) string { return t.In(chinaTime).Format(time.DateTime) }
+	s := Tf(l, "explain.designation."+e.Why, inert.Line(e.Serial), inert.Line(e.Name), at(e.When))
 	if e.Kind != "" {
-		s += Tf(l, "explain.designation.event", kindName(l, e.Kind), string(e.Kind), inert.Line(e.Subject), Time(e.At))
+		s += Tf(l, "explain.designation.event", kindName(l, e.Kind), string(e.Kind), inert.Line(e.Subject), at(e.At))
 	}
 	return s
 }

@@ -17,10 +17,11 @@ func init() {
 
 		// An action outside the scope of a designation, or at a time it does not hold.
 		"explain.scope":               {"%[1]s（%[2]s，指定书 %[4]s）只能处理%[5]s：%[8]s %[10]s 属于%[11]s，不在此范围内，不能%[6]s（%[7]s）", "%[1]s (%[3]s, designation %[4]s) may act only on %[5]s: the action %[7]s on %[9]s %[10]s is of %[11]s, outside that scope"},
+		"explain.scope.self":          {"%[1]s（%[2]s，指定书 %[4]s）只能处理%[5]s：%[11]s 不在此范围内，不能%[6]s（%[7]s）", "%[1]s (%[3]s, designation %[4]s) may act only on %[5]s: the action %[7]s on %[11]s is outside that scope"},
 		"explain.scope.all":           {"全部群组", "every group"},
-		"explain.scope.branch":        {"%s的群组", "%s"},
+		"explain.scope.branch":        {"%s的群组", "the groups of %s"},
 		"explain.scope.groups":        {"群组 %s", "the groups %s"},
-		"explain.scope.both":          {"%s的群组及群组 %s", "%s and the groups %s"},
+		"explain.scope.both":          {"%s的群组及群组 %s", "the groups of %s and the groups %s"},
 		"explain.where.group":         {"群组 %s", "group %s"},
 		"explain.where.group-branch":  {"群组 %s（%s）", "group %s (%s)"},
 		"explain.where.branch":        {"%s", "branch %s"},

@@ -132,9 +132,9 @@ func Find(all []Trust, q string) (int, error) {
 func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
 	switch {
 	case !ok:
-		return fmt.Errorf("made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first", name, k.Fingerprint())
+		return i18n.E("keyring.exporter.untrusted", name, k.Fingerprint())
 	case t.Revoked():
-		return fmt.Errorf("made by %s, whose key was revoked here on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
+		return i18n.E("keyring.exporter.revoked", t.Name, t.RevokedAt.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -144,32 +144,33 @@ func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
 // role may take (each record of an import batch included); a registration must register that
 // key in that role.
 func CheckEvent(t Trust, ok bool, ev *model.Event) error {
+	kind := string(ev.Kind)
 	switch {
 	case !ok:
-		return fmt.Errorf("event %s %s (origin %s, sequence %d) is signed by a key this machine does not trust", ev.Kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
+		return i18n.E("keyring.check.untrusted", kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
 	case t.Revoked():
-		return fmt.Errorf("event %s %s (sequence %d) is signed by the key of %s, revoked here on %s", ev.Kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
+		return i18n.E("keyring.check.revoked", kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
 	case ev.Role != t.Role:
-		return fmt.Errorf("event %s %s (sequence %d) claims the role %s, but the key of %s is trusted as %s", ev.Kind, ev.Subject, ev.Seq, ev.Role, t.Name, t.Role)
+		return i18n.E("keyring.check.role", kind, ev.Subject, ev.Seq, string(ev.Role), t.Name, string(t.Role))
 	case !model.Allowed(ev.Role, ev.Kind):
-		return fmt.Errorf("event %s %s (sequence %d) by %s: %v", ev.Kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
+		return i18n.E("keyring.check.permission", kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
 	}
 	switch ev.Kind {
 	case model.ImportBatch:
 		items, err := model.DecodeBatch(ev.Payload)
 		if err != nil {
-			return fmt.Errorf("import batch (sequence %d) by %s: %v", ev.Seq, t.Name, err)
+			return i18n.E("keyring.check.batch", ev.Seq, t.Name, err)
 		}
 		for i := range items {
 			k := items[i].Kind
 			if !slices.Contains(model.ImportKinds, k) || !model.Allowed(ev.Role, k) {
-				return fmt.Errorf("import batch (sequence %d) by %s, record %d: %v", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
+				return i18n.E("keyring.check.record", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
 			}
 		}
 	case model.OperatorRegister:
 		var o model.Operator
 		if err := json.Unmarshal(ev.Payload, &o); err != nil || o.Key != ev.Origin || o.Role != t.Role {
-			return fmt.Errorf("the registration of key %s does not match its trust here (%s, %s)", ev.Origin.Fingerprint(), t.Name, t.Role)
+			return i18n.E("keyring.check.register", ev.Origin.Fingerprint(), t.Name, string(t.Role))
 		}
 	}
 	return nil
@@ -220,7 +221,7 @@ func CheckDesignated(d *model.DesignationRecord, at Trust, ok bool, name string,
 			}
 		}
 	}
-	if err := d.InForce(ev.Time); err != nil {
+	if err := d.HoldsFor(ev); err != nil {
 		return fail(err)
 	}
 	return nil
