@@ -169,7 +169,7 @@ func (d *designated) revoked() map[string]revocation {
 	d.revocations = map[string]revocation{}
 	for _, xs := range d.all {
 		for _, x := range xs {
-			if x.ev.Kind != model.AuthorityRevoke {
+			if x == nil || x.ev.Kind != model.AuthorityRevoke { // nil: one of two the same (bySeq)
 				continue
 			}
 			var r model.Revocation
@@ -435,6 +435,9 @@ func (d *designated) indexed() *entityGroups {
 	}
 	for _, xs := range d.all {
 		for _, x := range xs {
+			if x == nil {
+				continue
+			}
 			if x.ev.Kind != model.ImportBatch {
 				note(x.ev.Kind, x.ev.Payload)
 				continue
@@ -466,14 +469,20 @@ func (c *trustChecker) designatedExporter(k model.Key, name string) (string, err
 			rec = &r
 		}
 	}
+	var fault error
 	for _, x := range c.d.all[k] {
-		if x.ev.Kind == model.OperatorDesignate {
+		if x != nil && x.ev.Kind == model.OperatorDesignate {
 			if a := readAttach(x); a.err == nil {
 				rec = a.d
+			} else if fault == nil {
+				fault = i18n.E("keyring.event.refused", keyring.EventName(&x.ev, name), a.err)
 			}
 		}
 	}
-	if rec == nil {
+	switch {
+	case rec == nil && fault != nil:
+		return "", fault // the designation it carries is refused: say why
+	case rec == nil:
 		return "", keyring.CheckExporter(keyring.Trust{}, false, k, name)
 	}
 	rec = c.d.withRevocation(rec)
