@@ -181,6 +181,63 @@ func (s *Service) Designation() (model.DesignationRecord, bool, error) {
 	return model.DesignationRecord{}, false, nil
 }
 
+// Chains are the responsibility chains of every group, now, by group id.
+func (s *Service) Chains() (map[string]model.Chain, error) {
+	gs, err := s.Store.Groups()
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.chainInputs()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]model.Chain, len(gs))
+	for i := range gs {
+		out[gs[i].ID] = in.chain(&gs[i], s.Now())
+	}
+	return out, nil
+}
+
+// chainInputs are what the chains are made of: the members' names by group, the
+// designations, the authorities.
+type chainInputs struct {
+	names map[string]map[string]string
+	ds    []model.DesignationRecord
+	auths []model.Operator
+}
+
+func (s *Service) chainInputs() (*chainInputs, error) {
+	ms, err := s.Store.Members()
+	if err != nil {
+		return nil, err
+	}
+	in := &chainInputs{names: map[string]map[string]string{}}
+	for _, m := range ms {
+		if in.names[m.Group] == nil {
+			in.names[m.Group] = map[string]string{}
+		}
+		in.names[m.Group][m.ID] = m.Name
+	}
+	if in.ds, err = s.Store.Designations(); err != nil {
+		return nil, err
+	}
+	ops, err := s.Store.Operators()
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range ops {
+		if o.Role == model.RoleAuthority {
+			in.auths = append(in.auths, o)
+		}
+	}
+	return in, nil
+}
+
+func (in *chainInputs) chain(g *model.Group, now time.Time) model.Chain {
+	names := in.names[g.ID]
+	return model.ResponsibilityChain(g, func(id string) string { return names[id] }, in.ds, in.auths, now)
+}
+
 // Chain is the responsibility chain of a group (IW 第六条), now.
 func (s *Service) Chain(group string) (model.Chain, error) {
 	g, ok, err := s.Group(group)
@@ -190,29 +247,9 @@ func (s *Service) Chain(group string) (model.Chain, error) {
 	if !ok {
 		return model.Chain{}, i18n.E("review.unknown-group", group)
 	}
-	ms, err := s.Store.Members()
+	in, err := s.chainInputs()
 	if err != nil {
 		return model.Chain{}, err
 	}
-	names := map[string]string{}
-	for _, m := range ms {
-		if m.Group == g.ID {
-			names[m.ID] = m.Name
-		}
-	}
-	ds, err := s.Store.Designations()
-	if err != nil {
-		return model.Chain{}, err
-	}
-	ops, err := s.Store.Operators()
-	if err != nil {
-		return model.Chain{}, err
-	}
-	var auths []model.Operator
-	for _, o := range ops {
-		if o.Role == model.RoleAuthority {
-			auths = append(auths, o)
-		}
-	}
-	return model.ResponsibilityChain(&g, func(id string) string { return names[id] }, ds, auths, s.Now()), nil
+	return in.chain(&g, s.Now()), nil
 }

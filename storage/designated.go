@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	fastjson "github.com/goccy/go-json"
 
@@ -47,6 +48,7 @@ type designated struct {
 
 	revocations map[string]revocation // serial → a revocation the bundles carry
 	index       *entityGroups
+	groups      map[string]model.Group // the groups resolved
 	// exporters are the names of the makers of bundles accepted by their designation.
 	exporters map[model.Key]string
 }
@@ -290,16 +292,16 @@ func (c *trustChecker) inScope(x *incoming, rec *model.DesignationRecord) error 
 
 // entityOf names the entity an action acts on and the group it is of (or, for an inspection
 // of a whole branch, the branch; for a group's registration, the group and the branch it is
-// registered with). An entity found nowhere names no group: the fold refuses the action.
+// registered with). An entity found nowhere names no group: the fold refuses the action. The
+// records that make an entity are read once, by the index of the import (indexed), under
+// their subject: the fold refuses a record whose subject is not its id.
 func (d *designated) entityOf(kind model.Kind, subject string, payload []byte) (entity, id, group, branch string, err error) {
+	ix := d.indexed()
 	var rec recordOf
 	read := func() bool { return fastjson.Unmarshal(payload, &rec) == nil }
 	switch {
 	case kind == model.GroupRegister:
-		if !read() {
-			return
-		}
-		return "group", rec.ID, rec.ID, rec.Branch, nil
+		return "group", subject, subject, ix.branches[subject], nil
 	case kind == model.GroupDissolve:
 		return "group", subject, subject, "", nil
 	case strings.HasPrefix(string(kind), "member."):
@@ -309,26 +311,17 @@ func (d *designated) entityOf(kind model.Kind, subject string, payload []byte) (
 		}
 		return "member", m, g, "", nil
 	case kind == model.PostSubmit:
-		if !read() {
-			return
-		}
-		return "post", rec.ID, rec.Group, "", nil
+		return "post", subject, ix.posts[subject], "", nil
 	case strings.HasPrefix(string(kind), "post."):
 		g, err := d.entityGroup(bPosts, subject)
 		return "post", subject, g, "", err
 	case kind == model.ComplaintFile || kind == model.ViolationRecord:
-		if !read() {
-			return
-		}
-		return "violation", rec.ID, rec.Group, "", nil
+		return "violation", subject, ix.violations[subject], "", nil
 	case strings.HasPrefix(string(kind), "violation."):
 		g, err := d.entityGroup(bViolations, subject)
 		return "violation", subject, g, "", err
 	case kind == model.ApplicationFile:
-		if !read() {
-			return
-		}
-		return "application", rec.ID, rec.Group, "", nil
+		return "application", subject, ix.applications[subject], "", nil
 	case strings.HasPrefix(string(kind), "application.") || strings.HasPrefix(string(kind), "appeal."):
 		g, err := d.entityGroup(bApps, subject)
 		return "application", subject, g, "", err
@@ -384,8 +377,11 @@ func (d *designated) entityGroup(bucket []byte, id string) (string, error) {
 func (d *designated) rectBranch(id string) string { return d.indexed().rectBranches[id] }
 
 // group is a group as the import's events register it, or as stored (an unknown one is a
-// group of no branch, which only a scope listing it covers).
+// group of no branch, which only a scope listing it covers); read once an import.
 func (d *designated) group(id string) (model.Group, error) {
+	if g, ok := d.groups[id]; ok {
+		return g, nil
+	}
 	g, ok, err := d.st.Group(id)
 	if err != nil {
 		return g, err
@@ -396,6 +392,10 @@ func (d *designated) group(id string) (model.Group, error) {
 	if b, ok := d.indexed().branches[id]; ok {
 		g.Branch = b
 	}
+	if d.groups == nil {
+		d.groups = map[string]model.Group{}
+	}
+	d.groups[id] = g
 	return g, nil
 }
 
@@ -410,11 +410,18 @@ func (d *designated) indexed() *entityGroups {
 	note := func(kind model.Kind, payload []byte) {
 		var rec recordOf
 		switch kind {
-		case model.PostSubmit, model.ComplaintFile, model.ViolationRecord, model.ApplicationFile, model.RectificationOrder, model.GroupRegister:
+		case model.PostSubmit, model.ComplaintFile, model.ViolationRecord, model.ApplicationFile:
+			// Posts, violations and applications begin with their id and group.
+			if id, g, ok := idAndGroup(payload); ok {
+				rec.ID, rec.Group = id, g
+				break
+			}
+			fallthrough
+		case model.RectificationOrder, model.GroupRegister:
+			if fastjson.Unmarshal(payload, &rec) != nil {
+				return
+			}
 		default:
-			return
-		}
-		if fastjson.Unmarshal(payload, &rec) != nil {
 			return
 		}
 		switch kind {
@@ -507,4 +514,33 @@ func (c *trustChecker) designatedExporter(k model.Key, name string) (string, err
 // words: the file and the place in it named.
 func (x *incoming) refuse(err error) error {
 	return &bundle.Error{File: x.file, Offset: x.off, Msg: err.Error(), Err: err}
+}
+
+// idAndGroup reads the id and the group at the start of an entity's JSON as encoding/json
+// writes it ({"id":"…","group":"…",…}) when neither holds an escape or a byte that is not
+// UTF-8, and neither key comes again (a bare "id": or "group": is a key in JSON, never in a
+// string); ok false otherwise, for the decoder to read. An import of a city's bundles reads
+// the group of every post so.
+func idAndGroup(b []byte) (id, group string, ok bool) {
+	if bytes.Count(b, []byte(`"id":`)) != 1 || bytes.Count(b, []byte(`"group":`)) != 1 {
+		return "", "", false
+	}
+	str := func(prefix string) (string, bool) {
+		if !bytes.HasPrefix(b, []byte(prefix)) {
+			return "", false
+		}
+		b = b[len(prefix):]
+		end := bytes.IndexByte(b, '"')
+		if end < 0 || bytes.IndexByte(b[:end], '\\') >= 0 || !utf8.Valid(b[:end]) {
+			return "", false
+		}
+		s := string(b[:end])
+		b = b[end+1:]
+		return s, true
+	}
+	if id, ok = str(`{"id":"`); !ok {
+		return "", "", false
+	}
+	group, ok = str(`,"group":"`)
+	return id, group, ok
 }

@@ -385,3 +385,27 @@ func TestDesignatedParked(t *testing.T) {
 	}
 	city.verify()
 }
+
+// FuzzIDAndGroup holds the quick reading of an entity's id and group to the decoder: what it
+// reads of a payload the decoder reads too, the same.
+func FuzzIDAndGroup(f *testing.F) {
+	for _, v := range []any{model.Post{ID: "p1", Group: "g1", Title: "通知"}, model.Violation{ID: `v"1`, Group: "g<1>"}, model.Application{ID: "a", Group: ""}} {
+		raw, _ := json.Marshal(v)
+		f.Add(raw)
+	}
+	f.Add([]byte(`{"id":"x","group":"y"`))
+	f.Add([]byte(`{"id":"\u0041","group":"y"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		id, group, ok := idAndGroup(b)
+		if !ok {
+			return
+		}
+		var rec recordOf
+		if json.Unmarshal(b, &rec) != nil {
+			return // not a payload: the fold refuses it
+		}
+		if rec.ID != id || rec.Group != group {
+			t.Fatalf("%q: read %q %q, the decoder %q %q", b, id, group, rec.ID, rec.Group)
+		}
+	})
+}

@@ -72,7 +72,7 @@ func (p *pendingPane) busy() bool { return p.prompt != nil || p.filter.Active() 
 
 // statuses of the queue of this operator, the first ones shown first.
 func (p *pendingPane) statuses() []model.PostStatus {
-	if p.op.Role == model.RoleSecretary {
+	if model.Holds(p.op.Role, model.RoleSecretary) { // a department head's queue is a secretary's
 		return []model.PostStatus{model.PostEscalated, model.PostPending}
 	}
 	return []model.PostStatus{model.PostPending, model.PostReturned, model.PostEscalated}

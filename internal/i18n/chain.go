@@ -11,6 +11,8 @@ import (
 // picker show it.
 func init() {
 	add(map[string][2]string{
+		"chain.title":            {"%s 的责任链（IW 第六条）", "The responsibility chain of %s (IW 第六条)"},
+		"chain.line":             {"  %s：%s", "  %s: %s"},
 		"chain.first":            {"第一责任人", "first responsible"},
 		"chain.managers":         {"直接管理", "managers"},
 		"chain.supervisors":      {"监督", "supervisors"},
