@@ -409,3 +409,26 @@ func FuzzIDAndGroup(f *testing.F) {
 		}
 	})
 }
+
+// A designated administrator's import of files is checked whole against its scope before
+// anything is written: a group of another branch refuses it, naming the line.
+func TestDesignatedImportScope(t *testing.T) {
+	dir := t.TempDir()
+	c := newClock()
+	auth := committee(t, dir, c)
+	admin := operatorMachine(t, dir, "王芳", model.RoleAdmin, "第三党支部", auth, c)
+	admin.accept(auth.designate(admin.op, "a1", model.Scope{Branch: "第三党支部"}, c.t, time.Time{}))
+	p := filepath.Join(dir, "queue.jsonl")
+	admin.check(os.WriteFile(p, []byte(queue), 0o600))
+	before := admin.hash()
+	_, err := admin.st.Import(admin.op, []string{p}, ImportOptions{Now: admin.st.now})
+	if err == nil || !strings.Contains(err.Error(), "queue.jsonl:2: 王芳 (admin, designation a1) may act only on the groups of 第三党支部: the action group.register on group g2 is outside that scope") {
+		t.Fatalf("import outside the scope: %v", err)
+	}
+	if admin.hash() != before {
+		t.Fatal("a refused import wrote something")
+	}
+	// With the group listed, the same file imports.
+	admin.accept(auth.designate(admin.op, "a2", model.Scope{Branch: "第三党支部", Groups: []string{"g2"}}, c.t, time.Time{}))
+	admin.importAt(queue)
+}

@@ -59,8 +59,9 @@ func init() {
 		"storage.designation.payload": {"指定书无法读取：%s", "the designation cannot be read: %s"},
 		"storage.exporter.untrusted": {"由 %[1]s 制作，其指定书 %[2]s 由指定机关 %[3]s（指纹 %[4]s）签发，本机不信任该指定机关：请先用 qunshen trust --authority 信任其公钥文件",
 			"made by %s, whose designation %s is signed by the authority %s (fingerprint %s), which this machine does not trust: run qunshen trust --authority on its file first"},
-		"bundle.at":   {"%[1]s：第 %[2]d 字节：%[3]s", "%s: at byte %d: %s"},
-		"bundle.file": {"%s：%s", "%s: %s"},
+		"storage.import.line": {"%s:%d：%s", "%s:%d: %s"},
+		"bundle.at":           {"%[1]s：第 %[2]d 字节：%[3]s", "%s: at byte %d: %s"},
+		"bundle.file":         {"%s：%s", "%s: %s"},
 
 		"keyring.designated.register": {"登记与指定书 %[1]s 不符（应为 %[2]s，%[3]s）",
 			"the registration does not match the designation %s (%s, %s)"},
