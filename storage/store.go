@@ -11,7 +11,9 @@
 //	post.go        the posts of a transaction; postcodec.go the one codec of a stored post
 //	import.go      the store side of an import of files (chatimport.go for chat exports):
 //	               checking against the database, writing in batches; the inputs are ingest's
-//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's)
+//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's);
+//	               designated.go the check of the events of designated operators, and
+//	               importscope.go that of an import of files by one
 //	order.go       the canonical order of the log; foldpipe.go the fold of imported events
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
