@@ -203,11 +203,9 @@ func (c *trustChecker) checkDesignated(x *incoming, t keyring.Trust, ok bool) er
 		d.cur = a.d
 	}
 	rec := d.cur
-	if rec == nil {
-		rec = d.first
-	}
 	if ok {
-		// Trusted by its key: a designation narrows what it may do.
+		// Trusted by its key: a designation narrows what it may do from the event that
+		// attaches it on, as the fold has it; what it signed before stays as it was.
 		if rec == nil {
 			return nil
 		}
@@ -219,6 +217,9 @@ func (c *trustChecker) checkDesignated(x *incoming, t keyring.Trust, ok bool) er
 			return i18n.E("keyring.event.refused", keyring.EventName(&x.ev, d.name), err)
 		}
 	} else {
+		if rec == nil {
+			rec = d.first // its events before the first it attaches: its registration
+		}
 		if rec == nil && d.firstFault != nil {
 			return d.firstFault
 		}

@@ -432,3 +432,30 @@ func TestDesignatedImportScope(t *testing.T) {
 	admin.accept(auth.designate(admin.op, "a2", model.Scope{Branch: "第三党支部", Groups: []string{"g2"}}, c.t, time.Time{}))
 	admin.importAt(queue)
 }
+
+// A set-up that trusted keys pairwise adopts designations: what an operator signed before
+// attaching its designation stays as it was, on a machine that trusts its key; from the
+// attaching on, the designation holds it.
+func TestPairwiseThenDesignated(t *testing.T) {
+	dir := t.TempDir()
+	c := newClock()
+	auth := committee(t, dir, c)
+	admin := operatorMachine(t, dir, "王芳", model.RoleAdmin, "第三党支部", nil, c)
+	peer := bare(t, dir, "peer", auth)
+	o := admin.op.Operator
+	peer.check(peer.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
+	admin.importAt(queue) // g2 is of no branch: outside the designation to come
+	admin.check(admin.decide("p3", model.PostReject, "广告"))
+	admin.trustAuthority(auth)
+	admin.accept(auth.designate(admin.op, "a1", model.Scope{Branch: "第三党支部"}, c.t, time.Time{}))
+	admin.check(admin.decide("p1", model.PostApprove, ""))
+	peer.importBundles(admin.exportAll())
+	if p := peer.post("p3"); p.Status != model.PostRejected {
+		t.Fatalf("p3, decided before the designation: %s", p.Status)
+	}
+	peer.verify()
+	// After it, the designation holds: a decision on g2 is refused here, as on the peer.
+	if err := admin.decide("p3", model.PostUndo, ""); err == nil || !strings.Contains(err.Error(), "outside that scope") {
+		t.Fatalf("an undo outside the scope: %v", err)
+	}
+}
