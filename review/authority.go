@@ -36,7 +36,7 @@ func (s *Service) Designate(op model.Operator, o DesignateOptions) (model.Design
 		o.From = now
 	}
 	if !o.Until.IsZero() && !o.Until.After(now) {
-		return model.Designation{}, i18n.E("review.designate.past", i18n.Time(o.Until))
+		return model.Designation{}, i18n.E("review.designate.past", i18n.Day(o.Until.Add(-time.Nanosecond)))
 	}
 	serial := make([]byte, 8)
 	if _, err := rand.Read(serial); err != nil {

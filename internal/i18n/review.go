@@ -10,7 +10,7 @@ func init() {
 		"review.override.reason": {"越过拦截须用 --reason 说明理由", "an override needs its reason (--reason)"},
 		"review.override.none":   {"信息 %s 没有拦截级检查发现，无须越过拦截：去掉 --override", "post %s has no block finding to override: leave out --override"},
 		"review.authority.not":   {"%s 不是指定机关：指定和撤销须由 qunshen authority init 创建的指定机关作出", "%s is not the authority: designations are made and revoked by the authority that qunshen authority init made"},
-		"review.designate.past":  {"有效期的结束（%s）已过", "the end of the validity (%s) is past"},
+		"review.designate.past":  {"有效期的最后一天（%s）已过", "the last day of the validity (%s) is past"},
 		"review.accept.key":      {"指定书 %[1]s 指定的是 %[2]s 的密钥（%[3]s），不是 %[4]s 的（%[5]s）", "the designation %s names the key of %s (%s), not that of %s (%s)"},
 		"review.accept.role":     {"指定书 %[1]s 指定的角色是%[2]s，而 %[3]s 是%[4]s", "the designation %s is of a %s, but %s is a %s"},
 		"review.accept.name":     {"指定书 %[1]s 指定的是 %[2]s，不是 %[3]s", "the designation %s names %s, not %s"},
