@@ -22,15 +22,21 @@ type Keys struct {
 	Panes              key.Binding // 1 to 4: the panes in the order of their tabs
 	NextPane, PrevPane key.Binding
 	Scope              key.Binding
-	Help, Quit         key.Binding
-	// Moving in a list, the Reports pane's figures and the ? screen.
-	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
+	Log, Help, Quit    key.Binding
+	// Moving in a list, the Reports pane's figures, the ? screen and the message log; half a
+	// page scrolls the detail beside a list.
+	Up, Down, Top, Bottom, PageUp, PageDown, HalfUp, HalfDown key.Binding
 	// Lists.
 	Open, Back, Filter key.Binding
 	// While typing a filter.
 	FilterDone, FilterClear key.Binding
 	// Pending posts.
 	Mark, Approve, Reject, Changes, Escalate, SignOff, Return, Undo, NextFlagged key.Binding
+	MarkAll, ClearMarks, Views, Sort, Retract, Record                            key.Binding
+	// A post read full-screen: the next and the previous post.
+	NextPost, PrevPost key.Binding
+	// A confirmation: yes or no.
+	Yes, No key.Binding
 	// Roster.
 	AppApprove, AppRefuse, Warn, Mute, Remove, Restore, Appeal, Cleanup key.Binding
 	// Violations.
@@ -60,10 +66,11 @@ func New(l i18n.Lang) Keys {
 		Panes:    panes,
 		NextPane: b("next-pane", "tab"), PrevPane: b("prev-pane", "shift+tab"),
 		Scope: b("scope", "ctrl+g"),
-		Help:  b("help", "?"), Quit: b("quit", "q", "ctrl+c"),
+		Log:   b("log", "@"), Help: b("help", "?"), Quit: b("quit", "q", "ctrl+c"),
 
 		Up: b("up", "up", "k"), Down: b("down", "down", "j"), Top: b("top", "g", "home"), Bottom: b("bottom", "G", "end"),
 		PageUp: b("page-up", "pgup"), PageDown: b("page-down", "pgdown"),
+		HalfUp: b("half-up", "ctrl+u"), HalfDown: b("half-down", "ctrl+d"),
 
 		Open: b("open", "enter"), Back: b("back", "esc"), Filter: b("filter", "/"),
 		FilterDone: b("filter-done", "enter"), FilterClear: b("filter-clear", "esc"),
@@ -71,6 +78,10 @@ func New(l i18n.Lang) Keys {
 		Mark:    b("mark", "space"),
 		Approve: b("approve", "a"), Reject: b("reject", "r"), Changes: b("changes", "c"), Escalate: b("escalate", "e"),
 		SignOff: b("signoff", "s"), Return: b("return", "b"), Undo: b("undo", "u"), NextFlagged: b("next-flagged", "n"),
+		MarkAll: b("mark-all", "+"), ClearMarks: b("clear-marks", "-"), Views: b("views", "f"), Sort: b("sort", "o"),
+		Retract: b("retract", "x"), Record: b("record", "v"),
+		NextPost: b("next-post", "n"), PrevPost: b("prev-post", "p"),
+		Yes: b("yes", "y"), No: b("no", "n"),
 
 		AppApprove: b("app-approve", "a"), AppRefuse: b("app-refuse", "r"), Warn: b("warn", "w"), Mute: b("mute", "m"),
 		Remove: b("remove", "x"), Restore: b("restore", "R"), Appeal: b("appeal", "p"), Cleanup: b("cleanup", "f"),
@@ -120,13 +131,13 @@ func (k Keys) group(title string, bs ...key.Binding) Group {
 
 // Global are the keys that work in every pane.
 func (k Keys) Global() Group {
-	return k.group("keys.global", k.Panes, k.NextPane, k.PrevPane, k.Scope, k.Help, k.Quit)
+	return k.group("keys.global", k.Panes, k.NextPane, k.PrevPane, k.Scope, k.Log, k.Help, k.Quit)
 }
 
 // Move are the keys that move the cursor: in a list, among the Reports pane's figures, on the
 // ? screen.
 func (k Keys) Move() Group {
-	return k.group("keys.move", k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown)
+	return k.group("keys.move", k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown)
 }
 
 // List are the keys of the lists of the Pending, Roster and Violations panes.
@@ -141,7 +152,19 @@ func (k Keys) Filtering() Group {
 
 // Pending are the keys of the Pending pane.
 func (k Keys) Pending() Group {
-	return k.group("tab.pending", k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Mark, k.Undo, k.NextFlagged)
+	return k.group("tab.pending", k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Undo,
+		k.Retract, k.Record, k.Mark, k.MarkAll, k.ClearMarks, k.Views, k.Sort, k.NextFlagged)
+}
+
+// Reading are the keys of a post read full-screen (Enter in the Pending pane): the text
+// scrolls with the keys of Move, the decisions work as in the list.
+func (k Keys) Reading() Group {
+	return k.group("keys.reading", k.NextPost, k.PrevPost, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp, k.Mark, k.Back)
+}
+
+// Confirmation are the keys of a question asked before a decision.
+func (k Keys) Confirmation() Group {
+	return k.group("keys.confirm", k.Yes, k.No, k.Cancel)
 }
 
 // Roster are the keys of the Roster pane.
@@ -174,7 +197,7 @@ func (k Keys) Prompt() Group {
 // everywhere, then each pane's in the order of the tabs, then the prompts'.
 func (k Keys) Groups() []Group {
 	return []Group{k.Global(),
-		k.Pending(), k.Move(), k.List(), k.Filtering(),
+		k.Pending(), k.Reading(), k.Confirmation(), k.Move(), k.List(), k.Filtering(),
 		k.Roster(), k.Violations(),
 		k.Reports(), k.ExportFormats(),
 		k.Prompt()}

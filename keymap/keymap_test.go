@@ -70,6 +70,8 @@ func TestNoKeyTwiceInAPlace(t *testing.T) {
 	k := New(i18n.EN)
 	places := map[string][]Group{
 		"pending":    {k.Global(), k.Pending(), k.Move(), k.List()},
+		"reading":    {k.Global(), k.Reading(), k.Move()},
+		"confirm":    {k.Confirmation()},
 		"roster":     {k.Global(), k.Roster(), k.Move(), k.List()},
 		"violations": {k.Global(), k.Violations(), k.Move(), k.List()},
 		"reports":    {k.Global(), k.Reports(), k.Move()},

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -12,6 +14,7 @@ import (
 	"qunshen/internal/inert"
 	"qunshen/keymap"
 	"qunshen/model"
+	"qunshen/review"
 )
 
 // pane is one of the four panes. Panes share the app's common state, handle the keys that
@@ -34,18 +37,60 @@ type common struct {
 	km      keymap.Keys
 	be      Backend
 	op      model.Operator
-	scope   string // group id in scope; "" for all
+	zone    *time.Location // every time on the screen is shown in it
+	scope   string         // group id in scope; "" for all
 	groups  []model.Group
 	kinds   map[string]model.GroupKind
 	styles  styles
-	status  string // the last message of the status bar
-	errText string
+	status  string // the message of the moment, when it is not an error
+	errText string // the error of the moment, explained in the user's language
+	log     []logEntry
 	// inflight counts decisions written but not yet confirmed: q waits for them.
 	inflight int
 }
 
+// logEntry is one message since the workbench opened, for the message log.
+type logEntry struct {
+	at   time.Time
+	text string
+	err  bool
+}
+
 func (c *common) t(key string) string               { return i18n.T(c.lang, key) }
 func (c *common) tf(key string, args ...any) string { return i18n.Tf(c.lang, key, args...) }
+
+// note shows a message (what was done, what to do) and keeps it in the log.
+func (c *common) note(text string) {
+	c.status, c.errText = text, ""
+	c.logged(text, false)
+}
+
+// fail shows an error in the user's language, with what to do about it when the screen
+// knows, and keeps it in the log.
+func (c *common) fail(err error, advice string) {
+	text := i18n.Explain(c.lang, err)
+	if advice != "" {
+		text += c.t("msg.sep") + advice
+	}
+	c.status, c.errText = "", text
+	c.logged(text, true)
+}
+
+func (c *common) logged(text string, isErr bool) {
+	if text == "" {
+		return
+	}
+	c.log = append(c.log, logEntry{at: time.Now(), text: text, err: isErr})
+	if len(c.log) > 500 {
+		c.log = slices.Delete(c.log, 0, len(c.log)-500)
+	}
+}
+
+// clearMsg takes the message of the moment off the screen; the log keeps it.
+func (c *common) clearMsg() { c.status, c.errText = "", "" }
+
+// when is a time as the screen shows it, in the zone of the screen.
+func (c *common) when(t time.Time, layout string) string { return t.In(c.zone).Format(layout) }
 
 // groupName is a group's name, or its id when the groups are not read yet.
 func (c *common) groupName(id string) string {
@@ -92,16 +137,59 @@ type App struct {
 	w, h    int
 	help    bool
 	helpTop int // the first line of the ? screen shown, when it is taller than the terminal
+	logOpen bool
+	logTop  int
 	scoping *scopePicker
 	quit    bool
+	noMouse bool
+	bodyTop int // the line of the terminal where the focused pane's body begins
 }
 
+// Option sets how the workbench runs.
+type Option func(*App)
+
+// WithZone shows every time in a zone (China time by default).
+func WithZone(loc *time.Location) Option {
+	return func(a *App) {
+		if loc != nil {
+			a.zone = loc
+		}
+	}
+}
+
+// WithoutMouse leaves the mouse to the terminal, for its own selection of text.
+func WithoutMouse() Option { return func(a *App) { a.noMouse = true } }
+
 // New makes the workbench over a backend, in a language.
-func New(be Backend, lang i18n.Lang) *App {
-	c := &common{lang: lang, km: keymap.New(lang), be: be, op: be.Operator(), styles: newStyles(), kinds: map[string]model.GroupKind{}}
+func New(be Backend, lang i18n.Lang, opts ...Option) *App {
+	c := &common{lang: lang, km: keymap.New(lang), be: be, op: be.Operator(), zone: review.ChinaTime, styles: newStyles(), kinds: map[string]model.GroupKind{}}
 	a := &App{common: c, w: 80, h: 24}
+	for _, o := range opts {
+		o(a)
+	}
 	a.panes = []pane{newPending(c), newRoster(c), newViolations(c), newReports(c)}
+	a.status = a.firstHint()
 	return a
+}
+
+// firstHint is the line of the first screen: the keys that matter most for this operator.
+func (a *App) firstHint() string {
+	k := a.km
+	bs := []key.Binding{k.Open}
+	for _, b := range []struct {
+		b    key.Binding
+		kind model.Kind
+	}{{k.Approve, model.PostApprove}, {k.Reject, model.PostReject}, {k.Escalate, model.PostEscalate}, {k.SignOff, model.PostSignOff}, {k.Return, model.PostReturn}} {
+		if model.Allowed(a.op.Role, b.kind) {
+			bs = append(bs, b.b)
+		}
+	}
+	bs = append(bs, k.Views, k.Filter)
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
+	}
+	return a.tf("hint.first", strings.Join(parts, a.t("hint.sep")), keymap.Name(k.Help))
 }
 
 // groupsMsg carries the groups, read at start.
@@ -122,6 +210,14 @@ func (a *App) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// setFocus shows another pane; the message of the pane left goes with it.
+func (a *App) setFocus(i int) {
+	if i != a.focus {
+		a.clearMsg()
+	}
+	a.focus = i
+}
+
 // Update routes a message: the size and the global keys to the app, other keys to the
 // focused pane (or its prompt), everything else to every pane, which keep their own.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -131,7 +227,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case groupsMsg:
 		if msg.err != nil {
-			a.errText = msg.err.Error()
+			a.fail(msg.err, "")
 		}
 		a.groups = msg.groups
 		for _, g := range msg.groups {
@@ -139,12 +235,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		// The panes draw group names: they hear of the groups too.
 	case tea.MouseClickMsg:
-		if m := msg.Mouse(); m.Y == 0 {
-			if i := a.tabAt(m.X); i >= 0 {
-				a.focus = i
-			}
-		}
-		return a, nil
+		return a, a.click(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return a, a.wheel(msg.Mouse())
 	case tea.KeyPressMsg:
 		return a, a.key(msg)
 	case chainsMsg:
@@ -154,7 +247,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case drillMsg:
 		// A figure of the Reports pane opens its items in their own pane.
-		a.focus = msg.pane
+		a.setFocus(msg.pane)
 		if d, ok := a.panes[msg.pane].(drillable); ok {
 			return a, d.setDrill(msg.set)
 		}
@@ -170,24 +263,45 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, tea.Batch(cmds...)
 }
 
+// scroll moves an overlay's first line by a key of Move; false when the key is not one.
+func (a *App) scroll(top *int, msg tea.KeyPressMsg) bool {
+	k := a.km
+	page := max(a.h-4, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		*top--
+	case key.Matches(msg, k.Down):
+		*top++
+	case key.Matches(msg, k.PageUp):
+		*top -= page
+	case key.Matches(msg, k.PageDown, k.Mark):
+		*top += page
+	case key.Matches(msg, k.HalfUp):
+		*top -= page / 2
+	case key.Matches(msg, k.HalfDown):
+		*top += page / 2
+	case key.Matches(msg, k.Top):
+		*top = 0
+	case key.Matches(msg, k.Bottom):
+		*top = 1 << 30 // the view stops at the last line
+	default:
+		return false
+	}
+	*top = max(*top, 0)
+	return true
+}
+
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.km
 	if a.help {
-		switch {
-		case key.Matches(msg, k.Help, k.Back, k.Quit):
+		if !a.scroll(&a.helpTop, msg) && key.Matches(msg, k.Help, k.Back, k.Quit) {
 			a.help, a.helpTop = false, 0
-		case key.Matches(msg, k.Up):
-			a.helpTop--
-		case key.Matches(msg, k.Down):
-			a.helpTop++
-		case key.Matches(msg, k.PageUp):
-			a.helpTop -= a.h / 2
-		case key.Matches(msg, k.PageDown):
-			a.helpTop += a.h / 2
-		case key.Matches(msg, k.Top):
-			a.helpTop = 0
-		case key.Matches(msg, k.Bottom):
-			a.helpTop = 1 << 30 // helpView stops at the last line
+		}
+		return nil
+	}
+	if a.logOpen {
+		if !a.scroll(&a.logTop, msg) && key.Matches(msg, k.Log, k.Back, k.Quit) {
+			a.logOpen, a.logTop = false, 0
 		}
 		return nil
 	}
@@ -219,26 +333,88 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 			return tea.Quit
 		}
 		a.quit = true
-		a.status = a.t("quit.waiting")
+		a.note(a.t("quit.waiting"))
 		return nil
 	case key.Matches(msg, k.Help):
 		a.help = true
+		return nil
+	case key.Matches(msg, k.Log):
+		a.logOpen = true
 		return nil
 	case key.Matches(msg, k.Scope):
 		a.scoping = newScopePicker(a.common)
 		return a.scoping.load()
 	case key.Matches(msg, k.NextPane):
-		a.focus = (a.focus + 1) % len(a.panes)
+		a.setFocus((a.focus + 1) % len(a.panes))
 		return nil
 	case key.Matches(msg, k.PrevPane):
-		a.focus = (a.focus + len(a.panes) - 1) % len(a.panes)
+		a.setFocus((a.focus + len(a.panes) - 1) % len(a.panes))
 		return nil
 	}
 	if i, ok := k.PaneOf(msg); ok && i < len(a.panes) {
-		a.focus = i
+		a.setFocus(i)
 		return nil
 	}
 	return p.update(msg)
+}
+
+// clickable is a pane whose lines a click chooses (a row of a list) or a wheel scrolls.
+type clickable interface {
+	// click is a click at a cell of the pane's body, counted from its top left corner.
+	click(x, y int) tea.Cmd
+	// wheel scrolls by n rows, down when positive.
+	wheel(n int) tea.Cmd
+}
+
+// overlay reports whether something covers the panes: the ? screen, the log, the scope
+// picker, or a prompt of the focused pane.
+func (a *App) overlay() bool {
+	return a.help || a.logOpen || a.scoping != nil || a.panes[a.focus].busy()
+}
+
+// click on the tab bar shows a pane; on a row of a list, selects it.
+func (a *App) click(m tea.Mouse) tea.Cmd {
+	if m.Button != tea.MouseLeft {
+		return nil
+	}
+	if m.Y == 0 {
+		if i := a.tabAt(m.X); i >= 0 && !a.help && !a.logOpen && a.scoping == nil {
+			a.setFocus(i)
+		}
+		return nil
+	}
+	if a.overlay() {
+		return nil
+	}
+	if c, ok := a.panes[a.focus].(clickable); ok {
+		return c.click(m.X, m.Y-a.bodyTop)
+	}
+	return nil
+}
+
+// wheel scrolls what is under it: the ? screen, the log, or the focused pane.
+func (a *App) wheel(m tea.Mouse) tea.Cmd {
+	n := 0
+	switch m.Button {
+	case tea.MouseWheelUp:
+		n = -3
+	case tea.MouseWheelDown:
+		n = 3
+	default:
+		return nil
+	}
+	switch {
+	case a.help:
+		a.helpTop = max(a.helpTop+n, 0)
+	case a.logOpen:
+		a.logTop = max(a.logTop+n, 0)
+	case a.overlay():
+	default:
+		if c, ok := a.panes[a.focus].(clickable); ok {
+			return c.wheel(n)
+		}
+	}
+	return nil
 }
 
 // tabLabels are the tab texts with their counts.
@@ -267,12 +443,14 @@ func (a *App) tabAt(x int) int {
 	return -1
 }
 
-// View draws the frame: tabs, the focused pane, the status bar and the help line. Every line
-// is cut to the width of the terminal.
+// View draws the frame: tabs, the focused pane, the message, the status bar and the help
+// line. Every line is cut to the width of the terminal.
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	if !a.noMouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	return v
 }
 
@@ -287,11 +465,15 @@ func (a *App) render() string {
 		tabs = append(tabs, st.Render(l))
 	}
 	lines := []string{Fit(strings.Join(tabs, ""), w)}
-	bodyH := h - 3
+	msg := a.messageLines(w, min(2, max(h-6, 0)))
+	bodyH := h - 3 - len(msg)
+	a.bodyTop = 1
 	var body string
 	switch {
 	case a.help:
 		body = a.helpView(w, bodyH)
+	case a.logOpen:
+		body = a.logView(w, bodyH)
 	case a.scoping != nil:
 		body = a.scoping.view(w, bodyH)
 	default:
@@ -299,6 +481,7 @@ func (a *App) render() string {
 		if d, ok := p.(drillable); ok && d.drilled() != nil {
 			set := d.drilled()
 			body = a.styles.mark.Render(Cut(a.tf("drill.header", inert.Line(set.label), len(set.ids), keymap.Name(a.km.Back)), w)) + "\n" + p.view(w, bodyH-1)
+			a.bodyTop = 2
 		} else {
 			body = p.view(w, bodyH)
 		}
@@ -311,200 +494,14 @@ func (a *App) render() string {
 		}
 		lines = append(lines, Fit(s, w))
 	}
+	lines = append(lines, msg...)
 	lines = append(lines, a.styles.bar.Render(Fit(a.statusLine(), w)))
 	lines = append(lines, Fit(a.helpLine(w), w))
 	return strings.Join(lines, "\n")
 }
 
-func (a *App) statusLine() string {
-	scope := a.t("scope.all")
-	if a.scope != "" {
-		scope = a.scope
-		for _, g := range a.groups {
-			if g.ID == a.scope {
-				scope = inert.Line(g.Name)
-			}
-		}
-	}
-	pend, esc := 0, 0
-	if p, ok := a.panes[0].(*pendingPane); ok {
-		pend, esc = p.counts()
-	}
-	s := fmt.Sprintf(" %s (%s) | %s: %s | %s %d | %s %d", inert.Line(a.op.Name), a.t("role."+string(a.op.Role)),
-		a.t("scope"), scope, a.t("pending"), pend, a.t("escalated"), esc)
-	if a.inflight > 0 {
-		s += " | " + a.t("saving")
-	}
-	if a.errText != "" {
-		s += " | " + a.t("error") + ": " + inert.Line(a.errText)
-	} else if a.status != "" {
-		s += " | " + a.status
-	}
-	return s + " | " + inert.Line(a.be.Location())
-}
-
-// helpLine lists the keys of the focused place that fit.
-func (a *App) helpLine(w int) string {
-	var bs []key.Binding
-	bs = append(bs, a.panes[a.focus].keys().ShortHelp()...)
-	bs = append(bs, a.km.Filter, a.km.Scope, a.km.Help, a.km.Quit)
-	var parts []string
-	used := 0
-	for _, b := range bs {
-		if !b.Enabled() {
-			continue
-		}
-		part := b.Help().Key + " " + b.Help().Desc
-		if used+Width(part)+2 > w {
-			break
-		}
-		parts = append(parts, part)
-		used += Width(part) + 2
-	}
-	return strings.Join(parts, "  ")
-}
-
-// helpGroups are the groups of the ? screen: the keys of everywhere, each pane's groups in the
-// order of the tabs (a group shared by panes once), the prompts'.
-func (a *App) helpGroups() []keymap.Group {
-	gs := []keymap.Group{a.km.Global()}
-	seen := map[string]bool{}
-	for _, p := range a.panes {
-		for _, g := range p.keys().Groups {
-			if !seen[g.Title] {
-				seen[g.Title] = true
-				gs = append(gs, g)
-			}
-		}
-	}
-	return append(gs, a.km.Prompt())
-}
-
-// helpView lists every key, a heading per group, from helpTop on; the title stays.
-func (a *App) helpView(w, h int) string {
-	var lines []string
-	for _, g := range a.helpGroups() {
-		lines = append(lines, "", a.styles.bold.Render(g.Title))
-		row := ""
-		for _, b := range g.Bindings {
-			item := fmt.Sprintf("%-9s %s", b.Help().Key, b.Help().Desc)
-			cell := Fit(item, 26)
-			if Width(row)+26 > w {
-				lines = append(lines, row)
-				row = ""
-			}
-			row += cell
-		}
-		if row != "" {
-			lines = append(lines, row)
-		}
-	}
-	room := max(h-1, 0)
-	a.helpTop = max(min(a.helpTop, len(lines)-room), 0)
-	lines = lines[a.helpTop:min(a.helpTop+room, len(lines))]
-	title := a.tf("help.title", keymap.Name(a.km.Help), keymap.Name(a.km.Back))
-	return strings.Join(append([]string{a.styles.bold.Render(title)}, lines...), "\n")
-}
-
-// scopePicker chooses the group in scope, and shows the responsibility chain (IW 第六条) of
-// the group under the cursor.
-type scopePicker struct {
-	c        *common
-	list     *List[model.Group]
-	chosen   string
-	chains   map[string]model.Chain // nil until read
-	chainErr error
-}
-
-// chainsMsg carries the responsibility chains of the groups, read when the picker opens.
-type chainsMsg struct {
-	chains map[string]model.Chain
-	err    error
-}
-
-// load reads the chains of the groups.
-func (s *scopePicker) load() tea.Cmd {
-	be := s.c.be
-	return func() tea.Msg {
-		cs, err := be.Chains()
-		return chainsMsg{cs, err}
-	}
-}
-
-func newScopePicker(c *common) *scopePicker {
-	all := model.Group{ID: "", Name: c.t("scope.all")}
-	l := NewList(func(g model.Group) string { return g.ID }, func(g model.Group, w int) string {
-		s := inert.Line(g.Name)
-		if g.ID != "" {
-			s += "  " + c.styles.dim.Render(string(g.Kind)+" "+inert.Line(g.ID))
-		}
-		return Fit(s, w)
-	})
-	l.SetRows(append([]model.Group{all}, c.groups...))
-	l.Select(c.scope)
-	return &scopePicker{c: c, list: l}
-}
-
-func (s *scopePicker) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, chosen string, ok bool) {
-	switch {
-	case key.Matches(msg, k.Up):
-		s.list.Move(-1)
-	case key.Matches(msg, k.Down):
-		s.list.Move(1)
-	case key.Matches(msg, k.Confirm):
-		g, _ := s.list.Current()
-		return true, g.ID, true
-	case key.Matches(msg, k.Cancel, k.Quit, k.Scope):
-		return true, "", false
-	}
-	return false, "", false
-}
-
-func (s *scopePicker) view(w, h int) string {
-	chain := s.chainLines(w)
-	if len(chain) > h/2 {
-		chain = chain[:h/2] // a short terminal keeps its room for the list
-	}
-	lines := []string{s.c.styles.bold.Render(s.c.tf("scope.title", keymap.Name(s.c.km.Confirm), keymap.Name(s.c.km.Cancel)))}
-	lines = append(lines, s.list.View(w, h-1-len(chain), func(r string) string { return s.c.styles.sel.Render(r) })...)
-	return strings.Join(append(lines, chain...), "\n")
-}
-
-// chainLines are the lines of the responsibility chain of the group under the cursor: a
-// heading, then who answers for it first, who manages it, who supervises it.
-func (s *scopePicker) chainLines(w int) []string {
-	g, ok := s.list.Current()
-	if !ok || g.ID == "" {
-		return nil
-	}
-	head := s.c.styles.bold.Render(Cut(s.c.tf("chain.title", inert.Line(g.Name)), w))
-	switch {
-	case s.chainErr != nil:
-		return []string{"", head, Cut(s.c.t("error")+": "+inert.Line(s.chainErr.Error()), w)}
-	case s.chains == nil:
-		return []string{"", head, s.c.styles.dim.Render(s.c.t("loading"))}
-	}
-	c := s.chains[g.ID]
-	lines := []string{"", head}
-	for _, part := range []struct {
-		key string
-		rs  []model.Responsible
-	}{{"chain.first", c.First}, {"chain.managers", c.Managers}, {"chain.supervisors", c.Supervisors}} {
-		names := s.c.t("none")
-		if len(part.rs) > 0 {
-			ns := make([]string, len(part.rs))
-			for i, r := range part.rs {
-				ns[i] = i18n.ChainPerson(s.c.lang, r)
-			}
-			names = strings.Join(ns, s.c.t("list.sep"))
-		}
-		lines = append(lines, Cut(s.c.tf("chain.line", s.c.t(part.key), names), w))
-	}
-	return lines
-}
-
 // Run opens the workbench on a terminal and returns when the user quits.
-func Run(be Backend, lang i18n.Lang) error {
-	_, err := tea.NewProgram(New(be, lang)).Run()
+func Run(be Backend, lang i18n.Lang, opts ...Option) error {
+	_, err := tea.NewProgram(New(be, lang, opts...)).Run()
 	return err
 }

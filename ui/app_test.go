@@ -45,11 +45,20 @@ type harness struct {
 }
 
 func newStore(t testing.TB, queue string) (*storage.Store, *model.Signer, *model.Signer) {
+	return newStoreAt(t, queue, nil)
+}
+
+// newStoreAt is newStore with the store's clock set (nil: the real time) before anything is
+// written, so that the times of the events are the same in every run.
+func newStoreAt(t testing.TB, queue string, now func() time.Time) (*storage.Store, *model.Signer, *model.Signer) {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := storage.Open(filepath.Join(dir, "q.db"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if now != nil {
+		st.SetClock(now)
 	}
 	t.Cleanup(func() { st.Close() })
 	admin, _ := keyring.NewSigner("王管理", model.RoleAdmin, "第三党支部")
@@ -64,7 +73,7 @@ func newStore(t testing.TB, queue string) (*storage.Store, *model.Signer, *model
 		t.Fatal(err)
 	}
 	check, inOrder := review.NewChecker(review.DefaultPolicy(), nil).ImportChecks()
-	if _, err := st.Import(admin, []string{f}, storage.ImportOptions{Check: check, InOrder: inOrder}); err != nil {
+	if _, err := st.Import(admin, []string{f}, storage.ImportOptions{Check: check, InOrder: inOrder, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return st, admin, sec
@@ -261,8 +270,11 @@ func TestMarkedPostsAreDecidedTogether(t *testing.T) {
 
 func TestQuitWaitsForDecisions(t *testing.T) {
 	h := newHarness(t)
-	// Press a, but hold the command that writes the decision.
-	m, write := h.m.Update(keyMsg("a"))
+	// Press a (p3 has a warning: it asks first), then y, but hold the command that writes the
+	// decision.
+	m, _ := h.m.Update(keyMsg("a"))
+	h.m = m
+	m, write := h.m.Update(keyMsg("y"))
 	h.m = m
 	m, cmd := h.m.Update(keyMsg("q"))
 	h.m = m
@@ -397,6 +409,9 @@ func TestFilterSurvivesADecision(t *testing.T) {
 	if p := h.post("p2"); p.Status != model.PostEscalated {
 		t.Fatalf("p2: %s", p.Status)
 	}
+	// An escalated post leaves the administrator's queue for the view of the posts with
+	// the secretary (the third view of f), where the query narrows the list as well.
+	h.keys("f", "down", "down", "enter")
 	if s := h.screen(); strings.Contains(s, "週報") || !strings.Contains(s, "干部任免") {
 		t.Fatalf("the filter was lost after a decision:\n%s", s)
 	}

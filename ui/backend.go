@@ -32,6 +32,15 @@ type Backend interface {
 
 	// Decide records a decision on a post, with the permission checks of the model.
 	Decide(postID string, kind model.Kind, reason string) (model.Hash, error)
+	// DecideWith is Decide with what a decision may carry beyond its reason: the override of
+	// a post's block findings.
+	DecideWith(postID string, kind model.Kind, opt review.DecideOptions) (model.Hash, error)
+	// UndoBatch undoes the last decision of each post, all or none, in one append.
+	UndoBatch(postIDs []string) ([]model.Hash, error)
+	// RecordViolation records a violation by hand, in a post or of a member.
+	RecordViolation(in review.NewViolation) (model.Violation, model.Hash, error)
+	// PostOutbox is what the decisions on a post told the chat side and the people.
+	PostOutbox(id string) ([]model.OutboxLine, error)
 	// Act records any other action (a member warned, a violation verified …).
 	Act(kind model.Kind, subject string, payload any) (model.Hash, error)
 

@@ -31,6 +31,7 @@ type Filter[T any] struct {
 	c      *common
 	list   *List[T]
 	fields func(T) []string
+	kinds  []fieldKind // of each text of fields, by position
 	input  textinput.Model
 	active bool
 	query  string
@@ -54,11 +55,38 @@ type filterMsg struct {
 	ix    *index // the rows searched
 }
 
-// NewFilter makes a filter over a list; fields are the texts of a row that the query matches.
-func NewFilter[T any](c *common, l *List[T], fields func(T) []string) *Filter[T] {
+// fieldKind is what a text of a row is, which says how a query matches it and how a match
+// ranks: a row matched by a person's name comes before one matched by a title, which comes
+// before one matched by a group's name or a body, which comes before one matched by an id.
+type fieldKind uint8
+
+const (
+	fieldText  fieldKind = iota // a group's name, a branch: fuzzily, by pinyin too
+	fieldID                     // an id: fuzzily, ranked last
+	fieldTitle                  // a title: fuzzily, by pinyin too
+	fieldName                   // a person's name or nickname: fuzzily, by pinyin too, ranked first
+	fieldBody                   // a long text: only where it holds the query as it is typed
+)
+
+// tier is the rank of a match in a text of a kind.
+func (k fieldKind) tier() uint8 {
+	switch k {
+	case fieldName:
+		return 3
+	case fieldTitle:
+		return 2
+	case fieldID:
+		return 0
+	}
+	return 1
+}
+
+// NewFilter makes a filter over a list; fields are the texts of a row that the query matches,
+// and kinds say what each is, by position (a text past the kinds given is a fieldText).
+func NewFilter[T any](c *common, l *List[T], fields func(T) []string, kinds ...fieldKind) *Filter[T] {
 	in := textinput.New()
 	in.Prompt = "/"
-	return &Filter[T]{c: c, list: l, fields: fields, input: in, keys: newTextCache(), drawn: map[string]struct{}{}}
+	return &Filter[T]{c: c, list: l, fields: fields, kinds: kinds, input: in, keys: newTextCache(), drawn: map[string]struct{}{}}
 }
 
 // Active reports whether the filter has the keyboard.
@@ -149,6 +177,15 @@ func (f *Filter[T]) Line(w int) string {
 	return Cut("/"+inert.Line(f.query), w)
 }
 
+// CountedLine is Line with how many rows the query matched, once its result is in.
+func (f *Filter[T]) CountedLine(w int) string {
+	l := f.Line(w)
+	if l == "" || f.query == "" || f.hlq != f.query {
+		return l
+	}
+	return Cut(l+"  "+f.c.styles.dim.Render(f.c.tf("filter.count", f.list.Len())), w)
+}
+
 // Highlight is one text of a row made safe to draw (as inert.Line(text)), with the
 // characters that the query of the rows shown matched styled, when that query matched this
 // very text of the row (by its characters, not by pinyin). A row renderer may call it in
@@ -230,6 +267,6 @@ func (f *Filter[T]) index() *index {
 	for i, r := range rows {
 		texts[i] = f.fields(r)
 	}
-	f.ix, f.first, f.n = &index{cache: f.keys, texts: texts}, first, len(rows)
+	f.ix, f.first, f.n = &index{cache: f.keys, texts: texts, kinds: f.kinds}, first, len(rows)
 	return f.ix
 }

@@ -8,14 +8,17 @@ import (
 	"qunshen/model"
 )
 
+// memberFields are the texts the roster finds a member by, in its order and of its kinds.
 func memberFields(m model.Member) []string {
-	return []string{m.Name, m.Nickname, m.ID, m.Branch, m.Group}
+	return []string{m.Name, m.Nickname, m.Branch, m.Group, m.ID, m.Group, ""}
 }
+
+var memberKinds = []fieldKind{fieldName, fieldName, fieldText, fieldText, fieldID, fieldID, fieldBody}
 
 func newMemberFilter(ms []model.Member) *Filter[model.Member] {
 	l := NewList(func(m model.Member) string { return m.Key() }, func(m model.Member, w int) string { return m.Name })
 	l.SetRows(ms)
-	return NewFilter(filterTestCommon(), l, memberFields)
+	return NewFilter(filterTestCommon(), l, memberFields, memberKinds...)
 }
 
 // percentile is the nearest-rank percentile of sorted durations, in milliseconds.

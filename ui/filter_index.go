@@ -97,7 +97,11 @@ func (c *textCache) key(s string) *keyInfo {
 type index struct {
 	once  sync.Once
 	cache *textCache
-	texts [][]string // the rows' texts, until built
+	texts [][]string  // the rows' texts, until built
+	kinds []fieldKind // of the texts, by position
+
+	tiers  []uint8  // of the strings at refs: the rank of a match in them
+	bodies []string // of each row, its long texts in lower case, matched as they are; nil when none
 
 	strs  []string
 	words []int32  // of the pinyin keys in strs, their number of words
@@ -143,29 +147,49 @@ func (ix *index) build() {
 		n := len(ix.texts)
 		ix.start = make([]int32, n+1)
 		ix.py = make([]int32, n)
-		refs, masks := make([]int32, 0, n*6), make([]uint64, 0, n*6)
+		refs, masks, tiers := make([]int32, 0, n*6), make([]uint64, 0, n*6), make([]uint8, 0, n*6)
 		var keys []*keyInfo
+		var keyTiers []uint8
 		for r, ts := range ix.texts {
 			s := int32(len(refs))
 			ix.start[r] = s
-			keys = keys[:0]
-			for _, t := range ts {
+			keys, keyTiers = keys[:0], keyTiers[:0]
+			for j, t := range ts {
 				if t == "" {
+					continue
+				}
+				kind := fieldText
+				if j < len(ix.kinds) {
+					kind = ix.kinds[j]
+				}
+				if kind == fieldBody {
+					if ix.bodies == nil {
+						ix.bodies = make([]string, n)
+					}
+					if ix.bodies[r] != "" {
+						ix.bodies[r] += "\n"
+					}
+					ix.bodies[r] += strings.ToLower(t)
 					continue
 				}
 				e := c.text(t)
 				if id := ix.id(&e.slot, st, t, 0, 0); !slices.Contains(refs[s:], id) {
-					refs, masks = append(refs, id), append(masks, e.mask)
+					refs, masks, tiers = append(refs, id), append(masks, e.mask), append(tiers, kind.tier())
 				}
-				if e.py != nil && !slices.Contains(keys, e.py) {
-					keys = append(keys, e.py)
+				if e.py != nil && kind != fieldID {
+					if i := slices.Index(keys, e.py); i < 0 {
+						keys, keyTiers = append(keys, e.py), append(keyTiers, kind.tier())
+					} else {
+						keyTiers[i] = max(keyTiers[i], kind.tier())
+					}
 				}
 			}
 			ix.py[r] = int32(len(refs))
-			for _, k := range keys {
-				refs, masks = append(refs, ix.id(&k.slot, st, k.s, k.words, k.pairs)), append(masks, k.mask)
+			for i, k := range keys {
+				refs, masks, tiers = append(refs, ix.id(&k.slot, st, k.s, k.words, k.pairs)), append(masks, k.mask), append(tiers, keyTiers[i])
 			}
 		}
+		ix.tiers = tiers
 		ix.start[n] = int32(len(refs))
 		ix.refs, ix.masks = refs, masks
 		ix.rowMasks = make([]uint64, 2*n)
@@ -200,11 +224,17 @@ func (ix *index) build() {
 }
 
 // Scores in the memo of a search: 0 not tried (the string lacks a character of the query),
-// noMatch the matcher found no match, else the matcher's score plus scoreBias.
+// noMatch the matcher found no match, else the matcher's score plus scoreBias. A row's score
+// adds the tier of the text matched, shifted above any score of the matcher.
 const (
 	noMatch   = 1
 	scoreBias = 1 << 30
+	tierShift = 12
+	maxScore  = 1<<(tierShift-1) - 1
 )
+
+// clampScore keeps a matcher's score under the tiers' steps.
+func clampScore(s int) int32 { return int32(min(max(s, -maxScore), maxScore)) }
 
 // search is the rows matching q, best first. A row's score is the best of its texts': by
 // the fuzzy matcher, or for a query of letters by pinyinMatch on their pinyin.
@@ -252,7 +282,12 @@ func (ix *index) search(q string) []int32 {
 		clear(memo)
 		ix.memo.Put(mp)
 	}()
-	refs, masks, start, py := ix.refs, ix.masks, ix.start, ix.py
+	refs, masks, start, py, tiers := ix.refs, ix.masks, ix.start, ix.py, ix.tiers
+	var inBody []bool // rows whose long texts hold the query
+	lq := strings.ToLower(q)
+	if ix.bodies != nil {
+		inBody = make([]bool, len(ix.bodies))
+	}
 	// The rows go in parts to as many goroutines as there are processors: each string is
 	// tried once (the first to claim it in memo does), the pinyin at once, the texts after,
 	// by the fuzzy matcher, all together.
@@ -263,7 +298,11 @@ func (ix *index) search(q string) []int32 {
 		var todo, cand []int32
 		for _, r := range rows[lo:hi] {
 			texts, keys := ix.rowMasks[2*r]&qm == qm, usePy && ix.rowMasks[2*r+1]&pm == pm
-			if !texts && !keys {
+			body := inBody != nil && ix.bodies[r] != "" && strings.Contains(ix.bodies[r], lq)
+			if body {
+				inBody[r] = true
+			}
+			if !texts && !keys && !body {
 				continue
 			}
 			cand = append(cand, r)
@@ -284,9 +323,9 @@ func (ix *index) search(q string) []int32 {
 							if key[0] == pq[0] {
 								score += 10
 							}
-							atomic.StoreInt32(&memo[id], score+scoreBias)
+							atomic.StoreInt32(&memo[id], clampScore(int(score))+scoreBias)
 						} else if score, ok := pinyinMatch(pq, ix.strs[id]); ok {
-							atomic.StoreInt32(&memo[id], int32(score)+scoreBias)
+							atomic.StoreInt32(&memo[id], clampScore(score)+scoreBias)
 						}
 					}
 				}
@@ -307,8 +346,13 @@ func (ix *index) search(q string) []int32 {
 			best := int32(0)
 			for k := s; k < e; k++ {
 				if k >= p || masks[k]&qm == qm {
-					best = max(best, memo[refs[k]])
+					if m := memo[refs[k]]; m > noMatch {
+						best = max(best, m+int32(tiers[k])<<tierShift)
+					}
 				}
+			}
+			if inBody != nil && inBody[r] {
+				best = max(best, scoreBias+int32(fieldBody.tier())<<tierShift)
 			}
 			if best > noMatch {
 				hits = append(hits, r)

@@ -74,13 +74,13 @@ func (ix *index) match(memo []int32, pattern string, ids []int32) {
 		}
 		for c := range slices.Chunk(direct, chunk) {
 			for _, m := range fuzzy.FindFromNoSort(pattern, strsAt{ix.strs, c}) {
-				memo[c[m.Index]] = int32(m.Score) + scoreBias
+				memo[c[m.Index]] = clampScore(m.Score) + scoreBias
 			}
 		}
 		scores := make([]int32, len(shapes))
 		for lo := 0; lo < len(shapes); lo += chunk {
 			for _, m := range fuzzy.FindNoSort(pattern, shapes[lo:min(lo+chunk, len(shapes))]) {
-				scores[lo+m.Index] = int32(m.Score) + scoreBias
+				scores[lo+m.Index] = clampScore(m.Score) + scoreBias
 			}
 		}
 		for j := 0; j < len(shaped); j += 2 {

@@ -23,7 +23,13 @@ type List[T any] struct {
 	cache  map[string]string
 	cacheW int
 	height int
+	ver    int // changes when the rows shown or the marks change
+	mc     struct{ ver, shown int }
+	at     rect // where the rows were last drawn in the pane, for a click
 }
+
+// rect is a place in a pane: its top left cell and its size.
+type rect struct{ x, y, w, h int }
 
 // NewList makes a list with an id and a renderer of one row at a width.
 func NewList[T any](id func(T) string, render func(T, int) string) *List[T] {
@@ -37,6 +43,7 @@ func (l *List[T]) SetRows(rows []T) {
 		cur = l.id(r)
 	}
 	l.rows, l.shown = rows, nil
+	l.ver++
 	clear(l.cache)
 	l.cursor = 0
 	if cur != "" {
@@ -55,6 +62,7 @@ func (l *List[T]) Show(idx []int32) {
 		cur = l.id(r)
 	}
 	l.shown = idx
+	l.ver++
 	l.cursor, l.offset = 0, 0
 	if cur != "" {
 		l.Select(cur)
@@ -120,7 +128,11 @@ func (l *List[T]) clamp() {
 	if l.cursor < 0 {
 		l.cursor = 0
 	}
-	h := max(l.height, 1)
+	h := l.height
+	if h <= 0 {
+		h = n // not drawn yet: no height to scroll by, the rows from the top
+	}
+	h = max(h, 1)
 	if l.cursor < l.offset {
 		l.offset = l.cursor
 	}
@@ -145,7 +157,52 @@ func (l *List[T]) Toggle() {
 			l.marked[id] = true
 		}
 		delete(l.cache, id)
+		l.ver++
 	}
+}
+
+// MarkShown marks every row shown, and returns how many that is.
+func (l *List[T]) MarkShown() int {
+	for i := 0; i < l.Len(); i++ {
+		id := l.id(l.At(i))
+		if !l.marked[id] {
+			l.marked[id] = true
+			delete(l.cache, id)
+		}
+	}
+	l.ver++
+	return l.Len()
+}
+
+// MarkCount is the number of rows marked, shown or not.
+func (l *List[T]) MarkCount() int { return len(l.marked) }
+
+// MarkCounts are the marked rows shown, and all the marked rows (those a filter hides, or
+// that are not among the rows at all, too).
+func (l *List[T]) MarkCounts() (shown, total int) {
+	if len(l.marked) == 0 {
+		return 0, 0
+	}
+	if l.mc.ver != l.ver {
+		n := 0
+		for i := 0; i < l.Len(); i++ {
+			if l.marked[l.id(l.At(i))] {
+				n++
+			}
+		}
+		l.mc.ver, l.mc.shown = l.ver, n
+	}
+	return l.mc.shown, len(l.marked)
+}
+
+// RowAt is the position of the row drawn at a cell of the pane, when one is.
+func (l *List[T]) RowAt(x, y int) (int, bool) {
+	a := l.at
+	if x < a.x || x >= a.x+a.w || y < a.y || y >= a.y+a.h {
+		return 0, false
+	}
+	i := l.offset + y - a.y
+	return i, i < l.Len()
 }
 
 // Marked are the ids marked, in the order of the rows.
@@ -171,6 +228,7 @@ func (l *List[T]) Unmark() {
 		delete(l.cache, id)
 	}
 	clear(l.marked)
+	l.ver++
 }
 
 // InvalidateAll forgets the rendering of every row (what they show changed).
@@ -236,29 +294,42 @@ func browse[T any](msg tea.KeyPressMsg, km keymap.Keys, l *List[T], f *Filter[T]
 	return true
 }
 
-// listBody is the body of a list pane: loading, empty, or the list beside its detail.
-func listBody[T any](c *common, l *List[T], loading, zoom bool, w, h int, detail func(w, h int) string) string {
+// listBody is the body of a list pane: loading, empty, or the list (under its column
+// headings) beside its detail. The list's rows are drawn from line top of the pane, where a
+// click finds them.
+func listBody[T any](c *common, columns func(w int) string, l *List[T], loading, zoom bool, top, w, h int, detail func(w, h int) string) string {
+	l.at = rect{}
 	switch {
 	case loading:
 		return c.t("loading")
 	case l.Len() == 0:
+		if columns != nil {
+			return columns(w) + "\n" + c.t("empty")
+		}
 		return c.t("empty")
 	}
 	return splitPane(w, h, zoom, func(w, h int) []string {
-		return l.View(w, h, func(s string) string { return c.styles.sel.Render(s) })
+		var head []string
+		if columns != nil && h > 1 {
+			head = []string{Cut(columns(w), w)}
+		}
+		l.at = rect{x: 0, y: top + len(head), w: w, h: h - len(head)}
+		return append(head, l.View(w, h-len(head), func(s string) string { return c.styles.sel.Render(s) })...)
 	}, detail)
 }
 
 // listView is a pane's list, with its detail, under the pane's head lines (a title, the
-// filter's line), in h lines at most.
-func listView[T any](c *common, head []string, l *List[T], loading, zoom bool, w, h int, detail func(w, h int) string) string {
+// filter's line), in h lines at most; columns draws the line of column headings at a width,
+// or is nil.
+func listView[T any](c *common, head []string, columns func(w int) string, l *List[T], loading, zoom bool, w, h int, detail func(w, h int) string) string {
 	h -= len(head)
-	body := listBody(c, l, loading, zoom, w, h, detail)
+	body := listBody(c, columns, l, loading, zoom, len(head), w, h, detail)
 	return clipLines(strings.Join(append(head, body), "\n"), h+len(head))
 }
 
 // splitPane draws a list beside its detail on a wide terminal, above it on a narrow one, or
-// the detail alone when zoomed.
+// the detail alone when zoomed. On a narrow one the list takes a third of the lines (at least
+// five), so that the detail has room.
 func splitPane(w, h int, zoom bool, list func(w, h int) []string, detail func(w, h int) string) string {
 	if zoom {
 		return detail(w, h)
@@ -280,7 +351,7 @@ func splitPane(w, h int, zoom bool, list func(w, h int) []string, detail func(w,
 		}
 		return strings.Join(lines, "\n")
 	}
-	lh := max(h/2, 3)
+	lh := min(max(h*2/5, 5), h)
 	lines := list(w, lh)
 	for len(lines) < lh {
 		lines = append(lines, "")
@@ -305,4 +376,58 @@ func clipLines(s string, h int) string {
 		lines = lines[:h]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// clickRow puts the cursor on the row drawn at a cell of the pane, and reports whether one
+// is there.
+func clickRow[T any](l *List[T], x, y int) bool {
+	i, ok := l.RowAt(x, y)
+	if ok {
+		l.SetCursor(i)
+	}
+	return ok
+}
+
+// scroller keeps where the detail beside a list is scrolled to: its first line of text, for
+// the row it was scrolled on (another row starts at its top), and the lines it showed.
+type scroller struct {
+	top  int
+	of   string
+	room int
+}
+
+// key scrolls by half the lines shown (ctrl+d, ctrl+u); false when the key is not one.
+func (s *scroller) key(msg tea.KeyPressMsg, km keymap.Keys) bool {
+	switch {
+	case key.Matches(msg, km.HalfDown):
+		s.top += max(s.room/2, 1)
+	case key.Matches(msg, km.HalfUp):
+		s.top = max(s.top-max(s.room/2, 1), 0)
+	default:
+		return false
+	}
+	return true
+}
+
+// view draws the head lines (which stay), then as much of the body as fits from the line
+// scrolled to; when the body does not fit, sticky lines follow the head (a summary of what is
+// below the fold) and the last line says which lines are shown and how to see the others.
+func (s *scroller) view(c *common, id string, head, sticky, body []string, w, h int, keys string) string {
+	if s.of != id {
+		s.top, s.of = 0, id
+	}
+	if len(head)+len(body) <= h {
+		s.top, s.room = 0, h
+		return strings.Join(append(head, body...), "\n")
+	}
+	head = append(head, sticky...)
+	room := h - len(head) - 1
+	if room <= 0 {
+		return strings.Join(head[:min(len(head), max(h, 0))], "\n")
+	}
+	s.room = room
+	s.top = max(min(s.top, len(body)-room), 0)
+	out := append(head, body[s.top:s.top+room]...)
+	out = append(out, c.styles.dim.Render(Cut(c.tf("detail.more", s.top+1, s.top+room, len(body), keys), w)))
+	return strings.Join(out, "\n")
 }

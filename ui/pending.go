@@ -1,31 +1,44 @@
 package ui
 
 import (
+	"cmp"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"qunshen/keymap"
 	"qunshen/model"
-	"qunshen/review"
 )
 
-// pendingPane is the pre-review queue: for an administrator the posts waiting for review
-// (and those the secretary returned), oldest first; for a secretary the escalated posts first.
+// pendingPane is the pre-review queue and its views (f): for an administrator the posts the
+// secretary returned, then those waiting for review, oldest first; for a secretary the
+// escalated posts first. Other views narrow it to the returned, the escalated, the posts with
+// findings (worst first, or of one severity), or list the published posts.
 type pendingPane struct {
 	*common
 	list    *List[model.Post]
 	filter  *Filter[model.Post]
 	gen     int
 	loaded  bool
-	zoom    bool // the detail fills the pane
+	zoom    bool     // the detail fills the pane
+	scroll  scroller // of the detail
 	prompt  *reasonPrompt
-	undo    []string // posts decided here, latest last
+	choice  *choicePrompt // a violation recorded from the post
+	ask     *question     // a question before a decision
+	picker  *viewPicker   // the views, chosen with f
+	shows   pendingView
+	newest  bool         // newest first, else oldest first
+	all     []model.Post // the posts of every view but the published, as read
+	pub     []model.Post // the published posts, read when first wanted
+	pubRead bool
+	pubGen  int
+	viewN   [nViews]int
+	undo    [][]string // the posts of each decision made here (a batch, or one), latest last
 	records map[string]authorRecord
-	names   map[string]string // member key → name
-	nPend   int               // pending and escalated posts in the rows, counted when they change
+	outbox  map[string]outboxRec // post id → what its decisions told the chat side
+	names   map[string]string    // member key → name
+	nicks   map[string]string    // member key → nickname
+	nPend   int                  // pending and escalated posts in scope, counted when they change
 	nEsc    int
 	drill   *drillSet // a figure of the Reports pane: its posts, whatever their status, instead of the queue
 }
@@ -40,7 +53,15 @@ type postsMsg struct {
 	gen   int
 	posts []model.Post
 	names map[string]string
+	nicks map[string]string
 	all   bool
+	err   error
+}
+
+// publishedMsg carries the published posts in scope.
+type publishedMsg struct {
+	gen   int
+	posts []model.Post
 	err   error
 }
 
@@ -49,62 +70,79 @@ type recordMsg struct {
 	rec authorRecord
 }
 
+// outboxRec is the outbox lines of a post, as read after its steps of history.
+type outboxRec struct {
+	steps   int
+	lines   []model.OutboxLine
+	err     error
+	reading bool
+}
+
+type outboxMsg struct {
+	post string
+	rec  outboxRec
+}
+
 type decidedMsg struct {
 	kind model.Kind
 	ok   []string
 	errs []error
+	n    int // the posts it was asked for: in flight until it comes
+	// override: an approval or sign-off over block findings
+	override bool
 }
 
 func newPending(c *common) *pendingPane {
-	p := &pendingPane{common: c, records: map[string]authorRecord{}, names: map[string]string{}}
+	p := &pendingPane{common: c, records: map[string]authorRecord{}, outbox: map[string]outboxRec{}, names: map[string]string{}, nicks: map[string]string{}}
 	p.list = NewList(func(x model.Post) string { return x.ID }, p.row)
 	p.filter = NewFilter(c, p.list, func(x model.Post) []string {
-		return []string{x.Title, p.names[model.MemberKey(x.Group, x.Author)], x.Author, x.Group, x.ID}
-	})
+		k := model.MemberKey(x.Group, x.Author)
+		return []string{p.names[k], p.nicks[k], x.Title, p.groupName(x.Group), x.Body, x.Author, x.ID, x.Group}
+	}, fieldName, fieldName, fieldTitle, fieldText, fieldBody, fieldID, fieldID, fieldID)
 	return p
 }
 
 func (p *pendingPane) titleKey() string { return "tab.pending" }
 
-func (p *pendingPane) count() int { return p.list.Len() }
-
-func (p *pendingPane) busy() bool { return p.prompt != nil || p.filter.Active() }
-
-// statuses of the queue of this operator, the first ones shown first.
-func (p *pendingPane) statuses() []model.PostStatus {
-	if model.Holds(p.op.Role, model.RoleSecretary) { // a department head's queue is a secretary's
-		return []model.PostStatus{model.PostEscalated, model.PostPending}
+// count is the posts of the operator's queue (of a figure, when drilled), whatever the view.
+func (p *pendingPane) count() int {
+	if p.drill != nil || !p.loaded {
+		return p.list.Len()
 	}
-	return []model.PostStatus{model.PostPending, model.PostReturned, model.PostEscalated}
+	return p.viewN[viewQueue]
 }
+
+func (p *pendingPane) busy() bool {
+	return p.prompt != nil || p.choice != nil || p.ask != nil || p.picker != nil || p.filter.Active()
+}
+
+// queueStatuses are the statuses of the posts the pane reads for its views, but the
+// published ones.
+var queueStatuses = []model.PostStatus{model.PostPending, model.PostReturned, model.PostEscalated}
+
+// publishedStatuses are the posts that reached the chat, or were cleared to.
+var publishedStatuses = []model.PostStatus{model.PostApproved, model.PostSignedOff, model.PostPublished}
 
 // counts are the pending and escalated posts in scope, for the status bar.
 func (p *pendingPane) counts() (pending, escalated int) { return p.nPend, p.nEsc }
-
-// setRows puts new rows in the list and counts them.
-func (p *pendingPane) setRows(rows []model.Post) {
-	p.list.SetRows(rows)
-	p.nPend, p.nEsc = 0, 0
-	for _, x := range rows {
-		switch x.Status {
-		case model.PostPending, model.PostReturned:
-			p.nPend++
-		case model.PostEscalated:
-			p.nEsc++
-		}
-	}
-}
 
 // firstPage is what the first frame needs; the rest follows.
 const firstPage = 300
 
 func (p *pendingPane) load() tea.Cmd {
 	p.gen++
+	p.pubRead, p.pub = false, nil
 	if p.drill != nil {
 		return p.loadDrill()
 	}
-	gen, statuses, be, scope := p.gen, p.statuses(), p.be, p.scope
-	fetch := func(limit int) tea.Msg {
+	gen, be, scope := p.gen, p.be, p.scope
+	// The first frame shows the oldest posts of the first view: for an administrator the
+	// returned posts come first, for a secretary the escalated ones.
+	first := []model.PostStatus{model.PostReturned, model.PostPending}
+	if model.Holds(p.op.Role, model.RoleSecretary) { // a department head's queue is a secretary's
+		first = []model.PostStatus{model.PostEscalated, model.PostPending}
+	}
+	fetch := func(statuses []model.PostStatus, limit int) tea.Msg {
 		var posts []model.Post
 		for _, s := range statuses {
 			ps, err := be.Posts([]model.PostStatus{s}, limit)
@@ -124,13 +162,41 @@ func (p *pendingPane) load() tea.Cmd {
 				return postsMsg{gen: gen, err: err}
 			}
 			msg.names = make(map[string]string, len(ms))
+			msg.nicks = make(map[string]string, len(ms))
 			for _, m := range ms {
 				msg.names[m.Key()] = m.Name
+				if m.Nickname != "" && m.Nickname != m.Name {
+					msg.nicks[m.Key()] = m.Nickname
+				}
 			}
 		}
 		return msg
 	}
-	return tea.Sequence(func() tea.Msg { return fetch(firstPage) }, func() tea.Msg { return fetch(0) })
+	return tea.Sequence(func() tea.Msg { return fetch(first, firstPage) }, func() tea.Msg { return fetch(queueStatuses, 0) })
+}
+
+// loadPublished reads the published posts in scope, once a load: for the view that lists
+// them and its count.
+func (p *pendingPane) loadPublished() tea.Cmd {
+	if p.pubRead || p.drill != nil {
+		return nil
+	}
+	p.pubRead = true
+	p.pubGen = p.gen
+	gen, be, scope := p.gen, p.be, p.scope
+	return func() tea.Msg {
+		ps, err := be.Posts(publishedStatuses, 0)
+		if err != nil {
+			return publishedMsg{gen: gen, err: err}
+		}
+		out := ps[:0]
+		for _, x := range ps {
+			if scope == "" || x.Group == scope {
+				out = append(out, x)
+			}
+		}
+		return publishedMsg{gen: gen, posts: out}
+	}
 }
 
 func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
@@ -140,37 +206,139 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 			return nil // a newer load is under way
 		}
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 			return nil
 		}
 		if !msg.all && p.loaded {
 			return nil
 		}
 		if msg.names != nil {
-			p.names = msg.names
+			p.names, p.nicks = msg.names, msg.nicks
 		}
-		p.setRows(msg.posts)
+		p.all = msg.posts
 		p.loaded = msg.all
-		return tea.Batch(p.filter.Refresh(), p.loadRecord())
+		p.recount()
+		p.showView()
+		var more tea.Cmd
+		if p.shows == viewPublished {
+			more = p.loadPublished()
+		}
+		return tea.Batch(p.filter.Refresh(), p.loadRecord(), more)
+	case publishedMsg:
+		if msg.gen != p.gen {
+			return nil
+		}
+		if msg.err != nil {
+			p.fail(msg.err, "")
+			return nil
+		}
+		p.pub = msg.posts
+		p.viewN[viewPublished] = len(p.pub)
+		if p.shows == viewPublished {
+			p.showView()
+			return tea.Batch(p.filter.Refresh(), p.loadRecord())
+		}
+		return nil
 	case recordMsg:
 		p.records[msg.key] = msg.rec
 		return nil
+	case outboxMsg:
+		p.outbox[msg.post] = msg.rec
+		return nil
+	case actionMsg:
+		if msg.owner != any(p) {
+			return nil
+		}
+		return p.acted(msg)
 	case groupsMsg:
 		p.list.InvalidateAll()
 		return nil
 	case decidedMsg:
 		return p.decided(msg)
 	case filterMsg:
-		return p.filter.update(msg)
+		return tea.Batch(p.filter.update(msg), p.loadRecord())
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
 	return nil
 }
 
+// recount counts the posts of each view, and the pending and escalated posts of the status
+// bar.
+func (p *pendingPane) recount() {
+	p.nPend, p.nEsc = 0, 0
+	var c [nViews]int
+	for i := range p.all {
+		x := &p.all[i]
+		switch x.Status {
+		case model.PostPending, model.PostReturned:
+			p.nPend++
+		case model.PostEscalated:
+			p.nEsc++
+		}
+		for v := viewQueue; v < viewPublished; v++ {
+			if p.inView(v, x) {
+				c[v]++
+			}
+		}
+	}
+	c[viewPublished] = p.viewN[viewPublished]
+	if p.pubRead && p.pubGen == p.gen {
+		c[viewPublished] = len(p.pub)
+	} else {
+		c[viewPublished] = -1 // not read yet
+	}
+	p.viewN = c
+}
+
+// showView puts the posts of the view in the list, in its order; the cursor stays on its
+// post when the post is still there.
+func (p *pendingPane) showView() {
+	if p.drill != nil {
+		p.list.SetRows(p.all)
+		return
+	}
+	src := p.all
+	if p.shows == viewPublished {
+		src = p.pub
+	}
+	rows := make([]model.Post, 0, len(src))
+	for i := range src {
+		if p.inView(p.shows, &src[i]) {
+			rows = append(rows, src[i])
+		}
+	}
+	rank := p.viewRank(p.shows)
+	slices.SortStableFunc(rows, func(a, b model.Post) int {
+		if c := cmp.Compare(rank(&a), rank(&b)); c != 0 {
+			return c
+		}
+		c := a.Time.Compare(b.Time)
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if p.newest {
+			return -c
+		}
+		return c
+	})
+	p.list.SetRows(rows)
+}
+
 func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.km
-	if p.prompt != nil {
+	switch {
+	case p.picker != nil:
+		return p.pickerKey(msg)
+	case p.ask != nil:
+		return p.askKey(msg)
+	case p.choice != nil:
+		done, cmd := p.choice.key(msg)
+		if done {
+			p.choice = nil
+		}
+		return cmd
+	case p.prompt != nil:
 		done, reason, ok := p.prompt.key(msg, k)
 		if !done {
 			return nil
@@ -181,9 +349,15 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return p.decide(kind, ids, reason)
+	case p.filter.Active():
+		return tea.Batch(p.filter.key(msg), p.loadRecord())
 	}
-	if p.filter.Active() {
-		return p.filter.key(msg)
+	if p.zoom {
+		if cmd, ok := p.readingKey(msg); ok {
+			return cmd
+		}
+	} else if p.scroll.key(msg, p.km) {
+		return nil
 	}
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
 		return p.loadRecord()
@@ -191,21 +365,41 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Mark):
 		p.list.Toggle()
-		p.list.Move(1)
+		if !p.zoom {
+			p.list.Move(1)
+		}
+	case key.Matches(msg, k.MarkAll):
+		n := p.list.MarkShown()
+		p.note(p.tf("marks.all", n))
+	case key.Matches(msg, k.ClearMarks):
+		n := p.list.MarkCount()
+		p.list.Unmark()
+		p.note(p.tf("marks.cleared", n))
+	case key.Matches(msg, k.Views):
+		return p.openPicker()
+	case key.Matches(msg, k.Sort):
+		p.newest = !p.newest
+		p.showView()
+		p.list.Top()
+		return tea.Batch(p.filter.Refresh(), p.loadRecord())
 	case key.Matches(msg, k.NextFlagged):
 		p.nextFlagged()
 	case key.Matches(msg, k.Approve):
-		return p.decide(model.PostApprove, p.targets(), "")
+		return p.act(model.PostApprove)
 	case key.Matches(msg, k.Escalate):
-		return p.decide(model.PostEscalate, p.targets(), "")
+		return p.act(model.PostEscalate)
 	case key.Matches(msg, k.SignOff):
-		return p.decide(model.PostSignOff, p.targets(), "")
+		return p.act(model.PostSignOff)
 	case key.Matches(msg, k.Reject):
-		return p.ask(model.PostReject)
+		return p.act(model.PostReject)
 	case key.Matches(msg, k.Changes):
-		return p.ask(model.PostChanges)
+		return p.act(model.PostChanges)
 	case key.Matches(msg, k.Return):
-		return p.ask(model.PostReturn)
+		return p.act(model.PostReturn)
+	case key.Matches(msg, k.Retract):
+		return p.act(model.PostRetract)
+	case key.Matches(msg, k.Record):
+		return p.askRecord()
 	case key.Matches(msg, k.Undo):
 		return p.undoLast()
 	default:
@@ -214,165 +408,28 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return p.loadRecord()
 }
 
-// targets are the marked posts, or the current one.
-func (p *pendingPane) targets() []string {
-	if ids := p.list.Marked(); len(ids) > 0 {
-		return ids
-	}
-	if x, ok := p.list.Current(); ok {
-		return []string{x.ID}
-	}
-	return nil
-}
-
-// ask opens the reason prompt for a decision that the author must be told the reason of.
-func (p *pendingPane) ask(kind model.Kind) tea.Cmd {
-	ids := p.targets()
-	if len(ids) == 0 {
-		return nil
-	}
-	if !model.Allowed(p.op.Role, kind) {
-		return p.decide(kind, ids, "") // the refusal is shown as any other
-	}
-	cur, _ := p.list.Current()
-	p.prompt = newReasonPrompt(p.common, kind, ids, p.reasons(cur))
-	return nil
-}
-
-// reasons are the templates for a post: one per rule it tripped, then the general ones.
-func (p *pendingPane) reasons(x model.Post) []string {
-	var out []string
-	pol := p.be.Policy()
-	seen := map[string]bool{}
-	for _, f := range x.Findings {
-		r := pol.Rule(f.Rule)
-		if r == nil || seen[r.ID] {
-			continue
-		}
-		seen[r.ID] = true
-		out = append(out, p.tf("reason.rule", r.Name.In(string(p.lang)), f.Clause))
-	}
-	return append(out, p.t("reason.general"), p.t("reason.format"))
-}
-
-// decide writes a decision on each post, in a command; the screen shows it done only when
-// the store has it.
-func (p *pendingPane) decide(kind model.Kind, ids []string, reason string) tea.Cmd {
-	if len(ids) == 0 {
-		return nil
-	}
-	p.inflight += len(ids)
-	p.status = p.t("saving")
-	be := p.be
-	return func() tea.Msg {
-		var m decidedMsg
-		m.kind = kind
-		for _, id := range ids {
-			if _, err := be.Decide(id, kind, reason); err != nil {
-				m.errs = append(m.errs, err)
-			} else {
-				m.ok = append(m.ok, id)
-			}
-		}
-		return m
-	}
-}
-
-func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
-	p.inflight -= len(m.ok) + len(m.errs)
-	p.errText = ""
-	if len(m.errs) > 0 {
-		p.errText = m.errs[0].Error()
-	}
-	if len(m.ok) == 0 {
-		p.status = ""
-		return nil
-	}
-	if m.kind == model.PostUndo {
-		p.status = p.t("undone")
-		return p.load()
-	}
-	p.undo = append(p.undo, m.ok...)
-	p.status = p.tf("decided", p.t("key."+strings.TrimPrefix(string(m.kind), "post.")), len(m.ok))
-	done := map[string]bool{}
-	for _, id := range m.ok {
-		done[id] = true
-	}
-	// Re-read the decided posts in the background; drop them from the queue now that they
-	// are stored, unless their new status still belongs here.
-	keep := p.statuses()
-	var rows []model.Post
-	cursor := p.list.Cursor()
-	for _, x := range p.list.Rows() {
-		if done[x.ID] {
-			if next, ok := nextStatus(x.Status, m.kind); ok && slices.Contains(keep, next) {
-				x.Status = next
-				x.History = append(slices.Clone(x.History), model.Decision{Kind: m.kind, To: next})
-				rows = append(rows, x)
-				p.list.Invalidate(x.ID)
-			}
-			continue
-		}
-		rows = append(rows, x)
-	}
-	p.list.Unmark()
-	p.setRows(rows)
-	p.list.SetCursor(min(cursor, p.list.Len()-1))
-	return tea.Batch(p.filter.Refresh(), p.loadRecord())
-}
-
-// nextStatus is where a decision takes a post, as the model's state machine says.
-func nextStatus(from model.PostStatus, k model.Kind) (model.PostStatus, bool) {
-	switch k {
-	case model.PostEscalate:
-		return model.PostEscalated, true
-	case model.PostReturn:
-		return model.PostReturned, true
-	}
-	return "", false
-}
-
-func (p *pendingPane) undoLast() tea.Cmd {
-	if len(p.undo) == 0 {
-		p.status = p.t("nothing.undo")
-		return nil
-	}
-	id := p.undo[len(p.undo)-1]
-	p.undo = p.undo[:len(p.undo)-1]
-	return p.decide(model.PostUndo, []string{id}, "")
-}
-
-func (p *pendingPane) nextFlagged() {
-	for i := p.list.Cursor() + 1; i < p.list.Len(); i++ {
-		x := p.list.At(i)
-		if worst(x.Findings) <= review.SeverityRank(review.Warn) || x.Disputed {
-			p.list.SetCursor(i)
-			return
-		}
-	}
-}
-
-// worst is the rank of the strongest finding (4 for none).
-func worst(fs []model.Finding) int {
-	w := 4
-	for _, f := range fs {
-		w = min(w, review.SeverityRank(f.Severity))
-	}
-	return w
-}
-
-// loadRecord reads the author's record of the current post, once.
+// loadRecord reads the author's record of the current post, once, and what the decisions on
+// the post told the chat side, once a step of its history.
 func (p *pendingPane) loadRecord() tea.Cmd {
 	x, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
+	var out tea.Cmd
+	if r, read := p.outbox[x.ID]; len(x.History) > 0 && (!read || r.steps != len(x.History)) {
+		id, steps, be := x.ID, len(x.History), p.be
+		p.outbox[id] = outboxRec{steps: steps, reading: true} // asked: not again while it is read
+		out = func() tea.Msg {
+			lines, err := be.PostOutbox(id)
+			return outboxMsg{post: id, rec: outboxRec{steps: steps, lines: lines, err: err}}
+		}
+	}
 	k := model.MemberKey(x.Group, x.Author)
 	if _, ok := p.records[k]; ok {
-		return nil
+		return out
 	}
 	be := p.be
-	return func() tea.Msg {
+	return tea.Batch(out, func() tea.Msg {
 		var r authorRecord
 		var found bool
 		r.member, found, r.err = be.Member(x.Group, x.Author)
@@ -380,23 +437,7 @@ func (p *pendingPane) loadRecord() tea.Cmd {
 			r.violations, r.err = be.MemberViolations(x.Group, x.Author)
 		}
 		return recordMsg{key: k, rec: r}
-	}
-}
-
-func (p *pendingPane) keys() keymap.Help {
-	k := p.km
-	var out []key.Binding
-	for _, b := range []struct {
-		b    key.Binding
-		kind model.Kind
-	}{{k.Approve, model.PostApprove}, {k.Reject, model.PostReject}, {k.Changes, model.PostChanges}, {k.Escalate, model.PostEscalate},
-		{k.SignOff, model.PostSignOff}, {k.Return, model.PostReturn}, {k.Undo, model.PostUndo}} {
-		if model.Allowed(p.op.Role, b.kind) {
-			out = append(out, b.b)
-		}
-	}
-	short := append(out, k.Mark, k.NextFlagged, k.Open)
-	return keymap.Help{Short: short, Groups: []keymap.Group{k.Pending(), k.Move(), k.List(), k.Filtering()}}
+	})
 }
 
 func (p *pendingPane) drilled() *drillSet { return p.drill }
@@ -413,7 +454,7 @@ func (p *pendingPane) setDrill(d *drillSet) tea.Cmd {
 func (p *pendingPane) loadDrill() tea.Cmd {
 	gen, be, ids := p.gen, p.be, p.drill.ids
 	return func() tea.Msg {
-		msg := postsMsg{gen: gen, all: true, names: map[string]string{}}
+		msg := postsMsg{gen: gen, all: true, names: map[string]string{}, nicks: map[string]string{}}
 		for _, id := range ids {
 			x, ok, err := be.Post(id)
 			if err != nil {
@@ -431,6 +472,9 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 					return postsMsg{gen: gen, err: err}
 				}
 				msg.names[k] = m.Name
+				if m.Nickname != "" && m.Nickname != m.Name {
+					msg.nicks[k] = m.Nickname
+				}
 			}
 		}
 		return msg

@@ -5,55 +5,80 @@ import (
 	"strings"
 
 	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
 
-// The drawing of the Pending pane: a row with its badges, the detail of a post with its
-// findings highlighted.
+// The drawing of the Pending pane: the head of the view, the rows under their column
+// headings, and the detail of a post, which scrolls, its findings named at its top when it
+// does not fit.
 
-// badges show the findings of a post by severity: B block, E escalate, W warn, I info.
+// severities, from the strongest, as the badges show them.
+var badgeOrder = []string{review.Block, review.Escalate, review.Warn, review.Info}
+
+// badges show the findings of a post by severity: 禁 block, 审 escalate, 提 warn, 示 info (B,
+// E, W, I in English), 争 (D) a dispute.
 func (p *pendingPane) badges(x model.Post) string {
 	counts := map[string]int{}
 	for _, f := range x.Findings {
 		counts[f.Severity]++
 	}
 	var parts []string
-	for _, s := range []string{"block", "escalate", "warn", "info"} {
-		if n := counts[s]; n > 0 {
-			parts = append(parts, p.styles.sev[s].Render(fmt.Sprintf("%c%d", strings.ToUpper(s)[0], n)))
-		}
-	}
 	if x.Disputed {
-		parts = append([]string{p.styles.sev["block"].Render("D")}, parts...)
+		parts = append(parts, p.styles.sev[review.Block].Render(p.t("badge.disputed")))
+	}
+	for _, s := range badgeOrder {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, p.styles.sev[s].Render(fmt.Sprintf("%s%d", p.t("badge."+s), n)))
+		}
 	}
 	return strings.Join(parts, " ")
 }
 
+// pendingCols are the widths of a row's columns at a width: mark and state, time, group,
+// author, title, findings.
+type pendingCols struct{ group, author, title, badges int }
+
+const timeCols = 11 // 01-02 15:04
+
+func pendingColsAt(w int) pendingCols {
+	c := pendingCols{group: min(14, w/7), author: min(10, w/8), badges: 9}
+	if w >= 120 {
+		c.badges = 14
+	}
+	c.title = max(w-2-timeCols-1-c.group-1-c.author-1-1-c.badges, 1)
+	return c
+}
+
 // row renders one post of the list at width w.
 func (p *pendingPane) row(x model.Post, w int) string {
+	c := pendingColsAt(w)
 	mark := " "
 	if p.list.IsMarked(x.ID) {
 		mark = p.styles.mark.Render("*")
 	}
-	if x.Status == model.PostEscalated {
+	switch x.Status {
+	case model.PostEscalated:
 		mark += "^"
-	} else if x.Status == model.PostReturned {
+	case model.PostReturned:
 		mark += "<"
-	} else {
+	default:
 		mark += " "
 	}
-	t := x.Time.Local().Format("01-02 15:04")
-	group := Fit(inert.Line(p.groupName(x.Group)), min(14, w/7))
-	author := Fit(p.filter.Highlight(x, p.nameOf(x)), min(10, w/8))
 	title := x.Title
 	if title == "" {
 		title = firstLine(x.Body)
 	}
-	badges := p.badges(x)
-	bw := Width(badges)
-	rest := w - Width(mark) - 12 - Width(group) - Width(author) - 3 - bw - 1
-	return Fit(mark+t+" "+group+" "+author+" "+Fit(p.filter.Highlight(x, title), max(rest, 1))+" "+badges, w)
+	return Fit(mark+p.when(x.Time, "01-02 15:04")+" "+Fit(inert.Line(p.groupName(x.Group)), c.group)+" "+
+		Fit(p.filter.Highlight(x, p.nameOf(x)), c.author)+" "+Fit(p.filter.Highlight(x, title), c.title)+" "+Fit(p.badges(x), c.badges), w)
+}
+
+// header is the line of column headings above the rows.
+func (p *pendingPane) header(w int) string {
+	c := pendingColsAt(w)
+	return p.styles.dim.Render(Fit("  "+Fit(p.t("col.time"), timeCols)+" "+Fit(p.t("col.group"), c.group)+" "+
+		Fit(p.t("col.author"), c.author)+" "+Fit(p.t("col.title"), c.title)+" "+Fit(p.t("col.findings"), c.badges), w))
 }
 
 func (p *pendingPane) nameOf(x model.Post) string {
@@ -70,43 +95,131 @@ func firstLine(s string) string {
 	return s
 }
 
-// view draws the list beside the detail on a wide terminal, above it on a narrow one.
+// markLine is the marks for the status bar: how many, and how many of them are not shown.
+func (p *pendingPane) markLine() string {
+	shown, total := p.list.MarkCounts()
+	switch {
+	case total == 0:
+		return ""
+	case shown < total:
+		return p.tf("marks.hidden", total, total-shown)
+	}
+	return p.tf("marks.n", total)
+}
+
+// view draws the head of the view and the list beside the detail on a wide terminal, above
+// it on a narrow one; a question above them; a prompt or the views instead of them.
 func (p *pendingPane) view(w, h int) string {
 	if h <= 0 {
 		return ""
 	}
-	if p.prompt != nil {
+	switch {
+	case p.prompt != nil:
 		return p.prompt.view(w, h)
+	case p.choice != nil:
+		return p.choice.view(w, h)
+	case p.picker != nil:
+		return p.pickerView(w, h)
 	}
 	var head []string
-	if l := p.filter.Line(w); l != "" {
+	if p.ask != nil {
+		head = append(head, p.askView(w, h)...)
+	}
+	if p.drill == nil {
+		head = append(head, p.viewLine(w))
+	}
+	if l := p.filter.CountedLine(w); l != "" {
 		head = append(head, l)
 	}
-	return listView(p.common, head, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
+	if len(head) >= h {
+		return strings.Join(head[:h], "\n")
+	}
+	return listView(p.common, head, p.header, p.list, !p.loaded && p.list.Len() == 0, p.zoom, w, h, p.detail)
 }
 
-// detail is the whole post: its text with every finding highlighted, the findings with
-// their clauses and explanations, the suggestion, and the author's record.
+// detail is the post: its title and, when it does not fit, a line naming its findings,
+// which stay at the top; under them the text scrolls: the decisions taken on it, the text
+// with every finding highlighted, the findings with their clauses and explanations, the
+// suggestion, and the author's record.
 func (p *pendingPane) detail(w, h int) string {
 	x, ok := p.list.Current()
 	if !ok || h <= 0 {
 		return ""
 	}
 	w = max(w, 10)
-	var lines []string
-	add := func(s ...string) { lines = append(lines, s...) }
+	var head []string
 	title := x.Title
 	if title == "" {
 		title = p.t("post.notitle")
 	}
-	for _, l := range richWrap(title, spansOf(x.Findings, review.FieldTitle), w, p.styles) {
-		add(p.styles.bold.Render(l))
+	tl := richWrap(title, spansOf(x.Findings, review.FieldTitle), w, p.styles)
+	if len(tl) > 2 {
+		tl = tl[:2]
 	}
+	for _, l := range tl {
+		head = append(head, p.styles.bold.Render(l))
+	}
+	var tags []string
+	if p.zoom {
+		tags = append(tags, p.tf("detail.position", p.list.Cursor()+1, p.list.Len()))
+	}
+	if p.list.IsMarked(x.ID) {
+		tags = append(tags, p.styles.mark.Render(p.t("detail.marked")))
+	}
+	if len(tags) > 0 {
+		head = append(head, Cut(strings.Join(tags, "  "), w))
+	}
+	body := p.detailBody(x, w)
+	var sticky []string
+	if fl := p.findingsLine(&x, w); fl != "" {
+		sticky = append(sticky, fl)
+	}
+	keys := keymap.Name(p.km.HalfDown) + "/" + keymap.Name(p.km.HalfUp)
+	if p.zoom {
+		keys = keymap.Name(p.km.Down) + " " + keymap.Name(p.km.Up) + " " + keys
+	}
+	return p.scroll.view(p.common, x.ID, head, sticky, body, w, h, keys)
+}
+
+// findingsLine names the findings of a post on one line, the strongest first: 禁 银行卡号 ·
+// 提 谣言×2.
+func (p *pendingPane) findingsLine(x *model.Post, w int) string {
+	if len(x.Findings) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, s := range badgeOrder {
+		counts := map[string]int{}
+		var order []model.Finding
+		for _, f := range x.Findings {
+			if f.Severity != s {
+				continue
+			}
+			if counts[f.Rule] == 0 {
+				order = append(order, f)
+			}
+			counts[f.Rule]++
+		}
+		for _, f := range order {
+			name := p.ruleName(model.Finding{Rule: f.Rule})
+			if n := counts[f.Rule]; n > 1 {
+				name = p.tf("rule.times", name, n)
+			}
+			parts = append(parts, p.styles.sev[s].Render(p.t("badge."+s))+" "+name)
+		}
+	}
+	return Cut(p.t("post.findings")+p.t("msg.colon")+strings.Join(parts, p.t("list.sep")), w)
+}
+
+// detailBody is the text of the detail under its title, whole.
+func (p *pendingPane) detailBody(x model.Post, w int) []string {
+	var lines []string
+	add := func(s ...string) { lines = append(lines, s...) }
 	status := p.t("post." + string(x.Status))
 	if x.Disputed {
 		status += " · " + p.t("post.disputed")
 	}
-	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x)), status), w))
+	add(Cut(fmt.Sprintf("%s  %s  %s  %s", p.when(x.Time, "2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x)), status), w))
 	// The decisions taken on the post, who took them and why: of a dispute, from the last one
 	// that was not contested; else every one, so that a secretary sees who escalated and why.
 	from := 0
@@ -126,22 +239,34 @@ func (p *pendingPane) detail(w, h int) string {
 		case model.PostUndo, model.PostSubmit:
 			label = p.t("post.decision." + string(d.Kind))
 		}
-		line := fmt.Sprintf("  %s  %s  %s", d.Time.Local().Format("01-02 15:04"), inert.Line(d.Actor), label)
+		if len(d.Override) > 0 {
+			names := make([]string, len(d.Override))
+			for i, r := range d.Override {
+				names[i] = p.ruleName(model.Finding{Rule: r})
+			}
+			label = p.tf("post.override", label, strings.Join(names, p.t("list.sep")))
+		}
+		line := fmt.Sprintf("  %s  %s  %s", p.when(d.Time, "01-02 15:04"), inert.Line(d.Actor), label)
 		if d.Reason != "" {
 			line += ": " + inert.Line(d.Reason)
 		}
 		if d.Concurrent {
 			line += " " + p.t("post.dispute.concurrent")
 		}
-		add(Cut(line, w))
+		for _, l := range Wrap(line, w) {
+			add(l)
+		}
 	}
+	add(p.outboxLines(x, w)...)
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
 	if len(x.Attachments) > 0 {
-		add("", Cut(p.t("post.attachments")+": "+inert.Line(strings.Join(x.Attachments, ", ")), w))
+		add("", Cut(p.t("post.attachments")+p.t("msg.colon")+inert.Line(strings.Join(x.Attachments, ", ")), w))
 	}
 	if x.Reason != "" {
-		add("", Cut("> "+inert.Line(x.Reason), w))
+		for _, l := range Wrap("> "+inert.Line(x.Reason), w) {
+			add(l)
+		}
 	}
 	add("", p.styles.bold.Render(p.t("post.findings")))
 	if len(x.Findings) == 0 {
@@ -149,26 +274,19 @@ func (p *pendingPane) detail(w, h int) string {
 	}
 	pol := p.be.Policy()
 	for _, f := range x.Findings {
-		text := ""
-		if f.End > f.Start {
-			src := map[string]string{review.FieldTitle: x.Title, review.FieldBody: x.Body}[f.Field]
-			if f.End <= len(src) {
-				text = " «" + inert.Line(src[f.Start:f.End]) + "»"
-			}
-		}
-		head := p.styles.sev[f.Severity].Render(fmt.Sprintf("[%s]", f.Severity)) + text
+		head := p.styles.sev[f.Severity].Render("["+p.sevName(f.Severity)+"]") + p.spanOf(&x, f)
 		add(Cut("  "+head, w))
 		for _, l := range Wrap(pol.Explain(f, string(p.lang)), w-4) {
 			add("    " + l)
 		}
 	}
 	s := review.Triage(&x)
-	add("", p.styles.bold.Render(p.t("post.suggest"))+": "+p.t("suggest."+s.Action))
+	add("", p.styles.bold.Render(p.t("post.suggest"))+p.t("msg.colon")+p.t("suggest."+s.Action))
 	add("", p.styles.bold.Render(p.t("post.record")))
 	if r, ok := p.records[model.MemberKey(x.Group, x.Author)]; ok {
-		step := r.member.Step
-		if step == "" {
-			step = "-"
+		step := "-"
+		if r.member.Step != "" {
+			step = p.stepName(r.member.Step)
 		}
 		if len(r.violations) == 0 {
 			add("  " + p.t("record.none"))
@@ -178,10 +296,30 @@ func (p *pendingPane) detail(w, h int) string {
 	} else {
 		add("  " + p.t("loading"))
 	}
-	if len(lines) > h {
-		lines = lines[:h]
+	return lines
+}
+
+// sevName is a severity in words.
+func (c *common) sevName(s string) string {
+	switch s {
+	case review.Block, review.Escalate, review.Warn, review.Info:
+		return c.t("sev." + s)
 	}
-	return strings.Join(lines, "\n")
+	return inert.Line(s)
+}
+
+// stepName is a step of the ladder, stored in the words of the language it was taken in, in
+// the language of the screen.
+func (c *common) stepName(stored string) string {
+	pol := c.be.Policy()
+	for _, ladder := range [][]review.Step{pol.Ladder.General, pol.Ladder.Party} {
+		for _, s := range ladder {
+			if s.ZH == stored || s.EN == stored {
+				return s.Name(string(c.lang))
+			}
+		}
+	}
+	return stored
 }
 
 // span is a byte range of a text to highlight.

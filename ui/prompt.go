@@ -28,7 +28,7 @@ type actionMsg struct {
 // the store has it.
 func actionCmd(c *common, owner any, kind model.Kind, label string, do func(Backend) error) tea.Cmd {
 	c.inflight++
-	c.status = c.t("saving")
+	c.status, c.errText = c.t("saving"), ""
 	be := c.be
 	return func() tea.Msg {
 		return actionMsg{owner: owner, kind: kind, label: label, err: do(be)}
@@ -101,17 +101,22 @@ func (r *choicePrompt) view(w, h int) string {
 	}
 	hint = r.c.tf(hint, keymap.Name(r.c.km.Confirm), keymap.Name(r.c.km.Cancel))
 	lines = append(lines, "", Cut(r.c.styles.dim.Render(hint), w))
-	for i, ch := range r.choices {
-		l := Fit("  "+ch, w)
+	var input []string
+	if r.input != nil {
+		r.input.SetWidth(max(w-Width(r.input.Prompt)-2, 1))
+		input = []string{"", Cut(r.input.View(), w)}
+	}
+	// The choices that fit, the cursor's among them: the text line stays in sight below.
+	room := max(h-len(lines)-len(input), 1)
+	top := max(min(r.cursor-room/2, len(r.choices)-room), 0)
+	for i := top; i < len(r.choices) && i < top+room; i++ {
+		l := Fit("  "+r.choices[i], w)
 		if i == r.cursor {
 			l = r.c.styles.sel.Render(l)
 		}
 		lines = append(lines, l)
 	}
-	if r.input != nil {
-		r.input.SetWidth(max(w-Width(r.input.Prompt)-2, 1))
-		lines = append(lines, "", Cut(r.input.View(), w))
-	}
+	lines = append(lines, input...)
 	if len(lines) > h {
 		lines = lines[:max(h, 0)]
 	}
@@ -123,17 +128,18 @@ type reasonPrompt struct {
 	c       *common
 	kind    model.Kind
 	ids     []string
+	note    string // what a decision on marked posts applies to
 	choices []string
 	cursor  int
 	typing  bool
 	input   textinput.Model
 }
 
-func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string) *reasonPrompt {
+func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string, note string) *reasonPrompt {
 	in := textinput.New()
 	in.Prompt = c.t("reason.type")
 	in.CharLimit = 500
-	return &reasonPrompt{c: c, kind: kind, ids: ids, choices: append(choices, c.t("reason.custom")), input: in}
+	return &reasonPrompt{c: c, kind: kind, ids: ids, note: note, choices: append(choices, c.t("reason.custom")), input: in}
 }
 
 func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reason string, ok bool) {
@@ -173,8 +179,13 @@ func (r *reasonPrompt) key(msg tea.KeyPressMsg, k keymap.Keys) (done bool, reaso
 }
 
 func (r *reasonPrompt) view(w, h int) string {
-	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w)),
-		Cut(r.c.t("reason.title"), w), ""}
+	lines := []string{r.c.styles.bold.Render(Cut(r.c.t("key."+strings.TrimPrefix(string(r.kind), "post."))+" ("+fmt.Sprint(len(r.ids))+")", w))}
+	if r.note != "" {
+		for _, l := range Wrap(r.note, max(w, 2)) {
+			lines = append(lines, r.c.styles.mark.Render(Cut(l, w)))
+		}
+	}
+	lines = append(lines, Cut(r.c.tf("reason.title", keymap.Name(r.c.km.Confirm), keymap.Name(r.c.km.Cancel)), w), "")
 	for i, c := range r.choices {
 		l := Fit("  "+inert.Line(c), w)
 		if i == r.cursor && !r.typing {

@@ -42,12 +42,33 @@ type reportsPane struct {
 	height    int
 	exporting bool // the format chooser has the keyboard
 	end       bool // G: the view scrolled to its end, past the last figure with items
+	// seek: the next load, of the period holding now, goes back to the latest period with
+	// data when that one has none; back is how far it went.
+	seek bool
+	back int
 }
 
 type reportMsg struct {
-	gen int
-	rep *review.Report
-	err error
+	gen  int
+	rep  *review.Report
+	back int // periods gone back from the one asked for, to the latest with data
+	err  error
+}
+
+// seekPeriods is how far back the pane looks for a period with data.
+const seekPeriods = 36
+
+// hasData reports whether anything happened in a report's period.
+func hasData(r *review.Report) bool {
+	f := &r.Cur
+	n := f.Submitted + f.Reviewed + f.Findings + f.Violations + f.Sanctions + f.Reports
+	for _, d := range f.Decisions {
+		n += d
+	}
+	for _, a := range f.AppsFiled {
+		n += a
+	}
+	return n > 0
 }
 
 type reportExportMsg struct {
@@ -56,7 +77,7 @@ type reportExportMsg struct {
 }
 
 func newReports(c *common) pane {
-	return &reportsPane{common: c, kind: review.PeriodMonth, branch: -1}
+	return &reportsPane{common: c, kind: review.PeriodMonth, branch: -1, seek: true}
 }
 
 func (p *reportsPane) titleKey() string { return "tab.reports" }
@@ -82,10 +103,28 @@ func (p *reportsPane) reportScope() review.Scope {
 func (p *reportsPane) load() tea.Cmd {
 	p.gen++
 	p.loading = true
+	seek := p.seek && p.offset == 0
+	p.seek = false
+	if seek {
+		p.back = 0
+	}
 	gen, be, o := p.gen, p.be, review.ReportOptions{Period: p.period(), Scope: p.reportScope()}
 	return func() tea.Msg {
 		r, err := be.Report(o)
-		return reportMsg{gen: gen, rep: r, err: err}
+		if err != nil || !seek || hasData(r) {
+			return reportMsg{gen: gen, rep: r, err: err}
+		}
+		for back := 1; back <= seekPeriods; back++ {
+			o.Period = o.Period.Shift(-1)
+			earlier, err := be.Report(o)
+			if err != nil {
+				break
+			}
+			if hasData(earlier) {
+				return reportMsg{gen: gen, rep: earlier, back: back}
+			}
+		}
+		return reportMsg{gen: gen, rep: r}
 	}
 }
 
@@ -97,8 +136,12 @@ func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.loading = false
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 			return nil
+		}
+		if msg.back > 0 {
+			p.back = msg.back
+			p.offset -= msg.back
 		}
 		p.rep, p.tables = msg.rep, msg.rep.Tables()
 		p.bars = [2][]document.Bar{document.CategoryBars(msg.rep, p.lang), document.SanctionBars(msg.rep, p.lang)}
@@ -109,9 +152,9 @@ func (p *reportsPane) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case reportExportMsg:
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 		} else {
-			p.errText, p.status = "", p.tf("report.pane.exported", msg.path)
+			p.note(p.tf("report.pane.exported", msg.path))
 		}
 		return nil
 	case actionMsg:
@@ -176,11 +219,11 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	p.end = false
 	switch {
 	case key.Matches(msg, k.PrevPeriod):
-		p.offset--
+		p.offset, p.back = p.offset-1, 0
 		return p.load()
 	case key.Matches(msg, k.NextPeriod):
 		if p.offset < 0 {
-			p.offset++
+			p.offset, p.back = p.offset+1, 0
 			return p.load()
 		}
 	case key.Matches(msg, k.PeriodLength):
@@ -190,7 +233,7 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 				i = j
 			}
 		}
-		p.kind, p.offset = review.PeriodKinds[(i+1)%len(review.PeriodKinds)], 0
+		p.kind, p.offset, p.seek = review.PeriodKinds[(i+1)%len(review.PeriodKinds)], 0, true
 		return p.load()
 	case key.Matches(msg, k.BranchScope):
 		if p.scope != "" || len(p.branches) == 0 {
@@ -199,6 +242,10 @@ func (p *reportsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.branch++
 		if p.branch >= len(p.branches) {
 			p.branch = -1
+		}
+		p.seek = p.offset == 0 || p.back > 0
+		if p.back > 0 {
+			p.offset = 0
 		}
 		return p.load()
 	case key.Matches(msg, k.Export):
@@ -266,6 +313,9 @@ func (p *reportsPane) export(format string) tea.Cmd {
 
 func (p *reportsPane) keys() keymap.Help {
 	k := p.km
+	if p.exporting {
+		return keymap.Help{Short: k.ExportFormats().Bindings, Groups: []keymap.Group{k.Reports(), k.Move(), k.ExportFormats()}}
+	}
 	return keymap.Help{Short: k.Reports().Bindings, Groups: []keymap.Group{k.Reports(), k.Move(), k.ExportFormats()}}
 }
 
@@ -277,7 +327,7 @@ func (p *reportsPane) view(w, h int) string {
 	if p.rep == nil {
 		return Cut(p.t("loading"), w)
 	}
-	head := []string{p.titleLine(w)}
+	head := strings.Split(p.titleLine(w), "\n")
 	if p.exporting {
 		head = append(head, p.styles.mark.Render(Cut(p.exportHint(), w)))
 	}
@@ -337,6 +387,9 @@ func (p *reportsPane) titleLine(w int) string {
 		p.styles.dim.Render(p.t("report.pane.vs")+" "+r.Previous.String()) + "  " + inert.Line(scope)
 	if p.loading {
 		s += "  " + p.styles.dim.Render(p.t("report.pane.counting"))
+	}
+	if p.back > 0 {
+		return Cut(s, w) + "\n" + p.styles.mark.Render(Cut(p.tf("report.pane.latest", review.PeriodOf(p.kind, p.be.Now()).String(), p.back, keymap.Name(p.km.NextPeriod)), w))
 	}
 	return Cut(s, w)
 }
@@ -463,6 +516,17 @@ func (p *reportsPane) charts(w int) []string {
 	out = append(out, "  "+p.styles.mark.Render(sb.String()))
 	from, to := p.rep.Period.From.Format("01-02"), p.rep.Period.To.AddDate(0, 0, -1).Format("01-02")
 	gap := max(cols-Width(from)-Width(to), 1)
-	out = append(out, p.styles.dim.Render("  "+from+strings.Repeat(" ", gap)+to+"  max "+fmt.Sprint(m)))
+	out = append(out, p.styles.dim.Render("  "+from+strings.Repeat(" ", gap)+to+"  "+p.tf("report.chart.max", m)))
 	return out
+}
+
+// click chooses nothing: the figures are chosen with the keys; the wheel moves among them.
+func (p *reportsPane) click(x, y int) tea.Cmd { return nil }
+
+// wheel moves the cursor among the figures with items behind them.
+func (p *reportsPane) wheel(n int) tea.Cmd {
+	sel := p.selectable()
+	p.end = false
+	p.cursor = min(max(p.cursor+n, 0), max(len(sel)-1, 0))
+	return nil
 }

@@ -29,6 +29,7 @@ type rosterPane struct {
 	groups  map[string]model.Group
 	pol     *review.Policy
 	records map[string]rosterRecord // member key → record, read for the current member
+	scroll  scroller                // of the detail
 	drill   *drillSet               // a figure of the Reports pane narrows the list to its members
 }
 
@@ -93,10 +94,10 @@ func newRoster(c *common) pane {
 	p.list = NewList(rosterRow.id, p.row)
 	p.filter = NewFilter(c, p.list, func(r rosterRow) []string {
 		if r.app != nil {
-			return []string{r.app.name, r.app.Member, r.app.Group, r.app.ID, r.app.Text}
+			return []string{r.app.name, "", "", p.groupOf(r.app.Group), r.app.Member, r.app.ID, r.app.Text}
 		}
-		return []string{r.m.Name, r.m.Nickname, r.m.ID, r.m.Branch, r.m.Group}
-	})
+		return []string{r.m.Name, r.m.Nickname, r.m.Branch, p.groupOf(r.m.Group), r.m.ID, r.m.Group, ""}
+	}, fieldName, fieldName, fieldText, fieldText, fieldID, fieldID, fieldBody)
 	return p
 }
 
@@ -182,7 +183,7 @@ func (p *rosterPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 			return nil
 		}
 		p.members, p.apps, p.groups, p.pol = msg.members, msg.apps, msg.groups, msg.pol
@@ -202,6 +203,11 @@ func (p *rosterPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return p.acted(msg)
+	case decidedMsg:
+		if len(msg.ok) > 0 && changesRecord(msg.kind) {
+			clear(p.records) // the members' records are read again when shown
+			return p.loadRecord()
+		}
 	case filterMsg:
 		return tea.Batch(p.filter.update(msg), p.loadRecord())
 	case tea.KeyPressMsg:
@@ -248,6 +254,9 @@ func (p *rosterPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if p.filter.Active() {
 		return tea.Batch(p.filter.key(msg), p.loadRecord())
+	}
+	if p.scroll.key(msg, k) {
+		return nil
 	}
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
 		return p.loadRecord()
@@ -308,6 +317,12 @@ func (p *rosterPane) loadRecord() tea.Cmd {
 
 func (p *rosterPane) keys() keymap.Help {
 	k := p.km
+	switch {
+	case p.prompt != nil:
+		return keymap.Help{Short: k.Prompt().Bindings, Groups: []keymap.Group{k.Roster(), k.Move(), k.List(), k.Filtering()}}
+	case p.filter.Active():
+		return keymap.Help{Short: k.Filtering().Bindings, Groups: []keymap.Group{k.Roster(), k.Move(), k.List(), k.Filtering()}}
+	}
 	var out []key.Binding
 	allowed := func(kind model.Kind) bool { return model.Allowed(p.op.Role, kind) }
 	if r, ok := p.list.Current(); ok && r.app != nil {
@@ -334,7 +349,7 @@ func (p *rosterPane) keys() keymap.Help {
 			out = append(out, k.Appeal)
 		}
 	}
-	short := append(out, k.Cleanup, k.Open)
+	short := append(out, k.Open, k.Cleanup, k.Filter)
 	return keymap.Help{Short: short, Groups: []keymap.Group{k.Roster(), k.Move(), k.List(), k.Filtering()}}
 }
 
@@ -363,4 +378,21 @@ func (p *rosterPane) setDrill(d *drillSet) tea.Cmd {
 		p.mode = rosterAll
 	}
 	return tea.Batch(p.setRows(), p.loadRecord())
+}
+
+// click selects the row clicked.
+func (p *rosterPane) click(x, y int) tea.Cmd {
+	if p.zoom || !clickRow(p.list, x, y) {
+		return nil
+	}
+	return p.loadRecord()
+}
+
+// wheel moves the cursor.
+func (p *rosterPane) wheel(n int) tea.Cmd {
+	if p.zoom {
+		return nil
+	}
+	p.list.Move(n)
+	return p.loadRecord()
 }

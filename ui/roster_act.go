@@ -21,7 +21,7 @@ import (
 func (p *rosterPane) askMember(kind model.Kind) tea.Cmd {
 	cur, ok := p.current()
 	if !ok {
-		p.status = p.t("roster.need.member")
+		p.note(p.t("roster.need.member"))
 		return nil
 	}
 	m := cur.Member
@@ -93,11 +93,11 @@ func (p *rosterPane) askAppeal() tea.Cmd {
 		a = r.app
 	} else if m, ok := p.current(); ok {
 		if a, ok = p.pendingAppeal(m); !ok {
-			p.status = p.t("roster.no.appeal")
+			p.note(p.t("roster.no.appeal"))
 			return nil
 		}
 	} else {
-		p.status = p.t("roster.need.member")
+		p.note(p.t("roster.need.member"))
 		return nil
 	}
 	id, label := a.ID, inert.Line(a.ID)
@@ -124,7 +124,7 @@ func (p *rosterPane) askAppeal() tea.Cmd {
 func (p *rosterPane) askApplication(approve bool) tea.Cmd {
 	r, ok := p.list.Current()
 	if !ok || r.app == nil {
-		p.status = p.t("roster.need.app")
+		p.note(p.t("roster.need.app"))
 		return nil
 	}
 	a := r.app
@@ -168,10 +168,9 @@ func (p *rosterPane) appLabel(a *rosterApp) string {
 func (p *rosterPane) acted(m actionMsg) tea.Cmd {
 	p.inflight--
 	if m.err != nil {
-		p.errText, p.status = m.err.Error(), ""
+		p.fail(m.err, p.advise(m.kind, m.err))
 		return nil
 	}
-	p.errText = ""
-	p.status = p.tf("roster.done."+string(m.kind), m.label)
+	p.note(p.tf("roster.done."+string(m.kind), m.label))
 	return p.load()
 }

@@ -22,40 +22,73 @@ func (p *rosterPane) whyText(m *rosterMember, sep string) string {
 	return strings.Join(ws, sep)
 }
 
+// rosterCols are the widths of a member's row: name, group, nickname (the rest), the
+// nickname's verdict, days of silence, status, step of the ladder (or, among the cleanup
+// candidates, why they are one).
+type rosterCols struct{ name, group, nick, verdict, days, status, tail int }
+
+func (p *rosterPane) colsAt(w int) rosterCols {
+	c := rosterCols{name: min(10, w/8), group: min(12, w/8), verdict: 6, days: 6, status: 6, tail: min(10, w/8)}
+	if p.mode == rosterCleanup {
+		c.tail = min(24, w/4)
+	}
+	c.nick = max(w-1-c.name-1-c.group-1-1-c.verdict-1-c.days-1-c.status-1-c.tail, 1)
+	return c
+}
+
+// appCols are the widths of an application's row: kind, time, group, member, text.
+type appCols struct{ kind, group, name, text int }
+
+func appColsAt(w int) appCols {
+	c := appCols{kind: 8, group: min(14, w/6), name: min(10, w/8)}
+	c.text = max(w-1-c.kind-1-timeCols-1-c.group-1-c.name-1, 1)
+	return c
+}
+
 func (p *rosterPane) row(r rosterRow, w int) string {
 	if a := r.app; a != nil {
-		kind := Fit(p.t("roster.app."+string(a.Kind)), 8)
-		t := a.Time.Local().Format("01-02 15:04")
-		group := Fit(inert.Line(p.groupOf(a.Group)), min(14, w/6))
-		name := Fit(inert.Line(a.name), min(10, w/8))
-		rest := w - 8 - 12 - Width(group) - Width(name) - 4
-		return Fit(" "+kind+" "+t+" "+group+" "+name+" "+Fit(inert.Line(firstLine(a.Text)), max(rest, 1)), w)
+		c := appColsAt(w)
+		return Fit(" "+Fit(p.t("roster.app."+string(a.Kind)), c.kind)+" "+p.when(a.Time, "01-02 15:04")+" "+
+			Fit(inert.Line(p.groupOf(a.Group)), c.group)+" "+Fit(inert.Line(a.name), c.name)+" "+Fit(inert.Line(firstLine(a.Text)), c.text), w)
 	}
 	m := r.m
-	name := Fit(p.filter.Highlight(r, m.Name), min(10, w/8))
-	group := Fit(inert.Line(p.groupOf(m.Group)), min(12, w/8))
-	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), 6))
+	c := p.colsAt(w)
+	verdict := p.styles.dim.Render(Fit(p.t("roster.nick.ok.short"), c.verdict))
 	if !m.nickOK {
-		verdict = p.styles.sev["warn"].Render(Fit(p.t("roster.nick.bad.short"), 6))
+		verdict = p.styles.sev["warn"].Render(Fit(p.t("roster.nick.bad.short"), c.verdict))
 	}
 	days := "-"
 	if m.idle >= 0 {
 		days = p.tf("roster.idle", m.idle)
 	}
-	days = Fit(days, 7)
-	status := Fit(p.t("member."+string(m.Status)), 8)
+	status := Fit(p.t("member."+string(m.Status)), c.status)
 	if m.Status == model.MemberRemoved || m.Status == model.MemberExited || m.Status == model.MemberMuted {
 		status = p.styles.sev["warn"].Render(status)
 	}
-	tail := status
+	tail := "-"
 	if p.mode == rosterCleanup {
-		tail = Fit(p.whyText(m, "·"), min(24, w/4))
+		tail = p.whyText(m, "·")
 	} else if m.Step != "" {
-		tail += " " + Fit(inert.Line(m.Step), min(10, w/10))
+		tail = inert.Line(p.stepName(m.Step))
 	}
-	fixed := 1 + Width(name) + 1 + Width(group) + 1 + 6 + 1 + 7 + 1 + Width(tail) + 1
-	nick := Fit(inert.Line(m.Nickname), max(w-fixed, 1))
-	return Fit(" "+name+" "+group+" "+nick+" "+verdict+" "+days+" "+tail, w)
+	return Fit(" "+Fit(p.filter.Highlight(r, m.Name), c.name)+" "+Fit(inert.Line(p.groupOf(m.Group)), c.group)+" "+
+		Fit(p.filter.Highlight(r, m.Nickname), c.nick)+" "+verdict+" "+Fit(days, c.days)+" "+status+" "+Fit(tail, c.tail), w)
+}
+
+// header is the line of column headings of the list shown.
+func (p *rosterPane) header(w int) string {
+	if p.mode == rosterApps {
+		c := appColsAt(w)
+		return p.styles.dim.Render(Fit(" "+Fit(p.t("col.app"), c.kind)+" "+Fit(p.t("col.time"), timeCols)+" "+Fit(p.t("col.group"), c.group)+" "+
+			Fit(p.t("col.member"), c.name)+" "+Fit(p.t("col.text"), c.text), w))
+	}
+	c := p.colsAt(w)
+	tail := p.t("col.step")
+	if p.mode == rosterCleanup {
+		tail = p.t("col.why")
+	}
+	return p.styles.dim.Render(Fit(" "+Fit(p.t("col.name"), c.name)+" "+Fit(p.t("col.group"), c.group)+" "+Fit(p.t("col.nickname"), c.nick)+" "+
+		Fit(p.t("col.verdict"), c.verdict)+" "+Fit(p.t("col.silent"), c.days)+" "+Fit(p.t("col.status"), c.status)+" "+Fit(tail, c.tail), w))
 }
 
 // groupOf is a group's name, or its id.
@@ -76,10 +109,10 @@ func (p *rosterPane) view(w, h int) string {
 		n = len(p.list.Rows())
 	}
 	head := []string{Cut(p.styles.bold.Render(p.tf(fmt.Sprintf("roster.mode.%d", p.mode), n))+"  "+p.styles.dim.Render(p.tf("roster.mode.hint", keymap.Name(p.km.Cleanup))), w)}
-	if l := p.filter.Line(w); l != "" {
+	if l := p.filter.CountedLine(w); l != "" {
 		head = append(head, l)
 	}
-	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
+	return listView(p.common, head, p.header, p.list, !p.loaded, p.zoom, w, h, p.detail)
 }
 
 // detail is the member's record, or the application.
@@ -97,12 +130,12 @@ func (p *rosterPane) detail(w, h int) string {
 		kv("roster.f.app", inert.Line(a.ID)+"  "+p.t("application."+string(a.Status)))
 		kv("roster.f.group", inert.Line(p.groupOf(a.Group)))
 		kv("roster.f.id", inert.Line(a.Member))
-		kv("roster.f.time", a.Time.Local().Format("2006-01-02 15:04"))
+		kv("roster.f.time", p.when(a.Time, "2006-01-02 15:04"))
 		for i := range p.members {
 			if m := &p.members[i]; m.Group == a.Group && m.ID == a.Member {
 				st := p.t("member." + string(m.Status))
 				if m.Step != "" {
-					st += " · " + inert.Line(m.Step)
+					st += " · " + inert.Line(p.stepName(m.Step))
 				}
 				kv("roster.f.status", st)
 			}
@@ -114,10 +147,10 @@ func (p *rosterPane) detail(w, h int) string {
 	} else {
 		p.memberDetail(r.m, w, add, kv)
 	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
+	if len(lines) == 0 {
+		return ""
 	}
-	return strings.Join(lines, "\n")
+	return p.scroll.view(p.common, r.id(), lines[:1], nil, lines[1:], w, h, keymap.Name(p.km.HalfDown)+"/"+keymap.Name(p.km.HalfUp))
 }
 
 func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), kv func(string, string)) {
@@ -152,24 +185,24 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 	}
 	kv("roster.f.role", role)
 	if !m.Joined.IsZero() {
-		kv("roster.f.joined", m.Joined.Local().Format("2006-01-02"))
+		kv("roster.f.joined", p.when(m.Joined, "2006-01-02"))
 	}
 	if m.idle >= 0 {
 		last := p.t("roster.never")
 		if !m.LastActive.IsZero() {
-			last = m.LastActive.Local().Format("2006-01-02")
+			last = p.when(m.LastActive, "2006-01-02")
 		}
 		kv("roster.f.active", last+"  "+p.tf("roster.days.ago", m.idle))
 	}
 	st := p.t("member." + string(m.Status))
 	if m.Status == model.MemberMuted && !m.MutedUntil.IsZero() {
-		st += "  " + p.tf("roster.until", m.MutedUntil.Local().Format("2006-01-02 15:04"))
+		st += "  " + p.tf("roster.until", p.when(m.MutedUntil, "2006-01-02 15:04"))
 	}
 	kv("roster.f.status", st)
 	kv("roster.f.warnings", fmt.Sprint(m.Warnings))
 	step := "-"
 	if m.Step != "" {
-		step = inert.Line(m.Step)
+		step = inert.Line(p.stepName(m.Step))
 	}
 	kv("roster.f.step", step)
 	if len(m.why) > 0 {
@@ -213,9 +246,9 @@ func violationLine(c *common, pol *review.Policy, v model.Violation) string {
 			rule = v.Rule
 		}
 	}
-	s := v.Time.Local().Format("2006-01-02") + "  " + inert.Line(rule) + "  " + c.t("violation."+string(v.Status))
+	s := c.when(v.Time, "2006-01-02") + "  " + inert.Line(rule) + "  " + c.t("violation."+string(v.Status))
 	if v.Sanction != "" {
-		s += "  " + inert.Line(v.Sanction)
+		s += "  " + inert.Line(c.stepName(v.Sanction))
 	}
 	if v.Appeal != "" {
 		s += "  " + c.t("viol.appeal."+v.Appeal)

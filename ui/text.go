@@ -41,16 +41,38 @@ func eachDrawn(s string, lines bool, f func(at int, drawn string)) {
 	}
 }
 
-// Width is the width of s in terminal cells.
-func Width(s string) int { return ansi.StringWidth(s) }
+// Width is the width of s in terminal cells, each character measured on its own as bubbletea's
+// renderer measures it (which, on the text oneWidth leaves, is what measuring graphemes gives
+// too, and costs a third of it).
+func Width(s string) int { return ansi.StringWidthWc(oneWidth(s)) }
+
+// oneWidth drops from s what terminals disagree on the width of: the joiner of emoji
+// sequences (U+200D), the variation selectors of text and emoji presentation (U+FE0E,
+// U+FE0F) and the skin tones (U+1F3FB-U+1F3FF). A terminal that measures each character
+// (tmux, xterm, VTE, and bubbletea's renderer unless the terminal takes mode 2027) draws
+// 👩🏽‍💻 in six cells, one that measures graphemes in two; without them, 👩💻 takes four in
+// both, and the columns of a list stay aligned whatever the names hold.
+func oneWidth(s string) string {
+	if !strings.Contains(s, "\u200d") && !strings.Contains(s, "\ufe0e") && !strings.Contains(s, "\ufe0f") && !strings.Contains(s, "\xf0\x9f\x8f") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 0x200d, r == 0xfe0e, r == 0xfe0f, r >= 0x1f3fb && r <= 0x1f3ff:
+			return -1
+		}
+		return r
+	}, s)
+}
 
 // Fit cuts s to at most w cells, marking a cut with ">", and pads it with spaces to exactly w.
 func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	s = oneWidth(s)
 	if Width(s) > w {
-		s = ansi.Truncate(s, w, ">")
+		s = ansi.TruncateWc(s, w, ">")
 	}
 	if n := Width(s); n < w {
 		s += strings.Repeat(" ", w-n)
@@ -63,8 +85,9 @@ func Cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	s = oneWidth(s)
 	if Width(s) > w {
-		return ansi.Truncate(s, w, ">")
+		return ansi.TruncateWc(s, w, ">")
 	}
 	return s
 }
@@ -90,7 +113,10 @@ func wrapLine(s string, w int) []string {
 	var lines []string
 	var cur []rune
 	curW := 0
-	lastSpace := -1 // index in cur after which a Latin break may come
+	// lastBreak is the index in cur after which a Latin word may be broken from what is
+	// before it: a space, or a character of CJK text, after which any break is allowed.
+	lastBreak := -1
+	breakAfter := func(r rune) bool { return r == ' ' || r >= 0x80 && !strings.ContainsRune(noLineStart, r) }
 	flush := func(n int) {
 		lines = append(lines, strings.TrimRight(string(cur[:n]), " "))
 		rest := cur[n:]
@@ -99,21 +125,29 @@ func wrapLine(s string, w int) []string {
 		}
 		cur = append([]rune(nil), rest...)
 		curW = Width(string(cur))
-		lastSpace = -1
+		lastBreak = -1
+		for i, r := range cur {
+			if breakAfter(r) {
+				lastBreak = i
+			}
+		}
 	}
 	for _, r := range s {
 		rw := Width(string(r))
 		if curW+rw > w && len(cur) > 0 {
 			cut := len(cur)
-			if r < 0x80 && r != ' ' && lastSpace >= 0 {
-				cut = lastSpace + 1 // break at the last space of a Latin word
+			if r < 0x80 && r != ' ' && lastBreak >= 0 {
+				cut = lastBreak + 1 // break before the Latin word that does not fit
 			} else if strings.ContainsRune(noLineStart, r) && len(cur) > 1 {
 				cut = len(cur) - 1 // carry one character down with the punctuation
 			}
 			flush(cut)
+			if r == ' ' && len(cur) == 0 {
+				continue // a space that ends a line begins none
+			}
 		}
-		if r == ' ' {
-			lastSpace = len(cur)
+		if breakAfter(r) {
+			lastBreak = len(cur)
 		}
 		cur = append(cur, r)
 		curW += rw

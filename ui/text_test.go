@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"qunshen/internal/inert"
 )
 
@@ -37,4 +39,34 @@ func FuzzEachDrawn(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A line drawn is as wide for a terminal that measures each character as for one that
+// measures graphemes, whatever emoji the text holds: the columns of a list stay aligned.
+func TestWidthAgreesAcrossTerminals(t *testing.T) {
+	for _, s := range []string{"欧阳娜娜👩🏽‍💻", "👨‍👩‍👧家庭", "❤️点赞👍🏻", "1️⃣第一", "🇨🇳国旗", "第三党支部党员工作交流群（二〇二六年度）👨‍👩‍👧"} {
+		for _, w := range []int{4, 10, 30} {
+			for _, got := range []string{Fit(s, w), Cut(s, w)} {
+				if g, wc := ansi.StringWidth(got), ansi.StringWidthWc(got); g != wc || g > w {
+					t.Errorf("%q at %d: %q is %d cells by graphemes, %d by characters", s, w, got, g, wc)
+				}
+			}
+			if g := ansi.StringWidth(Fit(s, w)); g != w {
+				t.Errorf("%q fitted to %d: %d cells", s, w, g)
+			}
+		}
+	}
+}
+
+// A Latin word that does not fit goes down from the last place a line may break, a space or
+// a character of CJK text, not from a space far back.
+func TestWrapMixedText(t *testing.T) {
+	s := "出错：信息 p-000002 当前为“已通过”，群管理员不能执行“提交书记审签”（post.escalate）"
+	got := Wrap(s, 60)
+	if len(got) != 2 || Width(got[0]) < 55 || !strings.HasSuffix(got[1], "（post.escalate）") {
+		t.Fatalf("wrapped at 60: %q", got)
+	}
+	if got := Wrap("请按 e 提交书记审签", 6); got[0] != "请按 e" {
+		t.Fatalf("a key between CJK words: %q", got)
+	}
 }

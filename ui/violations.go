@@ -2,9 +2,7 @@ package ui
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -35,6 +33,7 @@ type violationsPane struct {
 	open      int        // open violations in scope
 	rows      []*violRow // every violation in scope, newest first
 	drill     *drillSet  // a figure of the Reports pane narrows the list to its violations
+	scroll    scroller   // of the detail
 }
 
 type violationsMsg struct {
@@ -53,8 +52,8 @@ func newViolations(c *common) pane {
 		byMember: map[string][]model.Violation{}, proposals: map[string]review.Proposal{}}
 	p.list = NewList(func(v *violRow) string { return v.ID }, p.row)
 	p.filter = NewFilter(c, p.list, func(v *violRow) []string {
-		return []string{v.name, v.Member, v.Rule, v.rule, v.Clause, v.Text, v.Group, v.ID}
-	})
+		return []string{v.name, v.rule, v.Clause, p.groupName(v.Group), v.Text, v.Member, v.Rule, v.ID, v.Group}
+	}, fieldName, fieldTitle, fieldText, fieldText, fieldBody, fieldID, fieldID, fieldID, fieldID)
 	return p
 }
 
@@ -163,7 +162,7 @@ func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			p.errText = msg.err.Error()
+			p.fail(msg.err, "")
 			return nil
 		}
 		p.members, p.groups, p.byMember, p.proposals, p.pol = msg.members, msg.groups, msg.byMember, msg.proposals, msg.pol
@@ -186,18 +185,27 @@ func (p *violationsPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.inflight--
 		if msg.err != nil {
-			p.errText, p.status = msg.err.Error(), ""
+			p.fail(msg.err, p.advise(msg.kind, msg.err))
 			return nil
 		}
-		p.errText = ""
-		p.status = p.tf("viol.done."+string(msg.kind), msg.label)
+		p.note(p.tf("viol.done."+string(msg.kind), msg.label))
 		return p.load()
+	case decidedMsg:
+		if len(msg.ok) > 0 && changesRecord(msg.kind) {
+			return p.load() // a rejection records violations, its undo dismisses them
+		}
 	case filterMsg:
 		return p.filter.update(msg)
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
 	return nil
+}
+
+// changesRecord reports whether a decision on posts may change the violations: a rejection
+// or a change request of a post with block findings records them, an undo dismisses them.
+func changesRecord(k model.Kind) bool {
+	return k == model.PostReject || k == model.PostChanges || k == model.PostUndo
 }
 
 func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -211,6 +219,9 @@ func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if p.filter.Active() {
 		return p.filter.key(msg)
+	}
+	if p.scroll.key(msg, k) {
+		return nil
 	}
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
 		return nil
@@ -337,7 +348,7 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 		return feedback("")
 	}
 	if v.Source != model.SourceComplaint {
-		p.status = p.t("viol.feedback.notreport")
+		p.note(p.t("viol.feedback.notreport"))
 		return nil
 	}
 	if v.Status == model.ViolationDismissed {
@@ -345,7 +356,7 @@ func (p *violationsPane) askFeedback() tea.Cmd {
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.feedback")+" — "+inert.Line(p.memberName(v.Group, v.Reporter)))
 	if v.Feedback != "" {
-		q.info = append(q.info, p.t("viol.f.feedback")+": "+inert.Line(v.Feedback))
+		q.info = append(q.info, p.t("viol.f.feedback")+p.t("msg.colon")+inert.Line(v.Feedback))
 	}
 	q.withReason(p.t("viol.feedback.prompt"))
 	q.input.SetValue(p.t("viol.feedback." + string(v.Status)))
@@ -375,7 +386,7 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 	}
 	q := newChoicePrompt(p.common, p.t("viol.ask.appeal")+" — "+inert.Line(p.memberName(v.Group, v.Member)))
 	if v.Sanction != "" {
-		q.info = append(q.info, p.t("viol.f.sanction")+": "+inert.Line(v.Sanction))
+		q.info = append(q.info, p.t("viol.f.sanction")+p.t("msg.colon")+inert.Line(p.stepName(v.Sanction)))
 	}
 	q.choices = []string{p.t("viol.appeal.uphold"), p.t("viol.appeal.overturn")}
 	q.withReason(p.t("viol.reason"))
@@ -386,6 +397,12 @@ func (p *violationsPane) askAppeal() tea.Cmd {
 
 func (p *violationsPane) keys() keymap.Help {
 	k := p.km
+	switch {
+	case p.prompt != nil:
+		return keymap.Help{Short: k.Prompt().Bindings, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
+	case p.filter.Active():
+		return keymap.Help{Short: k.Filtering().Bindings, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
+	}
 	var out []key.Binding
 	v, ok := p.list.Current()
 	for _, b := range []struct {
@@ -401,7 +418,7 @@ func (p *violationsPane) keys() keymap.Help {
 		}
 		out = append(out, b.b)
 	}
-	short := append(out, k.Open)
+	short := append(out, k.Open, k.Filter)
 	return keymap.Help{Short: short, Groups: []keymap.Group{k.Violations(), k.Move(), k.List(), k.Filtering()}}
 }
 
@@ -425,133 +442,6 @@ func ruleNameOf(pol *review.Policy, lang i18n.Lang, v model.Violation) string {
 	return v.Rule
 }
 
-func (p *violationsPane) row(v *violRow, w int) string {
-	t := v.Time.Local().Format("01-02 15:04")
-	name := Fit(inert.Line(v.name), min(10, w/8))
-	source := Fit(p.t("viol.source."+v.Source), 8)
-	status := p.t("violation." + string(v.Status))
-	if v.Status == model.ViolationOpen {
-		status = p.styles.sev["warn"].Render(status)
-	}
-	status = Fit(status, 8)
-	sanction := Fit(inert.Line(v.Sanction), min(12, w/10))
-	clause := Fit(inert.Line(v.Clause), min(12, w/10))
-	fixed := 1 + 11 + 1 + Width(name) + 1 + 1 + Width(clause) + 1 + 8 + 1 + 8 + 1 + Width(sanction)
-	what := v.rule
-	if v.Rule == "" && v.Text != "" {
-		what = "«" + firstLine(v.Text) + "»" // a report names no rule: what it says
-	}
-	rule := Fit(inert.Line(what), max(w-fixed, 1))
-	return Fit(" "+t+" "+name+" "+rule+" "+clause+" "+source+" "+status+" "+sanction, w)
-}
-
-func (p *violationsPane) view(w, h int) string {
-	if p.prompt != nil {
-		return p.prompt.view(w, h)
-	}
-	var head []string
-	if l := p.filter.Line(w); l != "" {
-		head = append(head, l)
-	}
-	return listView(p.common, head, p.list, !p.loaded, p.zoom, w, h, p.detail)
-}
-
-// detail is the violation, the text reported, the member's record and the step proposed.
-func (p *violationsPane) detail(w, h int) string {
-	v, ok := p.list.Current()
-	if !ok {
-		return ""
-	}
-	w = max(w, 10)
-	var lines []string
-	add := func(s ...string) { lines = append(lines, s...) }
-	kv := func(label, value string) { add(Cut(p.styles.dim.Render(p.t(label))+"  "+value, w)) }
-	add(Cut(p.styles.bold.Render(inert.Line(v.rule)), w))
-	if v.Clause != "" || v.Severity != "" {
-		s := inert.Line(v.Clause)
-		if v.Severity != "" {
-			s += "  " + p.styles.sev[v.Severity].Render("["+inert.Line(v.Severity)+"]")
-		}
-		kv("viol.f.clause", s)
-	}
-	m := p.members[model.MemberKey(v.Group, v.Member)]
-	g := v.Group
-	if gr, ok := p.groups[v.Group]; ok && gr.Name != "" {
-		g = gr.Name
-	}
-	kv("viol.f.member", inert.Line(p.memberName(v.Group, v.Member))+" ("+inert.Line(v.Member)+")  "+inert.Line(g))
-	src := p.t("viol.source." + v.Source)
-	if v.Reporter != "" {
-		src += "  " + p.t("viol.f.reporter") + " " + inert.Line(p.memberName(v.Group, v.Reporter))
-	}
-	kv("viol.f.source", src)
-	kv("viol.f.time", v.Time.Local().Format("2006-01-02 15:04"))
-	kv("viol.f.status", p.t("violation."+string(v.Status)))
-	if v.Sanction != "" {
-		kv("viol.f.sanction", inert.Line(v.Sanction))
-	}
-	if v.Feedback != "" {
-		kv("viol.f.feedback", inert.Line(v.Feedback))
-	}
-	if v.Appeal != "" {
-		kv("viol.f.appeal", p.t("viol.appeal."+v.Appeal))
-	}
-	if v.Post != "" {
-		kv("viol.f.post", inert.Line(v.Post))
-	}
-	if v.Text != "" {
-		add("", p.styles.bold.Render(p.t("viol.f.text")))
-		for _, l := range Wrap(inertBody(v.Text), w-2) {
-			add("  " + l)
-		}
-	}
-	if p.pol != nil {
-		if r := p.pol.Rule(v.Rule); r != nil {
-			for _, l := range Wrap(inert.Line(r.Explain.In(string(p.lang))), w-2) {
-				add(p.styles.dim.Render("  " + l))
-			}
-		}
-	}
-	add("", p.styles.bold.Render(p.t("viol.f.record")))
-	st := p.t("member." + string(m.Status))
-	if m.Step != "" {
-		st += " · " + p.t("viol.f.step") + " " + inert.Line(m.Step)
-	}
-	add("  " + Cut(st+" · "+p.tf("viol.warnings", m.Warnings), w-2))
-	others := 0
-	for _, x := range p.byMember[model.MemberKey(v.Group, v.Member)] {
-		if x.ID == v.ID {
-			continue
-		}
-		others++
-		add("  " + Cut(violationLine(p.common, p.pol, x), w-2))
-	}
-	if others == 0 {
-		add("  " + p.t("viol.record.none"))
-	}
-	if pr, ok := p.proposals[v.ID]; ok && pr.Of > 0 {
-		s := p.tf("viol.next", inert.Line(pr.Step.Name(string(p.lang))), inert.Line(pr.Step.Clause), pr.Index+1, pr.Of)
-		add("", Cut(p.styles.bold.Render(s), w))
-		var notes []string
-		if pr.Party {
-			notes = append(notes, p.t("roster.party.ladder"))
-		}
-		if pr.Report {
-			notes = append(notes, p.t("viol.report.up"))
-		}
-		if pr.Weight > 0 {
-			notes = append(notes, p.tf("viol.weight", fmt.Sprintf("%.1f", pr.Weight)))
-		}
-		if len(notes) > 0 {
-			add("  " + Cut(strings.Join(notes, " · "), w-2))
-		}
-	}
-	if len(lines) > h {
-		lines = lines[:max(h, 0)]
-	}
-	return strings.Join(lines, "\n")
-}
-
 func (p *violationsPane) drilled() *drillSet { return p.drill }
 func (p *violationsPane) canClear() bool     { return p.drill != nil && !p.zoom && p.filter.Query() == "" }
 
@@ -559,4 +449,20 @@ func (p *violationsPane) setDrill(d *drillSet) tea.Cmd {
 	p.drill, p.zoom = d, false
 	p.list.SetRows(filterRows(p.drill, p.rows, func(v *violRow) string { return v.ID }))
 	return p.filter.Refresh()
+}
+
+// click selects the row clicked.
+func (p *violationsPane) click(x, y int) tea.Cmd {
+	if !p.zoom {
+		clickRow(p.list, x, y)
+	}
+	return nil
+}
+
+// wheel moves the cursor.
+func (p *violationsPane) wheel(n int) tea.Cmd {
+	if !p.zoom {
+		p.list.Move(n)
+	}
+	return nil
 }

@@ -207,10 +207,13 @@ func (e *env) authorityInit(o authorityOptions) error {
 	return nil
 }
 
-// parseDay reads a day (YYYY-MM-DD, China time); end gives the end of the day (the start of
-// the next), else its start.
-func parseDay(flag, s string, end bool) (time.Time, error) {
-	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), review.ChinaTime)
+// parseDay reads a day (YYYY-MM-DD, in the zone of the times shown: China time unless --tz
+// says otherwise); end gives the end of the day (the start of the next), else its start.
+func (e *env) parseDay(flag, s string, end bool) (time.Time, error) {
+	if e.zone == nil {
+		e.zone = review.ChinaTime
+	}
+	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), e.zone)
 	if err != nil {
 		return time.Time{}, usagef("cli.authority.day", flag, s)
 	}
@@ -240,12 +243,12 @@ func (e *env) authorityDesignate(keyFile string, o authorityOptions) error {
 	opt.Scope = scope
 	var err error
 	if o.from != "" {
-		if opt.From, err = parseDay("--from", o.from, false); err != nil {
+		if opt.From, err = e.parseDay("--from", o.from, false); err != nil {
 			return err
 		}
 	}
 	if o.until != "" {
-		if opt.Until, err = parseDay("--until", o.until, true); err != nil {
+		if opt.Until, err = e.parseDay("--until", o.until, true); err != nil {
 			return err
 		}
 	}
@@ -288,12 +291,26 @@ func (e *env) authorityDesignate(keyFile string, o authorityOptions) error {
 // validity names a designation's period: from its start, until its end (the last day it holds).
 func (e *env) validity(d model.Designation) string {
 	if d.Until.IsZero() {
-		return e.tf("cli.authority.from", shownDay(d.From))
+		return e.tf("cli.authority.from", e.day(d.From))
 	}
-	return e.tf("cli.authority.from-until", shownDay(d.From), shownDay(d.Until.Add(-time.Nanosecond)))
+	return e.tf("cli.authority.from-until", e.day(d.From), e.day(d.Until.Add(-time.Nanosecond)))
 }
 
-func shownDay(t time.Time) string { return t.In(review.ChinaTime).Format(time.DateOnly) }
+// day is the day of a time, in the zone of the times shown.
+func (e *env) day(t time.Time) string {
+	if e.zone == nil {
+		e.zone = review.ChinaTime
+	}
+	return t.In(e.zone).Format(time.DateOnly)
+}
+
+// whenKnown is e.when, or "-" for a time not known.
+func (e *env) whenKnown(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return e.when(t)
+}
 
 func (e *env) authorityAccept(file string) error {
 	d, err := keyring.ReadDesignationFile(file)
@@ -372,7 +389,7 @@ func (e *env) authorityRevoke(query, reason string) error {
 	if err != nil {
 		return err
 	}
-	e.say("cli.authority.revoked", d.Serial, d.Name, e.role(d.Role), i18n.ScopeText(e.lang, d.Scope), shown(d.Revoked))
+	e.say("cli.authority.revoked", d.Serial, d.Name, e.role(d.Role), i18n.ScopeText(e.lang, d.Scope), e.when(d.Revoked))
 	e.say("cli.authority.revoke-carry")
 	return nil
 }
@@ -442,12 +459,9 @@ func (e *env) authorityList(asJSON bool) error {
 		d := &ds[i]
 		status := e.t("cli.authority.status." + designationStatus(d, now))
 		if !d.Revoked.IsZero() {
-			status = e.tf("cli.authority.status.revoked-on", shown(d.Revoked))
+			status = e.tf("cli.authority.status.revoked-on", e.when(d.Revoked))
 		}
-		attached := "-"
-		if !d.Accepted.IsZero() {
-			attached = shown(d.Accepted)
-		}
+		attached := e.whenKnown(d.Accepted)
 		rows = append(rows, []string{d.Serial, inert.Line(d.Name), e.role(d.Role), i18n.ScopeText(e.lang, d.Scope), e.validity(d.Designation),
 			status, attached, inert.Line(d.AuthorityName)})
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	_ "time/tzdata" // zone names (--tz Europe/Berlin) on a machine without a zone database
+
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 )
@@ -36,7 +38,9 @@ type env struct {
 	lang           i18n.Lang
 
 	// The global options (persistent flags of the root command).
-	db, langFlag, as, policy string
+	db, langFlag, as, policy, tz string
+	noMouse                      bool
+	zone                         *time.Location // of the times shown: --tz, $QUNSHEN_TZ, or China time
 
 	passphrase []byte
 }
@@ -154,7 +158,7 @@ func (e *env) takeOperator(args []string) []string {
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		n := 1
-		if !hasVal && name != "h" && name != "help" {
+		if !hasVal && name != "h" && name != "help" && name != "no-mouse" {
 			n = 2
 		}
 		if i+n > len(args) {
@@ -166,7 +170,7 @@ func (e *env) takeOperator(args []string) []string {
 				val = args[i+1]
 			}
 			e.as = val
-		case "db", "lang", "policy", "h", "help":
+		case "db", "lang", "policy", "tz", "no-mouse", "h", "help":
 			out = append(out, args[i:i+n]...)
 		default:
 			return append(out, args[i:]...)

@@ -105,7 +105,9 @@ func TestEndToEndInTmux(t *testing.T) {
 	admin := startTmux(t, "qunshen-e2e-admin", 200, 50, env, bin+" demo")
 	admin.waitFor("演示管理员")
 	admin.waitFor("1 待审 3000")
-	admin.keys("a")
+	admin.keys("a") // the first post has a warning: a asks first
+	admin.waitFor("确定通过")
+	admin.keys("y")
 	admin.waitFor("已通过：1")
 	admin.keys("r")
 	admin.waitFor("选择理由")
@@ -113,6 +115,51 @@ func TestEndToEndInTmux(t *testing.T) {
 	admin.waitFor("已驳回：1")
 	admin.keys("e")
 	admin.waitFor("已提交书记：1")
+
+	// An override: the view of the posts with a block finding, a asks for the reason.
+	admin.keys("f")
+	admin.waitFor("选择视图")
+	admin.keys("Down", "Down", "Down", "Down", "Enter")
+	admin.waitFor("含禁止类 72")
+	admin.keys("a")
+	admin.waitFor("放行理由")
+	admin.keys("Enter") // an empty reason: nothing decided
+	admin.waitFor("已取消，未作任何决定")
+	admin.keys("a")
+	admin.waitFor("放行理由")
+	admin.tmux("send-keys", "-t", admin.name, "-l", "已核实为对公账户")
+	admin.keys("Enter")
+	admin.waitFor("禁止类问题的放行理由已记录")
+
+	// A retraction: the published view lists the two approved posts; x takes the one
+	// under the cursor back, with the words the group is told.
+	admin.keys("f", "G", "Enter")
+	admin.waitFor("已通过与已发布 2")
+	admin.keys("x")
+	admin.waitFor("撤回时会告知群内和发布者理由")
+	admin.keys("Enter")
+	admin.waitFor("已撤回已发布的信息：1 条")
+
+	// A batch with marks, said before it is decided, and undone whole.
+	admin.keys("f", "g", "Enter")
+	admin.waitFor("我的待审 2996")
+	admin.keys("Space", "Space")
+	admin.waitFor("已选 2")
+	admin.keys("a")
+	admin.waitFor("对已选的 2 条信息执行“通过”？")
+	admin.keys("y")
+	admin.waitFor("已通过：2 条")
+	admin.keys("u")
+	admin.waitFor("已撤销 2 条决定")
+
+	// A drill-down: the Reports pane opens on the latest month with data; the items behind
+	// its first figure open in the Pending pane, and Esc brings the queue back.
+	admin.keys("4")
+	admin.waitFor("最近有数据的一期")
+	admin.keys("Enter")
+	admin.waitFor("报表明细")
+	admin.keys("Escape")
+	admin.waitFor("我的待审 2996")
 	admin.keys("q")
 	admin.waitExit()
 
@@ -137,7 +184,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	if err := json.Unmarshal(out, &st); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"approved": 1, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2997}
+	want := map[string]int64{"approved": 1, "retracted": 1, "rejected": 1, "signed-off": 1, "escalated": 0, "pending": 2996}
 	for k, n := range want {
 		if st.Posts[k] != n {
 			t.Errorf("posts %s = %d, want %d (%v)", k, st.Posts[k], n, st.Posts)
@@ -146,4 +193,15 @@ func TestEndToEndInTmux(t *testing.T) {
 	if out, err := exec.Command(bin, "--db", db, "--lang", "en", "verify").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok:") {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
+
+	// The chat side is told to publish what was approved, and to take back what was retracted.
+	out, err = exec.Command(bin, "--db", db, "export", "decisions", "-o", "-").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"action":"retract"`) || !strings.Contains(string(out), `"action":"publish"`) {
+		t.Fatalf("export decisions: %v\n%s", err, out)
+	}
+
+	// qunshen on a database with no operator says, in Chinese, what to do.
+	empty := startTmux(t, "qunshen-e2e-empty", 80, 24, env, "sh -c '"+bin+" --db "+filepath.Join(cache, "empty.db")+"; sleep 30'")
+	empty.waitFor("还没有操作员")
+	empty.waitFor("qunshen demo")
 }

@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
@@ -124,14 +123,14 @@ func (e *env) trustAuthority(path string, yes bool) error {
 			return st.AddTrust(t) // refused whatever the answer: it says why
 		}
 		if !old.Revoked() {
-			e.say("cli.trust.authority-already", old.Name, when(old.TrustedAt))
+			e.say("cli.trust.authority-already", old.Name, e.when(old.TrustedAt))
 			return nil
 		}
 	}
 	e.say("cli.trust.authority-file", path)
 	e.say("cli.trust.name", a.Name)
 	e.say("cli.trust.role", e.role(model.RoleAuthority))
-	e.say("cli.trust.made", shown(a.Made))
+	e.say("cli.trust.made", e.when(a.Made))
 	e.say("cli.trust.fingerprint", a.Key.Fingerprint())
 	if !yes {
 		e.say("cli.trust.authority-compare", a.Name)
@@ -172,7 +171,7 @@ func (e *env) trust(path string, yes bool) error {
 			return st.AddTrust(t) // refused whatever the answer: it says why
 		}
 		if !old.Revoked() {
-			e.say("cli.trust.already", old.Name, e.role(old.Role), when(old.TrustedAt))
+			e.say("cli.trust.already", old.Name, e.role(old.Role), e.when(old.TrustedAt))
 			return nil
 		}
 	}
@@ -246,13 +245,13 @@ func (e *env) listTrust() error {
 		}
 		revoked := "-"
 		if t.Revoked() {
-			revoked = when(t.RevokedAt)
+			revoked = e.when(t.RevokedAt)
 		}
 		branch := t.Branch
 		if branch == "" {
 			branch = "-"
 		}
-		rows = append(rows, []string{inert.Line(t.Name), e.role(t.Role), inert.Line(branch), t.Key.Fingerprint(), kind, when(t.TrustedAt), revoked})
+		rows = append(rows, []string{inert.Line(t.Name), e.role(t.Role), inert.Line(branch), t.Key.Fingerprint(), kind, e.when(t.TrustedAt), revoked})
 	}
 	writeTable(e.stdout, rows)
 	return nil
@@ -296,8 +295,6 @@ func (e *env) revokeTrust(q string) error {
 	}
 	return nil
 }
-
-func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
 
 // terminalIn is the command's standard input when it is a terminal.
 func (e *env) terminalIn() (*os.File, bool) {
@@ -366,7 +363,14 @@ func (e *env) keyPassphrase(name string) func() ([]byte, error) {
 // loadSigner reads the key of the operator in force, asking for its passphrase when it is
 // encrypted.
 func (e *env) loadSigner(st *storage.Store) (*model.Signer, error) {
-	op, err := st.Operator(e.operatorName())
+	name := e.operatorName()
+	op, err := st.Operator(name)
+	if errors.Is(err, storage.ErrNoOperator) {
+		if name == "" {
+			return nil, i18n.E("cli.no-operator", e.dbPath())
+		}
+		return nil, i18n.E("cli.unknown-operator", name, e.dbPath())
+	}
 	if err != nil {
 		return nil, err
 	}

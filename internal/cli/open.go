@@ -41,7 +41,11 @@ func (e *env) openWorkbench(st *storage.Store) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(&review.Service{Store: st, Signer: s, Rules: pol, Calendar: cal}, e.lang)
+	opts := []ui.Option{ui.WithZone(e.zone)}
+	if e.noMouse {
+		opts = append(opts, ui.WithoutMouse())
+	}
+	return ui.Run(&review.Service{Store: st, Signer: s, Rules: pol, Calendar: cal}, e.lang, opts...)
 }
 
 func (e *env) showDatabase(st *storage.Store) error {
@@ -63,7 +67,7 @@ func (e *env) showDatabase(st *storage.Store) error {
 		fmt.Fprintf(e.stdout, "  %s\n", i18n.T(l, "none"))
 	}
 	for _, p := range posts {
-		fmt.Fprintf(e.stdout, "  %s  %s  %-12s %s\n", p.Time.Local().Format("2006-01-02 15:04"), inert.Line(p.ID), inert.Line(p.Group), inert.Line(p.Title))
+		fmt.Fprintf(e.stdout, "  %s  %s  %-12s %s\n", e.when(p.Time), inert.Line(p.ID), inert.Line(p.Group), inert.Line(p.Title))
 	}
 	return nil
 }

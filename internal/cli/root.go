@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"os"
+	"time"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"qunshen/internal/i18n"
+	"qunshen/review"
 )
 
 // newRoot builds the command tree in the language in force. With no command, qunshen opens
@@ -28,6 +32,9 @@ func newRoot(e *env) *cobra.Command {
 	pf.StringVar(&e.langFlag, "lang", "", e.t("cli.flag.lang"))
 	pf.StringVar(&e.as, "as", "", e.t("cli.flag.as"))
 	pf.StringVar(&e.policy, "policy", "", e.t("cli.flag.policy"))
+	pf.StringVar(&e.tz, "tz", "", e.t("cli.flag.tz"))
+	pf.BoolVar(&e.noMouse, "no-mouse", false, e.t("cli.flag.no-mouse"))
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return e.readZone() }
 	for _, c := range []*cobra.Command{
 		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newAuthorityCmd(e), newImportCmd(e), newDecideCmd(e),
 		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e), newGroupCmd(e),
@@ -46,6 +53,28 @@ func newRoot(e *env) *cobra.Command {
 	})
 	e.localize(root)
 	return root
+}
+
+// readZone reads the zone of the times shown: --tz, else $QUNSHEN_TZ, else China time.
+func (e *env) readZone() error {
+	s, from := e.tz, "--tz"
+	if s == "" {
+		s, from = os.Getenv("QUNSHEN_TZ"), "QUNSHEN_TZ"
+	}
+	loc, err := review.ParseZone(s)
+	if err != nil {
+		return &usageError{err: i18n.E("cli.tz.bad", from, err)}
+	}
+	e.zone = loc
+	return nil
+}
+
+// when is a time as the command line shows it, in the zone of the times shown.
+func (e *env) when(t time.Time) string {
+	if e.zone == nil {
+		e.zone = review.ChinaTime
+	}
+	return t.In(e.zone).Format("2006-01-02 15:04")
 }
 
 // command is a command of the catalogue: its use line, short and long help are the entries

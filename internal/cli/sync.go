@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/storage"
 )
@@ -51,7 +52,7 @@ func (e *env) syncExport(o syncOptions) error {
 		return usagef("cli.output-required")
 	}
 	st, s, err := e.signer()
-	if errors.Is(err, storage.ErrNoOperator) && e.operatorName() == "" {
+	if ie := (*i18n.Error)(nil); errors.As(err, &ie) && ie.Key == "cli.no-operator" {
 		// The committee's machine may hold the authority alone: its bundles are the
 		// authority's.
 		var aerr error
@@ -135,7 +136,7 @@ func (e *env) syncConflicts() error {
 			if d.Concurrent {
 				mark = e.t("cli.sync.concurrent")
 			}
-			fmt.Fprintf(e.stdout, "  %s  %-10s %-18s %s → %s %s%s\n", d.Time.Local().Format("2006-01-02 15:04"), inert.Line(d.Actor),
+			fmt.Fprintf(e.stdout, "  %s  %-10s %-18s %s → %s %s%s\n", e.when(d.Time), inert.Line(d.Actor),
 				e.name("kind.", string(d.Kind)), e.name("post.", string(d.From)), e.name("post.", string(d.To)), inert.Line(d.Reason), mark)
 		}
 	}

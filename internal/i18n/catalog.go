@@ -112,7 +112,7 @@ var catalog = map[string][2]string{
 	"suggest.escalate": {"提交支部书记审签", "escalate to the secretary"},
 	"record.none":      {"无违规记录", "no violations"},
 	"record.count":     {"违规 %d 次，当前处理：%s", "%d violations, current step: %s"},
-	"reason.title":     {"选择理由（告知发布者）：↑↓ 选择，Enter 确定，Esc 取消", "Choose the reason told to the author: up/down, Enter, Esc to cancel"},
+	"reason.title":     {"选择理由（告知发布者）：j/k 选择，%s 确定，%s 取消", "Choose the reason told to the author: j/k, %s, %s to cancel"},
 	"reason.custom":    {"自行填写……", "type a reason..."},
 	"reason.type":      {"理由：", "Reason: "},
 	"reason.rule":      {"因%s（%s），请修改或删除后重新提交。", "Because of %s (%s): please change or delete it and submit again."},

@@ -33,5 +33,7 @@ func init() {
 		"review.calendar.long":      {"第 %d 行：范围超过 %d 天", "line %d: a range of more than %d days"},
 		"review.calendar.twice":     {"第 %d 行：%s 重复给出", "line %d: %s is given twice"},
 		"review.calendar.read":      {"第 %d 行：%v", "line %d: %v"},
+		"review.zone.bad":           {"时区 %q：可用时区名（如 Asia/Shanghai、Europe/Berlin）、UTC，或与 UTC 的时差（如 +08:00、-05:00）", "zone %q: want a zone name (Asia/Shanghai, Europe/Berlin), UTC, or an offset from UTC (+08:00, -05:00)"},
+		"zone.china":                {"北京时间 (UTC+8)", "China time (UTC+8)"},
 	})
 }
