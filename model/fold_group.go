@@ -18,12 +18,18 @@ func (a *applier) groupRegister() error {
 		return err
 	}
 	if ok {
+		if err := a.groupInScope(&old, &g); err != nil {
+			return err
+		}
 		// What the organisation decided about the group is kept; the import updates its details.
 		g.Status, g.Deadline = old.Status, old.Deadline
 		if groupEqual(&old, &g) {
 			return ErrNoChange
 		}
 		return a.st.PutGroup(&old, &g)
+	}
+	if err := a.groupInScope(nil, &g); err != nil {
+		return err
 	}
 	g.Status = GroupActive
 	return a.st.PutGroup(nil, &g)
@@ -36,9 +42,15 @@ func groupEqual(a, b *Group) bool {
 }
 
 func (a *applier) groupDissolve() error {
-	g, err := load(a, groupKind, nil, func(g *Group) bool { return g.Status != GroupDissolved })
+	g, err := load(a, groupKind, nil, nil)
 	if err != nil {
 		return err
+	}
+	if err := a.inScope("group", g.ID, g.ID); err != nil {
+		return err
+	}
+	if g.Status == GroupDissolved {
+		return a.refuse("group", g.ID, string(g.Status), "")
 	}
 	old := g
 	g.Status = GroupDissolved

@@ -15,6 +15,7 @@ type MemState struct {
 	Violations     map[string]Violation
 	Applications   map[string]Application
 	Rectifications map[string]Rectification
+	Designations   map[string]DesignationRecord
 	Superseded     map[Hash]string
 	// Outbox holds the lines of the outbox by the event that made them.
 	Outbox map[Hash][]OutboxLine
@@ -31,6 +32,7 @@ func NewMemState() *MemState {
 		Violations:     map[string]Violation{},
 		Applications:   map[string]Application{},
 		Rectifications: map[string]Rectification{},
+		Designations:   map[string]DesignationRecord{},
 		Superseded:     map[Hash]string{},
 		Outbox:         map[Hash][]OutboxLine{},
 		Counts:         Counts{},
@@ -56,6 +58,15 @@ func (s *MemState) Application(id string) (Application, bool, error) {
 }
 func (s *MemState) Rectification(id string) (Rectification, bool, error) {
 	return get(s.Rectifications, id)
+}
+
+func (s *MemState) Designation(serial string) (DesignationRecord, bool, error) {
+	return get(s.Designations, serial)
+}
+
+func (s *MemState) PutDesignation(_, d *DesignationRecord) error {
+	s.Designations[d.Serial] = *d
+	return nil
 }
 
 func (s *MemState) GroupRectifications(group string) ([]Rectification, error) {

@@ -11,7 +11,9 @@
 //	post.go        the posts of a transaction; postcodec.go the one codec of a stored post
 //	import.go      the store side of an import of files (chatimport.go for chat exports):
 //	               checking against the database, writing in batches; the inputs are ingest's
-//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's)
+//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's);
+//	               designated.go the check of the events of designated operators, and
+//	               importscope.go that of an import of files by one
 //	order.go       the canonical order of the log; foldpipe.go the fold of imported events
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
@@ -46,8 +48,10 @@ import (
 // index, and the override of a decision in a post's record; and the fold admits what it did
 // not before (an approval over block findings needs an override): opening an older database
 // replays its log whole, so that the projection, the outbox with it, is the fold's.
+// Version 9 adds the designations of the authority (bucket designations) and the designation
+// in force on an operator's record; an older database has none, and needs nothing done.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 var (
 	bMeta        = []byte("meta")
@@ -70,10 +74,11 @@ var (
 	bParked      = []byte("parked")         // origin key + seq → event body, waiting for the events before it
 	bParkedCP    = []byte("parked_cp")      // origin key + seq → the checkpoint that signed a parked run
 	bPeers       = []byte("peers")          // peer name → what was sent to it: origin key + seq, repeated
+	bDesign      = []byte("designations")   // serial → model.DesignationRecord JSON
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust}
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bDesign}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
@@ -218,4 +223,4 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // projectionBuckets are the buckets of the derived state: everything but the log, the chains
 // and the meta. Two databases with the same events hold the same projection.
 var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
-	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded}
+	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bDesign}

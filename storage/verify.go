@@ -188,6 +188,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bViolations, keyed(mem.Violations, nil)},
 		{bApps, keyed(mem.Applications, nil)},
 		{bRects, keyed(mem.Rectifications, nil)},
+		{bDesign, keyed(mem.Designations, nil)},
 		{bSuperseded, superseded(mem.Superseded)},
 		{bOutbox, outbox},
 	}

@@ -32,7 +32,7 @@ var (
 	// names of the fields of the files read: the command line's texts and the faults of the
 	// files may hold them.
 	commandWords = map[string]bool{}
-	commandTexts = regexp.MustCompile(`^(?:cli|ingest|review|archive|explain|why)\.`)
+	commandTexts = regexp.MustCompile(`^(?:cli|ingest|review|archive|explain|why|keyring)\.`)
 	// productWords are the only English words of the screen's Chinese texts (besides keys
 	// and what allowedInChinese takes): the names of formats.
 	productWords = map[string]bool{"Markdown": true}
@@ -48,7 +48,8 @@ func init() {
 		bash zsh fish shell sha256sum ed25519 qq-chat-exporter bash-completion Europe Berlin Asia Shanghai txt
 		BytesExtra TalkerId CreateTime StrTime Type msgtime action revoke pre_msgid chatInfo peerUid peerUin uin uid
 		timestamp date date_unixtime from_id from forwarded_from unsupported wxid OA init dissolve en_* this-month
-		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id`) {
+		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id
+		authority designate accept depthead show made KiB`) {
 		commandWords[w] = true
 	}
 }
