@@ -50,6 +50,13 @@ type Kind string
 
 const (
 	OperatorRegister Kind = "operator.register"
+	// OperatorDesignate attaches to an operator's chain the designation the authority gave
+	// it: its payload is the designation whole (Designation), its subject the serial.
+	OperatorDesignate Kind = "operator.designate"
+	// AuthorityDesignate records in the authority's chain a designation it made (the same
+	// payload); AuthorityRevoke revokes one (Revocation). The subject is the serial.
+	AuthorityDesignate Kind = "authority.designate"
+	AuthorityRevoke    Kind = "authority.revoke"
 
 	GroupRegister Kind = "group.register" // from an import: a new group or changed details
 	GroupDissolve Kind = "group.dissolve"
@@ -307,7 +314,7 @@ func Intern(b []byte) string {
 // names are the roles, kinds and post statuses, each its own key.
 var names = func() map[string]string {
 	m := map[string]string{}
-	for _, r := range Roles {
+	for _, r := range append(slices.Clone(Roles), RoleAuthority) {
 		m[string(r)] = string(r)
 	}
 	for k := range permissions {

@@ -22,6 +22,8 @@ type State interface {
 	Violation(id string) (Violation, bool, error)
 	Application(id string) (Application, bool, error)
 	Rectification(id string) (Rectification, bool, error)
+	// Designation is the designation of that serial, as the state knows it.
+	Designation(serial string) (DesignationRecord, bool, error)
 	// GroupRectifications are the inspection findings against a group, in the order of their ids.
 	GroupRectifications(group string) ([]Rectification, error)
 	GroupApplication(id string) (GroupApplication, bool, error)
@@ -40,6 +42,7 @@ type State interface {
 	PutGroupApplication(old, a *GroupApplication) error
 	PutIncident(old, i *Incident) error
 	PutAccountability(old, a *Accountability) error
+	PutDesignation(old, d *DesignationRecord) error
 	// PutOutbox keeps the lines of the outbox that one event made, in order (OutboxLine).
 	PutOutbox(lines []OutboxLine) error
 	// PutSuperseded sets aside an event of the log that the state did not admit when it was
@@ -97,7 +100,7 @@ var ErrUnknownOperator = errors.New("unknown operator")
 // kind with the batch's actor, role and time. A record that changes nothing is passed over.
 // In a replay, a record that does not apply is passed over too, and named in the error
 // returned after the others are applied.
-func applyBatch(st State, e *Event, id Hash, actor string, replay bool) error {
+func applyBatch(st State, e *Event, id Hash, actor string, scope *DesignationRecord, replay bool) error {
 	items, ok := e.Value.([]BatchItem)
 	if !ok {
 		var err error
@@ -110,7 +113,7 @@ func applyBatch(st State, e *Event, id Hash, actor string, replay bool) error {
 	for i := range items {
 		it := &items[i]
 		sub := Event{Origin: e.Origin, Time: e.Time, Role: e.Role, Kind: it.Kind, Subject: it.Subject, Payload: it.Payload, Value: it.Value}
-		if err := ApplyImport(st, &sub, actor); err != nil {
+		if err := applyImport(st, &sub, actor, scope); err != nil {
 			if errors.Is(err, ErrNoChange) {
 				continue
 			}
@@ -155,15 +158,51 @@ func (e *partialError) Error() string {
 var ErrStorage = errors.New("storage")
 
 // ApplyImport folds one import record of a batch, made by actor in e.Role: the record's own
-// kind must be an import kind that the role may take.
+// kind must be an import kind that the role may take, at e.Time, in the scope of the
+// designation of e.Origin in force, if it has one.
 func ApplyImport(st State, e *Event, actor string) error {
+	op, ok, err := st.Operator(e.Origin)
+	if err != nil {
+		return err
+	}
+	var scope *DesignationRecord
+	if ok {
+		if scope, err = scopeOf(st, &op, e); err != nil {
+			return err
+		}
+	}
+	return applyImport(st, e, actor, scope)
+}
+
+func applyImport(st State, e *Event, actor string, scope *DesignationRecord) error {
 	if !slices.Contains(ImportKinds, e.Kind) {
 		return fmt.Errorf("%s cannot stand in an import batch", e.Kind)
 	}
 	if !Allowed(e.Role, e.Kind) {
 		return &PermissionError{Role: e.Role, Kind: e.Kind}
 	}
-	return apply(st, e, Hash{}, actor)
+	a := applier{st: st, e: e, actor: actor, scope: scope}
+	return a.apply()
+}
+
+// scopeOf is the designation in force for an event of op, which the fold checks the event's
+// entity against: nil for an operator without designation, who acts on every group. An event
+// at a time the designation does not hold is refused; attaching a designation is not.
+func scopeOf(st State, op *Operator, e *Event) (*DesignationRecord, error) {
+	if op.Designation == "" || e.Kind == OperatorDesignate || e.Kind == OperatorRegister {
+		return nil, nil
+	}
+	d, ok, err := st.Designation(op.Designation)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("operator %s: its designation %s is not known", op.Name, op.Designation)
+	}
+	if err := d.HoldsFor(e); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // ErrNoChange is returned by Apply for an import record identical to what the state holds:
@@ -209,10 +248,14 @@ func fold(st State, e *Event, id Hash, replay bool) error {
 	if !Allowed(e.Role, e.Kind) {
 		return &PermissionError{Role: e.Role, Kind: e.Kind}
 	}
-	if e.Kind == ImportBatch {
-		return applyBatch(st, e, id, op.Name, replay)
+	scope, err := scopeOf(st, &op, e)
+	if err != nil {
+		return err
 	}
-	a := applier{st: st, e: e, id: id, actor: op.Name, replay: replay}
+	if e.Kind == ImportBatch {
+		return applyBatch(st, e, id, op.Name, scope, replay)
+	}
+	a := applier{st: st, e: e, id: id, actor: op.Name, scope: scope, replay: replay}
 	if err := a.apply(); err != nil {
 		return err
 	}
@@ -220,12 +263,6 @@ func fold(st State, e *Event, id Hash, replay bool) error {
 		return st.PutOutbox(a.out)
 	}
 	return nil
-}
-
-// apply folds one event whose actor and permission are checked.
-func apply(st State, e *Event, id Hash, actor string) error {
-	a := applier{st: st, e: e, id: id, actor: actor}
-	return a.apply()
 }
 
 func (a *applier) apply() error {
@@ -276,6 +313,12 @@ func (a *applier) apply() error {
 		return a.incidentAction()
 	case AccountabilityRecord:
 		return a.accountabilityRecord()
+	case OperatorDesignate:
+		return a.operatorDesignate()
+	case AuthorityDesignate:
+		return a.authorityDesignate()
+	case AuthorityRevoke:
+		return a.authorityRevoke()
 	}
 	return &PermissionError{Role: e.Role, Kind: e.Kind}
 }
@@ -288,8 +331,11 @@ func applyOperator(st State, e *Event) error {
 	if o.Key != e.Origin || o.Role != e.Role {
 		return errors.New("operator.register must be signed by the key it registers, in its own role")
 	}
-	if _, ok := ParseRole(string(o.Role)); !ok {
+	if !KnownRole(o.Role) {
 		return fmt.Errorf("operator.register: unknown role %q", o.Role)
+	}
+	if o.Designation != "" {
+		return errors.New("operator.register names no designation: the operator attaches one by operator.designate")
 	}
 	if o.Name == "" {
 		return errors.New("operator.register: empty name")
@@ -299,7 +345,9 @@ func applyOperator(st State, e *Event) error {
 		return err
 	}
 	if ok {
-		if old == o {
+		registered := old
+		registered.Designation = "" // attached since, by an event of its own
+		if registered == o {
 			return ErrNoChange
 		}
 		return fmt.Errorf("operator %s is registered already as %s (%s)", o.Key.Fingerprint(), old.Name, old.Role)
@@ -308,10 +356,13 @@ func applyOperator(st State, e *Event) error {
 }
 
 type applier struct {
-	st     State
-	e      *Event
-	id     Hash
-	actor  string
+	st    State
+	e     *Event
+	id    Hash
+	actor string
+	// scope is the designation in force of the event's maker, whose scope every action on an
+	// entity is checked against (inScope); nil for an operator without one.
+	scope  *DesignationRecord
 	replay bool
 	out    []OutboxLine // the lines of the outbox the event makes (emit)
 }

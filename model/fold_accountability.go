@@ -28,6 +28,9 @@ func (a *applier) accountabilityRecord() error {
 	if !ok {
 		return fmt.Errorf("accountability %s: unknown group %q", x.ID, x.Group)
 	}
+	if err := a.inScope("accountability", x.ID, x.Group); err != nil {
+		return err
+	}
 	switch {
 	case !slices.Contains(AccountabilityMeasures, x.Measure):
 		return fmt.Errorf("accountability %s: unknown measure %q", x.ID, x.Measure)

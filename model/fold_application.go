@@ -24,6 +24,9 @@ func (a *applier) applicationFile() error {
 		}
 		return fmt.Errorf("application %s: unknown group %q", ap.ID, ap.Group)
 	}
+	if err := a.inScope("application", ap.ID, ap.Group); err != nil {
+		return err
+	}
 	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Reason = AppPending, "", time.Time{}, ""
 	old, ok, err := a.st.Application(ap.ID)
 	if err != nil {
@@ -43,6 +46,9 @@ func (a *applier) applicationDecide() error {
 	var p ReasonPayload
 	ap, err := load(a, applicationKind, &p, nil)
 	if err != nil {
+		return err
+	}
+	if err := a.inScope("application", ap.ID, ap.Group); err != nil {
 		return err
 	}
 	appeal := a.e.Kind == AppealUphold || a.e.Kind == AppealOverturn

@@ -21,6 +21,9 @@ func (a *applier) groupRegister() error {
 		return err
 	}
 	if ok {
+		if err := a.groupInScope(&old, &g); err != nil {
+			return err
+		}
 		// What the organisation decided about the group is kept; the import updates its details.
 		// An approval and filing recorded here stays when the import names none.
 		g.Status, g.Deadline, g.Dissolved = old.Status, old.Deadline, old.Dissolved
@@ -31,6 +34,9 @@ func (a *applier) groupRegister() error {
 			return ErrNoChange
 		}
 		return a.st.PutGroup(&old, &g)
+	}
+	if err := a.groupInScope(nil, &g); err != nil {
+		return err
 	}
 	g.Status, g.Deadline, g.Dissolved = GroupActive, time.Time{}, time.Time{}
 	return a.st.PutGroup(nil, &g)
@@ -43,9 +49,15 @@ func groupEqual(a, b *Group) bool {
 }
 
 func (a *applier) groupDissolve() error {
-	g, err := load(a, groupKind, nil, func(g *Group) bool { return g.Status != GroupDissolved })
+	g, err := load(a, groupKind, nil, nil)
 	if err != nil {
 		return err
+	}
+	if err := a.inScope("group", g.ID, g.ID); err != nil {
+		return err
+	}
+	if g.Status == GroupDissolved {
+		return a.refuse("group", g.ID, string(g.Status), "")
 	}
 	old := g
 	g.Status, g.Dissolved = GroupDissolved, a.e.Time
@@ -107,6 +119,11 @@ func (a *applier) groupEdit() error {
 	}
 	if strings.TrimSpace(g.Name) == "" {
 		return a.refuse("group", g.ID, string(g.Status), "a group keeps a name")
+	}
+	// The group is in the editor's scope as it was and as it becomes: a branch moved out of
+	// the scope is as out of it as one never in it.
+	if err := a.groupInScope(&old, &g); err != nil {
+		return err
 	}
 	if groupEqual(&old, &g) {
 		return ErrNoChange

@@ -34,11 +34,19 @@ func (a *applier) groupApply() error {
 		}
 		return fmt.Errorf("group %s exists already", ga.ID)
 	}
+	// The group applied for belongs to the applicant's scope: its branch or department, or
+	// its id among the scope's groups.
+	if err := a.groupInScope(nil, ga.group()); err != nil {
+		return err
+	}
 	ga.Applicant, ga.Filed, ga.Status = a.actor, a.e.Time, AppPending
 	ga.DecidedBy, ga.DecidedAt, ga.FilingNo, ga.Reason = "", time.Time{}, "", ""
 	ga.ProjectEnd = ga.ProjectEnd.UTC()
 	return a.st.PutGroupApplication(nil, &ga)
 }
+
+// group is the group an application asks for, as the scope sees it: its id and branch.
+func (ga *GroupApplication) group() *Group { return &Group{ID: ga.ID, Branch: ga.Branch} }
 
 // Approved reports whether the group's creation was approved and filed (IW 第四条).
 func (g *Group) Approved() bool { return g.ApprovedBy != "" && g.FilingNo != "" }
@@ -68,6 +76,12 @@ func (a *applier) groupDecide() error {
 		kind := ga.Kind
 		if hasGroup {
 			kind = g.Kind
+			if err := a.inScope("group", g.ID, g.ID); err != nil {
+				return err
+			}
+		}
+		if err := a.groupInScope(nil, ga.group()); err != nil {
+			return err
 		}
 		if err := a.approver("group application", ga.ID, string(ga.Status), kind); err != nil {
 			return err
@@ -115,6 +129,9 @@ func (a *applier) groupDecide() error {
 		if !approve {
 			return a.refuse("group", g.ID, string(g.Status), "a group that exists is not refused: an inspection orders its rectification or dissolution")
 		}
+		if err := a.inScope("group", g.ID, g.ID); err != nil {
+			return err
+		}
 		if g.FilingNo != "" {
 			return a.refuse("group", g.ID, "approved", fmt.Sprintf("it was approved already, by %s, filing number %s", g.ApprovedBy, g.FilingNo))
 		}
@@ -134,7 +151,7 @@ func (a *applier) groupDecide() error {
 // approver refuses a branch secretary the approval of any group but a party group: those
 // are the publicity department's (IW 第八条(一)).
 func (a *applier) approver(entity, id, state string, kind GroupKind) error {
-	if a.e.Role == RoleSecretary && kind != KindParty {
+	if Holds(a.e.Role, RoleSecretary) && kind != KindParty {
 		return a.refuse(entity, id, state, "the branch secretary approves party groups; any other group is approved by the supervisor (IW 第八条(一))")
 	}
 	return nil

@@ -33,6 +33,9 @@ func (a *applier) incidentOpen() error {
 		}
 		return fmt.Errorf("incident %s: unknown group %q", in.ID, in.Group)
 	}
+	if err := a.inScope("incident", in.ID, in.Group); err != nil {
+		return err
+	}
 	if in.Post != "" {
 		p, ok, err := a.st.Post(in.Post)
 		if err != nil {
@@ -73,6 +76,9 @@ func (a *applier) incidentOpen() error {
 func (a *applier) incidentAction() error {
 	in, err := load(a, incidentKind, nil, func(i *Incident) bool { return i.Status != IncClosed })
 	if err != nil {
+		return err
+	}
+	if err := a.inScope("incident", in.ID, in.Group); err != nil {
 		return err
 	}
 	old := in

@@ -22,6 +22,9 @@ func (a *applier) importedMember() (m, old Member, ok bool, err error) {
 		}
 		return
 	}
+	if err = a.inScope("member", m.ID, m.Group); err != nil {
+		return
+	}
 	old, ok, err = a.st.Member(m.Key())
 	return
 }
@@ -50,6 +53,9 @@ func (a *applier) memberAction() error {
 	var p ReasonPayload
 	m, err := load(a, memberKind, &p, nil)
 	if err != nil {
+		return err
+	}
+	if err := a.inScope("member", m.ID, m.Group); err != nil {
 		return err
 	}
 	if p.Violation != "" {
@@ -163,6 +169,9 @@ func (a *applier) memberLeave() error {
 	}
 	if !ok {
 		return fmt.Errorf("member %s of group %q left, but is not known", m.ID, m.Group)
+	}
+	if err := a.inScope("member", m.ID, m.Group); err != nil {
+		return err
 	}
 	if old.Status != MemberActive && old.Status != MemberMuted || m.LastActive.Before(old.LastActive) {
 		return ErrNoChange

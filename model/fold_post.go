@@ -22,6 +22,9 @@ func (a *applier) postSubmit() error {
 	if !ok {
 		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
 	}
+	if err := a.inScope("post", p.ID, p.Group); err != nil {
+		return err
+	}
 	if g.Status == GroupDissolved && !p.FromHistory {
 		// A dissolved group publishes nothing more; its history may still be kept.
 		return a.refuse("group", g.ID, string(g.Status), "a dissolved group takes no new posts")
@@ -92,6 +95,9 @@ func (a *applier) postMark() error {
 	}
 	if !ok {
 		return fmt.Errorf("post %s: %s, but the post is not known", a.e.Subject, a.e.Kind)
+	}
+	if err := a.inScope("post", old.ID, old.Group); err != nil {
+		return err
 	}
 	n := old
 	if a.e.Kind == PostPin {
@@ -200,6 +206,9 @@ func (a *applier) postDecide() error {
 	}
 	if !ok {
 		return fmt.Errorf("unknown post %q", a.e.Subject)
+	}
+	if err := a.inScope("post", old.ID, old.Group); err != nil {
+		return err
 	}
 	mv := postMoves[a.e.Kind]
 	if a.e.Kind == PostApprove && old.NeedsSignOff() {
@@ -351,6 +360,9 @@ func (p *Post) LastDecision() int {
 func (a *applier) postUndo() error {
 	p, err := load(a, postKind, nil, nil)
 	if err != nil {
+		return err
+	}
+	if err := a.inScope("post", p.ID, p.Group); err != nil {
 		return err
 	}
 	i := p.LastDecision()

@@ -19,6 +19,9 @@ func (a *applier) rectificationOrder() error {
 		}
 		return fmt.Errorf("rectification %s exists already", r.ID)
 	}
+	if err := a.rectificationInScope(&r); err != nil {
+		return err
+	}
 	r.Status, r.Opened, r.Closed = RectOpen, a.e.Time, time.Time{}
 	if r.Group != "" {
 		g, ok, err := a.st.Group(r.Group)
@@ -41,9 +44,15 @@ func (a *applier) rectificationOrder() error {
 }
 
 func (a *applier) rectificationClose() error {
-	r, err := load(a, rectificationKind, nil, func(r *Rectification) bool { return r.Status == RectOpen })
+	r, err := load(a, rectificationKind, nil, nil)
 	if err != nil {
 		return err
+	}
+	if err := a.rectificationInScope(&r); err != nil {
+		return err
+	}
+	if r.Status != RectOpen {
+		return a.refuse("rectification", r.ID, string(r.Status), "")
 	}
 	old := r
 	r.Status, r.Closed = RectClosed, a.e.Time
@@ -61,4 +70,13 @@ func (a *applier) rectificationClose() error {
 		}
 	}
 	return a.st.PutRectification(&old, &r)
+}
+
+// rectificationInScope checks an inspection finding against the operator's scope: its group,
+// or the whole of its branch.
+func (a *applier) rectificationInScope(r *Rectification) error {
+	if r.Group != "" {
+		return a.inScope("rectification", r.ID, r.Group)
+	}
+	return a.branchInScope("rectification", r.ID, r.Branch)
 }

@@ -20,6 +20,9 @@ func (a *applier) violationNew() error {
 		}
 		return fmt.Errorf("violation %s: unknown member %q in group %q", v.ID, v.Member, v.Group)
 	}
+	if err := a.inScope("violation", v.ID, v.Group); err != nil {
+		return err
+	}
 	// v.Post may name a post that never passed through this queue (one published before, or
 	// on another machine): a report about it is still a report.
 	old, ok, err := a.st.Violation(v.ID)
@@ -84,9 +87,15 @@ var violationMoves = map[Kind]struct {
 
 func (a *applier) violationAction() error {
 	mv := violationMoves[a.e.Kind]
-	v, err := load(a, violationKind, nil, func(v *Violation) bool { return slices.Contains(mv.from, v.Status) })
+	v, err := load(a, violationKind, nil, nil)
 	if err != nil {
 		return err
+	}
+	if err := a.inScope("violation", v.ID, v.Group); err != nil {
+		return err
+	}
+	if !slices.Contains(mv.from, v.Status) {
+		return a.refuse("violation", v.ID, string(v.Status), "")
 	}
 	old := v
 	v.UpdatedAt = a.e.Time

@@ -18,6 +18,7 @@ type MemState struct {
 	GroupApps        map[string]GroupApplication
 	Incidents        map[string]Incident
 	Accountabilities map[string]Accountability
+	Designations     map[string]DesignationRecord
 	Superseded       map[Hash]string
 	// Outbox holds the lines of the outbox by the event that made them.
 	Outbox map[Hash][]OutboxLine
@@ -37,6 +38,7 @@ func NewMemState() *MemState {
 		GroupApps:        map[string]GroupApplication{},
 		Incidents:        map[string]Incident{},
 		Accountabilities: map[string]Accountability{},
+		Designations:     map[string]DesignationRecord{},
 		Superseded:       map[Hash]string{},
 		Outbox:           map[Hash][]OutboxLine{},
 		Counts:           Counts{},
@@ -70,6 +72,15 @@ func (s *MemState) GroupApplication(id string) (GroupApplication, bool, error) {
 func (s *MemState) Incident(id string) (Incident, bool, error) { return get(s.Incidents, id) }
 func (s *MemState) Accountability(id string) (Accountability, bool, error) {
 	return get(s.Accountabilities, id)
+}
+
+func (s *MemState) Designation(serial string) (DesignationRecord, bool, error) {
+	return get(s.Designations, serial)
+}
+
+func (s *MemState) PutDesignation(_, d *DesignationRecord) error {
+	s.Designations[d.Serial] = *d
+	return nil
 }
 
 func (s *MemState) GroupRectifications(group string) ([]Rectification, error) {

@@ -82,24 +82,25 @@ func (f *fixture) post(id string) Post { return f.st.Posts[id] }
 // The expected permission of every action, written out as the regulations say it, so that a
 // change of the table must change this too.
 var wantPermissions = map[Kind]string{
-	OperatorRegister: "admin secretary owner supervisor",
-	GroupRegister:    "admin owner", MemberAdd: "admin owner", PostSubmit: "admin owner", ApplicationFile: "admin owner",
+	OperatorRegister:  "admin secretary depthead owner supervisor authority",
+	OperatorDesignate: "admin secretary depthead owner supervisor", AuthorityDesignate: "authority", AuthorityRevoke: "authority",
+	GroupRegister: "admin owner", MemberAdd: "admin owner", PostSubmit: "admin owner", ApplicationFile: "admin owner",
 	ComplaintFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
 	MemberSeen: "admin owner", MemberLeave: "admin owner", PostRecall: "admin owner", PostPin: "admin owner",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
-	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner", PostRetract: "admin secretary owner",
+	PostSignOff: "secretary depthead", PostReturn: "secretary depthead", PostUndo: "admin secretary depthead owner", PostRetract: "admin secretary depthead owner",
 	MemberWarn: "admin owner", MemberMute: "admin owner", MemberRemove: "admin owner", MemberRestore: "admin owner",
-	ViolationRecord: "admin owner supervisor", ViolationVerify: "admin secretary owner", ViolationSanction: "admin owner",
-	ViolationDismiss: "admin secretary owner supervisor", ViolationClose: "admin owner",
+	ViolationRecord: "admin owner supervisor", ViolationVerify: "admin secretary depthead owner", ViolationSanction: "admin owner",
+	ViolationDismiss: "admin secretary depthead owner supervisor", ViolationClose: "admin owner",
 	ViolationFeedback: "admin owner supervisor", ViolationAppeal: "admin owner supervisor",
-	ApplicationApprove: "secretary owner", ApplicationRefuse: "secretary owner",
+	ApplicationApprove: "secretary depthead owner", ApplicationRefuse: "secretary depthead owner",
 	AppealUphold: "admin owner supervisor", AppealOverturn: "admin owner supervisor",
 	RectificationOrder: "supervisor", RectificationClose: "supervisor", GroupDissolve: "owner supervisor",
-	GroupApply: "admin owner", GroupApprove: "secretary supervisor", GroupRefuse: "secretary supervisor",
+	GroupApply: "admin owner", GroupApprove: "secretary depthead supervisor", GroupRefuse: "secretary depthead supervisor",
 	GroupEdit:    "admin owner supervisor",
-	IncidentOpen: "admin secretary owner supervisor", IncidentMeasure: "admin secretary owner supervisor",
-	IncidentEscalate: "admin secretary owner supervisor", IncidentFollowUp: "admin secretary owner supervisor",
-	IncidentClose: "owner secretary supervisor", AccountabilityRecord: "supervisor",
+	IncidentOpen: "admin secretary depthead owner supervisor", IncidentMeasure: "admin secretary depthead owner supervisor",
+	IncidentEscalate: "admin secretary depthead owner supervisor", IncidentFollowUp: "admin secretary depthead owner supervisor",
+	IncidentClose: "owner secretary depthead supervisor", AccountabilityRecord: "supervisor",
 }
 
 func TestPermissionTableAllPairs(t *testing.T) {

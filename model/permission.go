@@ -17,9 +17,15 @@ var (
 	secretary = []Role{RoleSecretary}
 )
 
-// permissions is the one table of who may take which action, with the clause behind it.
+// permissions is the one table of who may take which action, with the clause behind it. A
+// department head holds the secretary's powers (powers), over the groups of a department.
 var permissions = map[Kind][]Role{
-	OperatorRegister: anyone,
+	OperatorRegister: {RoleAdmin, RoleSecretary, RoleOwner, RoleSupervisor, RoleAuthority},
+	// An operator attaches the designation the authority gave it (PM 二(三)1); the authority
+	// records the designations it makes, and revokes them.
+	OperatorDesignate:  anyone,
+	AuthorityDesignate: {RoleAuthority},
+	AuthorityRevoke:    {RoleAuthority},
 
 	// The administrator (or the owner) brings the queue and the roster in (PM 二(三)1, GO 二).
 	GroupRegister:   keepers,
@@ -102,8 +108,19 @@ func Kinds() []Kind {
 	return ks
 }
 
+// powers gives a role the powers of another: the head of a department or community reviews
+// the department's posts (ST 三(四)2) as the secretary does a branch's.
+var powers = map[Role]Role{RoleDeptHead: RoleSecretary}
+
+// Holds reports whether an operator of role r holds the powers of role of: its own, or those
+// the table gives it (a department head holds the secretary's).
+func Holds(r, of Role) bool { return r == of || powers[r] == of && of != "" }
+
 // Allowed reports whether role may take the action kind.
-func Allowed(r Role, k Kind) bool { return slices.Contains(permissions[k], r) }
+func Allowed(r Role, k Kind) bool {
+	rs := permissions[k]
+	return slices.Contains(rs, r) || powers[r] != "" && slices.Contains(rs, powers[r])
+}
 
 // AllowedRoles lists the roles that may take the action.
 func AllowedRoles(k Kind) []Role { return slices.Clone(permissions[k]) }
@@ -118,7 +135,11 @@ func (e *PermissionError) Error() string {
 	if _, known := permissions[e.Kind]; !known {
 		return fmt.Sprintf("unknown action %q", e.Kind)
 	}
-	return fmt.Sprintf("the role %s may not take the action %s (only %s)", e.Role, e.Kind, roleList(permissions[e.Kind]))
+	s := fmt.Sprintf("the role %s may not take the action %s (only %s)", e.Role, e.Kind, roleList(permissions[e.Kind]))
+	if slices.Contains(permissions[e.Kind], RoleSecretary) {
+		s += "; a department head holds the secretary's powers over a department's groups"
+	}
+	return s
 }
 
 // TransitionError is an action that the entity's state does not allow.
@@ -160,7 +181,7 @@ func roleList(rs []Role) string {
 // order in the chat day to day and is not an approver under the confidentiality rules: an
 // administrator's archive leaves confidential posts out.
 func MayArchiveConfidential(r Role) bool {
-	return slices.Contains(archiveConfidential, r)
+	return slices.Contains(archiveConfidential, r) || powers[r] != "" && slices.Contains(archiveConfidential, powers[r])
 }
 
 var archiveConfidential = []Role{RoleOwner, RoleSecretary, RoleSupervisor}

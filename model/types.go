@@ -12,16 +12,24 @@ import (
 type Role string
 
 const (
-	RoleAdmin      Role = "admin"      // 群管理员: triages the pre-review queue, keeps order
-	RoleSecretary  Role = "secretary"  // 支部书记: signs off major-matter posts, approves applications
+	RoleAdmin     Role = "admin"     // 群管理员: triages the pre-review queue, keeps order
+	RoleSecretary Role = "secretary" // 支部书记: signs off major-matter posts, approves applications
+	// RoleDeptHead is the head of a department or community (部门/社区负责人), who reviews the
+	// department's posts (ST 三(四)2): the secretary's powers, over the groups of a department.
+	RoleDeptHead   Role = "depthead"
 	RoleOwner      Role = "owner"      // 群主: accountable for the group
 	RoleSupervisor Role = "supervisor" // 党委/宣传部: spot checks, rectification, dissolution
+	// RoleAuthority is the committee's own key (党委, or its publicity department): it
+	// designates operators and revokes designations, and takes no other action. It is made by
+	// qunshen authority init, never by init.
+	RoleAuthority Role = "authority"
 )
 
-// Roles lists every role, in a fixed order.
-var Roles = []Role{RoleAdmin, RoleSecretary, RoleOwner, RoleSupervisor}
+// Roles lists every role an operator may hold, in a fixed order. The authority is not among
+// them: it is no operator.
+var Roles = []Role{RoleAdmin, RoleSecretary, RoleDeptHead, RoleOwner, RoleSupervisor}
 
-// ParseRole accepts the role names of the command line.
+// ParseRole accepts the role names of the command line: an operator's roles.
 func ParseRole(s string) (Role, bool) {
 	for _, r := range Roles {
 		if string(r) == s {
@@ -29,6 +37,13 @@ func ParseRole(s string) (Role, bool) {
 		}
 	}
 	return "", false
+}
+
+// KnownRole reports whether r is an operator's role or the authority's: the roles that an
+// event, a registration or a trust record may name.
+func KnownRole(r Role) bool {
+	_, ok := ParseRole(string(r))
+	return ok || r == RoleAuthority
 }
 
 // GroupKind is the kind of a group; each kind has its own regulation.
@@ -371,9 +386,14 @@ type Rectification struct {
 }
 
 // Operator is a person who acts on this or another machine, known by an ed25519 public key.
+// Branch is the branch or department the operator named at init: it describes the operator.
+// What the operator may act on is the scope of the designation in force, which Designation
+// names (the serial of the last one the operator attached): an operator without one acts, as
+// before designations, on every group.
 type Operator struct {
-	Key    Key    `json:"key"`
-	Name   string `json:"name"`
-	Role   Role   `json:"role"`
-	Branch string `json:"branch,omitempty"`
+	Key         Key    `json:"key"`
+	Name        string `json:"name"`
+	Role        Role   `json:"role"`
+	Branch      string `json:"branch,omitempty"`
+	Designation string `json:"designation,omitempty"`
 }

@@ -22,6 +22,8 @@ type Store interface {
 	MemberViolations(group, id string) ([]model.Violation, error)
 	Violations() ([]model.Violation, error)
 	Applications() ([]model.Application, error)
+	Operators() ([]model.Operator, error)
+	Designations() ([]model.DesignationRecord, error)
 	Append(signer *model.Signer, drafts ...model.Draft) ([]model.Hash, error)
 }
 

@@ -106,7 +106,7 @@ func (p *foldPipe) replay() {
 		}
 		next := newTxState(tx)
 		if st != nil { // what was decoded before stays true: every write to it is in view
-			next.groups, next.members, next.operators = st.groups, st.members, st.operators
+			next.groups, next.members, next.operators, next.designations = st.groups, st.members, st.operators, st.designations
 		}
 		if n := len(spare); n > 0 {
 			next.writes = spare[n-1].reset()

@@ -151,7 +151,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 			queue = append(queue, src.File)
 		}
 	}
-	kinds, fresh, err := s.validate(queue)
+	kinds, fresh, err := s.validate(queue, signer.Operator, opt.Now())
 	var ie *ImportError
 	if err != nil && !errors.As(err, &ie) {
 		return ImportResult{}, err
@@ -203,7 +203,7 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 // before it is used (the roster before the posts), as the second pass writes in that order.
 // It returns the kind of every group the files name, for the checks, and which of their
 // posts may be stored before the import writes them.
-func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, error) {
+func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[string]model.GroupKind, *postIDs, error) {
 	ie := &ImportError{}
 	fresh := newPostIDs()
 	add := ie.add
@@ -211,6 +211,10 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 	members := map[memberRef]bool{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
+		scope, err := newImportScope(st, op, now) // a designated operator imports its groups
+		if err != nil {
+			return err
+		}
 		bp := tx.Bucket(bPosts)
 		noPosts := false // a database without posts: no post of the files is stored
 		if k, _ := bp.Cursor().First(); k == nil {
@@ -290,6 +294,9 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 						if !hasGroup(a.Group) {
 							at("application %s: unknown group %q", a.ID, a.Group)
 						}
+					}
+					if err := scope.check(st, f, rec); err != nil && ok {
+						ok = add(err)
 					}
 					if !ok {
 						return errStop

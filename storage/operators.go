@@ -29,7 +29,8 @@ func (s *Store) Register(signer *model.Signer) error {
 		if err := putLocalTrust(tx, signer.Operator); err != nil {
 			return err
 		}
-		if st.b[string(bMeta)].Get(kDefaultO) == nil {
+		// The authority is no operator of the workbench: it never becomes the default one.
+		if signer.Operator.Role != model.RoleAuthority && st.b[string(bMeta)].Get(kDefaultO) == nil {
 			if err := st.b[string(bMeta)].Put(kDefaultO, []byte(signer.Operator.Name)); err != nil {
 				return err
 			}

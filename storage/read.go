@@ -158,6 +158,11 @@ func (s *Store) Groups() ([]model.Group, error) { return listAll[model.Group](s,
 // Members lists the members, by group then id.
 func (s *Store) Members() ([]model.Member, error) { return listAll[model.Member](s, bMembers) }
 
+// Designations lists the designations of the authority known here, by serial.
+func (s *Store) Designations() ([]model.DesignationRecord, error) {
+	return listAll[model.DesignationRecord](s, bDesign)
+}
+
 // Violations lists the violations, by id.
 func (s *Store) Violations() ([]model.Violation, error) {
 	return listAll[model.Violation](s, bViolations)

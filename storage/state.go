@@ -162,6 +162,30 @@ func (st *txState) GroupRectifications(group string) ([]model.Rectification, err
 	return out, nil
 }
 
+// Designation is a designation of the authority, kept decoded for the transaction (and the
+// fold's chunks after it): every event of a designated operator reads its own.
+func (st *txState) Designation(serial string) (model.DesignationRecord, bool, error) {
+	if d, ok := st.designations[serial]; ok {
+		return d, true, nil
+	}
+	d, ok, err := getJSON[model.DesignationRecord](st, bDesign, serial)
+	if ok {
+		if st.designations == nil {
+			st.designations = map[string]model.DesignationRecord{}
+		}
+		st.designations[serial] = d
+	}
+	return d, ok, err
+}
+
+func (st *txState) PutDesignation(_, d *model.DesignationRecord) error {
+	if st.designations == nil {
+		st.designations = map[string]model.DesignationRecord{}
+	}
+	st.designations[d.Serial] = *d
+	return st.putJSON(bDesign, d.Serial, d)
+}
+
 func (st *txState) PutOperator(o *model.Operator) error {
 	st.operators[o.Key] = *o
 	return st.putJSON(bOperators, string(o.Key[:]), o)

@@ -11,7 +11,9 @@
 //	post.go        the posts of a transaction; postcodec.go the one codec of a stored post
 //	import.go      the store side of an import of files (chatimport.go for chat exports):
 //	               checking against the database, writing in batches; the inputs are ingest's
-//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's)
+//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's);
+//	               designated.go the check of the events of designated operators, and
+//	               importscope.go that of an import of files by one
 //	order.go       the canonical order of the log; foldpipe.go the fold of imported events
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
@@ -46,12 +48,14 @@ import (
 // index, and the override of a decision in a post's record; and the fold admits what it did
 // not before (an approval over block findings needs an override): opening an older database
 // replays its log whole, so that the projection, the outbox with it, is the fold's.
-// Version 9 adds the register's applications to create groups, the incidents and the measures
+// Version 9 adds the designations of the authority (bucket designations) and the designation
+// in force on an operator's record; an older database has none, and needs nothing done.
+// Version 10 adds the register's applications to create groups, the incidents and the measures
 // of accountability (buckets group_applications, incidents, accountability) with their facts
 // in the report index, and the time a group was dissolved on its record: opening an older
 // database replays its log whole, so that the groups dissolved before have it.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 var (
 	bMeta        = []byte("meta")
@@ -77,10 +81,11 @@ var (
 	bGroupApps   = []byte("group_applications") // id → model.GroupApplication JSON
 	bIncidents   = []byte("incidents")          // id → model.Incident JSON
 	bAccount     = []byte("accountability")     // id → model.Accountability JSON
+	bDesign      = []byte("designations")       // serial → model.DesignationRecord JSON
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount}
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount, bDesign}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
@@ -196,7 +201,7 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if older(9) {
+		if older(10) {
 			// The projection is replayed from the first event, by Open, before anything reads.
 			if err := markFold(tx, nil); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
@@ -225,4 +230,4 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // projectionBuckets are the buckets of the derived state: everything but the log, the chains
 // and the meta. Two databases with the same events hold the same projection.
 var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
-	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bGroupApps, bIncidents, bAccount}
+	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bGroupApps, bIncidents, bAccount, bDesign}

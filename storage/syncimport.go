@@ -86,6 +86,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		im = &importer{s: s, tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
 			byOrigin: map[model.Key][]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
+		im.trust.d = &designated{st: im.st, all: im.byOrigin}
 		if err := im.gather(bundles); err != nil {
 			return err
 		}
@@ -106,7 +107,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		if err := im.store(fresh, progress); err != nil {
 			return err
 		}
-		return recordPeers(tx, bundles)
+		return recordPeers(tx, bundles, im.trust.d.names)
 	})
 	if err != nil {
 		if im != nil && im.fold != nil {
@@ -148,12 +149,6 @@ type importer struct {
 // events of the same origins, by origin (connect puts them in the order of their sequence).
 func (im *importer) gather(bundles []*bundle.Bundle) error {
 	for _, b := range bundles {
-		x := b.Manifest.Exporter
-		if err := im.trust.exporter(x.Key, x.Name); err != nil {
-			return &bundle.Error{File: b.File, Offset: -1, Msg: err.Error()}
-		}
-	}
-	for _, b := range bundles {
 		// Made in blocks: an allocation an event costs more than the event's copy. A block is
 		// small enough that the fold, which lets the events go as it takes them, frees it soon.
 		var block []incoming
@@ -172,6 +167,13 @@ func (im *importer) gather(bundles []*bundle.Bundle) error {
 			im.checkpoint(cp)
 		}
 		b.Events = nil // the events live on in im.byOrigin: a million of them twice is too much
+	}
+	// The makers of the bundles, once their events are in: a designated one is known by them.
+	for _, b := range bundles {
+		x := b.Manifest.Exporter
+		if err := im.trust.exporter(x.Key, x.Name); err != nil {
+			return &bundle.Error{File: b.File, Offset: -1, Msg: err.Error(), Err: err}
+		}
 	}
 	for o := range im.byOrigin {
 		if err := loadParked(im.tx, o, im.add, im.checkpoint); err != nil {
@@ -225,6 +227,9 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 		return nil, err
 	}
 	head := im.st.head(o)
+	if err := im.trust.beginOrigin(o, xs); err != nil {
+		return nil, err
+	}
 	for _, x := range xs {
 		if x.ev.Seq <= head.Seq {
 			held, err := heldID(im.tx, o, x.ev.Seq)
@@ -479,11 +484,17 @@ func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming), checkpoint func(
 
 // recordPeers remembers that the maker of each bundle holds what the bundle holds, so that an
 // export for it does not send those events back.
-func recordPeers(tx *bbolt.Tx, bundles []*bundle.Bundle) error {
+func recordPeers(tx *bbolt.Tx, bundles []*bundle.Bundle, designatedName func(model.Key) (string, bool)) error {
 	for _, b := range bundles {
 		t, ok, err := trustOf(tx, b.Manifest.Exporter.Key)
-		if err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		if !ok {
+			// A maker designated, not trusted by its key: the peer of its designation's name.
+			if t.Name, ok = designatedName(b.Manifest.Exporter.Key); !ok {
+				continue
+			}
 		}
 		ps := readPeer(tx, t.Name)
 		for _, o := range b.Manifest.Origins {

@@ -150,6 +150,8 @@ func upgradeTrust(tx *bbolt.Tx, dbPath string) error {
 type trustChecker struct {
 	tx    *bbolt.Tx
 	cache map[model.Key]trustEntry
+	// d checks the origins that carry designations (designated.go)
+	d *designated
 }
 
 type trustEntry struct {
@@ -169,22 +171,34 @@ func (c *trustChecker) get(k model.Key) (keyring.Trust, bool, error) {
 	return t, ok, nil
 }
 
+// exporter checks the maker of a bundle: trusted by its key, or designated by an authority
+// trusted here (designatedExporter).
 func (c *trustChecker) exporter(k model.Key, name string) error {
 	t, ok, err := c.get(k)
 	if err != nil {
 		return err
 	}
+	if !ok {
+		_, err := c.designatedExporter(k, name)
+		return err
+	}
 	return keyring.CheckExporter(t, ok, k, name)
 }
 
-// event checks a new event of a bundle (keyring.CheckEvent).
+// event checks a new event of a bundle: by the trust of its key (keyring.CheckEvent), and by
+// the designation its origin carries, if it carries one (checkDesignated).
 func (c *trustChecker) event(x *incoming) error {
 	t, ok, err := c.get(x.ev.Origin)
 	if err != nil {
 		return err
 	}
-	if err := keyring.CheckEvent(t, ok, &x.ev); err != nil {
-		return x.fail("%v", err)
+	if ok || !c.d.carries(x) {
+		if err := keyring.CheckEvent(t, ok, &x.ev); err != nil {
+			return x.refuse(err)
+		}
+	}
+	if err := c.checkDesignated(x, t, ok); err != nil {
+		return x.refuse(err)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ type txState struct {
 	groups map[string]model.Group // groups are few and read for every post: keep them decoded
 	// operators are fewer still, and read for every event
 	operators map[model.Key]model.Operator
+	// designations are the authority's designations read, decoded: read for every event of a
+	// designated operator
+	designations map[string]model.DesignationRecord
 	// members read in this transaction, decoded: a batch of posts names the same authors
 	// again and again.
 	members map[string]model.Member

@@ -191,6 +191,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bGroupApps, keyed(mem.GroupApps, nil)},
 		{bIncidents, keyed(mem.Incidents, nil)},
 		{bAccount, keyed(mem.Accountabilities, nil)},
+		{bDesign, keyed(mem.Designations, nil)},
 		{bSuperseded, superseded(mem.Superseded)},
 		{bOutbox, outbox},
 	}

@@ -21,9 +21,9 @@ func (c *common) advise(kind model.Kind, err error) string {
 		switch {
 		case (pe.Kind == model.PostSignOff || pe.Kind == model.PostReturn) && model.Allowed(c.op.Role, model.PostEscalate):
 			return c.tf("advice.escalate", keymap.Name(c.km.Escalate))
-		case c.op.Role == model.RoleSecretary && strings.HasPrefix(string(pe.Kind), "post.") && model.Allowed(c.op.Role, model.PostSignOff):
+		case model.Holds(c.op.Role, model.RoleSecretary) && strings.HasPrefix(string(pe.Kind), "post.") && model.Allowed(c.op.Role, model.PostSignOff):
 			return c.tf("advice.secretary", keymap.Name(c.km.SignOff), keymap.Name(c.km.Return))
-		case slices.Contains(allowed, model.RoleSecretary) && c.op.Role != model.RoleSecretary:
+		case slices.Contains(allowed, model.RoleSecretary) && !model.Holds(c.op.Role, model.RoleSecretary):
 			return c.t("advice.ask.secretary")
 		case len(allowed) > 0:
 			names := make([]string, len(allowed))

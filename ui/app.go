@@ -240,6 +240,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.wheel(msg.Mouse())
 	case tea.KeyPressMsg:
 		return a, a.key(msg)
+	case chainsMsg:
+		if a.scoping != nil {
+			a.scoping.chains, a.scoping.chainErr = msg.chains, msg.err
+		}
+		return a, nil
 	case drillMsg:
 		// A figure of the Reports pane opens its items in their own pane.
 		a.setFocus(msg.pane)
@@ -338,7 +343,7 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Scope):
 		a.scoping = newScopePicker(a.common)
-		return nil
+		return a.scoping.load()
 	case key.Matches(msg, k.NextPane):
 		a.setFocus((a.focus + 1) % len(a.panes))
 		return nil

@@ -54,6 +54,9 @@ type Backend interface {
 	Feedback(id, text string) (model.Hash, error)
 	AppealViolation(id string, overturned bool, reason string) (model.Hash, error)
 
+	// Chains are the responsibility chains of the groups (IW 第六条), by group id.
+	Chains() (map[string]model.Chain, error)
+
 	// Report makes the supervisor's report of a period and a scope.
 	Report(o review.ReportOptions) (*review.Report, error)
 	// ReportDrill lists what a figure of a report counts: post or violation ids, or member keys.

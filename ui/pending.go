@@ -139,7 +139,7 @@ func (p *pendingPane) load() tea.Cmd {
 	// The first frame shows the oldest posts of the first view: for an administrator the
 	// returned posts come first, for a secretary the escalated ones.
 	first := []model.PostStatus{model.PostReturned, model.PostPending}
-	if p.op.Role == model.RoleSecretary {
+	if model.Holds(p.op.Role, model.RoleSecretary) { // a department head's queue is a secretary's
 		first = []model.PostStatus{model.PostEscalated, model.PostPending}
 	}
 	fetch := func(statuses []model.PostStatus, limit int) tea.Msg {

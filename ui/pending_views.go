@@ -40,9 +40,9 @@ func (p *pendingPane) open(x *model.Post) bool {
 	case model.PostPending:
 		return true
 	case model.PostReturned:
-		return p.op.Role != model.RoleSecretary
+		return !model.Holds(p.op.Role, model.RoleSecretary)
 	case model.PostEscalated:
-		return p.op.Role == model.RoleSecretary
+		return model.Holds(p.op.Role, model.RoleSecretary)
 	}
 	return false
 }
@@ -81,7 +81,7 @@ func (p *pendingPane) viewRank(v pendingView) func(*model.Post) int {
 	switch v {
 	case viewQueue:
 		first := model.PostReturned
-		if p.op.Role == model.RoleSecretary {
+		if model.Holds(p.op.Role, model.RoleSecretary) {
 			first = model.PostEscalated
 		}
 		return func(x *model.Post) int {

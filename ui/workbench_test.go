@@ -155,7 +155,7 @@ func TestRefusalSaysWhatToDo(t *testing.T) {
 	}
 	h.open(h.admin, i18n.EN)
 	h.keys("s")
-	if s := h.plain(); !strings.Contains(s, "the role admin may not take the action post.signoff (only secretary); to publish it, press e") {
+	if s := h.plain(); !strings.Contains(s, "the role admin may not take the action post.signoff (only secretary); a department head holds the secretary's powers over a department's groups; to publish it, press e") {
 		t.Fatalf("the refusal in English:\n%s", s)
 	}
 }

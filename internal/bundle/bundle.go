@@ -108,12 +108,21 @@ type Bundle struct {
 	Size     int64
 }
 
-// Error is a refused bundle: the file, where in it (a byte offset, or -1), and what.
+// Error is a refused bundle: the file, where in it (a byte offset, or -1), and what. Err,
+// when set, is the fault itself (Msg is its text), for a caller that words it in the user's
+// language.
 type Error struct {
 	File   string
 	Offset int64
 	Msg    string
+	Err    error
 }
+
+// Unwrap is the fault, when the error carries one.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Place is the file and the byte offset in it (-1: the file as a whole).
+func (e *Error) Place() (string, int64) { return e.File, e.Offset }
 
 func (e *Error) Error() string {
 	if e.Offset >= 0 {

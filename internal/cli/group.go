@@ -206,8 +206,10 @@ func toRegisterRow(r *review.RegisterEntry) registerRow {
 	return row
 }
 
-// groupShow writes one group of the register whole: its record, its application, its checks
-// with their clauses, its membership, open rectifications, incidents and accountability.
+// groupShow writes one group of the register whole: its record, its application, its
+// responsibility chain (IW 第六条: who answers for it first, who manages it, who supervises
+// it), its checks with their clauses, its membership, open rectifications, incidents and
+// accountability.
 func (e *env) groupShow(id string, asJSON bool) error {
 	st, svc, err := e.reader()
 	if err != nil {
@@ -226,6 +228,12 @@ func (e *env) groupShow(id string, asJSON bool) error {
 		return i18n.E("review.unknown-group", id)
 	}
 	r := &reg[i]
+	chain := model.Chain{First: []model.Responsible{}, Managers: []model.Responsible{}, Supervisors: []model.Responsible{}}
+	if !r.IsApplication() {
+		if chain, err = svc.Chain(id); err != nil {
+			return err
+		}
+	}
 	rects, err := st.Rectifications()
 	if err != nil {
 		return err
@@ -283,7 +291,11 @@ func (e *env) groupShow(id string, asJSON bool) error {
 			Rectifications []model.Rectification   `json:"rectifications"`
 			Incidents      []incidentRow           `json:"incidents"`
 			Accountability []accountabilityRow     `json:"accountability"`
-		}{Type: "group", registerRow: toRegisterRow(r), Purpose: r.Group.Purpose, Admins: nonNil(r.Group.Admins), NicknameRule: r.Group.NicknameRule,
+			// The responsibility chain, as model.Chain names its parts.
+			First       []model.Responsible `json:"first"`
+			Managers    []model.Responsible `json:"managers"`
+			Supervisors []model.Responsible `json:"supervisors"`
+		}{First: chain.First, Managers: chain.Managers, Supervisors: chain.Supervisors, Type: "group", registerRow: toRegisterRow(r), Purpose: r.Group.Purpose, Admins: nonNil(r.Group.Admins), NicknameRule: r.Group.NicknameRule,
 			RealName: r.Group.RealName, ApprovedAt: r.Group.ApprovedAt, Dissolved: r.Group.Dissolved, DissolveBy: r.Dissolve, Application: r.Application,
 			CheckClauses: []checkOut{}, Membership: map[string]int{}, NicknameBad: r.Members.NicknameBad, LastActive: r.Members.LastActive,
 			PostsAfter: r.PostsAfter, Rectifications: nonNil(open), Incidents: []incidentRow{}, Accountability: []accountabilityRow{}}
@@ -323,6 +335,13 @@ func (e *env) groupShow(id string, asJSON bool) error {
 			s += e.tf("cli.group.why", a.Reason)
 		}
 		writeLine(w, "  "+inert.Line(s))
+	}
+	e.heading(w, "cli.group.chain")
+	for _, part := range []struct {
+		key string
+		rs  []model.Responsible
+	}{{"cli.group.first", chain.First}, {"cli.group.managers", chain.Managers}, {"cli.group.supervisors", chain.Supervisors}} {
+		writeLine(w, "  "+inert.Line(e.tf(part.key, e.responsibles(part.rs))))
 	}
 	e.heading(w, "cli.group.checks")
 	if len(r.Checks) == 0 {
@@ -505,4 +524,16 @@ func (e *env) groupEdit(id string, o groupOptions) error {
 	}
 	e.say("cli.group.edited", id, ev.Short(), svc.Operator().Name)
 	return nil
+}
+
+// responsibles names the people of one part of a chain, one after the other.
+func (e *env) responsibles(rs []model.Responsible) string {
+	if len(rs) == 0 {
+		return e.t("none")
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = i18n.ChainPerson(e.lang, r)
+	}
+	return strings.Join(out, e.t("list.sep"))
 }

@@ -68,11 +68,15 @@ func (e *env) exportKey(out string) error {
 // qunshen trust FILE [--yes], --list, --revoke NAME|FINGERPRINT.
 func newTrustCmd(e *env) *cobra.Command {
 	var o struct {
-		yes, list bool
-		revoke    string
+		yes, list         bool
+		revoke, authority string
 	}
 	c := e.command("trust", func(args []string) error {
 		switch {
+		case o.authority != "" && (o.list || o.revoke != "" || len(args) > 0):
+			return usagef("cli.trust.authority-alone")
+		case o.authority != "":
+			return e.trustAuthority(o.authority, o.yes)
 		case o.list && (o.revoke != "" || len(args) > 0):
 			return usagef("cli.trust.list-alone")
 		case o.list:
@@ -90,7 +94,59 @@ func newTrustCmd(e *env) *cobra.Command {
 	f.BoolVar(&o.yes, "yes", false, e.t("cli.trust.flag.yes"))
 	f.BoolVar(&o.list, "list", false, e.t("cli.trust.flag.list"))
 	f.StringVar(&o.revoke, "revoke", "", e.t("cli.trust.flag.revoke"))
+	f.StringVar(&o.authority, "authority", "", e.t("cli.trust.flag.authority"))
 	return c
+}
+
+// trustAuthority trusts an authority, once, after its fingerprint was compared: from then on
+// the operators it designates are accepted for their role and scope, within their validity.
+func (e *env) trustAuthority(path string, yes bool) error {
+	a, err := keyring.ReadAuthorityFile(path)
+	if err != nil {
+		return err
+	}
+	st, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t := a.Trust()
+	all, err := st.TrustList()
+	if err != nil {
+		return err
+	}
+	for _, old := range all {
+		if old.Key != t.Key {
+			continue
+		}
+		if old.Name != t.Name || old.Role != t.Role {
+			return st.AddTrust(t) // refused whatever the answer: it says why
+		}
+		if !old.Revoked() {
+			e.say("cli.trust.authority-already", old.Name, e.when(old.TrustedAt))
+			return nil
+		}
+	}
+	e.say("cli.trust.authority-file", path)
+	e.say("cli.trust.name", a.Name)
+	e.say("cli.trust.role", e.role(model.RoleAuthority))
+	e.say("cli.trust.made", e.when(a.Made))
+	e.say("cli.trust.fingerprint", a.Key.Fingerprint())
+	if !yes {
+		e.say("cli.trust.authority-compare", a.Name)
+		ok, err := e.confirm(e.t("cli.trust.authority-ask"))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return i18n.E("cli.trust.authority-refused", a.Name)
+		}
+	}
+	if err := st.AddTrust(t); err != nil {
+		return err
+	}
+	e.say("cli.trust.authority-done", a.Name)
+	return nil
 }
 
 func (e *env) trust(path string, yes bool) error {

@@ -36,8 +36,8 @@ func newRoot(e *env) *cobra.Command {
 	pf.BoolVar(&e.noMouse, "no-mouse", false, e.t("cli.flag.no-mouse"))
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return e.readZone() }
 	for _, c := range []*cobra.Command{
-		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newImportCmd(e), newDecideCmd(e),
-		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e),
+		newInitCmd(e), newKeyCmd(e), newTrustCmd(e), newAuthorityCmd(e), newImportCmd(e), newDecideCmd(e),
+		newMemberCmd(e), newViolationCmd(e), newApplicationCmd(e), newAppealCmd(e), newListCmd(e), newShowCmd(e), newGroupCmd(e),
 		newStatusCmd(e), newVerifyCmd(e), newBackupCmd(e), newRestoreCmd(e), newCompactCmd(e),
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),

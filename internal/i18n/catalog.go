@@ -43,6 +43,8 @@ var catalog = map[string][2]string{
 	"role.secretary":  {"支部书记", "branch secretary"},
 	"role.owner":      {"群主", "group owner"},
 	"role.supervisor": {"监督人", "supervisor"},
+	"role.depthead":   {"部门/社区负责人", "department head"},
+	"role.authority":  {"指定机关", "authority"},
 
 	"post.pending":           {"待审", "pending"},
 	"post.approved":          {"已通过", "approved"},

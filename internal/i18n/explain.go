@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"qunshen/internal/inert"
 	"qunshen/model"
@@ -77,9 +78,26 @@ func Explain(l Lang, err error) string {
 		return explainPermission(l, e)
 	case *model.TransitionError:
 		return explainTransition(l, e)
+	case *model.ScopeError:
+		return explainScope(l, e)
+	case *model.DesignationError:
+		return explainDesignation(l, e)
+	case *model.DesignationFault:
+		return Tf(l, "explain.designation-fault", Why(l, e.Why))
 	case *model.ConfidentialArchiveError:
 		allowed := []model.Role{model.RoleOwner, model.RoleSecretary, model.RoleSupervisor}
 		return Tf(l, "explain.confidential", string(e.Role), roleName(l, e.Role), codes(allowed, ", "), roleNames(l, allowed))
+	}
+	if b, ok := err.(interface {
+		Place() (string, int64)
+		Unwrap() error
+	}); ok && b.Unwrap() != nil {
+		// A refused bundle whose fault is in the catalogue: the file, the place, the fault.
+		file, off := b.Place()
+		if off >= 0 {
+			return Tf(l, "bundle.at", inert.Line(file), off, Explain(l, b.Unwrap()))
+		}
+		return Tf(l, "bundle.file", inert.Line(file), Explain(l, b.Unwrap()))
 	}
 	if err == model.ErrUnknownOperator {
 		return T(l, "explain.unknown-operator")
@@ -127,9 +145,60 @@ func explainPermission(l Lang, e *model.PermissionError) string {
 	if len(allowed) == 0 {
 		return Tf(l, "explain.unknown-action", string(e.Kind))
 	}
-	return Tf(l, "explain.permission", string(e.Role), roleName(l, e.Role), string(e.Kind), kindName(l, e.Kind),
+	s := Tf(l, "explain.permission", string(e.Role), roleName(l, e.Role), string(e.Kind), kindName(l, e.Kind),
 		codes(allowed, ", "), roleNames(l, allowed))
+	if slices.Contains(allowed, model.RoleSecretary) {
+		s += T(l, "explain.powers")
+	}
+	return s
 }
+
+// ScopeText names a designation's scope for a person.
+func ScopeText(l Lang, s model.Scope) string {
+	groups := strings.Join(s.Groups, T(l, "list.sep"))
+	switch {
+	case s.All:
+		return T(l, "explain.scope.all")
+	case len(s.Groups) == 0:
+		return Tf(l, "explain.scope.branch", inert.Line(s.Branch))
+	case s.Branch == "":
+		return Tf(l, "explain.scope.groups", inert.Line(groups))
+	}
+	return Tf(l, "explain.scope.both", inert.Line(s.Branch), inert.Line(groups))
+}
+
+func explainScope(l Lang, e *model.ScopeError) string {
+	var where string
+	switch {
+	case e.Group == "":
+		where = Tf(l, "explain.where.branch", inert.Line(e.Branch))
+	case e.Branch == "":
+		where = Tf(l, "explain.where.group", inert.Line(e.Group))
+	default:
+		where = Tf(l, "explain.where.group-branch", inert.Line(e.Group), inert.Line(e.Branch))
+	}
+	key := "explain.scope"
+	if e.Entity == "group" && e.ID == e.Group {
+		key = "explain.scope.self"
+	}
+	return Tf(l, key, inert.Line(e.Operator), roleName(l, e.Role), string(e.Role), inert.Line(e.Serial), ScopeText(l, e.Scope),
+		kindName(l, e.Kind), string(e.Kind), lookup(l, "entity."+e.Entity, e.Entity), e.Entity, inert.Line(e.ID), where)
+}
+
+func explainDesignation(l Lang, e *model.DesignationError) string {
+	at := func(t time.Time) string { return t.In(chinaTime).Format(time.DateTime) }
+	s := Tf(l, "explain.designation."+e.Why, inert.Line(e.Serial), inert.Line(e.Name), at(e.When))
+	if e.Kind != "" {
+		s += Tf(l, "explain.designation.event", kindName(l, e.Kind), string(e.Kind), inert.Line(e.Subject), at(e.At))
+	}
+	return s
+}
+
+// chinaTime is the zone times are shown in (UTC+8).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Time shows an instant to a person, in China time, to the minute.
+func Time(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }
 
 func explainTransition(l Lang, e *model.TransitionError) string {
 	s := Tf(l, "explain.transition", e.Entity, lookup(l, "entity."+e.Entity, e.Entity), e.ID, e.State, stateName(l, e.Entity, e.State),

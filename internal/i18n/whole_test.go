@@ -32,7 +32,7 @@ var (
 	// names of the fields of the files read: the command line's texts and the faults of the
 	// files may hold them.
 	commandWords = map[string]bool{}
-	commandTexts = regexp.MustCompile(`^(?:cli|ingest|review|archive|explain|why)\.`)
+	commandTexts = regexp.MustCompile(`^(?:cli|ingest|review|archive|explain|why|keyring)\.`)
 	// productWords are the only English words of the screen's Chinese texts (besides keys
 	// and what allowedInChinese takes): the names of formats.
 	productWords = map[string]bool{"Markdown": true}
@@ -51,7 +51,8 @@ func init() {
 		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id
 		apply edit show open measure escalate followup report docx Word emergency opinion security escalated closed
 		talk notice self-examination discipline judicial party work street city project active rectifying dissolved
-		applied refused wechat qq wecom dingtalk`) {
+		applied refused wechat qq wecom dingtalk
+		authority designate accept depthead made KiB`) {
 		commandWords[w] = true
 	}
 }

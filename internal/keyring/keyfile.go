@@ -1,18 +1,10 @@
 package keyring
 
 import (
-	"bytes"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"qunshen/internal/atomicfile"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -31,7 +23,6 @@ import (
 const (
 	keyFileFormat  = "qunshen-key"
 	keyFileVersion = 1
-	maxKeyFile     = 64 << 10
 	maxKeyText     = 1 << 10 // bytes of a name or branch
 )
 
@@ -49,7 +40,7 @@ type keyFileJSON struct {
 // else (a device such as /dev/stdout, a folder).
 func WriteKeyFile(path string, op model.Operator) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file: the key file is written to a file", path)
+		return i18n.E("keyring.doc.not-regular", path)
 	}
 	if err := checkKeyText("name", op.Name, true); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -58,32 +49,20 @@ func WriteKeyFile(path string, op model.Operator) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if _, ok := model.ParseRole(string(op.Role)); !ok {
-		return fmt.Errorf("%s: unknown role %q", path, op.Role)
+		return fmt.Errorf("%s: %w", path, i18n.E("keyring.role", string(op.Role)))
 	}
-	raw, err := json.MarshalIndent(keyFileJSON{
+	return writeDocument(path, keyFileJSON{
 		Format: keyFileFormat, Version: keyFileVersion, Key: op.Key.String(), Name: op.Name,
 		Role: string(op.Role), Branch: op.Branch, Fingerprint: op.Key.Fingerprint(),
-	}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(path, func(f *os.File) error {
-		_, err := f.Write(append(raw, '\n'))
-		return err
 	})
 }
 
 // ReadKeyFile reads a public key file and returns what it says, not yet trusted (TrustedAt is
 // zero). It refuses anything but a whole, consistent key file of a version it knows.
 func ReadKeyFile(path string) (Trust, error) {
-	f, err := os.Open(path)
+	raw, err := readDocument(path)
 	if err != nil {
 		return Trust{}, err
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return Trust{}, fmt.Errorf("%s: %w", path, err)
 	}
 	t, err := parseKeyFileJSON(raw)
 	if err != nil {
@@ -93,38 +72,14 @@ func ReadKeyFile(path string) (Trust, error) {
 }
 
 func parseKeyFileJSON(raw []byte) (Trust, error) {
-	if len(raw) > maxKeyFile {
-		return Trust{}, fmt.Errorf("too large for a key file (over %d KiB)", maxKeyFile>>10)
-	}
-	// The format and version first, leniently: a later version may have other fields.
-	var head struct {
-		Format  any `json:"format"`
-		Version any `json:"version"`
-	}
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&head); err != nil {
-		return Trust{}, fmt.Errorf("not a qunshen key file (%v)", err)
-	}
-	if head.Format != keyFileFormat {
-		return Trust{}, fmt.Errorf("not a qunshen key file (format %s, want %q)", shown(head.Format), keyFileFormat)
-	}
-	if v, ok := head.Version.(float64); !ok || v != keyFileVersion {
-		return Trust{}, fmt.Errorf("key file version %s is not one this qunshen reads (it reads version %d)", shown(head.Version), keyFileVersion)
-	}
 	var kf keyFileJSON
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&kf); err != nil {
-		return Trust{}, fmt.Errorf("damaged key file: %v", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Trust{}, errors.New("damaged key file: more after the key")
+	if err := keyDoc.decode(raw, &kf); err != nil {
+		return Trust{}, err
 	}
 	var t Trust
-	if len(kf.Key) != 2*len(t.Key) {
-		return Trust{}, fmt.Errorf("the key is not %d hex digits (%d characters)", 2*len(t.Key), len(kf.Key))
-	}
-	if _, err := hex.Decode(t.Key[:], []byte(kf.Key)); err != nil {
-		return Trust{}, fmt.Errorf("the key is not hex: %v", err)
+	var err error
+	if t.Key, err = parseKey(kf.Key); err != nil {
+		return Trust{}, err
 	}
 	if err := checkKeyText("name", kf.Name, true); err != nil {
 		return Trust{}, err
@@ -134,39 +89,11 @@ func parseKeyFileJSON(raw []byte) (Trust, error) {
 	}
 	role, ok := model.ParseRole(kf.Role)
 	if !ok {
-		return Trust{}, fmt.Errorf("unknown role %q (want admin, secretary, owner or supervisor)", kf.Role)
+		return Trust{}, i18n.E("keyring.role", kf.Role)
 	}
-	if kf.Fingerprint == "" {
-		return Trust{}, errors.New("no fingerprint")
-	}
-	if compact(kf.Fingerprint) != compact(t.Key.Fingerprint()) {
-		return Trust{}, fmt.Errorf("the fingerprint %q is not the key's (%s): the file was altered or damaged", kf.Fingerprint, t.Key.Fingerprint())
+	if err := checkFingerprint(kf.Fingerprint, t.Key); err != nil {
+		return Trust{}, err
 	}
 	t.Name, t.Role, t.Branch = kf.Name, role, kf.Branch
 	return t, nil
-}
-
-// checkKeyText refuses a name or branch that is not plain text: it is shown on a terminal.
-func checkKeyText(field, s string, required bool) error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return fmt.Errorf("the %s is empty", field)
-	case len(s) > maxKeyText:
-		return fmt.Errorf("the %s is too long (%d bytes, at most %d)", field, len(s), maxKeyText)
-	case !utf8.ValidString(s):
-		return fmt.Errorf("the %s is not UTF-8", field)
-	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
-		return fmt.Errorf("the %s %q has control characters", field, s)
-	}
-	return nil
-}
-
-func compact(fp string) string { return strings.ToLower(strings.ReplaceAll(fp, " ", "")) }
-
-func shown(v any) string {
-	if v == nil {
-		return "missing"
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -43,7 +44,7 @@ func Admit(t Trust, old *Trust, all func() ([]Trust, error)) (*Trust, error) {
 	if strings.TrimSpace(t.Name) == "" {
 		return nil, errors.New("a trusted key needs the name of its operator")
 	}
-	if _, ok := model.ParseRole(string(t.Role)); !ok {
+	if !model.KnownRole(t.Role) {
 		return nil, fmt.Errorf("unknown role %q", t.Role)
 	}
 	if t.TrustedAt.IsZero() {
@@ -131,9 +132,9 @@ func Find(all []Trust, q string) (int, error) {
 func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
 	switch {
 	case !ok:
-		return fmt.Errorf("made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first", name, k.Fingerprint())
+		return i18n.E("keyring.exporter.untrusted", name, k.Fingerprint())
 	case t.Revoked():
-		return fmt.Errorf("made by %s, whose key was revoked here on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
+		return i18n.E("keyring.exporter.revoked", t.Name, t.RevokedAt.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -143,33 +144,95 @@ func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
 // role may take (each record of an import batch included); a registration must register that
 // key in that role.
 func CheckEvent(t Trust, ok bool, ev *model.Event) error {
+	kind := string(ev.Kind)
 	switch {
 	case !ok:
-		return fmt.Errorf("event %s %s (origin %s, sequence %d) is signed by a key this machine does not trust", ev.Kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
+		return i18n.E("keyring.check.untrusted", kind, ev.Subject, ev.Origin.Fingerprint(), ev.Seq)
 	case t.Revoked():
-		return fmt.Errorf("event %s %s (sequence %d) is signed by the key of %s, revoked here on %s", ev.Kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
+		return i18n.E("keyring.check.revoked", kind, ev.Subject, ev.Seq, t.Name, t.RevokedAt.Format(time.DateOnly))
 	case ev.Role != t.Role:
-		return fmt.Errorf("event %s %s (sequence %d) claims the role %s, but the key of %s is trusted as %s", ev.Kind, ev.Subject, ev.Seq, ev.Role, t.Name, t.Role)
+		return i18n.E("keyring.check.role", kind, ev.Subject, ev.Seq, string(ev.Role), t.Name, string(t.Role))
 	case !model.Allowed(ev.Role, ev.Kind):
-		return fmt.Errorf("event %s %s (sequence %d) by %s: %v", ev.Kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
+		return i18n.E("keyring.check.permission", kind, ev.Subject, ev.Seq, t.Name, &model.PermissionError{Role: ev.Role, Kind: ev.Kind})
 	}
 	switch ev.Kind {
 	case model.ImportBatch:
 		items, err := model.DecodeBatch(ev.Payload)
 		if err != nil {
-			return fmt.Errorf("import batch (sequence %d) by %s: %v", ev.Seq, t.Name, err)
+			return i18n.E("keyring.check.batch", ev.Seq, t.Name, err)
 		}
 		for i := range items {
 			k := items[i].Kind
 			if !slices.Contains(model.ImportKinds, k) || !model.Allowed(ev.Role, k) {
-				return fmt.Errorf("import batch (sequence %d) by %s, record %d: %v", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
+				return i18n.E("keyring.check.record", ev.Seq, t.Name, i+1, &model.PermissionError{Role: ev.Role, Kind: k})
 			}
 		}
 	case model.OperatorRegister:
 		var o model.Operator
 		if err := json.Unmarshal(ev.Payload, &o); err != nil || o.Key != ev.Origin || o.Role != t.Role {
-			return fmt.Errorf("the registration of key %s does not match its trust here (%s, %s)", ev.Origin.Fingerprint(), t.Name, t.Role)
+			return i18n.E("keyring.check.register", ev.Origin.Fingerprint(), t.Name, string(t.Role))
 		}
 	}
 	return nil
+}
+
+// CheckDesignated checks an event of origin name, a key this machine does not trust itself,
+// by the designation d it carries (attached in the same bundle, earlier in its chain, or known
+// here; nil: none), whose authority's record here is at (ok false: none): a designation of
+// this key, by an authority trusted here and not revoked, in the role the event claims, for an
+// action that role may take (each record of an import batch included), at a time the
+// designation holds and before a revocation known here. The registration and the attaching of
+// the designation are the operator's own, made before it may begin. The scope of the
+// event's entity is the caller's to check (it reads the state).
+func CheckDesignated(d *model.DesignationRecord, at Trust, ok bool, name string, ev *model.Event) error {
+	fail := func(cause error) error { return i18n.E("keyring.event.refused", EventName(ev, name), cause) }
+	switch {
+	case d == nil:
+		return fail(i18n.E("keyring.designated.none"))
+	case d.Key != ev.Origin:
+		return fail(i18n.E("keyring.designated.other-key", d.Serial, d.Name, d.Key.Fingerprint(), ev.Origin.Fingerprint()))
+	case !ok || at.Role != model.RoleAuthority:
+		return fail(i18n.E("keyring.designated.untrusted", d.Serial, d.AuthorityName, d.Authority.Fingerprint()))
+	case at.Revoked():
+		return fail(i18n.E("keyring.designated.authority-revoked", d.Serial, at.Name, at.RevokedAt.Format(time.DateOnly)))
+	case ev.Role != d.Role:
+		return fail(i18n.E("keyring.designated.role", string(ev.Role), d.Serial, string(d.Role)))
+	case !model.Allowed(ev.Role, ev.Kind):
+		return fail(&model.PermissionError{Role: ev.Role, Kind: ev.Kind})
+	}
+	switch ev.Kind {
+	case model.OperatorRegister:
+		var o model.Operator
+		if err := json.Unmarshal(ev.Payload, &o); err != nil || o.Key != ev.Origin || o.Name != d.Name || o.Role != d.Role {
+			return fail(i18n.E("keyring.designated.register", d.Serial, d.Name, string(d.Role)))
+		}
+		return nil
+	case model.OperatorDesignate:
+		return nil
+	case model.ImportBatch:
+		items, err := model.DecodeBatch(ev.Payload)
+		if err != nil {
+			return fail(err)
+		}
+		for i := range items {
+			k := items[i].Kind
+			if !slices.Contains(model.ImportKinds, k) || !model.Allowed(ev.Role, k) {
+				return fail(i18n.E("keyring.event.record", i+1, &model.PermissionError{Role: ev.Role, Kind: k}))
+			}
+		}
+	}
+	if err := d.HoldsFor(ev); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// EventName names an event of a bundle to a person: its action, subject, origin (the name its
+// registration gives, and the fingerprint) and sequence.
+func EventName(ev *model.Event, name string) error {
+	kind := string(ev.Kind)
+	if i18n.Has("kind." + kind) {
+		return i18n.E("keyring.event", i18n.E("kind."+kind), kind, ev.Subject, name, ev.Origin.Fingerprint(), ev.Seq)
+	}
+	return i18n.E("keyring.event", kind, kind, ev.Subject, name, ev.Origin.Fingerprint(), ev.Seq)
 }
