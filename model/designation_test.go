@@ -333,3 +333,60 @@ func TestResponsibilityChain(t *testing.T) {
 		t.Errorf("supervisors: %s", got)
 	}
 }
+
+// The desk's entities belong to a group: an incident, an application to create a group, an
+// accountability measure, a group's record are acted on only within the operator's scope.
+func TestScopeOfTheDesk(t *testing.T) {
+	f := newScopeFixture(t)
+	f.designate(f.designation(RoleSecretary, "sec", Scope{Branch: "第三党支部"}, f.now, time.Time{}))
+	f.designate(f.designation(RoleAdmin, "adm", Scope{Branch: "东湖街道"}, f.now, time.Time{}))
+	f.designate(f.designation(RoleSupervisor, "sup", Scope{Branch: "东湖街道"}, f.now, time.Time{}))
+	scoped := func(what, entity string, err error) {
+		t.Helper()
+		var se *ScopeError
+		if !errors.As(err, &se) || se.Entity != entity {
+			t.Errorf("%s outside the scope: %v", what, err)
+		}
+	}
+
+	// Incidents: opened and followed in the group's scope.
+	f.must(f.do(RoleSecretary, IncidentOpen, "i3", Incident{ID: "i3", Kind: IncidentOpinion, Group: "g3", Summary: "舆情"}))
+	_, err := f.do(RoleSecretary, IncidentOpen, "i9", Incident{ID: "i9", Kind: IncidentOpinion, Group: "g9", Summary: "舆情"})
+	scoped("incident on g9 by the secretary of 第三党支部", "incident", err)
+	f.must(f.do(RoleOwner, IncidentOpen, "i9", Incident{ID: "i9", Kind: IncidentEmergency, Group: "g9", Summary: "违法信息"}))
+	f.must(f.do(RoleSecretary, IncidentEscalate, "i3", EscalatePayload{To: "街道党工委", Text: "已处置"}))
+	_, err = f.do(RoleSecretary, IncidentMeasure, "i9", MeasurePayload{Text: "撤回"})
+	scoped("measure on g9's incident", "incident", err)
+	_, err = f.do(RoleSecretary, IncidentClose, "i9", ClosePayload{Outcome: "处置完毕"})
+	scoped("closing g9's incident", "incident", err)
+
+	// Accountability: recorded by a supervisor whose scope covers the group.
+	f.must(f.do(RoleSupervisor, AccountabilityRecord, "a9", Accountability{ID: "a9", Group: "g9", Person: "王群主", Measure: AccTalk, Incident: "i9", Text: "未及时处置"}))
+	_, err = f.do(RoleSupervisor, AccountabilityRecord, "a3", Accountability{ID: "a3", Group: "g3", Person: "李群主", Measure: AccTalk, Text: "x"})
+	scoped("accountability on g3", "accountability", err)
+
+	// Applications to create a group: the branch it names is the applicant's and the approver's.
+	f.must(f.do(RoleAdmin, GroupApply, "g20", GroupApplication{ID: "g20", Name: "东湖街道志愿者群", Kind: KindStreet, Purpose: "志愿服务", Branch: "东湖街道"}))
+	_, err = f.do(RoleAdmin, GroupApply, "g21", GroupApplication{ID: "g21", Name: "第三党支部学习群", Kind: KindParty, Purpose: "学习", Branch: "第三党支部"})
+	scoped("application for a group of 第三党支部", "group", err)
+	f.must(f.do(RoleOwner, GroupApply, "g21", GroupApplication{ID: "g21", Name: "第三党支部学习群", Kind: KindParty, Purpose: "学习", Branch: "第三党支部"}))
+	_, err = f.do(RoleSupervisor, GroupApprove, "g21", ApprovalPayload{FilingNo: "备-21"})
+	scoped("approval of 第三党支部's application", "group", err)
+	f.must(f.do(RoleSecretary, GroupApprove, "g21", ApprovalPayload{FilingNo: "备-21"}))
+	f.must(f.do(RoleSupervisor, GroupApprove, "g20", ApprovalPayload{FilingNo: "备-20"}))
+	_, err = f.do(RoleSupervisor, GroupApprove, "g3", ApprovalPayload{FilingNo: "备-3"})
+	scoped("filing of g3 afterwards", "group", err)
+	f.must(f.do(RoleSupervisor, GroupApprove, "g9", ApprovalPayload{FilingNo: "备-9"}))
+
+	// A group's record: edited within the scope, and not moved out of it.
+	purpose := "街道工作"
+	f.must(f.do(RoleAdmin, GroupEdit, "g9", GroupChanges{Purpose: &purpose}))
+	branch := "第三党支部"
+	_, err = f.do(RoleAdmin, GroupEdit, "g9", GroupChanges{Branch: &branch})
+	scoped("moving g9 to 第三党支部", "group", err)
+	_, err = f.do(RoleAdmin, GroupEdit, "g3", GroupChanges{Purpose: &purpose})
+	scoped("editing g3", "group", err)
+	if f.st.Groups["g9"].Branch != "东湖街道" || f.st.Groups["g21"].FilingNo != "备-21" || f.st.Incidents["i9"].Status != IncOpen {
+		t.Fatalf("state after the refusals: %+v %+v %+v", f.st.Groups["g9"], f.st.Groups["g21"], f.st.Incidents["i9"])
+	}
+}

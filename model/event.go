@@ -97,6 +97,25 @@ const (
 	RectificationOrder Kind = "rectification.order"
 	RectificationClose Kind = "rectification.close"
 
+	// The register (IW 第四条): an application to create a group, its approval with a filing
+	// number (which makes the group, or files one that exists) or refusal, and edits of a
+	// group's record.
+	GroupApply   Kind = "group.apply"
+	GroupApprove Kind = "group.approve"
+	GroupRefuse  Kind = "group.refuse"
+	GroupEdit    Kind = "group.edit"
+
+	// Incidents (CW 五, IW 第八条(五)): opened, measures taken, reported upward, followed up,
+	// closed.
+	IncidentOpen     Kind = "incident.open"
+	IncidentMeasure  Kind = "incident.measure"
+	IncidentEscalate Kind = "incident.escalate"
+	IncidentFollowUp Kind = "incident.followup"
+	IncidentClose    Kind = "incident.close"
+
+	// AccountabilityRecord records a measure of accountability (IW 第十二条(三), CW 六(二)2).
+	AccountabilityRecord Kind = "accountability.record"
+
 	// ImportBatch carries many import records (groups, members, posts, reports,
 	// applications) in one event: an import of a million posts writes a thousand events, not
 	// a million. Each record is checked against the permission of its own kind.

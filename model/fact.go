@@ -19,10 +19,17 @@ const (
 	FactApplication FactKind = 'A' // an application, at the time it was filed
 	FactAppDecided  FactKind = 'B' // an application's decision, at its time
 	FactOverride    FactKind = 'O' // an approval or sign-off over block findings that stands, at its time
+
+	FactIncident       FactKind = 'I' // an incident, at the time it was opened
+	FactIncEscalated   FactKind = 'E' // an incident's first report upward, at its time
+	FactIncClosed      FactKind = 'C' // an incident's closing, at its time
+	FactIncMeasured    FactKind = 'M' // an incident's first measure, at its time, with the time since it was found
+	FactAccountability FactKind = 'Q' // a measure of accountability, at its time
 )
 
 // FactKinds lists every kind of fact.
-var FactKinds = []FactKind{FactSubmit, FactDecide, FactViolation, FactSanction, FactApplication, FactAppDecided, FactOverride}
+var FactKinds = []FactKind{FactSubmit, FactDecide, FactViolation, FactSanction, FactApplication, FactAppDecided, FactOverride,
+	FactIncident, FactIncEscalated, FactIncClosed, FactIncMeasured, FactAccountability}
 
 // FactFinding is what the report keeps of a finding: its category and clause.
 type FactFinding struct {
@@ -43,7 +50,7 @@ type Fact struct {
 	Decision Kind          // FactDecide, FactOverride
 	Rules    []string      // FactOverride: the block findings' rules overridden
 	First    bool          // FactDecide: the first decision after a submission (from pending)
-	Latency  time.Duration // FactDecide: since the submission; -1 when not known
+	Latency  time.Duration // FactDecide: since the submission; -1 when not known; FactIncMeasured: since found
 
 	Member   string          // FactViolation, FactSanction
 	Rule     string          // FactViolation
@@ -55,6 +62,9 @@ type Fact struct {
 	Appeal   string          // FactViolation, FactSanction
 	AppKind  ApplicationKind // FactApplication, FactAppDecided
 	Wait     time.Duration   // FactApplication, FactAppDecided: filing to decision; -1 while pending
+
+	// Class is, on the facts of an incident, its kind; on FactAccountability, the measure.
+	Class string
 }
 
 // PostFacts are the index entries of a post: its submission, and each decision that stands.
@@ -179,4 +189,34 @@ func ApplicationFacts(a *Application) []Fact {
 		return []Fact{f, d}
 	}
 	return []Fact{f}
+}
+
+// IncidentFacts are the index entries of an incident: its opening, its first report upward,
+// its first measure (with the time from finding to it) and its closing.
+func IncidentFacts(in *Incident) []Fact {
+	base := Fact{ID: in.ID, Group: in.Group, Class: string(in.Kind)}
+	f := base
+	f.Kind, f.Time = FactIncident, in.Opened
+	out := []Fact{f}
+	if t := in.FirstEscalation(); !t.IsZero() {
+		f = base
+		f.Kind, f.Time = FactIncEscalated, t
+		out = append(out, f)
+	}
+	if t := in.FirstMeasure(); !t.IsZero() {
+		f = base
+		f.Kind, f.Time, f.Latency = FactIncMeasured, t, max(t.Sub(in.Found), 0)
+		out = append(out, f)
+	}
+	if in.Status == IncClosed && !in.Closed.IsZero() {
+		f = base
+		f.Kind, f.Time = FactIncClosed, in.Closed
+		out = append(out, f)
+	}
+	return out
+}
+
+// AccountabilityFacts are the index entries of a measure of accountability: one, at its time.
+func AccountabilityFacts(x *Accountability) []Fact {
+	return []Fact{{Kind: FactAccountability, Time: x.Time, ID: x.ID, Group: x.Group, Class: string(x.Measure)}}
 }

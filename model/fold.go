@@ -26,6 +26,9 @@ type State interface {
 	Designation(serial string) (DesignationRecord, bool, error)
 	// GroupRectifications are the inspection findings against a group, in the order of their ids.
 	GroupRectifications(group string) ([]Rectification, error)
+	GroupApplication(id string) (GroupApplication, bool, error)
+	Incident(id string) (Incident, bool, error)
+	Accountability(id string) (Accountability, bool, error)
 
 	PutOperator(o *Operator) error
 	PutGroup(old, g *Group) error
@@ -36,6 +39,9 @@ type State interface {
 	PutViolation(old, v *Violation) error
 	PutApplication(old, a *Application) error
 	PutRectification(old, r *Rectification) error
+	PutGroupApplication(old, a *GroupApplication) error
+	PutIncident(old, i *Incident) error
+	PutAccountability(old, a *Accountability) error
 	PutDesignation(old, d *DesignationRecord) error
 	// PutOutbox keeps the lines of the outbox that one event made, in order (OutboxLine).
 	PutOutbox(lines []OutboxLine) error
@@ -295,6 +301,18 @@ func (a *applier) apply() error {
 		return a.rectificationOrder()
 	case RectificationClose:
 		return a.rectificationClose()
+	case GroupApply:
+		return a.groupApply()
+	case GroupApprove, GroupRefuse:
+		return a.groupDecide()
+	case GroupEdit:
+		return a.groupEdit()
+	case IncidentOpen:
+		return a.incidentOpen()
+	case IncidentMeasure, IncidentEscalate, IncidentFollowUp, IncidentClose:
+		return a.incidentAction()
+	case AccountabilityRecord:
+		return a.accountabilityRecord()
 	case OperatorDesignate:
 		return a.operatorDesignate()
 	case AuthorityDesignate:
@@ -392,6 +410,8 @@ var (
 		func(a *Application) string { return a.ID }, func(a *Application) string { return string(a.Status) }}
 	rectificationKind = &entityKind[Rectification]{"rectification", State.Rectification,
 		func(r *Rectification) string { return r.ID }, func(r *Rectification) string { return string(r.Status) }}
+	incidentKind = &entityKind[Incident]{"incident", State.Incident,
+		func(i *Incident) string { return i.ID }, func(i *Incident) string { return string(i.Status) }}
 )
 
 // load is how an action on an entity begins: the event's payload decoded into pl (none when

@@ -8,15 +8,18 @@ import (
 // MemState is the state held in memory: the fold of a whole log, to check the stored projection
 // against, and the state of tests that need no database.
 type MemState struct {
-	Operators      map[Key]Operator
-	Groups         map[string]Group
-	Members        map[string]Member
-	Posts          map[string]Post
-	Violations     map[string]Violation
-	Applications   map[string]Application
-	Rectifications map[string]Rectification
-	Designations   map[string]DesignationRecord
-	Superseded     map[Hash]string
+	Operators        map[Key]Operator
+	Groups           map[string]Group
+	Members          map[string]Member
+	Posts            map[string]Post
+	Violations       map[string]Violation
+	Applications     map[string]Application
+	Rectifications   map[string]Rectification
+	GroupApps        map[string]GroupApplication
+	Incidents        map[string]Incident
+	Accountabilities map[string]Accountability
+	Designations     map[string]DesignationRecord
+	Superseded       map[Hash]string
 	// Outbox holds the lines of the outbox by the event that made them.
 	Outbox map[Hash][]OutboxLine
 	Counts Counts
@@ -25,17 +28,20 @@ type MemState struct {
 // NewMemState returns an empty state.
 func NewMemState() *MemState {
 	return &MemState{
-		Operators:      map[Key]Operator{},
-		Groups:         map[string]Group{},
-		Members:        map[string]Member{},
-		Posts:          map[string]Post{},
-		Violations:     map[string]Violation{},
-		Applications:   map[string]Application{},
-		Rectifications: map[string]Rectification{},
-		Designations:   map[string]DesignationRecord{},
-		Superseded:     map[Hash]string{},
-		Outbox:         map[Hash][]OutboxLine{},
-		Counts:         Counts{},
+		Operators:        map[Key]Operator{},
+		Groups:           map[string]Group{},
+		Members:          map[string]Member{},
+		Posts:            map[string]Post{},
+		Violations:       map[string]Violation{},
+		Applications:     map[string]Application{},
+		Rectifications:   map[string]Rectification{},
+		GroupApps:        map[string]GroupApplication{},
+		Incidents:        map[string]Incident{},
+		Accountabilities: map[string]Accountability{},
+		Designations:     map[string]DesignationRecord{},
+		Superseded:       map[Hash]string{},
+		Outbox:           map[Hash][]OutboxLine{},
+		Counts:           Counts{},
 	}
 }
 
@@ -58,6 +64,14 @@ func (s *MemState) Application(id string) (Application, bool, error) {
 }
 func (s *MemState) Rectification(id string) (Rectification, bool, error) {
 	return get(s.Rectifications, id)
+}
+
+func (s *MemState) GroupApplication(id string) (GroupApplication, bool, error) {
+	return get(s.GroupApps, id)
+}
+func (s *MemState) Incident(id string) (Incident, bool, error) { return get(s.Incidents, id) }
+func (s *MemState) Accountability(id string) (Accountability, bool, error) {
+	return get(s.Accountabilities, id)
 }
 
 func (s *MemState) Designation(serial string) (DesignationRecord, bool, error) {
@@ -115,6 +129,22 @@ func (s *MemState) PutApplication(old, a *Application) error {
 func (s *MemState) PutRectification(old, r *Rectification) error {
 	s.Counts.Rectification(old, r)
 	s.Rectifications[r.ID] = *r
+	return nil
+}
+
+func (s *MemState) PutGroupApplication(old, a *GroupApplication) error {
+	s.Counts.GroupApplication(old, a)
+	s.GroupApps[a.ID] = *a
+	return nil
+}
+func (s *MemState) PutIncident(old, i *Incident) error {
+	s.Counts.Incident(old, i)
+	s.Incidents[i.ID] = *i
+	return nil
+}
+func (s *MemState) PutAccountability(old, a *Accountability) error {
+	s.Counts.Accountability(old, a)
+	s.Accountabilities[a.ID] = *a
 	return nil
 }
 
@@ -193,6 +223,21 @@ func (c Counts) Application(old, a *Application) {
 // Rectification counts a change of a rectification.
 func (c Counts) Rectification(old, r *Rectification) {
 	c.move("rectification", statusOf(old, func(r *Rectification) string { return string(r.Status) }), string(r.Status), old != nil, true)
+}
+
+// GroupApplication counts a change of an application to create a group.
+func (c Counts) GroupApplication(old, a *GroupApplication) {
+	c.move("groupapp", statusOf(old, func(a *GroupApplication) string { return string(a.Status) }), string(a.Status), old != nil, true)
+}
+
+// Incident counts a change of an incident.
+func (c Counts) Incident(old, i *Incident) {
+	c.move("incident", statusOf(old, func(i *Incident) string { return string(i.Status) }), string(i.Status), old != nil, true)
+}
+
+// Accountability counts a measure of accountability, by its measure.
+func (c Counts) Accountability(old, a *Accountability) {
+	c.move("accountability", statusOf(old, func(a *Accountability) string { return string(a.Measure) }), string(a.Measure), old != nil, true)
 }
 
 func statusOf[T any](v *T, f func(*T) string) string {

@@ -96,6 +96,11 @@ var wantPermissions = map[Kind]string{
 	ApplicationApprove: "secretary depthead owner", ApplicationRefuse: "secretary depthead owner",
 	AppealUphold: "admin owner supervisor", AppealOverturn: "admin owner supervisor",
 	RectificationOrder: "supervisor", RectificationClose: "supervisor", GroupDissolve: "owner supervisor",
+	GroupApply: "admin owner", GroupApprove: "secretary depthead supervisor", GroupRefuse: "secretary depthead supervisor",
+	GroupEdit:    "admin owner supervisor",
+	IncidentOpen: "admin secretary depthead owner supervisor", IncidentMeasure: "admin secretary depthead owner supervisor",
+	IncidentEscalate: "admin secretary depthead owner supervisor", IncidentFollowUp: "admin secretary depthead owner supervisor",
+	IncidentClose: "owner secretary depthead supervisor", AccountabilityRecord: "supervisor",
 }
 
 func TestPermissionTableAllPairs(t *testing.T) {

@@ -75,6 +75,27 @@ var permissions = map[Kind][]Role{
 	RectificationOrder: {RoleSupervisor},
 	RectificationClose: {RoleSupervisor},
 	GroupDissolve:      {RoleSupervisor, RoleOwner},
+
+	// Who builds a group answers for it (IW 第三条): an owner (or the office's administrator)
+	// applies; the publicity department approves and files (IW 第四条, 第八条(一)), the branch
+	// secretary a party group's (the fold refuses a secretary any other); the group's keepers
+	// keep its record, the supervisor too (IW 第八条(三)).
+	GroupApply:   keepers,
+	GroupApprove: {RoleSecretary, RoleSupervisor},
+	GroupRefuse:  {RoleSecretary, RoleSupervisor},
+	GroupEdit:    {RoleAdmin, RoleOwner, RoleSupervisor},
+
+	// An incident is stopped at once by the owner or administrator and reported upward
+	// (CW 五(一)1-2, IW 第八条(五)); whoever finds it records it, measures and reports. It is
+	// closed by those who answer for the group: its owner, the branch secretary, the supervisor.
+	IncidentOpen:     anyone,
+	IncidentMeasure:  anyone,
+	IncidentEscalate: anyone,
+	IncidentFollowUp: anyone,
+	IncidentClose:    {RoleOwner, RoleSecretary, RoleSupervisor},
+
+	// The publicity department holds the owner and those responsible to account (IW 第十二条(三)).
+	AccountabilityRecord: {RoleSupervisor},
 }
 
 // Kinds lists every kind of event, sorted.
@@ -171,3 +192,17 @@ type ConfidentialArchiveError struct{ Role Role }
 func (e *ConfidentialArchiveError) Error() string {
 	return fmt.Sprintf("the role %s may not put confidential posts into an archive (GO 五(二)2: only %s); leave out --include-confidential", e.Role, roleList(archiveConfidential))
 }
+
+// MaySeePersonalData reports whether an operator of role r may read the personal data of
+// members (resident id numbers, mobile numbers, bank cards) unmasked in a document that
+// leaves the workbench, such as an upward report. Spreading personal information is itself a
+// breach (ST 五(一)2, CW 三(二)5); the supervisor, the party committee's office that handles
+// incidents, investigates them and answers for the register (IW 第八条(一), 第十二条; PM 五(二)1),
+// needs to know who was concerned. The owner, the secretary and the administrator report
+// upward and help the investigation (IW 第八条(五), CW 五(一)2) with the facts, which a masked
+// number does not change: their documents mask it.
+func MaySeePersonalData(r Role) bool {
+	return slices.Contains(personalData, r)
+}
+
+var personalData = []Role{RoleSupervisor}

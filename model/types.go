@@ -87,6 +87,8 @@ type Group struct {
 	RealName     bool        `json:"real_name,omitempty"`
 	Status       GroupStatus `json:"status,omitempty"`
 	Deadline     time.Time   `json:"deadline,omitzero"` // of a rectification in progress
+	// Dissolved is when the group was dissolved (group.dissolve).
+	Dissolved time.Time `json:"dissolved,omitzero"`
 }
 
 // MemberRole is a member's place in a group.

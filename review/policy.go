@@ -134,10 +134,22 @@ type KindOverride struct {
 	Severity map[string]string `toml:"severity"` // rule id → severity
 }
 
+// RegisterRules are the register's checks that read a group's name and its members' nicknames.
+type RegisterRules struct {
+	// FunctionTerms and UnitTerms: a name that holds none of them, nor the group's branch, does
+	// not say its function or its owner unit (IW 第八条(三)).
+	FunctionTerms []string `toml:"function_terms"`
+	UnitTerms     []string `toml:"unit_terms"`
+	// NicknameBadShare: a group is not under real-name management (IW 第四条, 第八条(四)) when
+	// more than this share of its members carry a nickname against its rule.
+	NicknameBadShare float64 `toml:"nickname_bad_share"`
+}
+
 // Policy is the whole of the checks.
 type Policy struct {
 	Version    int                     `toml:"version"`
 	Thresholds Thresholds              `toml:"thresholds"`
+	Register   RegisterRules           `toml:"register"`
 	Allow      []string                `toml:"allow"`
 	Rules      []Rule                  `toml:"rule"`
 	Ladder     Ladder                  `toml:"ladder"`
@@ -255,6 +267,13 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 	}
 	if t.RepeatSimilarity <= 0 || t.RepeatSimilarity > 1 {
 		fail(keyLine(0, "repeat_similarity"), "repeat_similarity must be above 0 and at most 1")
+	}
+	if !md.IsDefined("register") && src != defaultPolicy {
+		// A policy written before the register had checks takes the built-in ones.
+		p.Register = DefaultPolicy().Register
+	}
+	if r := p.Register; r.NicknameBadShare <= 0 || r.NicknameBadShare > 1 {
+		fail(keyLine(0, "nickname_bad_share"), "nickname_bad_share must be above 0 and at most 1")
 	}
 	seen := map[string]bool{}
 	for i := range p.Rules {

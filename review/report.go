@@ -22,6 +22,8 @@ type ReportStore interface {
 	// ForEachMember calls f with the members of a group, or of every group when group is "".
 	ForEachMember(group string, f func(*model.Member) error) error
 	Rectifications() ([]model.Rectification, error)
+	// GroupApplications are the applications to create groups (the register).
+	GroupApplications() ([]model.GroupApplication, error)
 }
 
 // ReportOptions say what to report on, and with which rules.
@@ -97,6 +99,14 @@ type Figures struct {
 	RectsOpen, RectsOverdue   int // at the end of the period
 	DissolveOverdue           int // project groups past their dissolution deadline then
 
+	// Incidents (CW 五): opened, first reported upward, closed in the period; from finding to
+	// the first measure, of those first measured in the period.
+	IncidentsOpened, IncidentsEscalated, IncidentsClosed int
+	ToMeasure                                            Latency
+	// Accountability (IW 第十二条(三)): the measures recorded in the period, by measure.
+	Accountability          int
+	AccountabilityByMeasure map[string]int
+
 	Daily []int // posts submitted each day
 }
 
@@ -124,6 +134,13 @@ type Standing struct {
 	NicknameBad int // active or muted, with a nickname against the group's rule
 	Rects       []RectState
 	Projects    []GroupDeadline
+	// The register (IW 第四条, 第八条(三), 第十条(四)): the groups of the scope with their checks,
+	// and the applications to create groups still waiting.
+	Register    []RegisterEntry
+	Groups      int
+	GroupStatus map[string]int // of the groups: active, rectifying, dissolved
+	ByCheck     map[string]int
+	AppsWaiting int
 }
 
 // Report is the whole of one report.
@@ -176,6 +193,10 @@ func MakeReport(st ReportStore, o ReportOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	apps, err := st.GroupApplications()
+	if err != nil {
+		return nil, err
+	}
 	names := map[string]string{}
 	if r.Cur, err = r.figures(st, r.Period, rects); err != nil {
 		return nil, err
@@ -186,7 +207,11 @@ func MakeReport(st ReportStore, o ReportOptions) (*Report, error) {
 	for _, of := range r.Cur.Offenders {
 		names[model.MemberKey(of.Group, of.Member)] = ""
 	}
-	if err := r.standing(st, rects, names); err != nil {
+	reg := registerOf(groups, apps)
+	if err := r.standing(st, rects, names, reg); err != nil {
+		return nil, err
+	}
+	if err := r.register(st, reg, apps); err != nil {
 		return nil, err
 	}
 	for i := range r.Cur.Offenders {
@@ -394,7 +419,76 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 			f.DissolveOverdue++
 		}
 	}
+	if err := r.desk(st, p, &f); err != nil {
+		return f, err
+	}
 	return f, nil
+}
+
+// register reads the groups of the scope as the register has them now, and counts them by
+// status and by check, with the applications still waiting.
+func (r *Report) register(st ReportStore, reg *registerBuilder, apps []model.GroupApplication) error {
+	rows, err := reg.finish(st, r.policy, r.calendar, r.Made)
+	if err != nil {
+		return err
+	}
+	s := &r.Standing
+	s.GroupStatus, s.ByCheck = map[string]int{}, map[string]int{}
+	for _, e := range rows {
+		if e.IsApplication() || !r.InScope(e.Group.ID) {
+			continue
+		}
+		s.Register = append(s.Register, e)
+		s.Groups++
+		s.GroupStatus[e.Status]++
+		for _, c := range e.Checks {
+			s.ByCheck[c]++
+		}
+	}
+	for _, a := range apps {
+		if a.Status == model.AppPending && (r.Scope.All() || r.Scope.Kind == "group" && a.ID == r.Scope.Value ||
+			r.Scope.Kind == "branch" && a.Branch == r.Scope.Value) {
+			s.AppsWaiting++
+		}
+	}
+	return nil
+}
+
+// desk counts the incidents and the measures of accountability of the period.
+func (r *Report) desk(st ReportStore, p Period, f *Figures) error {
+	f.AccountabilityByMeasure = map[string]int{}
+	for _, c := range []struct {
+		kind model.FactKind
+		n    *int
+	}{{model.FactIncident, &f.IncidentsOpened}, {model.FactIncEscalated, &f.IncidentsEscalated}, {model.FactIncClosed, &f.IncidentsClosed}} {
+		err := st.Facts(c.kind, p.From, p.To, r.inScope, func(x *model.Fact) error {
+			if r.InScope(x.Group) {
+				*c.n++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var toMeasure []time.Duration
+	err := st.Facts(model.FactIncMeasured, p.From, p.To, r.inScope, func(x *model.Fact) error {
+		if r.InScope(x.Group) {
+			toMeasure = append(toMeasure, x.Latency)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	f.ToMeasure = latencyOf(toMeasure)
+	return st.Facts(model.FactAccountability, p.From, p.To, r.inScope, func(x *model.Fact) error {
+		if r.InScope(x.Group) {
+			f.Accountability++
+			f.AccountabilityByMeasure[x.Class]++
+		}
+		return nil
+	})
 }
 
 func cutKey(k string) (group, member string, ok bool) {
@@ -408,11 +502,12 @@ func cutKey(k string) (group, member string, ok bool) {
 
 // standing reads the members of the scope, the open rectifications and the project groups;
 // names gets the names of the members it lists.
-func (r *Report) standing(st ReportStore, rects []model.Rectification, names map[string]string) error {
+func (r *Report) standing(st ReportStore, rects []model.Rectification, names map[string]string, reg *registerBuilder) error {
 	s := &r.Standing
 	s.ByStatus, s.ByStep = map[model.MemberStatus]int{}, map[string]int{}
 	inactive := time.Duration(r.policy.Thresholds.InactiveDays) * 24 * time.Hour
 	each := func(m *model.Member) error {
+		bad, known := reg.member(m)
 		if !r.InScope(m.Group) {
 			return nil
 		}
@@ -436,7 +531,11 @@ func (r *Report) standing(st ReportStore, rects []model.Rectification, names map
 		if inactive > 0 && !last.IsZero() && r.Made.Sub(last) > inactive {
 			s.Inactive++
 		}
-		if g := r.Groups[m.Group]; !NicknameOK(g.NicknameRule, g, *m) {
+		if !known {
+			g := r.Groups[m.Group]
+			bad = !NicknameOK(g.NicknameRule, g, *m)
+		}
+		if bad {
 			s.NicknameBad++
 		}
 		return nil

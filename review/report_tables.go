@@ -42,18 +42,28 @@ type Table struct {
 	Rows    []Row
 }
 
-// Drill says which posts, violations or members stand behind a figure.
+// Drill says which posts, violations, members or groups stand behind a figure.
 type Drill struct {
-	Target string // "posts", "violations" or "members"
+	Target string // "posts", "violations", "members" or "groups"
 	Fact   model.FactKind
 	Period Period
-	Match  func(*model.Fact) bool   // posts and violations
-	Member func(*model.Member) bool // members
+	Match  func(*model.Fact) bool    // posts and violations
+	Member func(*model.Member) bool  // members
+	Group  func(*RegisterEntry) bool // groups of the register
 }
 
-// DrillIDs lists what a figure counts: post or violation ids, or member keys (group \0 id).
+// DrillIDs lists what a figure counts: post or violation ids, member keys (group \0 id), or
+// group ids.
 func (r *Report) DrillIDs(st ReportStore, d *Drill) ([]string, error) {
 	var out []string
+	if d.Target == "groups" {
+		for i := range r.Standing.Register {
+			if e := &r.Standing.Register[i]; d.Group == nil || d.Group(e) {
+				out = append(out, e.Group.ID)
+			}
+		}
+		return out, nil
+	}
 	if d.Target == "members" {
 		err := st.ForEachMember("", func(m *model.Member) error {
 			if r.InScope(m.Group) && (d.Member == nil || d.Member(m)) {
@@ -211,6 +221,20 @@ func (r *Report) Tables() []Table {
 		{Key: "report.f.dissolve.overdue", Cur: int64(c.DissolveOverdue), Prev: int64(p.DissolveOverdue), Alert: c.DissolveOverdue > 0},
 	}})
 
+	ts = append(ts, Table{ID: "incidents", Rows: []Row{
+		count("report.f.inc.opened", c.IncidentsOpened, p.IncidentsOpened, nil),
+		count("report.f.inc.escalated", c.IncidentsEscalated, p.IncidentsEscalated, nil),
+		count("report.f.inc.closed", c.IncidentsClosed, p.IncidentsClosed, nil),
+		count("report.f.inc.measured", c.ToMeasure.N, p.ToMeasure.N, nil),
+		dur("report.f.inc.measure.p50", c.ToMeasure.P50, p.ToMeasure.P50),
+		dur("report.f.inc.measure.p90", c.ToMeasure.P90, p.ToMeasure.P90),
+	}})
+	acc := Table{ID: "accountability", Rows: []Row{count("report.f.acc", c.Accountability, p.Accountability, nil)}}
+	for _, m := range model.AccountabilityMeasures {
+		acc.Rows = append(acc.Rows, count("acc."+string(m), c.AccountabilityByMeasure[string(m)], p.AccountabilityByMeasure[string(m)], nil))
+	}
+	ts = append(ts, acc)
+
 	s := &r.Standing
 	mt := Table{ID: "members", Rows: []Row{{Key: "report.f.members", Cur: int64(s.Members), NoPrev: true, Drill: &Drill{Target: "members"}}}}
 	for _, st := range model.MemberStatuses {
@@ -237,6 +261,19 @@ func (r *Report) Tables() []Table {
 	}
 	ts = append(ts, mt)
 
+	gt := Table{ID: "groups", Rows: []Row{{Key: "report.f.groups", Cur: int64(s.Groups), NoPrev: true, Drill: &Drill{Target: "groups"}}}}
+	for _, st := range []model.GroupStatus{model.GroupActive, model.GroupRectifying, model.GroupDissolved} {
+		gt.Rows = append(gt.Rows, Row{Key: "group." + string(st), Cur: int64(s.GroupStatus[string(st)]), NoPrev: true,
+			Drill: &Drill{Target: "groups", Group: func(e *RegisterEntry) bool { return e.Status == string(st) }}})
+	}
+	gt.Rows = append(gt.Rows, Row{Key: "report.f.groups.applied", Cur: int64(s.AppsWaiting), NoPrev: true})
+	for _, c := range RegisterChecks {
+		n := s.ByCheck[c.ID]
+		gt.Rows = append(gt.Rows, Row{Key: "register.check." + c.ID, Cur: int64(n), NoPrev: true, Alert: n > 0,
+			Drill: &Drill{Target: "groups", Group: func(e *RegisterEntry) bool { return e.Has(c.ID) }}})
+	}
+	ts = append(ts, gt)
+
 	rl := Table{ID: "rect.list", Columns: []string{"report.c.id", "report.c.target", "report.c.item", "report.c.finding", "report.c.opened", "report.c.deadline", "report.c.state"}}
 	for _, x := range s.Rects {
 		target := r.groupName(x.Group)
@@ -250,7 +287,11 @@ func (r *Report) Tables() []Table {
 		if x.Overdue {
 			state = "report.state.overdue"
 		}
-		rl.Rows = append(rl.Rows, Row{Text: x.ID, Cells: []string{target, "item:" + x.Item, x.Finding, day(x.Opened), day(x.Deadline), "key:" + state}, Alert: x.Overdue})
+		row := Row{Text: x.ID, Cells: []string{target, "item:" + x.Item, x.Finding, day(x.Opened), day(x.Deadline), "key:" + state}, Alert: x.Overdue}
+		if x.Group != "" {
+			row.Drill = groupDrill(x.Group)
+		}
+		rl.Rows = append(rl.Rows, row)
 	}
 	ts = append(ts, rl)
 	pl := Table{ID: "project.list", Columns: []string{"report.c.group", "report.c.projectend", "report.c.dissolveby", "report.c.state"}}
@@ -259,10 +300,16 @@ func (r *Report) Tables() []Table {
 		if g.Overdue {
 			state = "report.state.overdue"
 		}
-		pl.Rows = append(pl.Rows, Row{Text: r.groupName(g.Group.ID), Cells: []string{day(g.Group.ProjectEnd), day(g.Deadline), "key:" + state}, Alert: g.Overdue})
+		pl.Rows = append(pl.Rows, Row{Text: r.groupName(g.Group.ID), Cells: []string{day(g.Group.ProjectEnd), day(g.Deadline), "key:" + state}, Alert: g.Overdue,
+			Drill: groupDrill(g.Group.ID)})
 	}
 	ts = append(ts, pl)
 	return ts
+}
+
+// groupDrill opens one group of the register: an overdue item's home in the Groups pane.
+func groupDrill(id string) *Drill {
+	return &Drill{Target: "groups", Group: func(e *RegisterEntry) bool { return e.Group.ID == id }}
 }
 
 func day(t time.Time) string {

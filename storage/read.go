@@ -173,6 +173,37 @@ func (s *Store) Applications() ([]model.Application, error) {
 	return listAll[model.Application](s, bApps)
 }
 
+// GroupApplications lists the applications to create groups, by id.
+func (s *Store) GroupApplications() ([]model.GroupApplication, error) {
+	return listAll[model.GroupApplication](s, bGroupApps)
+}
+
+// Incidents lists the incidents, by id.
+func (s *Store) Incidents() ([]model.Incident, error) { return listAll[model.Incident](s, bIncidents) }
+
+// Accountabilities lists the measures of accountability, by id.
+func (s *Store) Accountabilities() ([]model.Accountability, error) {
+	return listAll[model.Accountability](s, bAccount)
+}
+
+// Incident reads one incident.
+func (s *Store) Incident(id string) (in model.Incident, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		in, ok, err = newTxState(tx).Incident(id)
+		return err
+	})
+	return
+}
+
+// GroupApplication reads one application to create a group.
+func (s *Store) GroupApplication(id string) (a model.GroupApplication, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		a, ok, err = newTxState(tx).GroupApplication(id)
+		return err
+	})
+	return
+}
+
 // PostsBetween lists the posts in these statuses with from ≤ time < to (a zero bound is no
 // bound), each status in time order, from the posts-by-status index.
 func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([]model.Post, error) {

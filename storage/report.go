@@ -54,7 +54,7 @@ func appendBool(b []byte, v bool) []byte {
 
 func factValue(f *model.Fact) []byte {
 	// Room for the strings and their lengths, and for the numbers, at once.
-	n := 32 + len(f.Group) + len(f.Decision) + len(f.Member) + len(f.Rule) + len(f.Clause) + len(f.Source) +
+	n := 32 + len(f.Group) + len(f.Class) + len(f.Decision) + len(f.Member) + len(f.Rule) + len(f.Clause) + len(f.Source) +
 		len(f.Status) + len(f.Step) + len(f.Appeal) + len(f.AppKind)
 	for _, r := range f.Rules {
 		n += 2 + len(r)
@@ -91,6 +91,11 @@ func factValue(f *model.Fact) []byte {
 		for _, r := range f.Rules {
 			b = model.AppendStr(b, r)
 		}
+	case model.FactIncident, model.FactIncEscalated, model.FactIncClosed, model.FactAccountability:
+		b = model.AppendStr(b, f.Class)
+	case model.FactIncMeasured:
+		b = model.AppendStr(b, f.Class)
+		b = binary.AppendVarint(b, int64(f.Latency))
 	}
 	return b
 }
@@ -183,6 +188,11 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 		for j := uint64(0); j < c && r.Err == nil; j++ {
 			f.Rules = append(f.Rules, r.str())
 		}
+	case model.FactIncident, model.FactIncEscalated, model.FactIncClosed, model.FactAccountability:
+		f.Class = r.str()
+	case model.FactIncMeasured:
+		f.Class = r.str()
+		f.Latency = time.Duration(r.Varint())
 	default:
 		return errFact
 	}
@@ -296,6 +306,22 @@ func (st *txState) indexViolation(old, v *model.Violation) {
 	st.indexFacts(was, model.ViolationFacts(v))
 }
 
+func (st *txState) indexIncident(old, in *model.Incident) {
+	var was []model.Fact
+	if old != nil {
+		was = model.IncidentFacts(old)
+	}
+	st.indexFacts(was, model.IncidentFacts(in))
+}
+
+func (st *txState) indexAccountability(old, x *model.Accountability) {
+	var was []model.Fact
+	if old != nil {
+		was = model.AccountabilityFacts(old)
+	}
+	st.indexFacts(was, model.AccountabilityFacts(x))
+}
+
 func (st *txState) indexApplication(old, a *model.Application) {
 	var was []model.Fact
 	if old != nil {
@@ -385,6 +411,12 @@ func wantFactIndex(mem *model.MemState) map[string]any {
 	}
 	for _, a := range mem.Applications {
 		add(model.ApplicationFacts(&a))
+	}
+	for _, in := range mem.Incidents {
+		add(model.IncidentFacts(&in))
+	}
+	for _, x := range mem.Accountabilities {
+		add(model.AccountabilityFacts(&x))
 	}
 	return out
 }

@@ -110,6 +110,18 @@ func (st *txState) Rectification(id string) (model.Rectification, bool, error) {
 	return getJSON[model.Rectification](st, bRects, id)
 }
 
+func (st *txState) GroupApplication(id string) (model.GroupApplication, bool, error) {
+	return getJSON[model.GroupApplication](st, bGroupApps, id)
+}
+
+func (st *txState) Incident(id string) (model.Incident, bool, error) {
+	return getJSON[model.Incident](st, bIncidents, id)
+}
+
+func (st *txState) Accountability(id string) (model.Accountability, bool, error) {
+	return getJSON[model.Accountability](st, bAccount, id)
+}
+
 // GroupRectifications are the inspection findings against a group (model.State): those
 // stored, as this transaction and the ones before it not committed yet have changed them.
 func (st *txState) GroupRectifications(group string) ([]model.Rectification, error) {
@@ -272,6 +284,23 @@ func (st *txState) PutApplication(old, a *model.Application) error {
 func (st *txState) PutRectification(old, r *model.Rectification) error {
 	st.counts.Rectification(old, r)
 	return st.putJSON(bRects, r.ID, r)
+}
+
+func (st *txState) PutGroupApplication(old, a *model.GroupApplication) error {
+	st.counts.GroupApplication(old, a)
+	return st.putJSON(bGroupApps, a.ID, a)
+}
+
+func (st *txState) PutIncident(old, in *model.Incident) error {
+	st.counts.Incident(old, in)
+	st.indexIncident(old, in)
+	return st.putJSON(bIncidents, in.ID, in)
+}
+
+func (st *txState) PutAccountability(old, x *model.Accountability) error {
+	st.counts.Accountability(old, x)
+	st.indexAccountability(old, x)
+	return st.putJSON(bAccount, x.ID, x)
 }
 
 func (st *txState) PutSuperseded(id model.Hash, reason string) error {

@@ -17,6 +17,11 @@ type Status struct {
 	Applications   map[string]int64 `json:"applications"`
 	Groups         map[string]int64 `json:"groups"`
 	Rectifications map[string]int64 `json:"rectifications"`
+	// The register's applications to create groups, the incidents and the measures of
+	// accountability (by measure): left out while there are none.
+	GroupApps      map[string]int64 `json:"group_applications,omitempty"`
+	Incidents      map[string]int64 `json:"incidents,omitempty"`
+	Accountability map[string]int64 `json:"accountability,omitempty"`
 	Events         uint64           `json:"events"`
 	Disputed       int64            `json:"disputed"`
 	Superseded     int64            `json:"superseded"`      // events set aside by a replay: see qunshen sync conflicts
@@ -52,11 +57,29 @@ func (s *Store) Status() (Status, error) {
 				"application": st.Applications, "group": st.Groups, "rectification": st.Rectifications}[string(kind)]
 			if m != nil {
 				m[string(status)] = n
+				return nil
+			}
+			switch string(kind) {
+			case "groupapp":
+				st.GroupApps = addCount(st.GroupApps, zeroes(model.ApplicationStatuses), string(status), n)
+			case "incident":
+				st.Incidents = addCount(st.Incidents, zeroes(model.IncidentStatuses), string(status), n)
+			case "accountability":
+				st.Accountability = addCount(st.Accountability, zeroes(model.AccountabilityMeasures), string(status), n)
 			}
 			return nil
 		})
 	})
 	return st, err
+}
+
+// addCount sets a count of a map that is made, with its zeroes, at its first count.
+func addCount(m, zero map[string]int64, k string, n int64) map[string]int64 {
+	if m == nil {
+		m = zero
+	}
+	m[k] = n
+	return m
 }
 
 func zeroes[S ~string](ss []S) map[string]int64 {

@@ -52,8 +52,12 @@ import (
 // replays its log whole, so that the projection, the outbox with it, is the fold's.
 // Version 9 adds the designations of the authority (bucket designations) and the designation
 // in force on an operator's record; an older database has none, and needs nothing done.
+// Version 10 adds the register's applications to create groups, the incidents and the measures
+// of accountability (buckets group_applications, incidents, accountability) with their facts
+// in the report index, and the time a group was dissolved on its record: opening an older
+// database replays its log whole, so that the groups dissolved before have it.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 var (
 	bMeta        = []byte("meta")
@@ -67,20 +71,23 @@ var (
 	bViolations  = []byte("violations")
 	bApps        = []byte("applications")
 	bRects       = []byte("rectifications")
-	bCounts      = []byte("counts")         // "post/pending" … → int64
-	ixPostStatus = []byte("ix_post_status") // status \0 time (8) id → posts by status and time
-	ixAppStatus  = []byte("ix_app_status")  // status \0 time (8) id
-	ixViolMember = []byte("ix_viol_member") // group \0 member \0 violation id
-	bByOrigin    = []byte("by_origin")      // origin key + seq (8) → the event's key in the log
-	bSuperseded  = []byte("superseded")     // event id → why the replay set it aside
-	bParked      = []byte("parked")         // origin key + seq → event body, waiting for the events before it
-	bParkedCP    = []byte("parked_cp")      // origin key + seq → the checkpoint that signed a parked run
-	bPeers       = []byte("peers")          // peer name → what was sent to it: origin key + seq, repeated
-	bDesign      = []byte("designations")   // serial → model.DesignationRecord JSON
+	bCounts      = []byte("counts")             // "post/pending" … → int64
+	ixPostStatus = []byte("ix_post_status")     // status \0 time (8) id → posts by status and time
+	ixAppStatus  = []byte("ix_app_status")      // status \0 time (8) id
+	ixViolMember = []byte("ix_viol_member")     // group \0 member \0 violation id
+	bByOrigin    = []byte("by_origin")          // origin key + seq (8) → the event's key in the log
+	bSuperseded  = []byte("superseded")         // event id → why the replay set it aside
+	bParked      = []byte("parked")             // origin key + seq → event body, waiting for the events before it
+	bParkedCP    = []byte("parked_cp")          // origin key + seq → the checkpoint that signed a parked run
+	bPeers       = []byte("peers")              // peer name → what was sent to it: origin key + seq, repeated
+	bGroupApps   = []byte("group_applications") // id → model.GroupApplication JSON
+	bIncidents   = []byte("incidents")          // id → model.Incident JSON
+	bAccount     = []byte("accountability")     // id → model.Accountability JSON
+	bDesign      = []byte("designations")       // serial → model.DesignationRecord JSON
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bDesign}
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount, bDesign}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
@@ -196,7 +203,7 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if older(8) {
+		if older(10) {
 			// The projection is replayed from the first event, by Open, before anything reads.
 			if err := markFold(tx, nil); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
@@ -225,4 +232,4 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // projectionBuckets are the buckets of the derived state: everything but the log, the chains
 // and the meta. Two databases with the same events hold the same projection.
 var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
-	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bDesign}
+	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bGroupApps, bIncidents, bAccount, bDesign}

@@ -82,6 +82,9 @@ type (
 		Branch     string    `json:"branch"`
 		Status     string    `json:"status"`
 		Members    int       `json:"members"`
+		Purpose    string    `json:"purpose"`
+		ApprovedBy string    `json:"approved_by"`
+		ApprovedAt time.Time `json:"approved_at,omitzero"`
 		FilingNo   string    `json:"filing_no"`
 		Deadline   time.Time `json:"deadline,omitzero"`
 		ProjectEnd time.Time `json:"project_end,omitzero"`
@@ -153,7 +156,8 @@ func groupStatus(g model.Group) string {
 
 func toGroupRow(g model.Group, members int) groupRow {
 	return groupRow{ID: g.ID, Name: g.Name, Kind: string(g.Kind), Platform: g.Platform, Owner: g.Owner, Branch: g.Branch,
-		Status: groupStatus(g), Members: members, FilingNo: g.FilingNo, Deadline: g.Deadline, ProjectEnd: g.ProjectEnd}
+		Status: groupStatus(g), Members: members, Purpose: g.Purpose, ApprovedBy: g.ApprovedBy, ApprovedAt: g.ApprovedAt, FilingNo: g.FilingNo,
+		Deadline: g.Deadline, ProjectEnd: g.ProjectEnd}
 }
 
 func toMemberRow(m model.Member) memberRow {
@@ -230,27 +234,24 @@ func (e *env) runList(what string, o listOptions) error {
 	}
 	switch what {
 	case "groups":
-		gs, err := svc.Groups()
-		if err != nil {
+		// The groups of the register, with the checks they fail (group list writes the same
+		// rows, and the applications not approved beside them).
+		if svc.Calendar, err = loadCalendar(""); err != nil {
 			return err
 		}
-		ms, err := svc.Members()
+		reg, err := svc.Register()
 		if err != nil {
 			return err
-		}
-		present := map[string]int{}
-		for _, m := range ms {
-			if m.Status == model.MemberActive || m.Status == model.MemberMuted {
-				present[m.Group]++
-			}
 		}
 		head("id", "name", "kind", "status", "members", "owner", "branch")
-		for _, g := range gs {
-			if !keep(g.ID, groupStatus(g)) {
+		for i := range reg {
+			r := &reg[i]
+			g := r.Group
+			if r.IsApplication() || !keep(g.ID, groupStatus(g)) {
 				continue
 			}
 			if o.json {
-				if err := enc.Encode(toGroupRow(g, present[g.ID])); err != nil {
+				if err := enc.Encode(toRegisterRow(r)); err != nil {
 					return err
 				}
 				continue
@@ -259,7 +260,7 @@ func (e *env) runList(what string, o listOptions) error {
 			if g.Status == model.GroupRectifying && !g.Deadline.IsZero() {
 				status += e.tf("cli.list.deadline", shown(g.Deadline))
 			}
-			rows = append(rows, cells(g.ID, g.Name, e.name("cli.gkind.", string(g.Kind)), status, strconv.Itoa(present[g.ID]), g.Owner, g.Branch))
+			rows = append(rows, cells(g.ID, g.Name, e.name("cli.gkind.", string(g.Kind)), status, strconv.Itoa(r.Members.Current), g.Owner, g.Branch))
 		}
 	case "members":
 		ms, err := svc.Members()

@@ -93,10 +93,6 @@ func init() {
 		"cli.authority.flag.reason":     {"撤销的`理由`", "the `reason` of the revocation"},
 		"cli.authority.flag.json":       {"以 JSON Lines 输出（英文键名），供脚本使用", "print JSON Lines with English keys, for scripts"},
 
-		"cli.group.args":      {"show 群组 [--json]", "show GROUP [--json]"},
-		"cli.group.short":     {"显示一个群组及其责任链：第一责任人、直接管理者、监督者（IW 第六条）", "show a group and its responsibility chain: first responsible, managers, supervisors (IW 第六条)"},
-		"cli.group.flag.json": {"输出一个 JSON 对象（英文键名），供脚本使用", "print one JSON object with English keys, for scripts"},
-
 		"cli.import.args":          {"[--format 格式] [--group 群组] [--as pending|history] [--skip-bad] 文件...", "[--format NAME] [--group ID] [--as pending|history] [--skip-bad] FILE..."},
 		"cli.import.short":         {"导入待审队列文件、聊天记录导出（Telegram、QQ、企业微信、微信）和成员名册（CSV）", "import queue files, chat exports (Telegram, QQ, WeCom, WeChat) and member rosters (CSV)"},
 		"cli.import.long":          {"导入待审队列文件、聊天记录导出（Telegram、QQ、企业微信、微信）和成员名册（CSV）。\n\n操作员写在命令之前：qunshen --as 姓名 import --as history 文件（命令之后的 --as 是导入方式）。", "import queue files, chat exports (Telegram, QQ, WeCom, WeChat) and member rosters (CSV).\n\nThe operator is named before the command: qunshen --as NAME import --as history FILE (after it, --as is the mode)."},

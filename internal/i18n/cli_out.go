@@ -103,8 +103,7 @@ func init() {
 		"cli.authority.status.revoked":      {"已撤销", "revoked"},
 		"cli.authority.status.revoked-on":   {"%s 撤销", "revoked %s"},
 
-		"cli.group.want":        {"用法：qunshen group show 群组编号", "want: group show GROUP"},
-		"cli.group.head":        {"群组 %[1]s %[2]s（%[3]s，%[4]s）", "group %[1]s %[2]s (%[3]s, %[4]s)"},
+		"cli.group.chain":       {"责任链（IW 第六条）：", "Responsibility chain (IW 第六条):"},
 		"cli.group.first":       {"第一责任人：%s", "first responsible: %s"},
 		"cli.group.managers":    {"直接管理：%s", "managers: %s"},
 		"cli.group.supervisors": {"监督：%s", "supervisors: %s"},

@@ -49,7 +49,10 @@ func init() {
 		BytesExtra TalkerId CreateTime StrTime Type msgtime action revoke pre_msgid chatInfo peerUid peerUin uin uid
 		timestamp date date_unixtime from_id from forwarded_from unsupported wxid OA init dissolve en_* this-month
 		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id
-		authority designate accept depthead show made KiB`) {
+		apply edit show open measure escalate followup report docx Word emergency opinion security escalated closed
+		talk notice self-examination discipline judicial party work street city project active rectifying dissolved
+		applied refused wechat qq wecom dingtalk
+		authority designate accept depthead made KiB`) {
 		commandWords[w] = true
 	}
 }

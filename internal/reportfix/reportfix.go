@@ -133,11 +133,46 @@ func Build(t testing.TB, dir string) *Fixture {
 		}
 	}
 	admin, sec, sup := f.Admin, f.Secretary, f.Supervisor
+	// The desk: incidents, their measures and reports upward, accountability (CW 五, IW 第十二条(三)).
+	do := func(when string, s *model.Signer, f func(*review.Service) error) {
+		at(when)
+		if err := f(svc(s)); err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+	}
+	found := func(s string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04", s, CST)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	open := func(id string, k model.IncidentKind, group, post, summary, when string) func(*review.Service) error {
+		return func(s *review.Service) error {
+			_, _, err := s.OpenIncident(review.NewIncident{ID: id, Kind: k, Group: group, Post: post, Summary: summary, Found: found(when)})
+			return err
+		}
+	}
+	measure := func(id, text, post string) func(*review.Service) error {
+		return func(s *review.Service) error { _, _, err := s.MeasureIncident(id, text, post, ""); return err }
+	}
+	account := func(n review.NewAccountability) func(*review.Service) error {
+		return func(s *review.Service) error { _, _, err := s.RecordAccountability(n); return err }
+	}
 	act("2026-05-11 10:00", admin, model.ViolationFeedback, "r3", model.FeedbackPayload{Text: "已收到，正在核实。"})
 	decide("2026-05-20 12:00", admin, "pm1", model.PostApprove, "")
+	do("2026-05-25 10:00", admin, open("I1", model.IncidentOpinion, "g2", "", "群内争吵引发舆情", "2026-05-25 09:00"))
+	do("2026-05-25 12:00", admin, measure("I1", "提醒双方停止争吵", ""))
+	do("2026-05-28 10:00", sup, account(review.NewAccountability{ID: "Q1", Group: "g2", Person: "王强", Measure: model.AccNotice, Incident: "I1", Text: "处置不及时"}))
+	do("2026-06-01 09:40", admin, open("I2", model.IncidentEmergency, "", "p1", "群内发布广告引流信息", "2026-06-01 09:30"))
 	decide("2026-06-01 10:00", admin, "p1", model.PostReject, "含广告")
+	do("2026-06-01 10:30", admin, measure("I2", "驳回该信息", "p1"))
 	act("2026-06-02 09:00", sec, model.ApplicationApprove, "a1", model.ReasonPayload{})
 	decide("2026-06-02 09:30", admin, "p2", model.PostEscalate, "")
+	do("2026-06-02 10:00", admin, func(s *review.Service) error {
+		_, err := s.EscalateIncident("I2", "街道党工委", "已电话报告")
+		return err
+	})
 	decide("2026-06-02 13:00", sec, "p2", model.PostSignOff, "")
 	decide("2026-06-03 17:00", admin, "p3", model.PostApprove, "")
 	act("2026-06-05 10:00", sup, model.RectificationOrder, "R1", model.Rectification{ID: "R1", Group: "g2", Item: "content",
@@ -145,6 +180,8 @@ func Build(t testing.TB, dir string) *Fixture {
 	act("2026-06-06 10:00", admin, model.ViolationVerify, "r1", model.ReasonPayload{})
 	act("2026-06-07 10:00", admin, model.ViolationSanction, "r1", model.ReasonPayload{Step: "批评教育"})
 	act("2026-06-08 10:00", admin, model.ViolationFeedback, "r1", model.FeedbackPayload{Text: "经核实，已按规定处理。"})
+	do("2026-06-09 10:00", sec, func(s *review.Service) error { _, err := s.CloseIncident("I2", "已处置完毕"); return err })
+	do("2026-06-10 10:00", sup, account(review.NewAccountability{ID: "Q2", Group: "g1", Person: "张伟", Measure: model.AccTalk, Incident: "I2", Text: "群内管理不到位"}))
 	decide("2026-06-11 09:00", admin, "p4", model.PostChanges, "请删去未经证实的消息")
 	act("2026-06-12 10:00", admin, model.ViolationRecord, "v1", model.Violation{ID: "v1", Group: "g1", Member: "m2", Rule: "ads",
 		Time: time.Date(2026, 6, 12, 10, 0, 0, 0, CST), Text: "再次发广告"})
@@ -156,8 +193,11 @@ func Build(t testing.TB, dir string) *Fixture {
 	act("2026-06-18 10:00", sup, model.RectificationClose, "R1", model.ReasonPayload{})
 	act("2026-06-20 10:00", sup, model.RectificationOrder, "R2", model.Rectification{ID: "R2", Branch: "第三党支部", Item: "discipline",
 		Finding: "违规处理未及时反馈举报人", Deadline: review.EndOfDay(time.Date(2026, 6, 26, 0, 0, 0, 0, CST))})
+	do("2026-06-20 11:00", admin, open("I3", model.IncidentSecurity, "g3", "", "项目资料外传", "2026-06-20 08:00"))
 	act("2026-06-21 10:00", admin, model.ViolationDismiss, "r2", model.ReasonPayload{})
 	act("2026-06-22 09:00", admin, model.AppealUphold, "a3", model.ReasonPayload{Reason: "处理得当"})
+	do("2026-06-23 08:00", admin, measure("I3", "要求删除外传资料", ""))
+	do("2026-06-28 10:00", sup, account(review.NewAccountability{ID: "Q3", Group: "g1", Person: "李书记", Measure: model.AccNotice, Rectification: "R2", Text: "逾期未整改"}))
 	at("2026-07-02 10:00")
 	return f
 }

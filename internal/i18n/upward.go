@@ -1,0 +1,41 @@
+package i18n
+
+// The upward report (情况报告) of an incident, internal/document/incident.go.
+func init() {
+	add(map[string][2]string{
+		"upward.title":            {"关于%s发生%s的情况报告", "Report on the %[2]s in %[1]s"},
+		"upward.to":               {"%s：", "To: %s"},
+		"upward.to.blank":         {"（报送单位）：", "To: (the office reported to)"},
+		"upward.h.basic":          {"一、基本情况", "1. What happened"},
+		"upward.h.timeline":       {"二、事件经过", "2. The facts in time order"},
+		"upward.h.measures":       {"三、处置措施", "3. The measures taken"},
+		"upward.h.posts":          {"四、涉及信息", "4. The posts concerned"},
+		"upward.h.impact":         {"五、影响情况", "5. The impact"},
+		"upward.h.next":           {"六、下一步工作", "6. The next steps"},
+		"upward.h.accountability": {"七、问责情况", "7. Accountability"},
+		"upward.basic":            {"%s，在群组“%s”（%s）中发现%s（%s）：%s", "On %s, in the group %s (%s), a matter of %s (%s) was found: %s"},
+		"upward.basic.member":     {"。涉及成员：%s", ". Member concerned: %s"},
+		"upward.status":           {"目前状态：%s（事件编号 %s，由 %s 于 %s 登记）。", "Status: %s (incident %s, recorded by %s on %s)."},
+		"upward.tl.found":         {"发现该事件", "the incident was found"},
+		"upward.tl.opened":        {"%s 登记事件", "%s recorded the incident"},
+		"upward.tl.measure":       {"%s 采取措施：%s", "%s took a measure: %s"},
+		"upward.tl.escalated":     {"%s 向%s报告", "%s reported to %s"},
+		"upward.tl.said":          {"：%s", ": %s"},
+		"upward.tl.followup":      {"%s 跟进：%s", "%s followed up: %s"},
+		"upward.tl.closed":        {"%s 办结事件：%s", "%s closed the incident: %s"},
+		"upward.none":             {"无。", "None."},
+		"upward.blank":            {"（待补充）", "(to be added)"},
+		"upward.sep":              {"；", "; "},
+		"upward.on.post":          {"信息 %s", "post %s"},
+		"upward.on.member":        {"成员 %s", "member %s"},
+		"upward.measure.link":     {"对%s 的处理：%s（%s，事件 %s）", "carried out on %s: %s (%s, event %s)"},
+		"upward.measure.nolink":   {"涉及%s", "concerning %s"},
+		"upward.post":             {"信息 %s，发布者 %s，%s，状态：%s", "Post %s by %s, %s, status: %s"},
+		"upward.masked":           {"注：信息中的身份证号、手机号、银行卡号已部分隐去。", "Note: resident id numbers, mobile numbers and bank cards in the posts are partly masked."},
+		"upward.unmasked":         {"注：本报告含个人信息，请按保密规定管理（ST 五(一)2）。", "Note: this report holds personal data; keep it under the confidentiality rules (ST 五(一)2)."},
+		"upward.outcome":          {"处理结果：%s", "Outcome: %s"},
+		"upward.acc":              {"%s  对 %s 予以%s（%s）：%s（%s 登记）", "%s  %[2]s: %[3]s (%[4]s): %[5]s (recorded by %[6]s)"},
+		"upward.made":             {"报告人：%s（%s）", "Made by %s (%s)"},
+		"upward.date":             {"2006年1月2日", "2 January 2006"},
+	})
+}
