@@ -277,7 +277,7 @@ func (u *upward) build() *udoc {
 		if l := u.decision(&m); l != "" {
 			s += u.t("upward.sep") + l
 		}
-		add('l', s)
+		add('n', s) // numbered as an office's report numbers its measures
 	}
 
 	add('h', u.t("upward.h.posts"))
@@ -342,6 +342,8 @@ func (d *udoc) markdown(w io.Writer) error {
 			fmt.Fprintf(&b, "%s\n\n", mdEscape(bl.text))
 		case 'l':
 			fmt.Fprintf(&b, "- %s\n", mdEscape(bl.text))
+		case 'n':
+			fmt.Fprintf(&b, "%s\n", mdEscape(bl.text))
 		case 'q':
 			fmt.Fprintf(&b, "\n%s\n\n", mdEscape(bl.text))
 			for _, l := range bl.items {
@@ -378,7 +380,7 @@ func (d *udoc) html(w io.Writer) error {
 		switch bl.kind {
 		case 'h':
 			fmt.Fprintf(&b, "<h2>%s</h2>\n", h(bl.text))
-		case 'p':
+		case 'p', 'n':
 			fmt.Fprintf(&b, "<p>%s</p>\n", h(bl.text))
 		case 'l':
 			if !inList {
@@ -434,7 +436,7 @@ func (d *udoc) docx(w io.Writer, made time.Time) error {
 		switch bl.kind {
 		case 'h':
 			para("Heading1", "", bl.text)
-		case 'p', 'l':
+		case 'p', 'l', 'n':
 			para("", "", bl.text)
 		case 'q':
 			para("", "", bl.text)
