@@ -52,6 +52,12 @@ const (
 	DetectMuted = "muted"
 )
 
+// DefaultWithin is how close a subject and a near term must be when a rule does not say.
+const DefaultWithin = 8
+
+// maxWithin bounds Within: a pair further apart is no longer one phrase.
+const maxWithin = 50
+
 var detectors = []string{DetectResidentID, DetectMobile, DetectBankCard, DetectMajorFlag, DetectTitleLength,
 	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat, DetectMuted}
 
@@ -84,7 +90,19 @@ type Rule struct {
 	Terms    []string `toml:"terms"`
 	Files    []string `toml:"files"`    // word lists beside the policy file
 	Detector string   `toml:"detector"` // instead of terms
-	Kinds    []string `toml:"kinds"`    // group kinds it applies to; empty: all
+	// Subjects are terms that trip the rule only with a term of Near close to them, before or
+	// after: at most Within letters or digits apart (separators are not counted), so that a
+	// word harmless alone (英雄, 河南人) is found where it is abused (英雄都是编的, 河南人都是骗子).
+	Subjects []string `toml:"subjects"`
+	Near     []string `toml:"near"`
+	Within   int      `toml:"within"`
+	// Allow are phrases of this rule's allow-list: a term, subject or pair of the rule that lies
+	// inside one is no finding (the policy's allow applies to every rule).
+	Allow []string `toml:"allow"`
+	// Types are message types that trip the rule whatever their text: the kinds a chat export
+	// marks a message with (redpacket, game, dice …), noted among the post's attachments.
+	Types []string `toml:"types"`
+	Kinds []string `toml:"kinds"` // group kinds it applies to; empty: all
 	// Ladder is "top" for a rule whose violation goes straight to the last step of the
 	// discipline ladder, and is reported upward; any other climbs the ladder a step at a time.
 	Ladder string `toml:"ladder"`
@@ -280,7 +298,7 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 		if r.Detector != "" && !slices.Contains(detectors, r.Detector) {
 			fail(keyLine(at, "detector"), "rule %q: unknown detector %q (known: %s)", r.ID, r.Detector, strings.Join(detectors, ", "))
 		}
-		if r.Detector != "" && (len(r.Terms) > 0 || len(r.Files) > 0) {
+		if r.Detector != "" && (len(r.Terms) > 0 || len(r.Files) > 0 || len(r.Subjects) > 0 || len(r.Near) > 0 || len(r.Types) > 0) {
 			fail(keyLine(at, "detector"), "rule %q has both a detector and terms", r.ID)
 		}
 		for _, f := range r.Files {
@@ -295,12 +313,37 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 			}
 			r.Terms = append(r.Terms, terms...)
 		}
-		if r.Detector == "" && len(r.Terms) == 0 {
+		if r.Detector == "" && len(r.Terms) == 0 && len(r.Subjects) == 0 && len(r.Types) == 0 {
 			fail(at, "rule %q has neither terms nor a detector", r.ID)
 		}
-		for _, term := range r.Terms {
-			if Normalize(term) == "" {
-				fail(keyLine(at, "terms"), "rule %q: term %q has no letter or digit, it would match nothing", r.ID, term)
+		if (len(r.Subjects) > 0) != (len(r.Near) > 0) {
+			key := "subjects"
+			if len(r.Near) > 0 {
+				key = "near"
+			}
+			fail(keyLine(at, key), "rule %q: subjects and near go together: a subject trips the rule only near a term of near", r.ID)
+		}
+		switch {
+		case r.Within < 0 || r.Within > maxWithin:
+			fail(keyLine(at, "within"), "rule %q: within must be between 1 and %d characters", r.ID, maxWithin)
+		case r.Within > 0 && len(r.Subjects) == 0:
+			fail(keyLine(at, "within"), "rule %q: within without subjects and near", r.ID)
+		case r.Within == 0 && len(r.Subjects) > 0:
+			r.Within = DefaultWithin
+		}
+		for _, list := range []struct {
+			key   string
+			terms []string
+		}{{"terms", r.Terms}, {"subjects", r.Subjects}, {"near", r.Near}, {"allow", r.Allow}} {
+			for _, term := range list.terms {
+				if Normalize(term) == "" {
+					fail(keyLine(at, list.key), "rule %q: term %q has no letter or digit, it would match nothing", r.ID, term)
+				}
+			}
+		}
+		for _, t := range r.Types {
+			if t == "" || strings.TrimSpace(t) != t {
+				fail(keyLine(at, "types"), "rule %q: message type %q: want a name such as redpacket, without spaces around it", r.ID, t)
 			}
 		}
 		if r.Name.ZH == "" || r.Explain.ZH == "" {
