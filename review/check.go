@@ -92,13 +92,16 @@ func NewChecker(p *Policy, extra []string) *Checker {
 // CheckText finds the terms and the personal data in one text of a post of a group of this
 // kind, with spans in text, and appends them to dst.
 func (c *Checker) CheckText(text, field string, kind model.GroupKind, dst []model.Finding) []model.Finding {
-	var ms []Match
-	ms = c.matcher.FindAll(text, ms)
+	// Small buffers on the stack: most texts have few matches, if any.
+	var msBuf [16]Match
+	ms := c.matcher.FindAll(text, msBuf[:0])
+	var allowBuf [8]Match
 	var allowed []Match
 	if len(ms) > 0 {
-		allowed = c.allow.FindAll(text, nil)
+		allowed = c.allow.FindAll(text, allowBuf[:0])
 	}
-	var halves []Match // subjects and near terms, paired below
+	var halfBuf [8]Match
+	halves := halfBuf[:0] // subjects and near terms, paired below
 	for _, m := range ms {
 		ri := c.termRule[m.Term]
 		r := &c.Policy.Rules[ri]

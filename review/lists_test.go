@@ -156,6 +156,7 @@ func TestRegulationLists(t *testing.T) {
 		{"需要的找我代开发票", "unlawful", ""},
 		{"高價收購銀行卡", "unlawful", ""},
 		{"专业办假证", "unlawful", ""},
+		{"辦證刻章，聯系電話見圖", "unlawful", ""},
 		{"开展反洗钱宣传", "", "unlawful"},
 		{"严禁出租银行卡", "", "unlawful"},
 		// CW 三(二)4: regional discrimination
