@@ -42,6 +42,8 @@ func TestListsCoverTheRegulations(t *testing.T) {
 		"ST 五(一)5":    {"obscene"},
 		"ST 五(一)6":    {"idle-chat", "red-packet"},
 		"IW 第五条":      {"idle-chat"},
+		"GO 三(一)3":    {"idle-chat"},
+		"GO 三(一)2":    {"regional"},
 		"GO 四(一)3":    {"red-packet"},
 		"CW 三(二)4":    {"abuse", "regional", "defamation"},
 	}
