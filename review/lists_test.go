@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -387,6 +388,11 @@ func TestListPolicyFaults(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "p.toml:") {
 				t.Fatalf("error %v names no line", err)
+			}
+			// In the user's language, each fault on its line, with its file and line.
+			zh, en := i18n.Explain(i18n.ZH, err), i18n.Explain(i18n.EN, err)
+			if en != err.Error() || !strings.Contains(zh, "p.toml:") || !strings.Contains(zh, "规则") || strings.Contains(zh, "rule ") {
+				t.Fatalf("explained: %q / %q", zh, en)
 			}
 		})
 	}
