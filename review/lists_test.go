@@ -110,6 +110,7 @@ func TestRegulationLists(t *testing.T) {
 		{"二战时法国占领印度支那", "", "national-honour"},
 		{"给我一支那么长的笔", "", "national-honour"},
 		{"坚决抵制辱华品牌", "", "national-honour"},
+		{"堅決抵制辱華品牌", "", "national-honour"},
 		{"百年前洗刷东亚病夫的耻辱", "", "national-honour"},
 		// IW 第十一条(四): heroes and martyrs
 		{"邱少云烤肉这个梗太好笑了", "heroes", ""},
@@ -132,6 +133,7 @@ func TestRegulationLists(t *testing.T) {
 		{"加强民族团结，帮扶少数民族群众", "", "ethnic"},
 		{"加強民族團結，不配合的要說明", "", "ethnic"},
 		{"严禁煽动民族仇恨", "", "ethnic"},
+		{"嚴禁煽動民族仇恨", "", "ethnic"},
 		{"穆斯林餐厅在三楼", "", "ethnic"},
 		// IW 第十一条(七): cults and superstition
 		{"法轮大法好", "cult", ""},
@@ -139,6 +141,7 @@ func TestRegulationLists(t *testing.T) {
 		{"退-党-保-平-安", "cult", ""},
 		{"东方闪电的人来传教了", "cult", ""},
 		{"统一教材请到教务处领取", "", "cult"},
+		{"統一教材請到教務處領取", "", "cult"},
 		{"社区开展警惕东方闪电宣传", "", "cult"},
 		{"搬家前找个风水大师看看", "superstition", ""},
 		{"搬家前找個風水大師看看", "superstition", ""},
@@ -154,13 +157,17 @@ func TestRegulationLists(t *testing.T) {
 		{"李主任是个骗子", "defamation", ""},
 		{"李 主 任 是 個 騙 子", "defamation", ""},
 		{"请各位领导审阅，并于周五前反馈", "", "defamation"},
+		{"請各位領導審閱，並於週五前反饋", "", "defamation"},
 		{"小王骑小三轮去送材料", "", "defamation"},
 		// IW 第十一条(十二): other unlawful content
 		{"需要的找我代开发票", "unlawful", ""},
 		{"高價收購銀行卡", "unlawful", ""},
 		{"专业办假证", "unlawful", ""},
+		{"代\u200b开\u200b发\u200b票，量大从优", "unlawful", ""},
+		{"出-租-银-行-卡，月入过万", "unlawful", ""},
 		{"辦證刻章，聯系電話見圖", "unlawful", ""},
 		{"开展反洗钱宣传", "", "unlawful"},
+		{"開展反洗錢宣傳", "", "unlawful"},
 		{"严禁出租银行卡", "", "unlawful"},
 		// CW 三(二)4: regional discrimination
 		{"河南人都是骗子", "regional", ""},
@@ -172,6 +179,7 @@ func TestRegulationLists(t *testing.T) {
 		{"没素质的都是河南人", "regional", ""},
 		{"河南人民广场停车场不收费", "", "regional"},
 		{"河南人口普查数据已经公布", "", "regional"},
+		{"河南人口普查數據已經公布", "", "regional"},
 		{"坚决反对地域黑", "", "regional"},
 		{"外地人员没素质的说法不对", "", "regional"},
 		{"河南人，在郑州工作，有事可以找我。请大家注意防范电信诈骗，冒充公检法的都是骗子", "", "regional"},
@@ -179,6 +187,7 @@ func TestRegulationLists(t *testing.T) {
 		{"哈哈哈哈哈哈", "idle-chat", ""},
 		{"今晚吃什么？有没有人约饭", "idle-chat", ""},
 		{"今晚吃什麼？", "idle-chat", ""},
+		{"今晚安排值班，請準時到崗", "", "idle-chat"},
 		{"大家晚安", "idle-chat", ""},
 		{"上班摸 鱼 被发现了", "idle-chat", ""},
 		{"工作群请勿闲聊", "", "idle-chat"},
@@ -186,6 +195,9 @@ func TestRegulationLists(t *testing.T) {
 		{"防止浑水摸鱼，确保数据真实", "", "idle-chat"},
 		// GO 四(一)3: games in words
 		{"周末一起打英雄联盟", "red-packet", ""},
+		{"週末一起打英雄聯盟", "red-packet", ""},
+		{"今晚王 者 荣 耀开黑", "red-packet", ""},
+		{"中午吃雞蛋還是吃雞腿", "", "red-packet"},
 		{"中午吃鸡蛋还是吃鸡腿", "", "red-packet"},
 		{"工作群严禁发红包", "", "red-packet"},
 	}
