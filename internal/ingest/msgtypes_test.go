@@ -7,13 +7,16 @@ import (
 
 // Messages of the types the checks look for, as qq-chat-exporter writes them: a wallet
 // element (a red packet), the dice and rock-paper-scissors faces, a game result, a plain face,
-// and a red packet beside a picture.
+// a wallet as the TypeScript versions write it (a system element of QQ's type 9) beside
+// another system element, and a red packet beside a picture.
 const msgTypesQQNT = `{"metadata":{"name":"QQChatExporter V5"},"chatInfo":{"name":"工作群","type":"group","peerUin":"876543210"},"messages":[
 {"id":"1","timestamp":1709256600000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"恭喜发财","elements":[{"type":"wallet","data":{"summary":"恭喜发财","payload":{"channel":1}}}],"resources":[]}},
 {"id":"2","timestamp":1709256660000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"/骰子（点数 6）","elements":[{"type":"face","data":{"id":"358","name":"/骰子","resultId":"6"}}]}},
 {"id":"3","timestamp":1709256720000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"/猜拳（布）","elements":[{"type":"face","data":{"id":359,"name":"/猜拳"}}]}},
 {"id":"4","timestamp":1709256780000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"[YOLO游戏结果]","elements":[{"type":"yolo_game_result","data":{"summary":"YOLO游戏结果","userInfo":[]}}]}},
 {"id":"5","timestamp":1709256840000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"/微笑","elements":[{"type":"face","data":{"id":{"odd":true},"name":"/微笑"}}]}},
+{"id":"7","timestamp":1709256960000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"钱包/红包消息","elements":[{"type":"system","data":{"elementType":9,"summary":"钱包/红包消息","text":"钱包/红包消息"}}]}},
+{"id":"8","timestamp":1709257020000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"商城表情","elements":[{"type":"system","data":{"elementType":11,"summary":"商城表情"}}]}},
 {"id":"6","timestamp":1709256900000,"sender":{"uin":"12345","name":"张伟"},"content":{"text":"[图片:现场.jpg]","elements":[{"type":"image","data":{"filename":"现场.jpg"}},{"type":"wallet","data":{}}],"resources":[{"type":"image","filename":"现场.jpg"}]}}
 ]}`
 
@@ -55,7 +58,7 @@ func TestMessageTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("qq-nt", media(items), []string{MediaRedPacket}, []string{MediaDice}, []string{MediaGame}, []string{MediaGame}, nil,
-		[]string{"现场.jpg", MediaRedPacket})
+		[]string{MediaRedPacket}, nil, []string{"现场.jpg", MediaRedPacket})
 
 	// "[QQ红包]" stays in the text, and the id is the one the reader gave before it noted red
 	// packets: an export imported earlier is not imported twice.

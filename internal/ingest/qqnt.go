@@ -69,6 +69,9 @@ type qqMessage struct {
 				Title    looseStr `json:"title"`
 				Filename looseStr `json:"filename"`
 				ID       looseNum `json:"id"`
+				// ElementType is QQ's own type of an element the exporter does not know:
+				// 9 is a wallet (red packet) in the TypeScript versions' "system" elements.
+				ElementType looseNum `json:"elementType"`
 			} `json:"data"`
 		} `json:"elements"`
 		Resources []struct {
@@ -419,6 +422,10 @@ func (m *qqMessage) media() []string {
 			}
 		case "wallet": // a red packet
 			out = append(out, MediaRedPacket)
+		case "system":
+			if e.Data.ElementType == "9" {
+				out = append(out, MediaRedPacket)
+			}
 		case "yolo_game_result":
 			out = append(out, MediaGame)
 		case "face": // the dice and rock-paper-scissors are faces 358 and 359
