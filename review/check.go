@@ -12,8 +12,9 @@ import (
 
 // Fields of a post that findings point into.
 const (
-	FieldTitle = "title"
-	FieldBody  = "body"
+	FieldTitle       = "title"
+	FieldBody        = "body"
+	FieldAttachments = "attachments" // a finding of the attachments, without a span
 )
 
 // CustomRule is the id of the rule of a word list added for one run (scan --terms).
@@ -22,12 +23,22 @@ const CustomRule = "custom"
 // Checker runs the content checks of a policy. It is safe for use by many goroutines at once;
 // flooding and repeats need the order of posts and are Flow's.
 type Checker struct {
-	Policy   *Policy
-	matcher  *Matcher
-	termRule []int32 // term id → index of its rule in Policy.Rules
-	allow    *Matcher
-	byDetect map[string]int
+	Policy    *Policy
+	matcher   *Matcher
+	termRule  []int32 // term id → index of its rule in Policy.Rules
+	termRole  []uint8 // term id → roleTerm, roleSubject or roleNear
+	allow     *Matcher
+	allowRule []int32 // allowed phrase id → index of its rule, -1 for the policy's allow-list
+	byDetect  map[string]int
+	byType    map[string][]int // message type, lower case → indexes of its rules
 }
+
+// What a term of the matcher is to its rule.
+const (
+	roleTerm    uint8 = iota // trips the rule alone
+	roleSubject              // trips it with a near term close by
+	roleNear                 // the other half of a pair
+)
 
 // NewChecker builds the matchers of a policy. extra terms, when given, form a rule of their
 // own (category custom, severity warn).
@@ -40,39 +51,71 @@ func NewChecker(p *Policy, extra []string) *Checker {
 			Terms:   extra})
 		p = &cp
 	}
-	c := &Checker{Policy: p, byDetect: map[string]int{}}
+	c := &Checker{Policy: p, byDetect: map[string]int{}, byType: map[string][]int{}}
 	var terms []string
+	allow := slices.Clone(p.Allow)
+	for range p.Allow {
+		c.allowRule = append(c.allowRule, -1)
+	}
 	for i := range p.Rules {
 		r := &p.Rules[i]
 		if r.Detector != "" {
 			c.byDetect[r.Detector] = i
 			continue
 		}
-		for _, t := range r.Terms {
-			terms = append(terms, t)
-			c.termRule = append(c.termRule, int32(i))
+		for _, l := range []struct {
+			role  uint8
+			terms []string
+		}{{roleTerm, r.Terms}, {roleSubject, r.Subjects}, {roleNear, r.Near}} {
+			for _, t := range l.terms {
+				terms = append(terms, t)
+				c.termRule = append(c.termRule, int32(i))
+				c.termRole = append(c.termRole, l.role)
+			}
+		}
+		for _, a := range r.Allow {
+			allow = append(allow, a)
+			c.allowRule = append(c.allowRule, int32(i))
+		}
+		for _, t := range r.Types {
+			k := strings.ToLower(t)
+			if !slices.Contains(c.byType[k], i) {
+				c.byType[k] = append(c.byType[k], i)
+			}
 		}
 	}
 	c.matcher = NewMatcher(terms)
-	c.allow = NewMatcher(p.Allow)
+	c.allow = NewMatcher(allow)
 	return c
 }
 
 // CheckText finds the terms and the personal data in one text of a post of a group of this
 // kind, with spans in text, and appends them to dst.
 func (c *Checker) CheckText(text, field string, kind model.GroupKind, dst []model.Finding) []model.Finding {
-	var ms []Match
-	ms = c.matcher.FindAll(text, ms)
+	// Small buffers on the stack: most texts have few matches, if any.
+	var msBuf [16]Match
+	ms := c.matcher.FindAll(text, msBuf[:0])
+	var allowBuf [8]Match
 	var allowed []Match
 	if len(ms) > 0 {
-		allowed = c.allow.FindAll(text, nil)
+		allowed = c.allow.FindAll(text, allowBuf[:0])
 	}
+	var halfBuf [8]Match
+	halves := halfBuf[:0] // subjects and near terms, paired below
 	for _, m := range ms {
-		r := &c.Policy.Rules[c.termRule[m.Term]]
-		if !r.AppliesTo(kind) || inside(m, allowed) {
+		ri := c.termRule[m.Term]
+		r := &c.Policy.Rules[ri]
+		if !r.AppliesTo(kind) || c.inside(m, ri, allowed) {
+			continue
+		}
+		if c.termRole[m.Term] != roleTerm {
+			halves = append(halves, m)
 			continue
 		}
 		dst = c.add(dst, r, kind, m.Start, m.End, field)
+	}
+	if len(halves) > 0 {
+		dst = c.pairs(text, field, kind, halves, allowed, dst)
 	}
 	for _, pm := range FindPII(text, nil) {
 		det := map[PIIKind]string{PIIResidentID: DetectResidentID, PIIMobile: DetectMobile, PIIBankCard: DetectBankCard}[pm.Kind]
@@ -83,14 +126,99 @@ func (c *Checker) CheckText(text, field string, kind model.GroupKind, dst []mode
 	return dst
 }
 
-// inside reports whether a match lies within an allowed phrase.
-func inside(m Match, allowed []Match) bool {
+// inside reports whether a match of the rule ri lies within a phrase allowed for it: one of
+// the policy's allow-list or of the rule's own.
+func (c *Checker) inside(m Match, ri int32, allowed []Match) bool {
 	for _, a := range allowed {
 		if a.Start <= m.Start && m.End <= a.End {
-			return true
+			if ar := c.allowRule[a.Term]; ar < 0 || ar == ri {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// pairs finds, for each subject among halves (the subjects and near terms of the text, in the
+// order of the matcher), the closest near term of its rule within the rule's distance, before
+// or after it, and adds a finding that spans both. halves is short: a subject or a near term
+// alone is a common word that only pairs make a finding of.
+func (c *Checker) pairs(text, field string, kind model.GroupKind, halves []Match, allowed []Match, dst []model.Finding) []model.Finding {
+	for i, s := range halves {
+		if c.termRole[s.Term] != roleSubject {
+			continue
+		}
+		ri := c.termRule[s.Term]
+		r := &c.Policy.Rules[ri]
+		reach := 4 * (4*r.Within + 8) // the most bytes a gap can have
+		best, bestGap := Match{}, -1
+		// halves are in the order of their start: look at the few around the subject.
+		from, to := i, i+1
+		for from > 0 && i-from < pairLook {
+			from--
+		}
+		for to < len(halves) && to-i <= pairLook && halves[to].Start <= s.End+reach {
+			to++
+		}
+		for _, n := range halves[from:to] {
+			if c.termRole[n.Term] != roleNear || c.termRule[n.Term] != ri {
+				continue
+			}
+			var gap string
+			switch {
+			case s.End <= n.Start:
+				gap = text[s.End:n.Start]
+			case n.End <= s.Start:
+				gap = text[n.End:s.Start]
+			}
+			g, ok := lettersWithin(gap, r.Within)
+			if ok && (bestGap < 0 || g < bestGap) {
+				best, bestGap = n, g
+			}
+		}
+		if bestGap < 0 {
+			continue
+		}
+		span := Match{Term: s.Term, Start: min(s.Start, best.Start), End: max(s.End, best.End)}
+		if c.inside(span, ri, allowed) {
+			continue
+		}
+		dst = c.add(dst, r, kind, span.Start, span.End, field)
+	}
+	return dst
+}
+
+// pairLook is how many subjects and near terms before and after a subject are looked at for
+// its pair: a hostile text full of them costs no more than this each.
+const pairLook = 32
+
+// lettersWithin counts the letters and digits of gap (what Normalize keeps), and reports
+// whether there are at most limit of them, and at most four times as many characters in all:
+// separators between the halves of a pair are not counted, but a page of them parts the pair.
+func lettersWithin(gap string, limit int) (int, bool) {
+	n, all := 0, 0
+	tab := normTable()
+	for _, r := range gap {
+		all++
+		if all > 4*limit+8 {
+			return n, false
+		}
+		var k rune
+		if r < 0x10000 {
+			if k = rune(tab[r]); k == normSlowMark {
+				k = normRune(r)
+			}
+		} else {
+			k = normRune(r)
+		}
+		if k != 0 {
+			n++
+			if n > limit {
+				return n, false
+			}
+		}
+	}
+	return n, true
 }
 
 func (c *Checker) add(dst []model.Finding, r *Rule, kind model.GroupKind, start, end int, field string) []model.Finding {
@@ -125,16 +253,31 @@ func (c *Checker) CheckPost(p *model.Post, kind model.GroupKind) []model.Finding
 	if r := c.detector(DetectSignature, kind); r != nil && utf8.RuneCountInString(p.Body) >= c.Policy.Thresholds.SignatureMinChars && !HasSignature(p.Body) {
 		fs = c.add(fs, r, kind, 0, 0, FieldBody)
 	}
+	for _, a := range p.Attachments {
+		for _, i := range c.byType[strings.ToLower(a)] {
+			if r := &c.Policy.Rules[i]; r.AppliesTo(kind) {
+				fs = c.add(fs, r, kind, 0, 0, FieldAttachments)
+			}
+		}
+	}
 	if r := c.detector(DetectAttachments, kind); r != nil {
 		for _, a := range p.Attachments {
-			if !AttachmentNamed(p.Body, a) {
-				fs = c.add(fs, r, kind, 0, 0, "attachments")
+			if !AttachmentNamed(p.Body, a) && !c.IsMessageType(a) {
+				fs = c.add(fs, r, kind, 0, 0, FieldAttachments)
 				break
 			}
 		}
 	}
 	SortFindings(fs)
 	return fs
+}
+
+// IsMessageType reports whether an attachment of a post is a message type that a rule of the
+// policy names (a red packet, a game …) rather than a file: it is no attachment to name in the
+// text.
+func (c *Checker) IsMessageType(attachment string) bool {
+	_, ok := c.byType[strings.ToLower(attachment)]
+	return ok
 }
 
 // SortFindings orders findings strongest first, then by field and place.

@@ -2,6 +2,7 @@ package review
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,14 +13,17 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"qunshen/model"
 )
 
 // The benchmarks use the real word lists of ../shared/data/lexicon (relative to the repository
-// root) when they are there, and generated terms otherwise; nothing here is needed by the tests.
+// root), or of the folder $QUNSHEN_LEXICON names, when they are there, and generated terms
+// otherwise; nothing here is needed by the tests.
 //
 //	go test -run xxx -bench 'Matcher|Normalize' -benchtime 3x ./review/
 
-var matchLexiconDir = filepath.Join("..", "..", "shared", "data", "lexicon")
+var matchLexiconDir = cmp.Or(os.Getenv("QUNSHEN_LEXICON"), filepath.Join("..", "..", "shared", "data", "lexicon"))
 
 // matchBenchLexicon reads a word list of the shared data, nil when it is absent.
 func matchBenchLexicon(name string) []string {
@@ -390,12 +394,57 @@ func BenchmarkMatcherFindAll(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			c0 := cpuTime()
 			for range b.N {
 				dst = m.FindAll(text, dst[:0])
 			}
+			cpu := cpuTime() - c0
 			b.StopTimer()
+			reportCPU(b, int64(len(text))*int64(b.N), cpu)
 			b.ReportMetric(float64(len(dst)), "matches")
 			b.ReportMetric(float64(utf8.RuneCountInString(text))/float64(len(text)), "runes/byte")
+		})
+	}
+}
+
+// reportCPU reports MB per second of processor time, where the process's time is known.
+func reportCPU(b *testing.B, bytes int64, cpu time.Duration) {
+	if cpu > 0 {
+		b.ReportMetric(float64(bytes)/cpu.Seconds()/1e6, "cpu-MB/s")
+	}
+}
+
+// BenchmarkCheckTextScan is the content scan as the checks run it, a post at a time: the
+// default policy's lists with their allow-lists and pairs, and 10,000 more terms.
+func BenchmarkCheckTextScan(b *testing.B) {
+	_, posts := matchBenchText()
+	total := 0
+	for _, p := range posts {
+		total += len(p)
+	}
+	for _, s := range matchBenchSets(10000) {
+		b.Run(s.name, func(b *testing.B) {
+			c := NewChecker(DefaultPolicy(), s.terms)
+			var dst []model.Finding
+			for _, p := range posts { // warm up, and size dst
+				dst = c.CheckText(p, FieldBody, model.KindWork, dst[:0])
+			}
+			b.SetBytes(int64(total))
+			b.ReportAllocs()
+			b.ResetTimer()
+			c0 := cpuTime()
+			n := 0
+			for range b.N {
+				n = 0
+				for _, p := range posts {
+					dst = c.CheckText(p, FieldBody, model.KindWork, dst[:0])
+					n += len(dst)
+				}
+			}
+			cpu := cpuTime() - c0
+			b.StopTimer()
+			reportCPU(b, int64(total)*int64(b.N), cpu)
+			b.ReportMetric(float64(n), "findings")
 		})
 	}
 }

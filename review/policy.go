@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -52,6 +53,12 @@ const (
 	DetectMuted = "muted"
 )
 
+// DefaultWithin is how close a subject and a near term must be when a rule does not say.
+const DefaultWithin = 8
+
+// maxWithin bounds Within: a pair further apart is no longer one phrase.
+const maxWithin = 50
+
 var detectors = []string{DetectResidentID, DetectMobile, DetectBankCard, DetectMajorFlag, DetectTitleLength,
 	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat, DetectMuted}
 
@@ -84,7 +91,19 @@ type Rule struct {
 	Terms    []string `toml:"terms"`
 	Files    []string `toml:"files"`    // word lists beside the policy file
 	Detector string   `toml:"detector"` // instead of terms
-	Kinds    []string `toml:"kinds"`    // group kinds it applies to; empty: all
+	// Subjects are terms that trip the rule only with a term of Near close to them, before or
+	// after: at most Within letters or digits apart (separators are not counted), so that a
+	// word harmless alone (英雄, 河南人) is found where it is abused (英雄都是编的, 河南人都是骗子).
+	Subjects []string `toml:"subjects"`
+	Near     []string `toml:"near"`
+	Within   int      `toml:"within"`
+	// Allow are phrases of this rule's allow-list: a term, subject or pair of the rule that lies
+	// inside one is no finding (the policy's allow applies to every rule).
+	Allow []string `toml:"allow"`
+	// Types are message types that trip the rule whatever their text: the kinds a chat export
+	// marks a message with (redpacket, game, dice …), noted among the post's attachments.
+	Types []string `toml:"types"`
+	Kinds []string `toml:"kinds"` // group kinds it applies to; empty: all
 	// Ladder is "top" for a rule whose violation goes straight to the last step of the
 	// discipline ladder, and is reported upward; any other climbs the ladder a step at a time.
 	Ladder string `toml:"ladder"`
@@ -158,19 +177,23 @@ type Policy struct {
 	Source string // the file it came from, or "(default policy)"
 }
 
-// PolicyError is one fault of a policy file, with its line.
+// PolicyError is one fault of a policy file, with its line; Why says what, in the catalogue.
 type PolicyError struct {
 	File string
 	Line int
-	Msg  string
+	Why  *i18n.Error
 }
 
+// Error is the fault in English: "file:line: why".
 func (e *PolicyError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Why)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return fmt.Sprintf("%s: %s", e.File, e.Why)
 }
+
+// Unwrap gives what is wrong, for the user's language.
+func (e *PolicyError) Unwrap() error { return e.Why }
 
 // PolicyErrors are all the faults found in a policy.
 type PolicyErrors []*PolicyError
@@ -181,6 +204,15 @@ func (es PolicyErrors) Error() string {
 		s[i] = e.Error()
 	}
 	return strings.Join(s, "\n")
+}
+
+// Lines are the faults, one a line, each told in the user's language.
+func (es PolicyErrors) Lines() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 // DefaultPolicy is the policy built into the program.
@@ -214,9 +246,9 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, PolicyErrors{{File: file, Line: pe.Position.Line, Msg: pe.Message}}
+			return nil, PolicyErrors{{File: file, Line: pe.Position.Line, Why: i18n.E("review.policy.syntax", pe.Message)}}
 		}
-		return nil, PolicyErrors{{File: file, Msg: err.Error()}}
+		return nil, PolicyErrors{{File: file, Why: i18n.E("review.policy.syntax", err.Error())}}
 	}
 	p.Source = file
 	lines := strings.Split(src, "\n")
@@ -233,8 +265,8 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 		}
 	}
 	var errs PolicyErrors
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &PolicyError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	fail := func(line int, key string, args ...any) {
+		errs = append(errs, &PolicyError{File: file, Line: line, Why: i18n.E(key, args...)})
 	}
 	// keyLine finds the line of key within the lines of a rule (or the whole file).
 	keyLine := func(from int, key string) int {
@@ -250,10 +282,10 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 		return from
 	}
 	for _, k := range md.Undecoded() {
-		fail(keyLine(0, k[len(k)-1]), "unknown setting %q", k.String())
+		fail(keyLine(0, k[len(k)-1]), "review.policy.unknown-setting", k.String())
 	}
 	if p.Version != 1 {
-		fail(keyLine(0, "version"), "version %d: this qunshen reads policy version 1", p.Version)
+		fail(keyLine(0, "version"), "review.policy.version", p.Version)
 	}
 	t := &p.Thresholds
 	for _, c := range []struct {
@@ -262,11 +294,11 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 	}{{"title_max", t.TitleMax}, {"flood_posts", t.FloodPosts}, {"flood_minutes", t.FloodMinutes},
 		{"repeat_minutes", t.RepeatMinutes}, {"inactive_days", t.InactiveDays}} {
 		if c.v <= 0 {
-			fail(keyLine(0, c.key), "%s must be a positive number", c.key)
+			fail(keyLine(0, c.key), "review.policy.positive", c.key)
 		}
 	}
 	if t.RepeatSimilarity <= 0 || t.RepeatSimilarity > 1 {
-		fail(keyLine(0, "repeat_similarity"), "repeat_similarity must be above 0 and at most 1")
+		fail(keyLine(0, "repeat_similarity"), "review.policy.similarity")
 	}
 	if !md.IsDefined("register") && src != defaultPolicy {
 		// A policy written before the register had checks takes the built-in ones.
@@ -280,80 +312,105 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 		r := &p.Rules[i]
 		at := r.line
 		if r.ID == "" {
-			fail(at, "a rule without an id")
+			fail(at, "review.policy.no-id")
 			continue
 		}
 		if seen[r.ID] {
-			fail(keyLine(at, "id"), "rule %q is defined twice", r.ID)
+			fail(keyLine(at, "id"), "review.policy.twice", r.ID)
 		}
 		seen[r.ID] = true
 		if r.Category == "" {
-			fail(at, "rule %q has no category", r.ID)
+			fail(at, "review.policy.no-category", r.ID)
 		}
 		if r.Clause == "" {
-			fail(at, "rule %q cites no clause", r.ID)
+			fail(at, "review.policy.no-clause", r.ID)
 		}
 		if SeverityRank(r.Severity) == len(severities) {
-			fail(keyLine(at, "severity"), "rule %q: severity %q is not one of block, escalate, warn, info", r.ID, r.Severity)
+			fail(keyLine(at, "severity"), "review.policy.severity", r.ID, r.Severity)
 		}
 		if r.Detector != "" && !slices.Contains(detectors, r.Detector) {
-			fail(keyLine(at, "detector"), "rule %q: unknown detector %q (known: %s)", r.ID, r.Detector, strings.Join(detectors, ", "))
+			fail(keyLine(at, "detector"), "review.policy.detector", r.ID, r.Detector, strings.Join(detectors, ", "))
 		}
-		if r.Detector != "" && (len(r.Terms) > 0 || len(r.Files) > 0) {
-			fail(keyLine(at, "detector"), "rule %q has both a detector and terms", r.ID)
+		if r.Detector != "" && (len(r.Terms) > 0 || len(r.Files) > 0 || len(r.Subjects) > 0 || len(r.Near) > 0 || len(r.Types) > 0) {
+			fail(keyLine(at, "detector"), "review.policy.detector-terms", r.ID)
 		}
 		for _, f := range r.Files {
 			if dir == "" || filepath.IsAbs(f) || strings.Contains(f, "..") {
-				fail(keyLine(at, "files"), "rule %q: word list %q must be a file beside the policy", r.ID, f)
+				fail(keyLine(at, "files"), "review.policy.files-beside", r.ID, f)
 				continue
 			}
 			terms, err := ReadTerms(filepath.Join(dir, f))
 			if err != nil {
-				fail(keyLine(at, "files"), "rule %q: %v", r.ID, err)
+				fail(keyLine(at, "files"), "review.policy.files", r.ID, err)
 				continue
 			}
 			r.Terms = append(r.Terms, terms...)
 		}
-		if r.Detector == "" && len(r.Terms) == 0 {
-			fail(at, "rule %q has neither terms nor a detector", r.ID)
+		if r.Detector == "" && len(r.Terms) == 0 && len(r.Subjects) == 0 && len(r.Types) == 0 {
+			fail(at, "review.policy.no-terms", r.ID)
 		}
-		for _, term := range r.Terms {
-			if Normalize(term) == "" {
-				fail(keyLine(at, "terms"), "rule %q: term %q has no letter or digit, it would match nothing", r.ID, term)
+		if (len(r.Subjects) > 0) != (len(r.Near) > 0) {
+			key := "subjects"
+			if len(r.Near) > 0 {
+				key = "near"
+			}
+			fail(keyLine(at, key), "review.policy.pair", r.ID)
+		}
+		switch {
+		case r.Within < 0 || r.Within > maxWithin:
+			fail(keyLine(at, "within"), "review.policy.within", r.ID, maxWithin)
+		case r.Within > 0 && len(r.Subjects) == 0:
+			fail(keyLine(at, "within"), "review.policy.within-alone", r.ID)
+		case r.Within == 0 && len(r.Subjects) > 0:
+			r.Within = DefaultWithin
+		}
+		for _, list := range []struct {
+			key   string
+			terms []string
+		}{{"terms", r.Terms}, {"subjects", r.Subjects}, {"near", r.Near}, {"allow", r.Allow}} {
+			for _, term := range list.terms {
+				if Normalize(term) == "" {
+					fail(keyLine(at, list.key), "review.policy.empty-term", r.ID, term)
+				}
+			}
+		}
+		for _, t := range r.Types {
+			if t == "" || strings.TrimSpace(t) != t {
+				fail(keyLine(at, "types"), "review.policy.type", r.ID, t)
 			}
 		}
 		if r.Name.ZH == "" || r.Explain.ZH == "" {
-			fail(at, "rule %q needs a name and an explanation (zh, and en)", r.ID)
+			fail(at, "review.policy.texts", r.ID)
 		}
 		for _, k := range r.Kinds {
 			if !slices.Contains(model.GroupKinds, model.GroupKind(k)) {
-				fail(keyLine(at, "kinds"), "rule %q: unknown group kind %q", r.ID, k)
+				fail(keyLine(at, "kinds"), "review.policy.rule-kind", r.ID, k)
 			}
 		}
 		if r.Ladder != "" && r.Ladder != LadderTop {
-			fail(keyLine(at, "ladder"), "rule %q: ladder %q: want \"top\" or nothing", r.ID, r.Ladder)
+			fail(keyLine(at, "ladder"), "review.policy.rule-ladder", r.ID, r.Ladder)
 		}
 	}
 	if len(p.Ladder.General) == 0 || len(p.Ladder.Party) == 0 {
-		fail(keyLine(0, "general"), "the ladder needs its general and party steps")
+		fail(keyLine(0, "general"), "review.policy.ladder-steps")
 	}
 	if p.Ladder.WindowDays <= 0 || p.Ladder.HalfLifeDays <= 0 {
-		fail(keyLine(0, "window_days"), "window_days and half_life_days must be positive")
+		fail(keyLine(0, "window_days"), "review.policy.ladder-days")
 	}
 	for kind, o := range p.Kinds {
 		at := keyLine(0, "[kinds."+kind+"]")
 		if !slices.Contains(model.GroupKinds, model.GroupKind(kind)) {
-			fail(at, "unknown group kind %q", kind)
+			fail(at, "review.policy.kind", kind)
 		}
 		if o.Ladder != "" && o.Ladder != "general" && o.Ladder != "party" {
-			fail(at, "kinds.%s: ladder must be general or party", kind)
+			fail(at, "review.policy.kind-ladder", kind)
 		}
 		for id, sev := range o.Severity {
 			if !seen[id] {
-				fail(at, "kinds.%s: no rule %q", kind, id)
+				fail(at, "review.policy.kind-rule", kind, id)
 			}
 			if SeverityRank(sev) == len(severities) {
-				fail(at, "kinds.%s: severity %q of %s is not one of block, escalate, warn, info", kind, sev, id)
+				fail(at, "review.policy.kind-severity", kind, sev, id)
 			}
 		}
 	}
@@ -386,7 +443,7 @@ func ParseTerms(src, file string) ([]string, error) {
 			continue
 		}
 		if !utf8.ValidString(l) {
-			return nil, &PolicyError{File: file, Line: i + 1, Msg: "invalid UTF-8"}
+			return nil, &PolicyError{File: file, Line: i + 1, Why: i18n.E("review.policy.utf8")}
 		}
 		out = append(out, l)
 	}

@@ -130,7 +130,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 			}
 			terms := 0
 			for _, r := range p.Rules {
-				terms += len(r.Terms)
+				terms += len(r.Terms) + len(r.Subjects) + len(r.Near)
 			}
 			e.say("cli.policy.ok", args[1], len(p.Rules), terms)
 			return nil

@@ -93,6 +93,14 @@ type Message struct {
 	Pos       Pos
 }
 
+// Message types that the exports mark and the checks look for (the policy's types): noted
+// among a message's media, where a file would be named.
+const (
+	MediaRedPacket = "redpacket" // a red packet (WeChat 49/2001, WeCom redpacket, QQ's wallet)
+	MediaGame      = "game"      // a game played in the chat (Telegram's games, QQ's game results and rock-paper-scissors)
+	MediaDice      = "dice"      // a throw of the dice (QQ)
+)
+
 // Member is one row of a roster.
 type Member struct {
 	model.Member

@@ -68,6 +68,10 @@ type qqMessage struct {
 			Data struct {
 				Title    looseStr `json:"title"`
 				Filename looseStr `json:"filename"`
+				ID       looseNum `json:"id"`
+				// ElementType is QQ's own type of an element the exporter does not know:
+				// 9 is a wallet (red packet) in the TypeScript versions' "system" elements.
+				ElementType looseNum `json:"elementType"`
 			} `json:"data"`
 		} `json:"elements"`
 		Resources []struct {
@@ -77,6 +81,16 @@ type qqMessage struct {
 	} `json:"content"`
 	Recalled bool `json:"recalled"`
 	System   bool `json:"system"`
+}
+
+// looseNum keeps a number or a string as its text, and lets any other value pass.
+type looseNum string
+
+func (v *looseNum) UnmarshalJSON(b []byte) error {
+	if s, ok := jsonScalarString(b); ok {
+		*v = looseNum(s)
+	}
+	return nil
 }
 
 // looseStr keeps a string and lets any other value pass: the element data of the export
@@ -394,16 +408,32 @@ func (m *qqMessage) media() []string {
 			out = append(out, "file")
 		}
 	}
-	if len(out) > 0 {
-		return out
-	}
+	files := len(out) > 0
 	for _, e := range m.Content.Elements {
 		switch e.Type {
 		case "image", "file", "video", "audio":
+			if files {
+				continue
+			}
 			if e.Data.Filename != "" {
 				out = append(out, string(e.Data.Filename))
 			} else {
 				out = append(out, e.Type)
+			}
+		case "wallet": // a red packet
+			out = append(out, MediaRedPacket)
+		case "system":
+			if e.Data.ElementType == "9" {
+				out = append(out, MediaRedPacket)
+			}
+		case "yolo_game_result":
+			out = append(out, MediaGame)
+		case "face": // the dice and rock-paper-scissors are faces 358 and 359
+			switch e.Data.ID {
+			case "358":
+				out = append(out, MediaDice)
+			case "359":
+				out = append(out, MediaGame)
 			}
 		}
 	}

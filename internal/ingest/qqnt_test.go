@@ -144,6 +144,7 @@ func FuzzQQNT(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(sample.Bytes())
+	f.Add([]byte(msgTypesQQNT))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzParse(t, qqParse, qqParseSlow, data)
 	})

@@ -104,6 +104,9 @@ var qqtxtMedia = []struct{ mark, media string }{
 	{"[图片]", "image"}, {"[表情]", "sticker"}, {"[语音]", "voice"}, {"[视频]", "video"}, {"[文件]", "file"},
 }
 
+// qqtxtRedPacket is how the export marks a red packet.
+const qqtxtRedPacket = "[QQ红包]"
+
 type qqtxtParser struct {
 	file string
 	emit func(Item) error
@@ -354,6 +357,11 @@ func (p *qqtxtParser) flush() error {
 	}
 	m.Text = text
 	m.ID = p.id(m)
+	// The export writes a red packet as "[QQ红包]请使用新版手机QQ查收红包。": it is kept in the
+	// text, and noted after the id is made, so that ids made before it was noted hold.
+	if strings.Contains(text, qqtxtRedPacket) {
+		m.Media = append(m.Media, MediaRedPacket)
+	}
 	return p.emit(Item{Msg: m})
 }
 

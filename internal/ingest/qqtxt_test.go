@@ -127,6 +127,7 @@ func TestQQTXTLongBody(t *testing.T) {
 
 func FuzzQQTXT(f *testing.F) {
 	csvFuzzSeeds(f, "qqtxt")
+	f.Add([]byte(msgTypesQQTXT))
 	f.Fuzz(func(t *testing.T, data []byte) { csvFuzzCheck(t, "qq-txt", data) })
 }
 

@@ -92,6 +92,7 @@ type tgMessage struct {
 	Contact       rawRef    `json:"contact_information"`
 	Location      rawRef    `json:"location_information"`
 	Poll          rawRef    `json:"poll"`
+	GameTitle     rawRef    `json:"game_title"`
 	Buttons       rawRef    `json:"inline_bot_buttons"`
 	Information   nullStr   `json:"information_text"`
 	Text          tgText    `json:"text"`
@@ -449,6 +450,9 @@ func (m *tgMessage) media() []string {
 	}
 	if len(m.Poll) > 0 {
 		out = append(out, "poll")
+	}
+	if len(m.GameTitle) > 0 {
+		out = append(out, MediaGame) // a game sent by a bot
 	}
 	return out
 }

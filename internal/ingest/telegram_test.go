@@ -272,6 +272,7 @@ func FuzzTelegram(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(sample.Bytes())
+	f.Add([]byte(msgTypesTelegram))
 	f.Add([]byte(`{"id": 5, "messages": [1, {"id": 2, "type": "service", "date": "2024-03-01T09:30:00", "action": "pin_message", "message_id": 1, "actor": "x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzParse(t, tgParse, tgParseSlow, data)

@@ -31,7 +31,7 @@ func (p *wechatParser) appMessage(m *Message, sub int, content string) {
 	case 2000:
 		m.Media = []string{"transfer"}
 	case 2001:
-		m.Media = []string{"redpacket"}
+		m.Media = []string{MediaRedPacket}
 		m.Text = title
 	case 51:
 		m.Media = []string{"channels"}

@@ -364,7 +364,7 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType string, why *i1
 		}
 		m.Text = strings.Join(wecomAppend([]string{title}, items...), "\n")
 	case t == "redpacket" || t == "external_redpacket":
-		m.Media = []string{"redpacket"}
+		m.Media = []string{MediaRedPacket}
 		if rec.RedPacket != nil {
 			m.Text = rec.RedPacket.Wish
 		}
