@@ -186,6 +186,25 @@ func (s *Store) Accountabilities() ([]model.Accountability, error) {
 	return listAll[model.Accountability](s, bAccount)
 }
 
+// Commendations lists the commendations of groups and the rewards of reporters, by id.
+func (s *Store) Commendations() ([]model.Commendation, error) {
+	return listAll[model.Commendation](s, bCommend)
+}
+
+// ArchiveAccesses lists the requests to read the archive, by id.
+func (s *Store) ArchiveAccesses() ([]model.ArchiveAccess, error) {
+	return listAll[model.ArchiveAccess](s, bAccess)
+}
+
+// ArchiveAccess reads one request to read the archive.
+func (s *Store) ArchiveAccess(id string) (x model.ArchiveAccess, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		x, ok, err = newTxState(tx).ArchiveAccess(id)
+		return err
+	})
+	return
+}
+
 // Incident reads one incident.
 func (s *Store) Incident(id string) (in model.Incident, ok bool, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
