@@ -19,7 +19,7 @@ import (
 // Keys are the bindings of the workbench, with their help in one language.
 type Keys struct {
 	// Everywhere.
-	Panes              key.Binding // 1 to 4: the panes in the order of their tabs
+	Panes              key.Binding // 1 to 5: the panes in the order of their tabs
 	NextPane, PrevPane key.Binding
 	Scope              key.Binding
 	Log, Help, Quit    key.Binding
@@ -41,6 +41,12 @@ type Keys struct {
 	AppApprove, AppRefuse, Warn, Mute, Remove, Restore, Appeal, Cleanup key.Binding
 	// Violations.
 	Verify, Sanction, Dismiss, Feedback key.Binding
+	// An incident opened on what the cursor is on: a post, a member, a group.
+	OpenIncident key.Binding
+	// Groups: an application or a group approved and filed, an application refused; the
+	// group's incidents followed (a measure, a report upward, a follow-up, the closing, the
+	// upward report written); accountability recorded.
+	GroupApprove, GroupRefuse, Measure, Report, FollowUp, CloseIncident, WriteReport, Account key.Binding
 	// Reports.
 	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Drill, Export key.Binding
 	// The formats the Reports pane exports to, after Export.
@@ -60,8 +66,8 @@ func New(l i18n.Lang) Keys {
 		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(name, i18n.T(l, "key."+help)))
 	}
-	panes := b("panes", "1", "2", "3", "4")
-	panes.SetHelp("1-4", panes.Help().Desc)
+	panes := b("panes", "1", "2", "3", "4", "5")
+	panes.SetHelp("1-5", panes.Help().Desc)
 	return Keys{
 		Panes:    panes,
 		NextPane: b("next-pane", "tab"), PrevPane: b("prev-pane", "shift+tab"),
@@ -85,6 +91,11 @@ func New(l i18n.Lang) Keys {
 
 		AppApprove: b("app-approve", "a"), AppRefuse: b("app-refuse", "r"), Warn: b("warn", "w"), Mute: b("mute", "m"),
 		Remove: b("remove", "x"), Restore: b("restore", "R"), Appeal: b("appeal", "p"), Cleanup: b("cleanup", "f"),
+
+		OpenIncident: b("incident", "i"),
+		GroupApprove: b("group-approve", "a"), GroupRefuse: b("group-refuse", "r"), Measure: b("measure", "m"),
+		Report: b("report-up", "e"), FollowUp: b("followup", "u"), CloseIncident: b("close-incident", "c"),
+		WriteReport: b("write-report", "w"), Account: b("account", "A"),
 
 		Verify: b("verify", "v"), Sanction: b("sanction", "s"), Dismiss: b("dismiss", "d"), Feedback: b("feedback", "f"),
 
@@ -153,7 +164,7 @@ func (k Keys) Filtering() Group {
 // Pending are the keys of the Pending pane.
 func (k Keys) Pending() Group {
 	return k.group("tab.pending", k.Approve, k.Reject, k.Changes, k.Escalate, k.SignOff, k.Return, k.Undo,
-		k.Retract, k.Record, k.Mark, k.MarkAll, k.ClearMarks, k.Views, k.Sort, k.NextFlagged)
+		k.Retract, k.Record, k.OpenIncident, k.Mark, k.MarkAll, k.ClearMarks, k.Views, k.Sort, k.NextFlagged)
 }
 
 // Reading are the keys of a post read full-screen (Enter in the Pending pane): the text
@@ -169,7 +180,7 @@ func (k Keys) Confirmation() Group {
 
 // Roster are the keys of the Roster pane.
 func (k Keys) Roster() Group {
-	return k.group("tab.roster", k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.Cleanup)
+	return k.group("tab.roster", k.AppApprove, k.AppRefuse, k.Warn, k.Mute, k.Remove, k.Restore, k.Appeal, k.OpenIncident, k.Cleanup)
 }
 
 // Violations are the keys of the Violations pane.
@@ -180,6 +191,13 @@ func (k Keys) Violations() Group {
 // Reports are the keys of the Reports pane.
 func (k Keys) Reports() Group {
 	return k.group("tab.reports", k.PrevPeriod, k.NextPeriod, k.PeriodLength, k.BranchScope, k.Drill, k.Export)
+}
+
+// Register are the keys of the Groups pane: the register's approvals, a group's incidents
+// and accountability.
+func (k Keys) Register() Group {
+	return k.group("tab.groups", k.GroupApprove, k.GroupRefuse, k.OpenIncident, k.Measure, k.Report, k.FollowUp,
+		k.CloseIncident, k.WriteReport, k.Account)
 }
 
 // ExportFormats are the keys that choose the format after Export; any other key cancels.
@@ -200,6 +218,7 @@ func (k Keys) Groups() []Group {
 		k.Pending(), k.Reading(), k.Confirmation(), k.Move(), k.List(), k.Filtering(),
 		k.Roster(), k.Violations(),
 		k.Reports(), k.ExportFormats(),
+		k.Register(),
 		k.Prompt()}
 }
 

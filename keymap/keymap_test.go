@@ -74,6 +74,7 @@ func TestNoKeyTwiceInAPlace(t *testing.T) {
 		"confirm":    {k.Confirmation()},
 		"roster":     {k.Global(), k.Roster(), k.Move(), k.List()},
 		"violations": {k.Global(), k.Violations(), k.Move(), k.List()},
+		"groups":     {k.Global(), k.Register(), k.Move(), k.List()},
 		"reports":    {k.Global(), k.Reports(), k.Move()},
 		"filter":     {k.Filtering()},
 		"export":     {k.ExportFormats()},
@@ -120,13 +121,13 @@ func TestHelpInTheCatalogue(t *testing.T) {
 
 func TestPaneOf(t *testing.T) {
 	k := New(i18n.ZH)
-	for i, c := range []rune("1234") {
+	for i, c := range []rune("12345") {
 		if got, ok := k.PaneOf(tea.KeyPressMsg{Code: c, Text: string(c)}); !ok || got != i {
 			t.Errorf("%c: pane %d, %v", c, got, ok)
 		}
 	}
-	if _, ok := k.PaneOf(tea.KeyPressMsg{Code: '5', Text: "5"}); ok {
-		t.Error("5 chose a pane")
+	if _, ok := k.PaneOf(tea.KeyPressMsg{Code: '6', Text: "6"}); ok {
+		t.Error("6 chose a pane")
 	}
 }
 

@@ -24,6 +24,7 @@ type DeskStore interface {
 	Incidents() ([]model.Incident, error)
 	Accountabilities() ([]model.Accountability, error)
 	Rectification(id string) (model.Rectification, bool, error)
+	Rectifications() ([]model.Rectification, error)
 }
 
 func (s *Service) desk() (DeskStore, error) {
@@ -59,6 +60,27 @@ func (s *Service) GroupApplications() ([]model.GroupApplication, error) {
 		return nil, err
 	}
 	return d.GroupApplications()
+}
+
+// Rectifications lists the inspection findings, by id.
+func (s *Service) Rectifications() ([]model.Rectification, error) {
+	d, err := s.desk()
+	if err != nil {
+		return nil, err
+	}
+	return d.Rectifications()
+}
+
+// OpenRectifications are the rectifications still open against a group: those ordered for
+// it, and those ordered for its whole branch or department.
+func OpenRectifications(g *model.Group, rs []model.Rectification) []model.Rectification {
+	var out []model.Rectification
+	for _, x := range rs {
+		if x.Status == model.RectOpen && (x.Group == g.ID || x.Group == "" && x.Branch != "" && x.Branch == g.Branch) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Incident reads one incident, or says there is none.

@@ -17,7 +17,7 @@ import (
 	"qunshen/review"
 )
 
-// pane is one of the four panes. Panes share the app's common state, handle the keys that
+// pane is one of the five panes. Panes share the app's common state, handle the keys that
 // reach them (the app takes the global ones first) and the messages of their own loads.
 type pane interface {
 	titleKey() string
@@ -167,7 +167,7 @@ func New(be Backend, lang i18n.Lang, opts ...Option) *App {
 	for _, o := range opts {
 		o(a)
 	}
-	a.panes = []pane{newPending(c), newRoster(c), newViolations(c), newReports(c)}
+	a.panes = []pane{newPending(c), newRoster(c), newViolations(c), newReports(c), newGroups(c)}
 	a.status = a.firstHint()
 	return a
 }

@@ -355,7 +355,7 @@ func TestNoLineWiderThanTheTerminal(t *testing.T) {
 	}
 }
 
-// TestGolden keeps the view of each pane at 80×24 and 200×50, in Chinese and English, with
+// TestGolden keeps the view of each of the five panes at 80×24 and 200×50, in Chinese and English, with
 // the colours stripped; go test ./ui -update rewrites them.
 func TestGolden(t *testing.T) {
 	st, admin, _ := newStore(t, fixture(t))
@@ -363,7 +363,7 @@ func TestGolden(t *testing.T) {
 		for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
 			h := &harness{t: t, st: st, admin: admin, w: size[0], h: size[1]}
 			h.open(admin, lang)
-			for pane := 1; pane <= 4; pane++ {
+			for pane := 1; pane <= 5; pane++ {
 				h.keys(string(rune('0' + pane)))
 				name := filepath.Join("testdata", "golden", strings.Join([]string{"pane" + string(rune('0'+pane)), string(lang), itoa(size[0]) + "x" + itoa(size[1])}, "-")+".txt")
 				got := ansi.Strip(h.screen()) + "\n"

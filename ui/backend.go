@@ -1,4 +1,4 @@
-// Package ui is the workbench screen: four panes over the store, every decision at a key.
+// Package ui is the workbench screen: five panes over the store, every decision at a key.
 // It talks to the rest only through model types and the Backend; View never touches the
 // database — every read and write runs in a tea.Cmd.
 package ui
@@ -56,6 +56,23 @@ type Backend interface {
 
 	// Chains are the responsibility chains of the groups (IW 第六条), by group id.
 	Chains() (map[string]model.Chain, error)
+
+	// The supervisor's desk (review/desk.go), which the command line takes too: the register
+	// with its checks, the incidents, accountability and rectifications the Groups pane
+	// shows, and its actions, each checking the role, then the scope in the fold.
+	Register() ([]review.RegisterEntry, error)
+	Group(id string) (model.Group, bool, error)
+	Incident(id string) (model.Incident, error)
+	Incidents() ([]model.Incident, error)
+	Accountabilities() ([]model.Accountability, error)
+	Rectifications() ([]model.Rectification, error)
+	DecideGroup(id string, approve bool, filingNo, reason string) (model.Hash, error)
+	OpenIncident(n review.NewIncident) (model.Incident, model.Hash, error)
+	MeasureIncident(id, text, post, member string) (model.MeasurePayload, model.Hash, error)
+	EscalateIncident(id, to, text string) (model.Hash, error)
+	FollowUpIncident(id, text, impact, next string) (model.Hash, error)
+	CloseIncident(id, outcome string) (model.Hash, error)
+	RecordAccountability(n review.NewAccountability) (model.Accountability, model.Hash, error)
 
 	// Report makes the supervisor's report of a period and a scope.
 	Report(o review.ReportOptions) (*review.Report, error)

@@ -36,7 +36,7 @@ type drillable interface {
 
 // drillMsg carries the ids behind a figure to the pane that shows them.
 type drillMsg struct {
-	pane int // 0 pending, 1 roster, 2 violations
+	pane int // 0 pending, 1 roster, 2 violations, 4 groups
 	set  *drillSet
 }
 
@@ -47,6 +47,8 @@ func drillPane(target string) int {
 		return 1
 	case "violations":
 		return 2
+	case "groups":
+		return 4
 	}
 	return 0
 }

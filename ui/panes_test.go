@@ -441,6 +441,7 @@ func TestPanesFitTheTerminal(t *testing.T) {
 				{"f"}, {"f"}, {"G"}, {"r"}, {"esc"}, {"/"}, {"esc"}, {"f"},
 				{"3"}, {"enter"}, {"enter"}, {"s"}, {"f"}, {"esc"}, {"d"}, {"esc"}, {"v"}, {"s"}, {"esc"},
 				{"4"}, {"["}, {"j"}, {"G"}, {"]"},
+				{"5"}, {"G"}, {"enter"}, {"enter"}, {"i"}, {"esc"}, {"w"}, {"m"}, {"A"}, {"/"}, {"esc"},
 			}
 			for _, ks := range steps {
 				b.keys(ks...)
@@ -463,7 +464,7 @@ func TestPanesFitTheTerminal(t *testing.T) {
 				if strings.Contains(plain, "%!") || strings.Contains(plain, "%s") || strings.Contains(plain, "%d") {
 					t.Fatalf("%dx%d %s after %v: a catalogue string and its arguments disagree:\n%s", w, h, lang, ks, plain)
 				}
-				for _, prefix := range []string{"roster.", "viol.", "report."} {
+				for _, prefix := range []string{"roster.", "viol.", "report.", "groups.", "desk.", "register.", "incident."} {
 					if strings.Contains(plain, prefix) {
 						t.Fatalf("%dx%d %s after %v: a key missing from the catalogue:\n%s", w, h, lang, ks, plain)
 					}
@@ -530,6 +531,25 @@ func TestPaneStringsAreInTheCatalogue(t *testing.T) {
 	}
 	for _, r := range review.DefaultPolicy().Rules {
 		keys = append(keys, "report.cat."+r.Category)
+	}
+	for _, k := range []model.Kind{model.GroupApprove, model.GroupRefuse, model.IncidentOpen, model.IncidentMeasure, model.IncidentEscalate,
+		model.IncidentFollowUp, model.IncidentClose, model.AccountabilityRecord} {
+		keys = append(keys, "desk.done."+string(k))
+	}
+	for _, k := range model.IncidentKinds {
+		keys = append(keys, "incident.kind."+string(k))
+	}
+	for _, m := range model.AccountabilityMeasures {
+		keys = append(keys, "acc."+string(m))
+	}
+	for _, c := range review.RegisterChecks {
+		keys = append(keys, "register.badge."+c.ID, "register.check."+c.ID)
+	}
+	for _, k := range model.GroupKinds {
+		keys = append(keys, "cli.gkind."+string(k), "group.kind."+string(k))
+	}
+	for _, s := range []string{string(model.GroupActive), string(model.GroupRectifying), string(model.GroupDissolved), review.StatusApplied, review.StatusAppRefused} {
+		keys = append(keys, "group."+s)
 	}
 	for _, k := range keys {
 		for _, l := range []i18n.Lang{i18n.ZH, i18n.EN} {

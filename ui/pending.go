@@ -400,6 +400,8 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.act(model.PostRetract)
 	case key.Matches(msg, k.Record):
 		return p.askRecord()
+	case key.Matches(msg, k.OpenIncident):
+		return p.askIncident()
 	case key.Matches(msg, k.Undo):
 		return p.undoLast()
 	default:

@@ -96,7 +96,8 @@ func (p *pendingPane) keys() keymap.Help {
 		main bool
 	}{{k.Approve, model.PostApprove, true}, {k.Reject, model.PostReject, true}, {k.Escalate, model.PostEscalate, true},
 		{k.SignOff, model.PostSignOff, true}, {k.Return, model.PostReturn, true},
-		{k.Changes, model.PostChanges, false}, {k.Undo, model.PostUndo, false}, {k.Record, model.ViolationRecord, false}} {
+		{k.Changes, model.PostChanges, false}, {k.Undo, model.PostUndo, false}, {k.Record, model.ViolationRecord, false},
+		{k.OpenIncident, model.IncidentOpen, false}} {
 		switch {
 		case !model.Allowed(p.op.Role, b.kind):
 		case b.main:
@@ -110,7 +111,7 @@ func (p *pendingPane) keys() keymap.Help {
 		for _, b := range []struct {
 			b    key.Binding
 			kind model.Kind
-		}{{k.Retract, model.PostRetract}, {k.Undo, model.PostUndo}, {k.Record, model.ViolationRecord}} {
+		}{{k.Retract, model.PostRetract}, {k.Undo, model.PostUndo}, {k.Record, model.ViolationRecord}, {k.OpenIncident, model.IncidentOpen}} {
 			if model.Allowed(p.op.Role, b.kind) {
 				first = append(first, b.b)
 			}

@@ -71,11 +71,26 @@ func (p *pendingPane) askRecord() tea.Cmd {
 	return nil
 }
 
-// acted shows the outcome of an action of this pane (a violation recorded).
+// askIncident opens an incident found in the post under the cursor (CW 五): its kind and what
+// happened; the Groups pane follows it.
+func (p *pendingPane) askIncident() tea.Cmd {
+	x, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	p.choice = incidentPrompt(p.common, p, review.NewIncident{Post: x.ID}, "«"+firstLine(x.Title)+"» "+x.ID)
+	return nil
+}
+
+// acted shows the outcome of an action of this pane (a violation recorded, an incident opened).
 func (p *pendingPane) acted(m actionMsg) tea.Cmd {
 	p.inflight = max(p.inflight-1, 0)
 	if m.err != nil {
 		p.fail(m.err, p.advise(m.kind, m.err))
+		return nil
+	}
+	if m.kind == model.IncidentOpen {
+		p.note(p.tf("desk.done.incident.open", m.label))
 		return nil
 	}
 	p.note(p.tf("record.done", m.label))

@@ -280,6 +280,10 @@ func (p *rosterPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.askApplication(true)
 	case key.Matches(msg, k.AppRefuse):
 		return p.askApplication(false)
+	case key.Matches(msg, k.OpenIncident):
+		if m, ok := p.current(); ok {
+			p.prompt = incidentPrompt(p.common, p, review.NewIncident{Group: m.Group, Member: m.ID}, m.Name+" ("+m.ID+") "+p.groupName(m.Group))
+		}
 	}
 	return nil
 }
@@ -347,6 +351,9 @@ func (p *rosterPane) keys() keymap.Help {
 		}
 		if _, open := p.pendingAppeal(r.m); open && allowed(model.AppealUphold) {
 			out = append(out, k.Appeal)
+		}
+		if allowed(model.IncidentOpen) {
+			out = append(out, k.OpenIncident)
 		}
 	}
 	short := append(out, k.Open, k.Cleanup, k.Filter)

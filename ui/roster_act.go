@@ -171,6 +171,10 @@ func (p *rosterPane) acted(m actionMsg) tea.Cmd {
 		p.fail(m.err, p.advise(m.kind, m.err))
 		return nil
 	}
+	if m.kind == model.IncidentOpen {
+		p.note(p.tf("desk.done.incident.open", m.label))
+		return nil
+	}
 	p.note(p.tf("roster.done."+string(m.kind), m.label))
 	return p.load()
 }

@@ -104,15 +104,7 @@ func (s *scopePicker) chainLines(w int) []string {
 		key string
 		rs  []model.Responsible
 	}{{"chain.first", c.First}, {"chain.managers", c.Managers}, {"chain.supervisors", c.Supervisors}} {
-		names := s.c.t("none")
-		if len(part.rs) > 0 {
-			ns := make([]string, len(part.rs))
-			for i, r := range part.rs {
-				ns[i] = i18n.ChainPerson(s.c.lang, r)
-			}
-			names = strings.Join(ns, s.c.t("list.sep"))
-		}
-		lines = append(lines, Cut(s.c.tf("chain.line", s.c.t(part.key), names), w))
+		lines = append(lines, Cut(s.c.tf("chain.line", s.c.t(part.key), chainNames(s.c, part.rs)), w))
 	}
 	return lines
 }

@@ -238,12 +238,7 @@ func (e *env) groupShow(id string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	var open []model.Rectification
-	for _, x := range rects {
-		if x.Status == model.RectOpen && (x.Group == id || x.Group == "" && x.Branch != "" && x.Branch == r.Group.Branch) {
-			open = append(open, x)
-		}
-	}
+	open := review.OpenRectifications(&r.Group, rects)
 	ins, err := svc.Incidents()
 	if err != nil {
 		return err

@@ -412,7 +412,7 @@ func (e *env) incidentReport(id string, o incidentOptions) error {
 		return err
 	}
 	defer st.Close()
-	r, err := upwardReport(svc, id)
+	r, err := document.GatherUpward(svc, id)
 	if err != nil {
 		return err
 	}
@@ -438,57 +438,4 @@ func (e *env) incidentReport(id string, o incidentOptions) error {
 	}
 	e.say("cli.incident.written", o.out, r.Incident.ID, masked, r.Operator)
 	return nil
-}
-
-// upwardReport gathers what an upward report is made of: the incident, its group, its posts
-// (its own, then those its measures name), the accountability tied to it, the maker.
-func upwardReport(svc *review.Service, id string) (*document.UpwardReport, error) {
-	in, err := svc.Incident(id)
-	if err != nil {
-		return nil, err
-	}
-	g, _, err := svc.Group(in.Group)
-	if err != nil {
-		return nil, err
-	}
-	r := &document.UpwardReport{Incident: in, Group: g, Operator: svc.Operator().Name, Role: svc.Operator().Role}
-	ids := []string{}
-	if in.Post != "" {
-		ids = append(ids, in.Post)
-	}
-	for _, m := range in.Measures {
-		if m.Post != "" && !slices.Contains(ids, m.Post) {
-			ids = append(ids, m.Post)
-		}
-	}
-	for _, pid := range ids {
-		p, ok, err := svc.Post(pid)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			r.Posts = append(r.Posts, p)
-		}
-	}
-	accs, err := svc.Accountabilities()
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range accs {
-		if x.Incident == in.ID {
-			r.Accountability = append(r.Accountability, x)
-		}
-	}
-	ms, err := svc.Members()
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, m := range ms {
-		if m.Group == in.Group {
-			names[m.ID] = m.Name
-		}
-	}
-	r.MemberName = func(id string) string { return names[id] }
-	return r, nil
 }

@@ -59,6 +59,71 @@ type UpwardReport struct {
 	Unmasked   bool // the personal data stands as it is (the maker's role may see it)
 }
 
+// UpwardSource is what an upward report is gathered from: review.Service, for the command
+// line and the screen alike.
+type UpwardSource interface {
+	Incident(id string) (model.Incident, error)
+	Group(id string) (model.Group, bool, error)
+	Post(id string) (model.Post, bool, error)
+	Accountabilities() ([]model.Accountability, error)
+	Members() ([]model.Member, error)
+	Operator() model.Operator
+}
+
+// GatherUpward gathers what an upward report is made of: the incident, its group, its posts
+// (its own, then those its measures name), the accountability tied to it, the maker. The
+// caller sets whom it goes to, when it is made and whether it is unmasked.
+func GatherUpward(svc UpwardSource, id string) (*UpwardReport, error) {
+	in, err := svc.Incident(id)
+	if err != nil {
+		return nil, err
+	}
+	g, _, err := svc.Group(in.Group)
+	if err != nil {
+		return nil, err
+	}
+	r := &UpwardReport{Incident: in, Group: g, Operator: svc.Operator().Name, Role: svc.Operator().Role}
+	ids := []string{}
+	if in.Post != "" {
+		ids = append(ids, in.Post)
+	}
+	for _, m := range in.Measures {
+		if m.Post != "" && !slices.Contains(ids, m.Post) {
+			ids = append(ids, m.Post)
+		}
+	}
+	for _, pid := range ids {
+		p, ok, err := svc.Post(pid)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			r.Posts = append(r.Posts, p)
+		}
+	}
+	accs, err := svc.Accountabilities()
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range accs {
+		if x.Incident == in.ID {
+			r.Accountability = append(r.Accountability, x)
+		}
+	}
+	ms, err := svc.Members()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, m := range ms {
+		if m.Group == in.Group {
+			names[m.ID] = m.Name
+		}
+	}
+	r.MemberName = func(id string) string { return names[id] }
+	return r, nil
+}
+
 // WriteIncidentReport writes the upward report in a format (docx, md, html) and a language.
 func WriteIncidentReport(w io.Writer, format string, r *UpwardReport, lang i18n.Lang) error {
 	u := &upward{r: r, lang: lang}
