@@ -95,8 +95,9 @@ type FileName struct {
 // OK reports whether the name says all three.
 func (f FileName) OK() bool { return f.Topic != "" && f.Date != "" && f.Author != "" }
 
-// dateRe finds a date in a name: 2026-06-03, 2026.6.3, 2026年6月3日, 20260603, 2026年6月.
-var dateRe = regexp.MustCompile(`(?:19|20)\d\d(?:[-._/年]?(?:0?[1-9]|1[0-2])[-._/月]?(?:0?[1-9]|[12]\d|3[01])日?|年(?:0?[1-9]|1[0-2])月)`)
+// dateRe finds a date in a name: 2026-06-03, 2026.6.3, 2026年6月3日, 20260603, 2026年6月; its
+// groups are the year, then the month and day, or the month alone.
+var dateRe = regexp.MustCompile(`((?:19|20)\d\d)(?:[-._/年]?(0?[1-9]|1[0-2])[-._/月]?(0?[1-9]|[12]\d|3[01])日?|年(0?[1-9]|1[0-2])月)`)
 
 // genericNames are words that name no topic (a file called 通知 or 新建文档 says nothing of
 // what it is about), compared on the normal form.
@@ -133,8 +134,8 @@ func ReadFileName(name string) FileName {
 		return r
 	}, base)
 	var f FileName
-	if m := dateRe.FindStringIndex(base); m != nil {
-		f.Date = dateDigits(base[m[0]:m[1]])
+	if m := dateRe.FindStringSubmatchIndex(base); m != nil {
+		f.Date = dateDigits(base, m)
 		base = base[:m[0]] + " " + base[m[1]:]
 	}
 	var words []string
@@ -155,34 +156,23 @@ func ReadFileName(name string) FileName {
 	return f
 }
 
-// dateDigits writes a date found in a name as YYYYMMDD (YYYYMM for a month).
-func dateDigits(s string) string {
-	var parts []string
-	cur := ""
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			cur += string(r)
-			continue
+// dateDigits writes the date dateRe matched (m, its submatch indexes in s) as YYYYMMDD, or
+// YYYYMM for a month.
+func dateDigits(s string, m []int) string {
+	part := func(i int) string {
+		if m[2*i] < 0 {
+			return ""
 		}
-		if cur != "" {
-			parts = append(parts, cur)
-			cur = ""
-		}
-	}
-	if cur != "" {
-		parts = append(parts, cur)
-	}
-	if len(parts) == 1 && len(parts[0]) == 8 {
-		return parts[0]
-	}
-	out := ""
-	for i, p := range parts {
-		if i > 0 && len(p) == 1 {
+		p := s[m[2*i]:m[2*i+1]]
+		if len(p) == 1 {
 			p = "0" + p
 		}
-		out += p
+		return p
 	}
-	return out
+	if part(2) != "" {
+		return part(1) + part(2) + part(3)
+	}
+	return part(1) + part(4)
 }
 
 // fileNameUnsafe are the characters a file name may not hold on the machines of an office.

@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +129,27 @@ func TestSharedFiles(t *testing.T) {
 	if fs := review.SharedFiles(posts, groups, members, "g2"); len(fs) != 1 {
 		t.Errorf("g2's: %+v", fs)
 	}
+}
+
+// FuzzReadFileName: an attachment's name is outside input. Reading it never panics, its date is
+// digits (YYYYMMDD or YYYYMM), and the name suggested holds none of the characters a file name
+// may not.
+func FuzzReadFileName(f *testing.F) {
+	for _, s := range []string{"防汛工作安排_20260603_党政办.docx", "通知.pdf", "关于报送材料的通知（党政办，2026年6月3日）.docx",
+		"２０２６．６．３_网格办_方案.xlsx", "IMG_20260603_1.jpg", ".", "a.", "\xff\xfe.pdf", "2026年13月40日_x_y.doc", ""} {
+		f.Add(s, "关于防汛值班的通知")
+	}
+	f.Fuzz(func(t *testing.T, name, title string) {
+		fn := review.ReadFileName(name)
+		if fn.Date != "" && (len(fn.Date) != 8 && len(fn.Date) != 6 || strings.Trim(fn.Date, "0123456789") != "") {
+			t.Fatalf("%q: date %q", name, fn.Date)
+		}
+		review.FileOf(name)
+		p := model.Post{Title: title, Time: time.Date(2026, 6, 3, 9, 0, 0, 0, review.ChinaTime)}
+		s := review.SuggestFileName(name, &p, "党政办")
+		base := strings.TrimSuffix(s, name[max(strings.LastIndexByte(name, '.'), 0):])
+		if strings.ContainsAny(base, "/\\:*?\"<>|\n\r\t") {
+			t.Fatalf("%q, %q: suggested %q", name, title, s)
+		}
+	})
 }
