@@ -43,10 +43,11 @@ type Keys struct {
 	Verify, Sanction, Dismiss, Feedback key.Binding
 	// An incident opened on what the cursor is on: a post, a member, a group.
 	OpenIncident key.Binding
-	// Groups: an application or a group approved and filed, an application refused; the
+	// Groups: an application to create a group, an application or a group approved and
+	// filed, an application refused; the
 	// group's incidents followed (a measure, a report upward, a follow-up, the closing, the
 	// upward report written); accountability recorded.
-	GroupApprove, GroupRefuse, Measure, Report, FollowUp, CloseIncident, WriteReport, Account key.Binding
+	GroupApply, GroupApprove, GroupRefuse, Measure, Report, FollowUp, CloseIncident, WriteReport, Account key.Binding
 	// Groups: a group commended, the requests to read its archive; Violations: a reporter rewarded.
 	Commend, ArchiveAccess, Reward key.Binding
 	// Reports.
@@ -95,7 +96,7 @@ func New(l i18n.Lang) Keys {
 		Remove: b("remove", "x"), Restore: b("restore", "R"), Appeal: b("appeal", "p"), Cleanup: b("cleanup", "f"),
 
 		OpenIncident: b("incident", "i"),
-		GroupApprove: b("group-approve", "a"), GroupRefuse: b("group-refuse", "r"), Measure: b("measure", "m"),
+		GroupApply:   b("group-apply", "n"), GroupApprove: b("group-approve", "a"), GroupRefuse: b("group-refuse", "r"), Measure: b("measure", "m"),
 		Report: b("report-up", "e"), FollowUp: b("followup", "u"), CloseIncident: b("close-incident", "c"),
 		WriteReport: b("write-report", "w"), Account: b("account", "A"),
 		Commend: b("commend", "K"), ArchiveAccess: b("archive-access", "R"), Reward: b("reward", "W"),
@@ -199,7 +200,7 @@ func (k Keys) Reports() Group {
 // Register are the keys of the Groups pane: the register's approvals, a group's incidents
 // and accountability.
 func (k Keys) Register() Group {
-	return k.group("tab.groups", k.GroupApprove, k.GroupRefuse, k.OpenIncident, k.Measure, k.Report, k.FollowUp,
+	return k.group("tab.groups", k.GroupApply, k.GroupApprove, k.GroupRefuse, k.OpenIncident, k.Measure, k.Report, k.FollowUp,
 		k.CloseIncident, k.WriteReport, k.Account, k.Commend, k.ArchiveAccess)
 }
 

@@ -73,10 +73,16 @@ func (a *applier) incidentOpen() error {
 	return a.st.PutIncident(nil, &in)
 }
 
+// WhyIncidentClosed is why an action on a closed incident is refused.
+const WhyIncidentClosed = "an incident closed takes nothing more"
+
 func (a *applier) incidentAction() error {
-	in, err := load(a, incidentKind, nil, func(i *Incident) bool { return i.Status != IncClosed })
+	in, err := load(a, incidentKind, nil, nil)
 	if err != nil {
 		return err
+	}
+	if in.Status == IncClosed {
+		return a.refuse("incident", in.ID, string(in.Status), WhyIncidentClosed)
 	}
 	if err := a.inScope("incident", in.ID, in.Group); err != nil {
 		return err

@@ -185,7 +185,7 @@ func (s *Service) openIncident(id string, kind model.Kind) (model.Incident, erro
 		return in, err
 	}
 	if in.Status == model.IncClosed {
-		return in, s.refusal("incident", in.ID, string(in.Status), kind, "")
+		return in, s.refusal("incident", in.ID, string(in.Status), kind, model.WhyIncidentClosed)
 	}
 	return in, nil
 }

@@ -66,6 +66,7 @@ type Backend interface {
 	Incidents() ([]model.Incident, error)
 	Accountabilities() ([]model.Accountability, error)
 	Rectifications() ([]model.Rectification, error)
+	ApplyGroup(n review.NewGroup) (model.GroupApplication, model.Hash, error)
 	DecideGroup(id string, approve bool, filingNo, reason string) (model.Hash, error)
 	OpenIncident(n review.NewIncident) (model.Incident, model.Hash, error)
 	MeasureIncident(id, text, post, member string) (model.MeasurePayload, model.Hash, error)

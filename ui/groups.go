@@ -216,6 +216,9 @@ func (p *groupsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
 		return nil
 	}
+	if key.Matches(msg, k.GroupApply) {
+		return p.askApply()
+	}
 	r, ok := p.list.Current()
 	if !ok {
 		return nil
@@ -269,6 +272,7 @@ func (p *groupsPane) keys() keymap.Help {
 		kind model.Kind
 		show bool
 	}{
+		{k.GroupApply, model.GroupApply, true},
 		{k.GroupApprove, model.GroupApprove, ok && (app && r.Status == review.StatusApplied || !app && r.Group.FilingNo == "")},
 		{k.GroupRefuse, model.GroupRefuse, app && r.Status == review.StatusApplied},
 		{k.OpenIncident, model.IncidentOpen, ok && !app},

@@ -97,6 +97,48 @@ func (p *groupsPane) askDecide(r *groupRow, approve bool) tea.Cmd {
 	return nil
 }
 
+// askApply files an application to create a group (IW 第四条, GO 二(一)1): its kind and name,
+// then its purpose; the branch is the operator's. The supervisor, or the branch secretary for
+// a party group, approves it here with a.
+func (p *groupsPane) askApply() tea.Cmd {
+	apply := func(n review.NewGroup) tea.Cmd {
+		return p.act(model.GroupApply, inert.Line(n.Name), func(be Backend) error {
+			_, _, err := be.ApplyGroup(n)
+			return err
+		})
+	}
+	if !model.Allowed(p.op.Role, model.GroupApply) {
+		return apply(review.NewGroup{}) // the service refuses, and says why
+	}
+	branch := p.op.Branch
+	q := newChoicePrompt(p.common, p.t("groups.ask.apply"))
+	if branch != "" {
+		q.info = append(q.info, p.tf("groups.ask.apply.branch", inert.Line(branch)))
+	}
+	for _, k := range model.GroupKinds {
+		q.choices = append(q.choices, p.kindName(k))
+	}
+	q.withReason(p.t("groups.ask.apply.name"))
+	q.needText = true
+	q.run = func(i int, name string) tea.Cmd {
+		if i < 0 || i >= len(model.GroupKinds) {
+			return nil
+		}
+		kind := model.GroupKinds[i]
+		q2 := newChoicePrompt(p.common, p.t("groups.ask.apply")+" — "+inert.Line(name))
+		q2.info = append(q2.info, p.kindName(kind))
+		q2.withReason(p.t("groups.ask.apply.purpose"))
+		q2.needText = true
+		q2.run = func(_ int, purpose string) tea.Cmd {
+			return apply(review.NewGroup{Name: name, Kind: kind, Purpose: purpose, Branch: branch})
+		}
+		p.prompt = q2
+		return nil
+	}
+	p.prompt = q
+	return nil
+}
+
 // incidentLabel is an incident as a choice names it.
 func (p *groupsPane) incidentLabel(in model.Incident) string {
 	return inert.Line(in.ID) + "  " + p.t("incident.kind."+string(in.Kind)) + "  " + p.t("incident."+string(in.Status)) + "  " + inert.Line(firstLine(in.Summary))
@@ -233,7 +275,7 @@ func (p *groupsPane) askWrite(r *groupRow) tea.Cmd {
 				}); err != nil {
 					return writtenMsg{err: err}
 				}
-				paths = append(paths, path)
+				paths = append(paths, filepath.Base(path))
 			}
 			return writtenMsg{paths: paths}
 		}

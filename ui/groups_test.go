@@ -46,7 +46,7 @@ func supervisorService(h *harness, f *reportfix.Fixture) *review.Service {
 // the unapproved groups found from the report's figure, one approved and filed (and a second
 // approval refused), an incident opened from a post, a measure linked to it, the report
 // upward recorded, the upward report written and read back, accountability recorded; an
-// administrator may not record accountability.
+// administrator may not record accountability, and applies to create a group.
 func TestSupervisorsPathOnTheScreen(t *testing.T) {
 	t.Chdir(t.TempDir()) // the upward report is written into the working folder
 	h, f := reportHarness(t, 120, 40, i18n.EN)
@@ -135,7 +135,7 @@ func TestSupervisorsPathOnTheScreen(t *testing.T) {
 		h.keys("enter") // the latest incident
 	}
 	docx := "qunshen-incident-" + in.ID + ".docx"
-	if s := h.plain(); !strings.Contains(s, "upward report written") {
+	if s := h.plain(); !strings.Contains(s, "upward report written in the working folder: "+docx) {
 		t.Fatalf("no report written:\n%s", s)
 	}
 	text := docxText(t, docx)
@@ -169,6 +169,19 @@ func TestSupervisorsPathOnTheScreen(t *testing.T) {
 	}
 	if after, _ := svc.Accountabilities(); len(after) != len(accs) {
 		t.Fatal("a refused accountability was recorded")
+	}
+	// It applies to create a group: its kind and name, then its purpose.
+	h.keys("n", "down") // a work group
+	h.typeText("第三党支部宣传工作群")
+	h.keys("enter")
+	h.typeText("发布支部宣传信息")
+	h.keys("enter")
+	apps, _ := svc.GroupApplications()
+	if len(apps) != 1 || apps[0].Name != "第三党支部宣传工作群" || apps[0].Kind != model.GroupKinds[1] || apps[0].Purpose != "发布支部宣传信息" || apps[0].Applicant != f.Admin.Operator.Name {
+		t.Fatalf("application: %+v\n%s", apps, h.plain())
+	}
+	if s := h.plain(); !strings.Contains(s, "applied to create a group") || !strings.Contains(s, "applied") {
+		t.Fatalf("the application is not shown:\n%s", s)
 	}
 }
 

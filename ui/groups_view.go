@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
+	"qunshen/internal/document"
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/keymap"
@@ -20,7 +20,7 @@ import (
 type groupCols struct{ name, kind, status, owner, filing, checks int }
 
 func groupColsAt(w int) groupCols {
-	c := groupCols{kind: min(8, w/10), status: 8, owner: min(10, w/8), filing: min(12, w/10), checks: min(26, w/5)}
+	c := groupCols{kind: min(8, w/10), status: 8, owner: min(10, w/8), filing: min(12, w/8), checks: min(26, w/5)}
 	c.name = max(w-1-c.kind-1-c.status-1-c.owner-1-c.filing-1-c.checks-1, 1)
 	return c
 }
@@ -206,8 +206,7 @@ func (p *groupsPane) detail(w, h int) string {
 		}
 		line(p.tf("groups.incident.line", inert.Line(in.ID), p.when(in.Found, "01-02 15:04"), p.t("incident.kind."+string(in.Kind)), status, inert.Line(in.Summary)))
 		if len(in.Measures) > 0 {
-			hours := fmt.Sprintf("%.1f", in.Measures[0].Time.Sub(in.Found).Hours())
-			line("  " + p.tf("groups.incident.counts", len(in.Measures), len(in.Escalations), p.tf("groups.hours", hours)))
+			line("  " + p.tf("groups.incident.counts", len(in.Measures), len(in.Escalations), document.Duration(in.Measures[0].Time.Sub(in.Found), p.lang)))
 		} else {
 			line("  " + p.tf("groups.incident.nomeas", len(in.Escalations)))
 		}

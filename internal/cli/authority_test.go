@@ -152,6 +152,12 @@ func TestScopeOnTheCommandLine(t *testing.T) {
 	c.ok("authority", "accept", p("sun.json"))
 	c.fails("孙书记 (secretary, designation ", "--as", "孙书记", "decide", "p2", "signoff")
 	c.fails("may act only on the groups of 东湖街道: the action post.signoff on post p2 is of group g1 (第三党支部), outside that scope", "--as", "孙书记", "decide", "p2", "signoff")
+	// The desk's actions belong to a group, as the posts do: an incident, its measures,
+	// an application to create a group of another branch.
+	c.fails("the action incident.open on incident I1 is of group g1 (第三党支部), outside that scope", "--as", "孙书记", "incident", "open", "--kind", "opinion", "--group", "g1", "--summary", "群内舆情", "--id", "I1")
+	c.ok("incident", "open", "--kind", "opinion", "--group", "g1", "--summary", "群内舆情", "--id", "I1")
+	c.fails("outside that scope", "--as", "孙书记", "incident", "escalate", "I1", "--to", "街道党工委")
+	c.fails("outside that scope", "--as", "孙书记", "group", "approve", "g2", "--filing-no", "备-2")
 	// The department head, undesignated, signs off as a secretary would.
 	c.ok("--as", "钱主任", "decide", "p2", "signoff")
 	c.fails("the role depthead may not take the action post.approve (only admin, owner)", "--as", "钱主任", "decide", "p1", "approve")

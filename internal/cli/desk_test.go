@@ -70,6 +70,7 @@ func TestCLIIncidentToReport(t *testing.T) {
 	c.refused(1, "may not take the action incident.close", "", append(admin, "incident", "close", "I1", "--outcome", "x")...)
 	c.ok("--as", "李书记", "incident", "close", "I1", "--outcome", "影响已消除")
 	c.refused(1, "incident I1 is closed", "突发事件 I1 当前为“已办结”", append(admin, "incident", "escalate", "I1", "--to", "区委宣传部")...)
+	c.refused(1, "an incident closed takes nothing more", "事件已办结，不再登记后续情况", append(admin, "incident", "measure", "I1", "--text", "补充措施")...)
 	c.refused(1, `unknown post "nope"`, `没有信息 "nope"`, append(admin, "incident", "open", "--kind", "opinion", "--post", "nope", "--summary", "x")...)
 	c.refused(2, "unknown kind of incident", "", append(admin, "incident", "open", "--kind", "fire", "--group", "g1", "--summary", "x")...)
 

@@ -287,10 +287,11 @@ func (e *env) groupShow(id string, asJSON bool) error {
 			Incidents      []incidentRow           `json:"incidents"`
 			Accountability []accountabilityRow     `json:"accountability"`
 			// The responsibility chain, as model.Chain names its parts.
+			Group       string              `json:"group"`
 			First       []model.Responsible `json:"first"`
 			Managers    []model.Responsible `json:"managers"`
 			Supervisors []model.Responsible `json:"supervisors"`
-		}{First: chain.First, Managers: chain.Managers, Supervisors: chain.Supervisors, Type: "group", registerRow: toRegisterRow(r), Purpose: r.Group.Purpose, Admins: nonNil(r.Group.Admins), NicknameRule: r.Group.NicknameRule,
+		}{Group: r.Group.ID, First: chain.First, Managers: chain.Managers, Supervisors: chain.Supervisors, Type: "group", registerRow: toRegisterRow(r), Purpose: r.Group.Purpose, Admins: nonNil(r.Group.Admins), NicknameRule: r.Group.NicknameRule,
 			RealName: r.Group.RealName, ApprovedAt: r.Group.ApprovedAt, Dissolved: r.Group.Dissolved, DissolveBy: r.Dissolve, Application: r.Application,
 			CheckClauses: []checkOut{}, Membership: map[string]int{}, NicknameBad: r.Members.NicknameBad, LastActive: r.Members.LastActive,
 			PostsAfter: r.PostsAfter, Rectifications: nonNil(open), Incidents: []incidentRow{}, Accountability: []accountabilityRow{}}

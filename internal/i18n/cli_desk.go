@@ -42,7 +42,7 @@ func init() {
 		"cli.incident.format":         {"情况报告的格式可用 %s，不能是 %q", "an upward report is written as %s, not %q"},
 		"cli.incident.docx":           {"Word 文档须用 -o 写入文件", "a Word document needs a file (-o)"},
 		"cli.incident.opened":         {"已登记事件 %[1]s：%[2]s，群组 %[3]s，发现于 %[4]s（事件 %[5]s，操作员 %[6]s）", "incident %[1]s opened: %[2]s in group %[3]s, found %[4]s (event %[5]s, by %[6]s)"},
-		"cli.incident.linked":         {"措施关联%[1]s的处理：%[2]s，%[3]s（事件 %[4]s）", "the measure is linked to the decision on %[1]s: %[2]s, %[3]s (event %[4]s)"},
+		"cli.incident.linked":         {"措施关联%[1]s 的处理：%[2]s，%[3]s（事件 %[4]s）", "the measure is linked to the decision on %[1]s: %[2]s, %[3]s (event %[4]s)"},
 		"cli.incident.on.post":        {"信息 %s", "post %s"},
 		"cli.incident.on.member":      {"成员 %s", "member %s"},
 		"cli.incident.no-decision":    {"注意：尚未对其作出处理，措施未关联处理决定", "note: no decision was taken on it yet; the measure names none"},

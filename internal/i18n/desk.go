@@ -62,6 +62,7 @@ func init() {
 		"why.measure-which":       {"关联决定须同时指明信息或成员", "a decision is named with its post or member"},
 		"why.escalate-to":         {"向上级报告须写明报告对象", "a report upward names whom it goes to"},
 		"why.followup-empty":      {"跟进情况须写明所做工作、影响或下一步", "a follow-up says something: what was done, the impact or the next steps"},
+		"why.incident-closed":     {"事件已办结，不再登记后续情况", "an incident closed takes nothing more"},
 		"why.close-outcome":       {"办结事件须写明处理结果", "an incident is closed with its outcome"},
 		"why.acc-person":          {"问责须写明被问责人", "accountability names the person held to account"},
 		"why.acc-text":            {"问责须写明事由", "accountability says why"},

@@ -36,9 +36,12 @@ func init() {
 		"groups.incident.nomeas": {"措施 0 项 · 上报 %d 次", "no measure yet · reports upward: %d"},
 		"groups.acc":             {"问责", "Accountability"},
 		"groups.acc.line":        {"%[1]s  %[2]s  %[3]s  %[4]s（%[5]s）  %[6]s", "%[1]s  %[2]s  %[3]s  %[4]s (%[5]s)  %[6]s"},
-		"groups.hours":           {"%s 小时", "%s h"},
 
 		// The questions of the actions.
+		"groups.ask.apply":         {"申请建群（IW 第四条）", "Apply to create a group (IW 第四条)"},
+		"groups.ask.apply.name":    {"群名（体现功能和所属单位）：", "name (its function and unit): "},
+		"groups.ask.apply.purpose": {"建群目的：", "purpose: "},
+		"groups.ask.apply.branch":  {"所属支部或部门：%s", "branch or department: %s"},
 		"groups.ask.approve":       {"审批建群并备案", "Approve and file the group"},
 		"groups.ask.filing":        {"备案编号：", "filing number: "},
 		"groups.ask.refuse":        {"不批准建群申请", "Refuse the application"},
@@ -71,6 +74,7 @@ func init() {
 		"groups.not-application":   {"%s 已备案", "%s is filed already"},
 
 		// What was done.
+		"desk.done.group.apply":           {"已申请建群：%s（待审批）", "applied to create a group: %s (waiting for approval)"},
 		"desk.done.group.approve":         {"已审批备案：%s", "approved and filed: %s"},
 		"desk.done.group.refuse":          {"已不批准：%s", "refused: %s"},
 		"desk.done.incident.open":         {"已登记突发事件：%s（在 5 群组 中跟进）", "incident opened: %s (follow it in 5 Groups)"},
@@ -79,6 +83,6 @@ func init() {
 		"desk.done.incident.followup":     {"已登记跟进情况：%s", "follow-up recorded: %s"},
 		"desk.done.incident.close":        {"已办结：%s", "closed: %s"},
 		"desk.done.accountability.record": {"已登记问责：%s", "accountability recorded: %s"},
-		"desk.written":                    {"情况报告已写出：%s", "upward report written: %s"},
+		"desk.written":                    {"情况报告已写入当前目录：%s", "upward report written in the working folder: %s"},
 	})
 }

@@ -67,6 +67,7 @@ func init() {
 		"key.export-html":    {"网页", "HTML"},
 		"key.export-json":    {"JSON", "JSON"},
 		"key.incident":       {"登记突发事件", "open an incident"},
+		"key.group-apply":    {"申请建群", "apply to create a group"},
 		"key.group-approve":  {"审批备案", "approve and file"},
 		"key.group-refuse":   {"不批准建群", "refuse the application"},
 		"key.measure":        {"登记处置措施", "record a measure"},

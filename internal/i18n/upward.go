@@ -28,7 +28,7 @@ func init() {
 		"upward.sep":              {"；", "; "},
 		"upward.on.post":          {"信息 %s", "post %s"},
 		"upward.on.member":        {"成员 %s", "member %s"},
-		"upward.measure.link":     {"对%s的处理：%s（%s，事件 %s）", "carried out on %s: %s (%s, event %s)"},
+		"upward.measure.link":     {"对%s 的处理：%s（%s，事件 %s）", "carried out on %s: %s (%s, event %s)"},
 		"upward.measure.nolink":   {"涉及%s", "concerning %s"},
 		"upward.post":             {"信息 %s，发布者 %s，%s，状态：%s", "Post %s by %s, %s, status: %s"},
 		"upward.masked":           {"注：信息中的身份证号、手机号、银行卡号已部分隐去。", "Note: resident id numbers, mobile numbers and bank cards in the posts are partly masked."},
