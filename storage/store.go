@@ -30,6 +30,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"qunshen/internal/i18n"
+
 	"go.etcd.io/bbolt"
 )
 
@@ -135,7 +137,7 @@ func Open(path string) (*Store, error) {
 		PageSize:        pageSize,
 	})
 	if errors.Is(err, bbolt.ErrTimeout) {
-		return nil, fmt.Errorf("%s: %w (close it first)", path, ErrLocked)
+		return nil, i18n.EIs(ErrLocked, "store.locked", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -233,3 +233,19 @@ func TestNoEnglishInChinese(t *testing.T) {
 		}
 	}
 }
+
+// Every command is in the tree once: a command added twice would show twice in the help.
+func TestEveryCommandOnce(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		seen := map[string]bool{}
+		for _, sub := range c.Commands() {
+			if seen[sub.Name()] {
+				t.Errorf("%s: the command %s is added twice", c.CommandPath(), sub.Name())
+			}
+			seen[sub.Name()] = true
+			walk(sub)
+		}
+	}
+	walk(newRoot(&env{lang: i18n.EN, stdout: io.Discard, stderr: io.Discard}))
+}

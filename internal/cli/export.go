@@ -35,7 +35,7 @@ func (e *env) exportDecisions(out, sinceText string) error {
 	var since time.Time
 	if sinceText != "" {
 		var err error
-		if since, err = parseSince(sinceText); err != nil {
+		if since, err = e.parseSince(sinceText); err != nil {
 			return &usageError{err: i18n.E("cli.export.since", err)}
 		}
 	}
@@ -68,11 +68,16 @@ func (e *env) exportDecisions(out, sinceText string) error {
 	return nil
 }
 
-func parseSince(s string) (time.Time, error) {
+// parseSince reads an RFC 3339 time, or a day in the zone of the times shown (China time
+// unless --tz says otherwise).
+func (e *env) parseSince(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, time.Local); err == nil {
+	if e.zone == nil {
+		e.zone = review.ChinaTime
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, e.zone); err == nil {
 		return t, nil
 	}
 	return time.Time{}, i18n.E("cli.export.since-bad", s)

@@ -367,9 +367,9 @@ func (e *env) loadSigner(st *storage.Store) (*model.Signer, error) {
 	op, err := st.Operator(name)
 	if errors.Is(err, storage.ErrNoOperator) {
 		if name == "" {
-			return nil, i18n.E("cli.no-operator", e.dbPath())
+			return nil, i18n.EIs(storage.ErrNoOperator, "cli.no-operator", e.dbPath())
 		}
-		return nil, i18n.E("cli.unknown-operator", name, e.dbPath())
+		return nil, i18n.EIs(storage.ErrNoOperator, "cli.unknown-operator", name, e.dbPath())
 	}
 	if err != nil {
 		return nil, err

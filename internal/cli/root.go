@@ -41,7 +41,7 @@ func newRoot(e *env) *cobra.Command {
 		newStatusCmd(e), newVerifyCmd(e), newBackupCmd(e), newRestoreCmd(e), newCompactCmd(e),
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),
-		newViolationCmd(e), newGroupCmd(e), newIncidentCmd(e), newAccountabilityCmd(e),
+		newIncidentCmd(e), newAccountabilityCmd(e),
 		newCommendCmd(e), newRewardCmd(e), newFilesCmd(e),
 	} {
 		root.AddCommand(c)

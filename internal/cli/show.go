@@ -367,12 +367,26 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 	}
 	rows = rows[:0]
 	for _, l := range out.Outbox {
-		rows = append(rows, []string{"  " + shown(l.Time), l.Action, inert.Line(l.Decision), inert.Line(l.Reason)})
+		rows = append(rows, []string{"  " + shown(l.Time), e.name("outbox.action.", l.Action), e.outboxDecision(l), inert.Line(l.Reason)})
 	}
 	if len(rows) > 0 {
 		writeTable(w, rows)
 	}
 	return nil
+}
+
+// outboxDecision names the decision a line of the outbox carries: a post's status (notify),
+// what took a post back (retract), or the code as it is.
+func (e *env) outboxDecision(l model.OutboxLine) string {
+	switch {
+	case l.Decision == "":
+		return ""
+	case l.Action == model.OutNotify && i18n.Has("post."+l.Decision):
+		return e.t("post." + l.Decision)
+	case l.Action == model.OutRetract && i18n.Has("outbox.retract."+l.Decision):
+		return e.t("outbox.retract." + l.Decision)
+	}
+	return inert.Line(l.Decision)
 }
 
 func (e *env) yes(b bool) string {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/storage"
 )
@@ -52,7 +51,7 @@ func (e *env) syncExport(o syncOptions) error {
 		return usagef("cli.output-required")
 	}
 	st, s, err := e.signer()
-	if ie := (*i18n.Error)(nil); errors.As(err, &ie) && ie.Key == "cli.no-operator" {
+	if errors.Is(err, storage.ErrNoOperator) && e.operatorName() == "" {
 		// The committee's machine may hold the authority alone: its bundles are the
 		// authority's.
 		var aerr error

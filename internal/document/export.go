@@ -90,7 +90,7 @@ func (d *doc) meta() [][2]string {
 		{d.t("report.meta.previous"), r.Previous.String() + " (" + r.Previous.Dates() + ")"},
 		{d.t("report.meta.scope"), ScopeName(r, d.lang)},
 		{d.t("report.meta.operator"), r.Operator},
-		{d.t("report.meta.made"), r.Made.In(time.Local).Format("2006-01-02 15:04:05 -07:00")},
+		{d.t("report.meta.made"), r.Made.In(review.ChinaTime).Format("2006-01-02 15:04:05 -07:00")},
 	}
 }
 

@@ -26,10 +26,17 @@ import (
 type Error struct {
 	Key  string
 	Args []any
+	// Is is an error this one stands for, for errors.Is, not shown (a sentinel such as
+	// storage.ErrLocked, whose words the catalogue gives).
+	Is error
 }
 
 // E makes a catalogue error.
 func E(key string, args ...any) *Error { return &Error{Key: key, Args: args} }
+
+// EIs makes a catalogue error that stands for the error is: errors.Is finds it, the text is
+// the catalogue's.
+func EIs(is error, key string, args ...any) *Error { return &Error{Key: key, Args: args, Is: is} }
 
 // Error is the English text.
 func (e *Error) Error() string { return e.In(EN) }
@@ -53,6 +60,9 @@ func (e *Error) In(l Lang) string {
 // Unwrap gives the errors among the arguments, for errors.Is and errors.As.
 func (e *Error) Unwrap() []error {
 	var errs []error
+	if e.Is != nil {
+		errs = append(errs, e.Is)
+	}
 	for _, a := range e.Args {
 		if err, ok := a.(error); ok {
 			errs = append(errs, err)

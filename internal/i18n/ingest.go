@@ -13,6 +13,9 @@ func init() {
 		"ingest.fault.skip": {"%s（加 --skip-bad 可导入其余记录）", "%s (--skip-bad imports the rest)"},
 		"ingest.note.file":  {"%s：%s", "%s: %s"},
 
+		"ingest.format.unknown":    {"未知的格式 %q（可用的格式：%s）", "unknown format %q (the formats are %s)"},
+		"ingest.format.undetected": {"%s：不是群审认识的格式（可读 %s）；请用 --format 指明", "%s: not a format qunshen knows (it reads %s); name one with --format"},
+
 		"ingest.map.roster-no-group":    {"名册没有写明该成员所在的群组：请用 --group 指定", "the roster names no group for this member: give --group"},
 		"ingest.map.member-no-id":       {"成员没有账号", "a member without an id"},
 		"ingest.map.long-id":            {"账号长于 256 字节", "an id longer than 256 bytes"},

@@ -13,6 +13,7 @@ func init() {
 		"explain.app-state":        {"%[2]s的%[4]s", "%[1]s %[3]s"},
 		"explain.confidential":     {"%[2]s不能把涉密信息收入存档（GO 五(二)2：只有%[4]s可以）；请去掉 --include-confidential", "the role %[1]s may not put confidential posts into an archive (GO 五(二)2: only %[3]s); leave out --include-confidential"},
 		"explain.unknown-operator": {"未登记的操作员", "unknown operator"},
+		"store.locked":             {"%s：另一个群审程序正打开此数据库（请先关闭它）", "%s: another qunshen has this database open (close it first)"},
 		"explain.powers":           {"（部门/社区负责人在本部门的群组中行使支部书记的职权）", "; a department head holds the secretary's powers over a department's groups"},
 
 		// An action outside the scope of a designation, or at a time it does not hold.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"qunshen/internal/i18n"
 )
 
 // QueueFormat is the name of the project's own queue format, beside the formats of the chat
@@ -40,7 +42,7 @@ func DetectFormats(files []string, name string) ([]Source, error) {
 	default:
 		p, ok := Lookup(name)
 		if !ok {
-			return nil, fmt.Errorf("unknown format %q (the formats are %s)", name, strings.Join(Formats(), ", "))
+			return nil, i18n.E("ingest.format.unknown", name, strings.Join(Formats(), ", "))
 		}
 		named = &p
 	}
@@ -67,7 +69,7 @@ func DetectFormats(files []string, name string) ([]Source, error) {
 		}
 		p, ok := Detect(head)
 		if !ok {
-			return nil, fmt.Errorf("%s: not a format qunshen knows (it reads %s); name one with --format", f, strings.Join(Formats(), ", "))
+			return nil, i18n.E("ingest.format.undetected", f, strings.Join(Formats(), ", "))
 		}
 		out = append(out, Source{File: f, Parser: &p})
 	}
@@ -143,7 +145,7 @@ func PosError(file string, pos Pos, reason string) error {
 	if pos.Line > 0 {
 		return &LineError{File: file, Line: pos.Line, Msg: reason}
 	}
-	return fmt.Errorf("%s: byte %d: %s", file, pos.Offset, reason)
+	return i18n.E("ingest.fault.byte", file, pos.Offset, reason)
 }
 
 // ItemPos is where an item stands in its file.

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"qunshen/internal/atomicfile"
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -71,7 +72,7 @@ func KeyPath(dbPath string, k model.Key) string {
 // AES-256-GCM under a key derived from the passphrase by PBKDF2-SHA256 (format v2).
 func SaveKey(dbPath string, s *model.Signer, passphrase []byte) error {
 	if strings.ContainsAny(s.Operator.Name, "\r\n") {
-		return fmt.Errorf("the operator name %q has a line break", s.Operator.Name)
+		return i18n.E("keyring.signer.line-break", s.Operator.Name)
 	}
 	if err := os.MkdirAll(KeyDir(dbPath), 0o700); err != nil {
 		return err
@@ -126,7 +127,7 @@ func Load(dbPath string, op model.Operator, passphrase func() ([]byte, error)) (
 	path := KeyPath(dbPath, op.Key)
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("the private key of %s is not on this machine (%s)", op.Name, path)
+		return nil, i18n.E("keyring.signer.absent", op.Name, path)
 	}
 	if err != nil {
 		return nil, err
@@ -140,11 +141,11 @@ func Load(dbPath string, op model.Operator, passphrase func() ([]byte, error)) (
 	case keyFileHeader:
 		v, ok := fields["seed"]
 		if !ok {
-			return nil, fmt.Errorf("%s: no seed", path)
+			return nil, i18n.E("keyring.signer.no-field", path, "seed")
 		}
 		seed, err = hex.DecodeString(v)
 		if err != nil || len(seed) != ed25519.SeedSize {
-			return nil, fmt.Errorf("%s: damaged seed", path)
+			return nil, i18n.E("keyring.signer.damaged", path, "seed")
 		}
 	case keyFileHeaderEncrypted:
 		seed, err = openSealedSeed(path, fields, op, passphrase)
@@ -152,12 +153,12 @@ func Load(dbPath string, op model.Operator, passphrase func() ([]byte, error)) (
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("%s: not a qunshen key file", path)
+		return nil, i18n.E("keyring.signer.not-key", path)
 	}
 	priv := ed25519.NewKeyFromSeed(seed)
 	clear(seed)
 	if model.KeyOf(priv) != op.Key {
-		return nil, fmt.Errorf("%s: the key does not belong to %s", path, op.Name)
+		return nil, i18n.E("keyring.signer.not-theirs", path, op.Name)
 	}
 	return &model.Signer{Operator: op, Priv: priv}, nil
 }
@@ -166,7 +167,7 @@ func Load(dbPath string, op model.Operator, passphrase func() ([]byte, error)) (
 func parseKeyFile(raw []byte) (string, map[string]string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	if !sc.Scan() {
-		return "", nil, errors.New("not a qunshen key file (empty)")
+		return "", nil, i18n.E("keyring.signer.empty")
 	}
 	header := sc.Text()
 	fields := map[string]string{}
@@ -176,7 +177,7 @@ func parseKeyFile(raw []byte) (string, map[string]string, error) {
 			continue
 		}
 		if _, dup := fields[k]; dup && k != "name" && k != "role" {
-			return "", nil, fmt.Errorf("damaged: %s appears twice", k)
+			return "", nil, i18n.E("keyring.signer.twice", k)
 		}
 		fields[k] = v
 	}
@@ -186,44 +187,44 @@ func parseKeyFile(raw []byte) (string, map[string]string, error) {
 // openSealedSeed opens the seed of a v2 key file with the passphrase.
 func openSealedSeed(path string, fields map[string]string, op model.Operator, passphrase func() ([]byte, error)) ([]byte, error) {
 	if kdf := fields["kdf"]; kdf != keyKDF {
-		return nil, fmt.Errorf("%s: unknown key derivation %q (this qunshen knows %s)", path, kdf, keyKDF)
+		return nil, i18n.E("keyring.signer.kdf", path, kdf, keyKDF)
 	}
 	iter, err := strconv.Atoi(fields["iterations"])
 	if err != nil || iter < 1 || iter > maxKDFIterations {
-		return nil, fmt.Errorf("%s: damaged iteration count %q", path, fields["iterations"])
+		return nil, i18n.E("keyring.signer.iterations", path, fields["iterations"])
 	}
 	var parts [3][]byte
 	for i, name := range []string{"salt", "nonce", "sealed"} {
 		v, ok := fields[name]
 		if !ok {
-			return nil, fmt.Errorf("%s: no %s", path, name)
+			return nil, i18n.E("keyring.signer.no-field", path, name)
 		}
 		if parts[i], err = hex.DecodeString(v); err != nil || len(parts[i]) == 0 {
-			return nil, fmt.Errorf("%s: damaged %s", path, name)
+			return nil, i18n.E("keyring.signer.damaged", path, name)
 		}
 	}
 	salt, nonce, sealed := parts[0], parts[1], parts[2]
 	if passphrase == nil {
-		return nil, fmt.Errorf("the key of %s is encrypted: no passphrase given", op.Name)
+		return nil, i18n.E("keyring.signer.no-passphrase", op.Name)
 	}
 	pass, err := passphrase()
 	if err != nil {
-		return nil, fmt.Errorf("the key of %s is encrypted: %w", op.Name, err)
+		return nil, i18n.E("keyring.signer.encrypted", op.Name, err)
 	}
 	aead, err := keyAEAD(pass, salt, iter)
 	if err != nil {
 		return nil, err
 	}
 	if len(nonce) != aead.NonceSize() {
-		return nil, fmt.Errorf("%s: damaged nonce", path)
+		return nil, i18n.E("keyring.signer.damaged", path, "nonce")
 	}
 	seed, err := aead.Open(nil, nonce, sealed, op.Key[:])
 	if err != nil {
-		return nil, fmt.Errorf("%w for the key of %s", ErrWrongPassphrase, op.Name)
+		return nil, i18n.EIs(ErrWrongPassphrase, "keyring.signer.wrong", op.Name)
 	}
 	if len(seed) != ed25519.SeedSize {
 		clear(seed)
-		return nil, fmt.Errorf("%s: damaged seed", path)
+		return nil, i18n.E("keyring.signer.damaged", path, "seed")
 	}
 	return seed, nil
 }

@@ -3,7 +3,6 @@ package keyring
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +32,14 @@ func (t Trust) Describe() string {
 	return fmt.Sprintf("%s (%s, fingerprint %s)", t.Name, t.Role, t.Key.Fingerprint())
 }
 
+// who is Describe in the catalogue's words, for the messages of refusals.
+func (t Trust) who() error {
+	return i18n.E("keyring.trust.who", t.Name, string(t.Role), t.Key.Fingerprint())
+}
+
+// chinaTime is the zone the times of refusals are given in, as the command line gives them.
+var chinaTime = time.FixedZone("UTC+8", 8*60*60)
+
 // Admit applies the rules of trusting t: a key trusted already keeps its record, and its name
 // and role cannot be changed (revoke it and export a new key instead); a revoked key trusted
 // again with the same name and role is trusted again; another key may not be trusted under the
@@ -42,10 +49,10 @@ func (t Trust) Describe() string {
 // t.TrustedAt is now.
 func Admit(t Trust, old *Trust, all func() ([]Trust, error)) (*Trust, error) {
 	if strings.TrimSpace(t.Name) == "" {
-		return nil, errors.New("a trusted key needs the name of its operator")
+		return nil, i18n.E("keyring.trust.no-name")
 	}
 	if !model.KnownRole(t.Role) {
-		return nil, fmt.Errorf("unknown role %q", t.Role)
+		return nil, i18n.E("keyring.role", string(t.Role))
 	}
 	if t.TrustedAt.IsZero() {
 		t.TrustedAt = time.Now()
@@ -55,8 +62,7 @@ func Admit(t Trust, old *Trust, all func() ([]Trust, error)) (*Trust, error) {
 	if old != nil {
 		o := *old
 		if o.Name != t.Name || o.Role != t.Role {
-			return nil, fmt.Errorf("the key %s is trusted already as %s: refusing to trust it as %s (name and role of a key do not change: revoke it, and trust a new key)",
-				t.Key.Fingerprint(), o.Describe(), t.Describe())
+			return nil, i18n.E("keyring.trust.as-other", t.Key.Fingerprint(), o.who(), t.who())
 		}
 		if !o.Revoked() && (o.Local || !t.Local) {
 			return nil, nil // trusted already, as asked
@@ -74,8 +80,7 @@ func Admit(t Trust, old *Trust, all func() ([]Trust, error)) (*Trust, error) {
 	}
 	for _, o := range others {
 		if o.Name == t.Name && !o.Revoked() {
-			return nil, fmt.Errorf("another key is trusted already under the name %s: %s; revoke it before trusting %s",
-				t.Name, o.Describe(), t.Describe())
+			return nil, i18n.E("keyring.trust.name-taken", t.Name, o.who(), t.who())
 		}
 	}
 	return &t, nil
@@ -84,7 +89,7 @@ func Admit(t Trust, old *Trust, all func() ([]Trust, error)) (*Trust, error) {
 // Revoke revokes t now, unless it was revoked already.
 func (t *Trust) Revoke(now time.Time) error {
 	if t.Revoked() {
-		return fmt.Errorf("the key of %s was revoked already, on %s", t.Describe(), t.RevokedAt.Local().Format("2006-01-02 15:04"))
+		return i18n.E("keyring.trust.revoked-already", t.who(), t.RevokedAt.In(chinaTime).Format("2006-01-02 15:04"))
 	}
 	t.RevokedAt = now.UTC()
 	return nil
@@ -105,7 +110,7 @@ func Sort(all []Trust) {
 func Find(all []Trust, q string) (int, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return 0, errors.New("name the key to revoke: an operator name, a fingerprint or a key in hex")
+		return 0, i18n.E("keyring.trust.name-it")
 	}
 	byName := -1
 	for i, t := range all {
@@ -124,7 +129,7 @@ func Find(all []Trust, q string) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("no trusted key has the name, fingerprint or key %q (see qunshen trust --list)", q)
+	return 0, i18n.E("keyring.trust.none", q)
 }
 
 // CheckExporter checks the maker of a bundle, named name, whose key k has the record t (ok
