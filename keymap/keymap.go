@@ -49,7 +49,7 @@ type Keys struct {
 	// upward report written); accountability recorded.
 	GroupApply, GroupApprove, GroupRefuse, Measure, Report, FollowUp, CloseIncident, WriteReport, Account key.Binding
 	// Groups: a group commended, the requests to read its archive; Violations: a reporter rewarded.
-	Commend, ArchiveAccess, Reward key.Binding
+	Commend, ArchiveAccess, Reward, Files key.Binding
 	// Reports.
 	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Drill, Export key.Binding
 	// The formats the Reports pane exports to, after Export.
@@ -99,7 +99,7 @@ func New(l i18n.Lang) Keys {
 		GroupApply:   b("group-apply", "n"), GroupApprove: b("group-approve", "a"), GroupRefuse: b("group-refuse", "r"), Measure: b("measure", "m"),
 		Report: b("report-up", "e"), FollowUp: b("followup", "u"), CloseIncident: b("close-incident", "c"),
 		WriteReport: b("write-report", "w"), Account: b("account", "A"),
-		Commend: b("commend", "K"), ArchiveAccess: b("archive-access", "R"), Reward: b("reward", "W"),
+		Commend: b("commend", "K"), ArchiveAccess: b("archive-access", "R"), Reward: b("reward", "W"), Files: b("files", "F"),
 
 		Verify: b("verify", "v"), Sanction: b("sanction", "s"), Dismiss: b("dismiss", "d"), Feedback: b("feedback", "f"),
 
@@ -201,7 +201,7 @@ func (k Keys) Reports() Group {
 // and accountability.
 func (k Keys) Register() Group {
 	return k.group("tab.groups", k.GroupApply, k.GroupApprove, k.GroupRefuse, k.OpenIncident, k.Measure, k.Report, k.FollowUp,
-		k.CloseIncident, k.WriteReport, k.Account, k.Commend, k.ArchiveAccess)
+		k.CloseIncident, k.WriteReport, k.Account, k.Commend, k.ArchiveAccess, k.Files)
 }
 
 // ExportFormats are the keys that choose the format after Export; any other key cancels.

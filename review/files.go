@@ -306,7 +306,14 @@ func (s *Service) SharedFiles(group string) ([]SharedFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	posts, err := src.PostsBetween(ArchiveStatuses, time.Time{}, time.Time{})
+	var posts []model.Post
+	if pf, ok := s.Store.(interface {
+		PostFiles(group string) ([]model.Post, error)
+	}); ok {
+		posts, err = pf.PostFiles(group) // the published posts with attachments, lean
+	} else {
+		posts, err = src.PostsBetween(ArchiveStatuses, time.Time{}, time.Time{})
+	}
 	if err != nil {
 		return nil, err
 	}

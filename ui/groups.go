@@ -31,9 +31,9 @@ type groupsPane struct {
 	alerts int       // rows in scope that fail a check, or wait for approval
 	drill  *drillSet // a figure of the Reports pane narrows the list to its groups
 	scroll scroller  // of the detail
-	// files is the register of shared files by group (groups_assess.go), read apart.
-	files       map[string][]review.SharedFile
-	filesLoaded bool
+	// files is the register of shared files of the groups read (groups_assess.go): read on
+	// asking (F), since it reads the published posts.
+	files map[string][]review.SharedFile
 }
 
 // groupRow is a row of the register with what the detail shows of it.
@@ -71,7 +71,7 @@ func (p *groupsPane) busy() bool       { return p.prompt != nil || p.filter.Acti
 
 func (p *groupsPane) load() tea.Cmd {
 	p.gen++
-	return tea.Batch(p.loadRegister(), p.loadFiles())
+	return p.loadRegister()
 }
 
 func (p *groupsPane) loadRegister() tea.Cmd {
@@ -160,14 +160,14 @@ func (p *groupsPane) update(msg tea.Msg) tea.Cmd {
 		p.loaded = true
 		return p.filter.Refresh()
 	case filesMsg:
-		if msg.gen != p.gen {
-			return nil
-		}
 		if msg.err != nil {
 			p.fail(msg.err, "")
 			return nil
 		}
-		p.files, p.filesLoaded = msg.files, true
+		if p.files == nil {
+			p.files = map[string][]review.SharedFile{}
+		}
+		p.files[msg.group] = msg.files
 		return nil
 	case actionMsg:
 		if msg.owner != any(p) {
@@ -249,6 +249,11 @@ func (p *groupsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.askCommend(r)
 	case key.Matches(msg, k.ArchiveAccess):
 		return p.askAccess(r)
+	case key.Matches(msg, k.Files):
+		if r.IsApplication() {
+			return nil
+		}
+		return p.loadFiles(r.Group.ID)
 	}
 	return nil
 }
@@ -284,6 +289,7 @@ func (p *groupsPane) keys() keymap.Help {
 		{k.FollowUp, model.IncidentFollowUp, open},
 		{k.Commend, model.GroupCommend, ok && !app},
 		{k.ArchiveAccess, model.ArchiveRequest, ok && !app},
+		{k.Files, model.ArchiveRequest, ok && !app}, // reading: every role
 	} {
 		if b.show && model.Allowed(p.op.Role, b.kind) {
 			out = append(out, b.b)

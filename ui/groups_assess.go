@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"qunshen/internal/inert"
+	"qunshen/keymap"
 	"qunshen/model"
 	"qunshen/review"
 )
@@ -16,26 +17,21 @@ import (
 // with the keys that record, approve, grant and refuse them, and the register of its shared
 // files (ST 六), read apart from the register since it reads the published posts.
 
-// filesMsg is the register of shared files, by group.
+// filesMsg is the register of one group's shared files.
 type filesMsg struct {
-	gen   int
-	files map[string][]review.SharedFile
+	group string
+	files []review.SharedFile
 	err   error
 }
 
-// loadFiles reads the register of shared files of every group in scope.
-func (p *groupsPane) loadFiles() tea.Cmd {
-	gen, be, scope := p.gen, p.be, p.scope
+// loadFiles reads the register of a group's shared files (F): it reads the group's published
+// posts, so the pane reads it on asking, not with the register.
+func (p *groupsPane) loadFiles(group string) tea.Cmd {
+	be := p.be
+	p.note(p.t("loading"))
 	return func() tea.Msg {
-		fs, err := be.SharedFiles(scope)
-		if err != nil {
-			return filesMsg{gen: gen, err: err}
-		}
-		m := map[string][]review.SharedFile{}
-		for _, f := range fs {
-			m[f.Group] = append(m[f.Group], f)
-		}
-		return filesMsg{gen: gen, files: m}
+		fs, err := be.SharedFiles(group)
+		return filesMsg{group: group, files: fs, err: err}
 	}
 }
 
@@ -106,10 +102,10 @@ func (p *groupsPane) assessLines(r *groupRow, title func(string), line func(stri
 	title("groups.files")
 	fs, loaded := p.files[r.Group.ID]
 	switch {
-	case !p.filesLoaded:
-		line(p.t("loading"))
-		return
 	case !loaded:
+		line(p.tf("groups.files.ask", keymap.Name(p.km.Files)))
+		return
+	case len(fs) == 0:
 		line(p.t("none"))
 		return
 	}

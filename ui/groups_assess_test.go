@@ -34,6 +34,10 @@ func TestAssessOnTheScreen(t *testing.T) {
 
 	h.keys("5")
 	h.goTo(prefix(h.groupName("g2")))
+	if s := h.plain(); !strings.Contains(s, "press F to read the group's shared files") {
+		t.Errorf("the files are not offered:\n%s", s)
+	}
+	h.keys("F")
 	h.keys("K")
 	h.typeText("信息发布规范")
 	h.keys("enter")

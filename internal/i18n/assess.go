@@ -113,6 +113,8 @@ func init() {
 		"groups.access.refuse":      {"不同意（写明理由）", "refuse (say why)"},
 		"groups.files":              {"共享文件（ST 六）", "Shared files (ST 六)"},
 		"groups.files.counts":       {"%[1]d 个文件，%[2]d 个文件名未注明主题、日期、作者，%[3]d 个图片视频需备份", "%d files, %d named without topic, date and author, %d images and videos to back up"},
+		"groups.files.ask":          {"按 %s 读取本群的共享文件", "press %s to read the group's shared files"},
+		"key.files":                 {"读取共享文件", "read the shared files"},
 		"groups.files.suggest":      {"建议名称：%s", "suggested name: %s"},
 		"groups.ask.commend":        {"表彰本群", "Commend the group"},
 		"groups.ask.commend.info":   {"管理规范、作用发挥良好的群组予以表彰（CW 六(三)1、IW 第九条）", "a well-run group is commended (CW 六(三)1, IW 第九条)"},
