@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -190,18 +191,34 @@ func (p *groupsPane) askAccess(r *groupRow) tea.Cmd {
 	return nil
 }
 
-// newAccessPrompt records a member's request: who (a member's id in the group) and why, for
-// all time (a period is given on the command line).
+// accessPeriods are the periods a request asks for on the screen, as --period names them: all
+// time first.
+func accessPeriods() []string {
+	return []string{"", "month", "last-month", "quarter", "last-quarter", "year", "last-year"}
+}
+
+// newAccessPrompt records a member's request: the period it asks for, who (a member's id in the
+// group) and why.
 func (p *groupsPane) newAccessPrompt(r *groupRow) *choicePrompt {
 	id, label := r.Group.ID, inert.Line(r.Group.Name)
 	q := newChoicePrompt(p.common, p.t("groups.access.new")+" — "+label)
 	q.info = append(q.info, p.t("groups.ask.access.info"))
+	for _, s := range accessPeriods() {
+		q.choices = append(q.choices, p.t("groups.access.period."+cmp.Or(s, "all")))
+	}
 	q.withReason(p.t("groups.ask.access.text"))
 	q.needText = true
-	q.run = func(_ int, text string) tea.Cmd {
+	now := p.be.Now()
+	q.run = func(i int, text string) tea.Cmd {
 		member, reason, _ := strings.Cut(strings.TrimSpace(text), " ")
+		n := review.NewArchiveAccess{Group: id, Member: member, Reason: reason}
+		if s := accessPeriods()[min(max(i, 0), len(accessPeriods())-1)]; s != "" {
+			if per, err := review.ParsePeriod(s, now); err == nil {
+				n.Period = &per
+			}
+		}
 		return p.act(model.ArchiveRequest, label, func(be Backend) error {
-			_, _, err := be.RequestArchive(review.NewArchiveAccess{Group: id, Member: member, Reason: reason})
+			_, _, err := be.RequestArchive(n)
 			return err
 		})
 	}

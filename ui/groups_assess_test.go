@@ -54,11 +54,12 @@ func TestAssessOnTheScreen(t *testing.T) {
 	}
 
 	// A request recorded and its confidential material approved, by the supervisor.
-	h.keys("R", "enter") // no request waiting: the first choice records one
+	h.keys("R", "enter")   // no request waiting: the first choice records one
+	h.keys("down", "down") // last month
 	h.typeText("m3 撰写年度总结")
 	h.keys("enter")
 	xs, _ := svc.ArchiveAccesses()
-	if len(xs) != 1 || xs[0].Member != "m3" || xs[0].Reason != "撰写年度总结" || xs[0].Status != model.AccessRequested {
+	if len(xs) != 1 || xs[0].Member != "m3" || xs[0].Reason != "撰写年度总结" || xs[0].Status != model.AccessRequested || xs[0].Period != "2026-06" {
 		t.Fatalf("after R: %+v\n%s", xs, h.plain())
 	}
 	h.keys("R", "enter", "enter") // the request, then the supervisor's one action: approve
