@@ -48,6 +48,8 @@ type Keys struct {
 	// group's incidents followed (a measure, a report upward, a follow-up, the closing, the
 	// upward report written); accountability recorded.
 	GroupApply, GroupApprove, GroupRefuse, Measure, Report, FollowUp, CloseIncident, WriteReport, Account key.Binding
+	// Groups: a group commended, the requests to read its archive; Violations: a reporter rewarded.
+	Commend, ArchiveAccess, Reward, Files key.Binding
 	// Reports.
 	PrevPeriod, NextPeriod, PeriodLength, BranchScope, Drill, Export key.Binding
 	// The formats the Reports pane exports to, after Export.
@@ -97,6 +99,7 @@ func New(l i18n.Lang) Keys {
 		GroupApply:   b("group-apply", "n"), GroupApprove: b("group-approve", "a"), GroupRefuse: b("group-refuse", "r"), Measure: b("measure", "m"),
 		Report: b("report-up", "e"), FollowUp: b("followup", "u"), CloseIncident: b("close-incident", "c"),
 		WriteReport: b("write-report", "w"), Account: b("account", "A"),
+		Commend: b("commend", "K"), ArchiveAccess: b("archive-access", "R"), Reward: b("reward", "W"), Files: b("files", "F"),
 
 		Verify: b("verify", "v"), Sanction: b("sanction", "s"), Dismiss: b("dismiss", "d"), Feedback: b("feedback", "f"),
 
@@ -186,7 +189,7 @@ func (k Keys) Roster() Group {
 
 // Violations are the keys of the Violations pane.
 func (k Keys) Violations() Group {
-	return k.group("tab.violations", k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal)
+	return k.group("tab.violations", k.Verify, k.Sanction, k.Dismiss, k.Feedback, k.Appeal, k.Reward)
 }
 
 // Reports are the keys of the Reports pane.
@@ -198,7 +201,7 @@ func (k Keys) Reports() Group {
 // and accountability.
 func (k Keys) Register() Group {
 	return k.group("tab.groups", k.GroupApply, k.GroupApprove, k.GroupRefuse, k.OpenIncident, k.Measure, k.Report, k.FollowUp,
-		k.CloseIncident, k.WriteReport, k.Account)
+		k.CloseIncident, k.WriteReport, k.Account, k.Commend, k.ArchiveAccess, k.Files)
 }
 
 // ExportFormats are the keys that choose the format after Export; any other key cancels.

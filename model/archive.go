@@ -49,6 +49,9 @@ type Archive struct {
 	Maker               Operator
 	MadeAt              time.Time
 	Command             string // the command line that made it, in canonical form
+	// Access is the request to read the archive that it was made for (GO 五(二)), when it was:
+	// its index names the request, the member, the reason and the approver.
+	Access *ArchiveAccess
 }
 
 // Count is the number of posts in the archive.

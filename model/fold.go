@@ -29,6 +29,8 @@ type State interface {
 	GroupApplication(id string) (GroupApplication, bool, error)
 	Incident(id string) (Incident, bool, error)
 	Accountability(id string) (Accountability, bool, error)
+	Commendation(id string) (Commendation, bool, error)
+	ArchiveAccess(id string) (ArchiveAccess, bool, error)
 
 	PutOperator(o *Operator) error
 	PutGroup(old, g *Group) error
@@ -42,6 +44,9 @@ type State interface {
 	PutGroupApplication(old, a *GroupApplication) error
 	PutIncident(old, i *Incident) error
 	PutAccountability(old, a *Accountability) error
+	// PutCommendation stores a commendation or a reward: each is recorded once, never changed.
+	PutCommendation(c *Commendation) error
+	PutArchiveAccess(old, x *ArchiveAccess) error
 	PutDesignation(old, d *DesignationRecord) error
 	// PutOutbox keeps the lines of the outbox that one event made, in order (OutboxLine).
 	PutOutbox(lines []OutboxLine) error
@@ -313,6 +318,12 @@ func (a *applier) apply() error {
 		return a.incidentAction()
 	case AccountabilityRecord:
 		return a.accountabilityRecord()
+	case GroupCommend, ReportReward:
+		return a.commend()
+	case ArchiveRequest:
+		return a.archiveRequest()
+	case ArchiveApprove, ArchiveGrant, ArchiveRefuse:
+		return a.archiveAction()
 	case OperatorDesignate:
 		return a.operatorDesignate()
 	case AuthorityDesignate:

@@ -18,6 +18,8 @@ type MemState struct {
 	GroupApps        map[string]GroupApplication
 	Incidents        map[string]Incident
 	Accountabilities map[string]Accountability
+	Commendations    map[string]Commendation
+	ArchiveAccesses  map[string]ArchiveAccess
 	Designations     map[string]DesignationRecord
 	Superseded       map[Hash]string
 	// Outbox holds the lines of the outbox by the event that made them.
@@ -38,6 +40,8 @@ func NewMemState() *MemState {
 		GroupApps:        map[string]GroupApplication{},
 		Incidents:        map[string]Incident{},
 		Accountabilities: map[string]Accountability{},
+		Commendations:    map[string]Commendation{},
+		ArchiveAccesses:  map[string]ArchiveAccess{},
 		Designations:     map[string]DesignationRecord{},
 		Superseded:       map[Hash]string{},
 		Outbox:           map[Hash][]OutboxLine{},
@@ -142,6 +146,22 @@ func (s *MemState) PutIncident(old, i *Incident) error {
 	s.Incidents[i.ID] = *i
 	return nil
 }
+func (s *MemState) Commendation(id string) (Commendation, bool, error) {
+	return get(s.Commendations, id)
+}
+func (s *MemState) ArchiveAccess(id string) (ArchiveAccess, bool, error) {
+	return get(s.ArchiveAccesses, id)
+}
+func (s *MemState) PutCommendation(c *Commendation) error {
+	s.Counts.Commendation(c)
+	s.Commendations[c.ID] = *c
+	return nil
+}
+func (s *MemState) PutArchiveAccess(old, x *ArchiveAccess) error {
+	s.Counts.ArchiveAccess(old, x)
+	s.ArchiveAccesses[x.ID] = *x
+	return nil
+}
 func (s *MemState) PutAccountability(old, a *Accountability) error {
 	s.Counts.Accountability(old, a)
 	s.Accountabilities[a.ID] = *a
@@ -238,6 +258,16 @@ func (c Counts) Incident(old, i *Incident) {
 // Accountability counts a measure of accountability, by its measure.
 func (c Counts) Accountability(old, a *Accountability) {
 	c.move("accountability", statusOf(old, func(a *Accountability) string { return string(a.Measure) }), string(a.Measure), old != nil, true)
+}
+
+// Commendation counts a commendation or a reward, by its kind.
+func (c Counts) Commendation(x *Commendation) {
+	c.move("commendation", "", x.Kind, false, true)
+}
+
+// ArchiveAccess counts a change of a request to read the archive.
+func (c Counts) ArchiveAccess(old, x *ArchiveAccess) {
+	c.move("access", statusOf(old, func(x *ArchiveAccess) string { return string(x.Status) }), string(x.Status), old != nil, true)
 }
 
 func statusOf[T any](v *T, f func(*T) string) string {

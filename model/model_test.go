@@ -101,6 +101,9 @@ var wantPermissions = map[Kind]string{
 	IncidentOpen: "admin secretary depthead owner supervisor", IncidentMeasure: "admin secretary depthead owner supervisor",
 	IncidentEscalate: "admin secretary depthead owner supervisor", IncidentFollowUp: "admin secretary depthead owner supervisor",
 	IncidentClose: "owner secretary depthead supervisor", AccountabilityRecord: "supervisor",
+	GroupCommend: "supervisor", ReportReward: "supervisor",
+	ArchiveRequest: "admin secretary depthead owner supervisor", ArchiveApprove: "secretary depthead supervisor",
+	ArchiveGrant: "owner", ArchiveRefuse: "owner",
 }
 
 func TestPermissionTableAllPairs(t *testing.T) {

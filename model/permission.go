@@ -96,6 +96,21 @@ var permissions = map[Kind][]Role{
 
 	// The publicity department holds the owner and those responsible to account (IW 第十二条(三)).
 	AccountabilityRecord: {RoleSupervisor},
+
+	// The organisation assesses its groups, commends the well-run ones (CW 六(三)1, IW 第九条)
+	// and rewards the reporters whose reports checked out (CW 六(一)2): the publicity
+	// department, the supervisor.
+	GroupCommend: {RoleSupervisor},
+	ReportReward: {RoleSupervisor},
+
+	// A member asks the owner to read the archive for their work; whoever takes the request
+	// records it. The owner checks the reason and provides (GO 五(二)1); confidential material
+	// is read only under the confidentiality rules, by approval (GO 五(二)2): the branch
+	// secretary's or the supervisor's, not the owner's own.
+	ArchiveRequest: anyone,
+	ArchiveApprove: {RoleSecretary, RoleSupervisor},
+	ArchiveGrant:   {RoleOwner},
+	ArchiveRefuse:  {RoleOwner},
 }
 
 // Kinds lists every kind of event, sorted.

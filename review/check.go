@@ -268,6 +268,11 @@ func (c *Checker) CheckPost(p *model.Post, kind model.GroupKind) []model.Finding
 			}
 		}
 	}
+	if r := c.detector(DetectFileName, kind); r != nil && len(p.Attachments) > 0 {
+		if _, bad := badlyNamed(p); bad {
+			fs = c.add(fs, r, kind, 0, 0, "attachments")
+		}
+	}
 	SortFindings(fs)
 	return fs
 }

@@ -83,3 +83,13 @@ func BenchmarkCheckParts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadFileName reads the names of attachments as the file-name check does.
+func BenchmarkReadFileName(b *testing.B) {
+	names := []string{"IMG_20260603_123456.jpg", "新建 Microsoft Word 文档.docx", "汇总表(1).xlsx", "通知.pdf",
+		"防汛工作安排_20260603_党政办.docx", "关于报送材料的通知（党政办，2026年6月3日）.docx"}
+	for i := 0; i < b.N; i++ {
+		ReadFileName(names[i%len(names)])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "µs/name")
+}

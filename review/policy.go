@@ -51,6 +51,8 @@ const (
 	DetectRepeat      = "repeat"
 	// DetectMuted: the author was muted when the post was submitted (an import sees it).
 	DetectMuted = "muted"
+	// DetectFileName: an attachment's name does not say its topic, date and author (ST 六(一)2).
+	DetectFileName = "file-name"
 )
 
 // DefaultWithin is how close a subject and a near term must be when a rule does not say.
@@ -60,7 +62,7 @@ const DefaultWithin = 8
 const maxWithin = 50
 
 var detectors = []string{DetectResidentID, DetectMobile, DetectBankCard, DetectMajorFlag, DetectTitleLength,
-	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat, DetectMuted}
+	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat, DetectMuted, DetectFileName}
 
 // LadderTop is the Ladder of a rule whose violation goes straight to the last step of the
 // discipline ladder and is reported upward (IW 第十一条's unlawful content; CW 五, GO 四(二)2).
@@ -169,6 +171,7 @@ type Policy struct {
 	Version    int                     `toml:"version"`
 	Thresholds Thresholds              `toml:"thresholds"`
 	Register   RegisterRules           `toml:"register"`
+	Assessment AssessWeights           `toml:"assessment"`
 	Allow      []string                `toml:"allow"`
 	Rules      []Rule                  `toml:"rule"`
 	Ladder     Ladder                  `toml:"ladder"`
@@ -306,6 +309,18 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 	}
 	if r := p.Register; r.NicknameBadShare <= 0 || r.NicknameBadShare > 1 {
 		fail(keyLine(0, "nickname_bad_share"), "nickname_bad_share must be above 0 and at most 1")
+	}
+	if !md.IsDefined("assessment") && src != defaultPolicy {
+		// A policy written before the assessment had its weighting takes the built-in one.
+		p.Assessment = DefaultPolicy().Assessment
+	}
+	if a := p.Assessment; a.Base <= 0 {
+		fail(keyLine(0, "base"), "assessment: base must be a positive number")
+	}
+	for _, c := range p.Assessment.weights() {
+		if c.v < 0 {
+			fail(keyLine(0, c.key), "assessment: %s must not be negative", c.key)
+		}
 	}
 	seen := map[string]bool{}
 	for i := range p.Rules {

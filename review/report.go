@@ -107,6 +107,16 @@ type Figures struct {
 	Accountability          int
 	AccountabilityByMeasure map[string]int
 
+	// The assessment of the groups of the scope (CW 六(三), IW 第九条), ranked: of this period
+	// only, none for the period before.
+	Assessment []GroupScore
+	// Commendations are the groups commended and the reporters rewarded in the period (CW 六(三)1,
+	// 六(一)2), in time order.
+	Commendations []model.Commendation
+	// Requests to read the archive (GO 五(二)): filed, their confidential material approved,
+	// granted (with confidential material), refused in the period; waiting at its end.
+	AccessFiled, AccessApproved, AccessGranted, AccessGrantedConf, AccessRefused, AccessWaiting int
+
 	Daily []int // posts submitted each day
 }
 
@@ -154,6 +164,8 @@ type Report struct {
 	Standing         Standing
 	Groups           map[string]model.Group
 	inScope          map[string]bool
+	commendations    []model.Commendation
+	accesses         []model.ArchiveAccess
 	policy           *Policy
 	calendar         *Calendar
 }
@@ -197,11 +209,21 @@ func MakeReport(st ReportStore, o ReportOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if as, ok := st.(assessReads); ok {
+		if r.commendations, err = as.Commendations(); err != nil {
+			return nil, err
+		}
+		if r.accesses, err = as.ArchiveAccesses(); err != nil {
+			return nil, err
+		}
+	}
 	names := map[string]string{}
-	if r.Cur, err = r.figures(st, r.Period, rects); err != nil {
+	t := newTally()
+	if r.Cur, err = r.figures(st, r.Period, rects, t); err != nil {
 		return nil, err
 	}
-	if r.Prev, err = r.figures(st, r.Previous, rects); err != nil {
+	r.Cur.Assessment = r.finishAssessment(t, r.Period, rects)
+	if r.Prev, err = r.figures(st, r.Previous, rects, nil); err != nil {
 		return nil, err
 	}
 	for _, of := range r.Cur.Offenders {
@@ -241,7 +263,9 @@ func (p Period) reference(now time.Time) time.Time {
 	return p.To
 }
 
-func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) (Figures, error) {
+// figures computes the figures of a period; t, when not nil, gathers those of the assessment,
+// group by group.
+func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification, t *tally) (Figures, error) {
 	f := Figures{Period: p, Decisions: map[model.Kind]int{}, FindingsByCategory: map[string]int{}, FindingsByClause: map[string]int{},
 		ViolationsBySource: map[string]int{}, ViolationsByCategory: map[string]int{}, ViolationsByClause: map[string]int{},
 		SanctionsByStep: map[string]int{}, AppsFiled: map[model.ApplicationKind]int{}, AppsDecided: map[model.ApplicationKind]int{},
@@ -254,12 +278,17 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 			return nil
 		}
 		f.Submitted++
-		t := x.Time.In(ChinaTime)
-		if d := int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Sub(day0) / (24 * time.Hour)); d >= 0 && d < len(f.Daily) {
+		at := x.Time.In(ChinaTime)
+		if d := int(time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC).Sub(day0) / (24 * time.Hour)); d >= 0 && d < len(f.Daily) {
 			f.Daily[d]++
 		}
 		if len(x.Findings) > 0 {
 			f.PostsWithFindings++
+		}
+		if t != nil {
+			g := t.of(x.Group)
+			g.Posts++
+			g.Findings += len(x.Findings)
 		}
 		for _, fi := range x.Findings {
 			f.Findings++
@@ -284,6 +313,14 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 				if x.Latency >= 0 {
 					toDecision = append(toDecision, x.Latency)
 				}
+				if t != nil && x.Latency >= 0 {
+					g := t.of(x.Group)
+					g.Reviewed++
+					if x.Latency <= 24*time.Hour {
+						g.InDay++
+					}
+					t.latencies[g.Group] = append(t.latencies[g.Group], x.Latency)
+				}
 			}
 		case model.PostSignOff:
 			if x.Latency >= 0 {
@@ -299,6 +336,9 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 	err = st.Facts(model.FactOverride, p.From, p.To, r.inScope, func(x *model.Fact) error {
 		if r.InScope(x.Group) {
 			f.Overrides++
+			if t != nil {
+				t.of(x.Group).Overrides++
+			}
 		}
 		return nil
 	})
@@ -326,6 +366,18 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 			f.Reports++
 			if x.Feedback {
 				f.ComplaintsFedBack++
+			}
+		}
+		if t != nil {
+			g := t.of(x.Group)
+			if x.Status != string(model.ViolationDismissed) {
+				g.Violations++
+			}
+			if x.Source == model.SourceComplaint {
+				g.Reports++
+				if x.Feedback {
+					g.Answered++
+				}
 			}
 		}
 		if x.Status != string(model.ViolationDismissed) {
@@ -357,6 +409,9 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		f.SanctionsByStep[x.Step]++
 		if x.Appeal == model.AppealOverturned {
 			f.Overturned++
+			if t != nil {
+				t.of(x.Group).Overturned++
+			}
 		}
 		return nil
 	})
@@ -419,9 +474,10 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 			f.DissolveOverdue++
 		}
 	}
-	if err := r.desk(st, p, &f); err != nil {
+	if err := r.desk(st, p, &f, t); err != nil {
 		return f, err
 	}
+	r.assessed(p, ref, &f)
 	return f, nil
 }
 
@@ -452,43 +508,6 @@ func (r *Report) register(st ReportStore, reg *registerBuilder, apps []model.Gro
 		}
 	}
 	return nil
-}
-
-// desk counts the incidents and the measures of accountability of the period.
-func (r *Report) desk(st ReportStore, p Period, f *Figures) error {
-	f.AccountabilityByMeasure = map[string]int{}
-	for _, c := range []struct {
-		kind model.FactKind
-		n    *int
-	}{{model.FactIncident, &f.IncidentsOpened}, {model.FactIncEscalated, &f.IncidentsEscalated}, {model.FactIncClosed, &f.IncidentsClosed}} {
-		err := st.Facts(c.kind, p.From, p.To, r.inScope, func(x *model.Fact) error {
-			if r.InScope(x.Group) {
-				*c.n++
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	var toMeasure []time.Duration
-	err := st.Facts(model.FactIncMeasured, p.From, p.To, r.inScope, func(x *model.Fact) error {
-		if r.InScope(x.Group) {
-			toMeasure = append(toMeasure, x.Latency)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	f.ToMeasure = latencyOf(toMeasure)
-	return st.Facts(model.FactAccountability, p.From, p.To, r.inScope, func(x *model.Fact) error {
-		if r.InScope(x.Group) {
-			f.Accountability++
-			f.AccountabilityByMeasure[x.Class]++
-		}
-		return nil
-	})
 }
 
 func cutKey(k string) (group, member string, ok bool) {

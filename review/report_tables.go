@@ -234,6 +234,14 @@ func (r *Report) Tables() []Table {
 		acc.Rows = append(acc.Rows, count("acc."+string(m), c.AccountabilityByMeasure[string(m)], p.AccountabilityByMeasure[string(m)], nil))
 	}
 	ts = append(ts, acc)
+	ts = append(ts, Table{ID: "archive.access", Rows: []Row{
+		count("report.f.access.filed", c.AccessFiled, p.AccessFiled, nil),
+		count("report.f.access.approved", c.AccessApproved, p.AccessApproved, nil),
+		count("report.f.access.granted", c.AccessGranted, p.AccessGranted, nil),
+		count("report.f.access.conf", c.AccessGrantedConf, p.AccessGrantedConf, nil),
+		count("report.f.access.refused", c.AccessRefused, p.AccessRefused, nil),
+		count("report.f.access.waiting", c.AccessWaiting, p.AccessWaiting, nil),
+	}})
 
 	s := &r.Standing
 	mt := Table{ID: "members", Rows: []Row{{Key: "report.f.members", Cur: int64(s.Members), NoPrev: true, Drill: &Drill{Target: "members"}}}}
@@ -304,6 +312,8 @@ func (r *Report) Tables() []Table {
 			Drill: groupDrill(g.Group.ID)})
 	}
 	ts = append(ts, pl)
+	ts = append(ts, r.assessTable())
+	ts = append(ts, r.commendationTables()...)
 	return ts
 }
 

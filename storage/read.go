@@ -186,6 +186,25 @@ func (s *Store) Accountabilities() ([]model.Accountability, error) {
 	return listAll[model.Accountability](s, bAccount)
 }
 
+// Commendations lists the commendations of groups and the rewards of reporters, by id.
+func (s *Store) Commendations() ([]model.Commendation, error) {
+	return listAll[model.Commendation](s, bCommend)
+}
+
+// ArchiveAccesses lists the requests to read the archive, by id.
+func (s *Store) ArchiveAccesses() ([]model.ArchiveAccess, error) {
+	return listAll[model.ArchiveAccess](s, bAccess)
+}
+
+// ArchiveAccess reads one request to read the archive.
+func (s *Store) ArchiveAccess(id string) (x model.ArchiveAccess, ok bool, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		x, ok, err = newTxState(tx).ArchiveAccess(id)
+		return err
+	})
+	return
+}
+
 // Incident reads one incident.
 func (s *Store) Incident(id string) (in model.Incident, ok bool, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
@@ -202,6 +221,37 @@ func (s *Store) GroupApplication(id string) (a model.GroupApplication, ok bool, 
 		return err
 	})
 	return
+}
+
+// PostFiles lists the published posts (approved, signed off, from a chat's history) that have
+// attachments, of one group or of every group when group is "": what the register of shared
+// files reads. Only what the register needs is kept of each: no body, no findings, no history.
+func (s *Store) PostFiles(group string) ([]model.Post, error) {
+	var out []model.Post
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		st := newTxState(tx)
+		c := tx.Bucket(ixPostStatus).Cursor()
+		for _, status := range []model.PostStatus{model.PostApproved, model.PostSignedOff, model.PostPublished} {
+			prefix := append([]byte(status), 0)
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				id := string(k[len(prefix)+8:])
+				p, ok, err := st.Post(id)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("index names post %q, which is not stored", id)
+				}
+				if len(p.Attachments) == 0 || group != "" && p.Group != group {
+					continue
+				}
+				p.Body, p.Findings, p.History = "", nil, nil
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // PostsBetween lists the posts in these statuses with from ≤ time < to (a zero bound is no

@@ -297,6 +297,24 @@ func (st *txState) PutIncident(old, in *model.Incident) error {
 	return st.putJSON(bIncidents, in.ID, in)
 }
 
+func (st *txState) Commendation(id string) (model.Commendation, bool, error) {
+	return getJSON[model.Commendation](st, bCommend, id)
+}
+
+func (st *txState) ArchiveAccess(id string) (model.ArchiveAccess, bool, error) {
+	return getJSON[model.ArchiveAccess](st, bAccess, id)
+}
+
+func (st *txState) PutCommendation(x *model.Commendation) error {
+	st.counts.Commendation(x)
+	return st.putJSON(bCommend, x.ID, x)
+}
+
+func (st *txState) PutArchiveAccess(old, x *model.ArchiveAccess) error {
+	st.counts.ArchiveAccess(old, x)
+	return st.putJSON(bAccess, x.ID, x)
+}
+
 func (st *txState) PutAccountability(old, x *model.Accountability) error {
 	st.counts.Accountability(old, x)
 	st.indexAccountability(old, x)

@@ -22,11 +22,15 @@ type Status struct {
 	GroupApps      map[string]int64 `json:"group_applications,omitempty"`
 	Incidents      map[string]int64 `json:"incidents,omitempty"`
 	Accountability map[string]int64 `json:"accountability,omitempty"`
-	Events         uint64           `json:"events"`
-	Disputed       int64            `json:"disputed"`
-	Superseded     int64            `json:"superseded"`      // events set aside by a replay: see qunshen sync conflicts
-	Parked         int64            `json:"parked"`          // events of bundles waiting for earlier ones
-	State          string           `json:"state,omitempty"` // StateHash, when asked for
+	// The commendations and rewards (by kind: group, reward) and the requests to read the
+	// archive (by status): left out while there are none.
+	Commendations map[string]int64 `json:"commendations,omitempty"`
+	ArchiveAccess map[string]int64 `json:"archive_requests,omitempty"`
+	Events        uint64           `json:"events"`
+	Disputed      int64            `json:"disputed"`
+	Superseded    int64            `json:"superseded"`      // events set aside by a replay: see qunshen sync conflicts
+	Parked        int64            `json:"parked"`          // events of bundles waiting for earlier ones
+	State         string           `json:"state,omitempty"` // StateHash, when asked for
 }
 
 // Status reads the counts: no scan, only the counts bucket.
@@ -66,6 +70,10 @@ func (s *Store) Status() (Status, error) {
 				st.Incidents = addCount(st.Incidents, zeroes(model.IncidentStatuses), string(status), n)
 			case "accountability":
 				st.Accountability = addCount(st.Accountability, zeroes(model.AccountabilityMeasures), string(status), n)
+			case "commendation":
+				st.Commendations = addCount(st.Commendations, zeroes([]string{model.CommendGroup, model.CommendReward}), string(status), n)
+			case "access":
+				st.ArchiveAccess = addCount(st.ArchiveAccess, zeroes(model.ArchiveAccessStatuses), string(status), n)
 			}
 			return nil
 		})

@@ -56,8 +56,10 @@ import (
 // of accountability (buckets group_applications, incidents, accountability) with their facts
 // in the report index, and the time a group was dissolved on its record: opening an older
 // database replays its log whole, so that the groups dissolved before have it.
+// Version 11 adds the commendations and rewards, and the requests to read the archive (buckets
+// commendations, archive_requests); an older database has none, and needs nothing done.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 var (
 	bMeta        = []byte("meta")
@@ -84,10 +86,12 @@ var (
 	bIncidents   = []byte("incidents")          // id → model.Incident JSON
 	bAccount     = []byte("accountability")     // id → model.Accountability JSON
 	bDesign      = []byte("designations")       // serial → model.DesignationRecord JSON
+	bCommend     = []byte("commendations")      // id → model.Commendation JSON
+	bAccess      = []byte("archive_requests")   // id → model.ArchiveAccess JSON
 
 	allBuckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
-		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount, bDesign}
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount, bDesign, bCommend, bAccess}
 
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
@@ -232,4 +236,4 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // projectionBuckets are the buckets of the derived state: everything but the log, the chains
 // and the meta. Two databases with the same events hold the same projection.
 var projectionBuckets = [][]byte{bOperators, bGroups, bMembers, bPosts, bViolations, bApps, bRects, bCounts,
-	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bGroupApps, bIncidents, bAccount, bDesign}
+	ixPostStatus, ixAppStatus, ixViolMember, bSuperseded, bGroupApps, bIncidents, bAccount, bDesign, bCommend, bAccess}

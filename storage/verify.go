@@ -192,6 +192,8 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bIncidents, keyed(mem.Incidents, nil)},
 		{bAccount, keyed(mem.Accountabilities, nil)},
 		{bDesign, keyed(mem.Designations, nil)},
+		{bCommend, keyed(mem.Commendations, nil)},
+		{bAccess, keyed(mem.ArchiveAccesses, nil)},
 		{bSuperseded, superseded(mem.Superseded)},
 		{bOutbox, outbox},
 	}

@@ -75,6 +75,19 @@ type Backend interface {
 	CloseIncident(id, outcome string) (model.Hash, error)
 	RecordAccountability(n review.NewAccountability) (model.Accountability, model.Hash, error)
 
+	// Assessment, archive access and shared files (review/assess.go, review/files.go): the
+	// commendations and rewards, the requests to read the archive and the register of shared
+	// files the Groups pane shows, and their actions.
+	Commendations() ([]model.Commendation, error)
+	ArchiveAccesses() ([]model.ArchiveAccess, error)
+	SharedFiles(group string) ([]review.SharedFile, error)
+	Commend(id, group, text string) (model.Commendation, model.Hash, error)
+	Reward(id, report, text string) (model.Commendation, model.Hash, error)
+	RequestArchive(n review.NewArchiveAccess) (model.ArchiveAccess, model.Hash, error)
+	ApproveArchive(id, note string) (model.ArchiveAccess, model.Hash, error)
+	GrantArchive(id string, confidential bool) (model.ArchiveAccess, model.Hash, error)
+	RefuseArchive(id, reason string) (model.ArchiveAccess, model.Hash, error)
+
 	// Report makes the supervisor's report of a period and a scope.
 	Report(o review.ReportOptions) (*review.Report, error)
 	// ReportDrill lists what a figure of a report counts: post or violation ids, or member keys.

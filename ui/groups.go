@@ -31,6 +31,9 @@ type groupsPane struct {
 	alerts int       // rows in scope that fail a check, or wait for approval
 	drill  *drillSet // a figure of the Reports pane narrows the list to its groups
 	scroll scroller  // of the detail
+	// files is the register of shared files of the groups read (groups_assess.go): read on
+	// asking (F), since it reads the published posts.
+	files map[string][]review.SharedFile
 }
 
 // groupRow is a row of the register with what the detail shows of it.
@@ -39,6 +42,8 @@ type groupRow struct {
 	rects     []model.Rectification  // open, against the group or its branch
 	incidents []model.Incident       // in the order they were opened
 	acc       []model.Accountability // in the order they were recorded
+	commends  []model.Commendation   // commendations and rewards, in the order they were recorded
+	access    []model.ArchiveAccess  // requests to read the archive, in the order they were filed
 	badges    string                 // the checks' badges, in the pane's language
 }
 
@@ -66,6 +71,10 @@ func (p *groupsPane) busy() bool       { return p.prompt != nil || p.filter.Acti
 
 func (p *groupsPane) load() tea.Cmd {
 	p.gen++
+	return p.loadRegister()
+}
+
+func (p *groupsPane) loadRegister() tea.Cmd {
 	gen, be, scope, lang := p.gen, p.be, p.scope, p.lang
 	return func() tea.Msg {
 		reg, err := be.Register()
@@ -118,6 +127,9 @@ func (p *groupsPane) load() tea.Cmd {
 				r.acc = append(r.acc, x)
 			}
 		}
+		if err := assessed(be, byID); err != nil {
+			return registerMsg{gen: gen, err: err}
+		}
 		// In the order they were recorded: the latest last, where a question's cursor starts.
 		for _, r := range msg.rows {
 			slices.SortStableFunc(r.incidents, func(a, b model.Incident) int { return a.Opened.Compare(b.Opened) })
@@ -147,6 +159,16 @@ func (p *groupsPane) update(msg tea.Msg) tea.Cmd {
 		p.list.SetRows(filterRows(p.drill, p.rows, (*groupRow).id))
 		p.loaded = true
 		return p.filter.Refresh()
+	case filesMsg:
+		if msg.err != nil {
+			p.fail(msg.err, "")
+			return nil
+		}
+		if p.files == nil {
+			p.files = map[string][]review.SharedFile{}
+		}
+		p.files[msg.group] = msg.files
+		return nil
 	case actionMsg:
 		if msg.owner != any(p) {
 			if msg.err == nil && msg.kind == model.IncidentOpen {
@@ -223,6 +245,15 @@ func (p *groupsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.askWrite(r)
 	case key.Matches(msg, k.Account):
 		return p.askAccountability(r)
+	case key.Matches(msg, k.Commend):
+		return p.askCommend(r)
+	case key.Matches(msg, k.ArchiveAccess):
+		return p.askAccess(r)
+	case key.Matches(msg, k.Files):
+		if r.IsApplication() {
+			return nil
+		}
+		return p.loadFiles(r.Group.ID)
 	}
 	return nil
 }
@@ -256,6 +287,9 @@ func (p *groupsPane) keys() keymap.Help {
 		{k.Account, model.AccountabilityRecord, ok && !app},
 		{k.CloseIncident, model.IncidentClose, open},
 		{k.FollowUp, model.IncidentFollowUp, open},
+		{k.Commend, model.GroupCommend, ok && !app},
+		{k.ArchiveAccess, model.ArchiveRequest, ok && !app},
+		{k.Files, model.ArchiveRequest, ok && !app}, // reading: every role
 	} {
 		if b.show && model.Allowed(p.op.Role, b.kind) {
 			out = append(out, b.b)

@@ -219,6 +219,7 @@ func (p *groupsPane) detail(w, h int) string {
 	for _, x := range r.acc {
 		line(p.tf("groups.acc.line", inert.Line(x.ID), p.when(x.Time, "2006-01-02"), inert.Line(x.Person), p.t("acc."+string(x.Measure)), inert.Line(x.Clause), inert.Line(x.Text)))
 	}
+	p.assessLines(r, title, line)
 	return p.scroll.view(p.common, g.ID, lines[:1], nil, lines[1:], w, h, keymap.Name(p.km.HalfDown)+"/"+keymap.Name(p.km.HalfUp))
 }
 

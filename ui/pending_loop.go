@@ -98,14 +98,15 @@ func (p *pendingPane) acted(m actionMsg) tea.Cmd {
 }
 
 // retractReasons are the templates of what the group is told when a post is taken back: one
-// per rule the post tripped, then the general ones.
+// per rule the post tripped, then the general ones. A finding for the record (info: a file's
+// name, an attachment not named in the text) is no reason to take a post back.
 func (p *pendingPane) retractReasons(x model.Post) []string {
 	var out []string
 	pol := p.be.Policy()
 	seen := map[string]bool{}
 	for _, f := range x.Findings {
 		r := pol.Rule(f.Rule)
-		if r == nil || seen[r.ID] {
+		if r == nil || seen[r.ID] || f.Severity == review.Info {
 			continue
 		}
 		seen[r.ID] = true

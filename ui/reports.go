@@ -420,10 +420,14 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 			continue
 		}
 		title := p.t("report.t." + tb.ID)
+		var widths []int // of a list table's columns, so that its rows line up under its header
 		if tb.Columns == nil {
 			lines = append(lines, p.styles.bold.Render(Fit(title, lw))+p.styles.dim.Render(right(p.t("report.pane.cur"))+right(p.t("report.pane.prev"))+right(p.t("report.pane.change"))))
 		} else {
 			lines = append(lines, p.styles.bold.Render(Cut(title, w)))
+			var head []string
+			head, widths = p.listColumns(tb)
+			lines = append(lines, p.styles.dim.Render(Cut("  "+head[0]+"  "+strings.Join(head[1:], "  "), w)))
 		}
 		for j := range tb.Rows {
 			row := &tb.Rows[j]
@@ -437,13 +441,8 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 			}
 			var line string
 			if row.Cells != nil {
-				parts := []string{inert.Line(document.Label(row, p.lang))}
-				for _, c := range row.Cells {
-					if c != "" {
-						parts = append(parts, inert.Line(document.Cell(c, p.lang)))
-					}
-				}
-				line = Cut(mark+" "+strings.Join(parts, "  "), w)
+				parts := p.listCells(row, widths)
+				line = Cut(mark+" "+parts[0]+"  "+strings.Join(parts[1:], "  "), w)
 			} else {
 				label := Fit(mark+" "+inert.Line(document.Label(row, p.lang)), lw)
 				if row.NoPrev {
@@ -462,6 +461,44 @@ func (p *reportsPane) tableLines(w int) ([]string, int) {
 		}
 	}
 	return lines, cursorLine
+}
+
+// listCells are a list table's row in words, each cell padded to its column's width.
+func (p *reportsPane) listCells(row *review.Row, widths []int) []string {
+	out := []string{inert.Line(document.Label(row, p.lang))}
+	for _, c := range row.Cells {
+		out = append(out, inert.Line(document.Cell(c, p.lang)))
+	}
+	for i := range out {
+		if i < len(widths) && i < len(out)-1 {
+			out[i] += strings.Repeat(" ", max(widths[i]-Width(out[i]), 0))
+		}
+	}
+	return out
+}
+
+// listColumns are a list table's column titles, padded, and the width of each column: its
+// title's or its widest cell's.
+func (p *reportsPane) listColumns(tb *review.Table) ([]string, []int) {
+	head := make([]string, len(tb.Columns))
+	widths := make([]int, len(tb.Columns))
+	for i, c := range tb.Columns {
+		head[i] = p.t(c)
+		widths[i] = Width(head[i])
+	}
+	for j := range tb.Rows {
+		for i, c := range p.listCells(&tb.Rows[j], nil) {
+			if i < len(widths) {
+				widths[i] = max(widths[i], Width(c))
+			}
+		}
+	}
+	for i := range head {
+		if i < len(head)-1 {
+			head[i] += strings.Repeat(" ", widths[i]-Width(head[i]))
+		}
+	}
+	return head, widths
 }
 
 // Blocks of the charts: Braille patterns, which every terminal draws one cell wide (the

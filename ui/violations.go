@@ -237,7 +237,37 @@ func (p *violationsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.askFeedback()
 	case key.Matches(msg, k.Appeal):
 		return p.askAppeal()
+	case key.Matches(msg, k.Reward):
+		return p.askReward()
 	}
+	return nil
+}
+
+// askReward rewards the reporter of the report under the cursor, once it checked out
+// (CW 六(一)2): what for. A role that may not, or a report that did not check out, goes straight
+// to the service, which refuses and says why.
+func (p *violationsPane) askReward() tea.Cmd {
+	v, ok := p.list.Current()
+	if !ok {
+		return nil
+	}
+	id := v.ID
+	reward := func(text string) tea.Cmd {
+		return p.act(model.ReportReward, inert.Line(id), func(be Backend) error {
+			_, _, err := be.Reward("", id, text)
+			return err
+		})
+	}
+	if !model.Allowed(p.op.Role, model.ReportReward) || v.Source != model.SourceComplaint ||
+		v.Status == model.ViolationOpen || v.Status == model.ViolationDismissed {
+		return reward("-")
+	}
+	q := newChoicePrompt(p.common, p.t("viol.ask.reward")+" — "+inert.Line(p.memberName(v.Group, v.Reporter)))
+	q.info = append(q.info, inert.Line(v.rule))
+	q.withReason(p.t("viol.ask.reward.text"))
+	q.needText = true
+	q.run = func(_ int, text string) tea.Cmd { return reward(text) }
+	p.prompt = q
 	return nil
 }
 
@@ -409,11 +439,11 @@ func (p *violationsPane) keys() keymap.Help {
 		b    key.Binding
 		kind model.Kind
 	}{{k.Verify, model.ViolationVerify}, {k.Sanction, model.ViolationSanction}, {k.Dismiss, model.ViolationDismiss},
-		{k.Feedback, model.ViolationFeedback}, {k.Appeal, model.ViolationAppeal}} {
+		{k.Feedback, model.ViolationFeedback}, {k.Appeal, model.ViolationAppeal}, {k.Reward, model.ReportReward}} {
 		if !model.Allowed(p.op.Role, b.kind) {
 			continue
 		}
-		if b.kind == model.ViolationFeedback && ok && v.Source != model.SourceComplaint {
+		if (b.kind == model.ViolationFeedback || b.kind == model.ReportReward) && ok && v.Source != model.SourceComplaint {
 			continue
 		}
 		out = append(out, b.b)

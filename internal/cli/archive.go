@@ -4,6 +4,7 @@ package cli
 // written to a folder as Markdown and one printable HTML page.
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,13 +33,22 @@ type archiveOptions struct {
 	groups                  groupList
 	period, by, out         string
 	force, withConfidential bool
+	// archive access on request (archive_access.go)
+	member, reason, id, request, text string
+	json                              bool
 }
 
 func newArchiveCmd(e *env) *cobra.Command {
 	var o archiveOptions
 	c := e.command("archive", func(args []string) error {
 		if len(args) > 0 {
-			return usagef("cli.unexpected", args[0])
+			if !slices.Contains(archiveVerbs(), args[0]) {
+				return usagef("cli.access.unknown", args[0])
+			}
+			return e.runArchiveVerb(args[0], args[1:], o)
+		}
+		if o.member != "" || o.reason != "" || o.id != "" || o.text != "" || o.json {
+			return usagef("cli.access.verb-flags")
 		}
 		return e.runArchive(o)
 	})
@@ -49,7 +59,14 @@ func newArchiveCmd(e *env) *cobra.Command {
 	f.StringVarP(&o.out, "output", "o", "", e.t("cli.archive.flag.output"))
 	f.BoolVar(&o.force, "force", false, e.t("cli.archive.flag.force"))
 	f.BoolVar(&o.withConfidential, "include-confidential", false, e.t("cli.archive.flag.confidential"))
+	f.StringVar(&o.request, "request", "", e.t("cli.archive.flag.request"))
+	f.StringVar(&o.member, "member", "", e.t("cli.archive.flag.member"))
+	f.StringVar(&o.reason, "reason", "", e.t("cli.archive.flag.reason"))
+	f.StringVar(&o.id, "id", "", e.t("cli.archive.flag.id"))
+	f.StringVar(&o.text, "text", "", e.t("cli.archive.flag.text"))
+	f.BoolVar(&o.json, "json", false, e.t("cli.archive.flag.json"))
 	c.RegisterFlagCompletionFunc("by", fixed("theme", "time"))
+	c.ValidArgsFunction = verbs(archiveVerbs()...)
 	return c
 }
 
@@ -61,6 +78,9 @@ func (e *env) runArchive(o archiveOptions) error {
 		return usagef("cli.archive.by", o.by)
 	}
 	now := e.now()
+	if o.request != "" {
+		return e.runAccessArchive(o, now)
+	}
 	var period *review.Period
 	if o.period != "" {
 		p, err := review.ParsePeriod(o.period, now)
@@ -99,6 +119,11 @@ func (e *env) runArchive(o archiveOptions) error {
 	if err != nil {
 		return err
 	}
+	return e.writeArchive(o, a, s, period)
+}
+
+// writeArchive writes an archive made and tells what it holds.
+func (e *env) writeArchive(o archiveOptions, a *model.Archive, s *model.Signer, period *review.Period) error {
 	l := e.lang
 	files, err := document.WriteArchive(o.out, a, document.ArchiveOptions{Lang: string(l),
 		T: func(k string) string { return i18n.T(l, k) }, Force: o.force, Signer: s})
@@ -110,9 +135,14 @@ func (e *env) runArchive(o archiveOptions) error {
 		what = period.String()
 	}
 	e.say("cli.archive.done", a.Count(), len(a.Groups), what, e.t("cli.archive.by."+o.by), o.out, s.Operator.Name, e.role(s.Operator.Role))
+	if x := a.Access; x != nil {
+		e.say("cli.access.for", x.ID, x.Member, x.Reason)
+	}
 	switch n := a.LeftOut(); {
-	case o.withConfidential:
+	case a.IncludeConfidential:
 		e.say("cli.archive.included")
+	case n > 0 && a.Access != nil:
+		e.say("cli.access.left-out", n)
 	case n > 0:
 		e.say("cli.archive.left-out", n)
 	}

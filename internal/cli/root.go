@@ -42,6 +42,7 @@ func newRoot(e *env) *cobra.Command {
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),
 		newIncidentCmd(e), newAccountabilityCmd(e),
+		newCommendCmd(e), newRewardCmd(e), newFilesCmd(e),
 	} {
 		root.AddCommand(c)
 	}

@@ -258,7 +258,7 @@ func (r *archiveRenderer) particulars() [][2]string {
 	if len(gs) == 0 {
 		gs = []string{r.T("none")}
 	}
-	return [][2]string{
+	out := [][2]string{
 		{"archive.groups", strings.Join(gs, "、")},
 		{"archive.period", r.periodText()},
 		{"archive.by", r.byText()},
@@ -268,6 +268,17 @@ func (r *archiveRenderer) particulars() [][2]string {
 		{"archive.madeat", r.madeAtText()},
 		{"archive.command", r.a.Command},
 	}
+	if x := r.a.Access; x != nil {
+		approver := r.T("archive.request.none")
+		if x.Approved() {
+			approver = r.Tf("archive.request.approved", x.ApprovedBy, r.T("role."+string(x.ApprovedRole)), x.ApprovedAt.In(archiveZone).Format("2006-01-02 15:04"))
+		}
+		out = append(out,
+			[2]string{"archive.request", r.Tf("archive.request.text", x.ID, x.Member, x.DecidedBy, x.DecidedAt.In(archiveZone).Format("2006-01-02 15:04"))},
+			[2]string{"archive.request.reason", x.Reason},
+			[2]string{"archive.request.approver", approver})
+	}
+	return out
 }
 
 // index is index.md: what the archive holds, who made it and when, how, and the sums of the

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,8 +133,13 @@ func (d *doc) cells(row *review.Row) []string {
 }
 
 // Cell is a list table's cell in words: "item:X" is an inspection item, "key:K" a catalogue
-// key, anything else text from the data.
+// key, "dur:N" a duration of N nanoseconds, anything else text from the data.
 func Cell(c string, lang i18n.Lang) string {
+	if n, ok := strings.CutPrefix(c, "dur:"); ok {
+		if d, err := strconv.ParseInt(n, 10, 64); err == nil {
+			return Duration(time.Duration(d), lang)
+		}
+	}
 	if k, ok := strings.CutPrefix(c, "item:"); ok {
 		if s := i18n.T(lang, "report.item."+k); s != "report.item."+k {
 			return s

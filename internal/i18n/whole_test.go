@@ -51,7 +51,7 @@ func init() {
 		last-quarter last-week last-year revoke.pre_msgid retract record ads resident-id
 		apply edit show open measure escalate followup report docx Word emergency opinion security escalated closed
 		talk notice self-examination discipline judicial party work street city project active rectifying dissolved
-		applied refused wechat qq wecom dingtalk
+		applied refused wechat qq wecom dingtalk archive request requests grant
 		authority designate accept depthead made KiB`) {
 		commandWords[w] = true
 	}
