@@ -163,7 +163,7 @@ func (e *env) accountabilityList(o accountabilityOptions) error {
 		if tied == "" {
 			tied = x.Rectification
 		}
-		rows = append(rows, cells(x.ID, x.Group, x.Person, e.t("acc."+string(x.Measure)), shown(x.Time), tied, x.Clause, x.Text))
+		rows = append(rows, cells(x.ID, x.Group, x.Person, e.t("acc."+string(x.Measure)), e.whenKnown(x.Time), tied, x.Clause, x.Text))
 	}
 	if o.json {
 		return nil

@@ -39,14 +39,6 @@ func events(ids []model.Hash) string {
 	return strings.Join(s, ", ")
 }
 
-// shown is a time as a person reads it: in China time, to the minute; "-" when unknown.
-func shown(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.In(review.ChinaTime).Format("2006-01-02 15:04")
-}
-
 // parseUntil reads the length of a mute: days (3d), or hours and minutes as Go writes them
 // (24h, 90m, 1h30m). It gives the end from now.
 func parseUntil(s string, now time.Time) (time.Time, error) {

@@ -313,7 +313,7 @@ func (e *env) groupShow(id string, asJSON bool) error {
 	writeLine(w, e.tf("cli.group.head", g.ID, g.Name, e.name("cli.gkind.", string(g.Kind)), e.name("group.", r.Status)))
 	approved := ""
 	if g.ApprovedBy != "" {
-		approved = g.ApprovedBy + "  " + shown(g.ApprovedAt)
+		approved = g.ApprovedBy + "  " + e.whenKnown(g.ApprovedAt)
 	}
 	project := ""
 	if !g.ProjectEnd.IsZero() {
@@ -321,11 +321,11 @@ func (e *env) groupShow(id string, asJSON bool) error {
 	}
 	e.fields(w, "platform", g.Platform, "purpose", g.Purpose, "owner", g.Owner, "admins", strings.Join(g.Admins, e.t("list.sep")),
 		"branch", g.Branch, "approved", approved, "filing", g.FilingNo, "nickname-rule", g.NicknameRule, "real-name", e.yes(g.RealName),
-		"project", project, "dissolved", shownIf(g.Dissolved))
+		"project", project, "dissolved", e.whenIf(g.Dissolved))
 	if a := r.Application; a != nil {
-		s := e.tf("cli.group.application", a.ID, a.Applicant, shown(a.Filed), e.name("application.", string(a.Status)))
+		s := e.tf("cli.group.application", a.ID, a.Applicant, e.whenKnown(a.Filed), e.name("application.", string(a.Status)))
 		if a.DecidedBy != "" {
-			s += e.tf("cli.group.decided", a.DecidedBy, shown(a.DecidedAt))
+			s += e.tf("cli.group.decided", a.DecidedBy, e.whenKnown(a.DecidedAt))
 		}
 		if a.Reason != "" {
 			s += e.tf("cli.group.why", a.Reason)
@@ -360,7 +360,7 @@ func (e *env) groupShow(id string, asJSON bool) error {
 	if r.Members.NicknameBad > 0 {
 		writeLine(w, "  "+e.tf("cli.group.nickname-bad", r.Members.NicknameBad, r.Members.Current))
 	}
-	writeLine(w, "  "+e.tf("cli.group.last-active", shown(r.Members.LastActive)))
+	writeLine(w, "  "+e.tf("cli.group.last-active", e.whenKnown(r.Members.LastActive)))
 	e.heading(w, "cli.group.rectifications")
 	if len(open) == 0 {
 		writeLine(w, "  "+e.t("none"))
@@ -377,23 +377,24 @@ func (e *env) groupShow(id string, asJSON bool) error {
 		writeLine(w, "  "+e.t("none"))
 	}
 	for _, in := range incidents {
-		writeLine(w, "  "+inert.Line(in.ID)+"  "+shown(in.Found)+"  "+e.t("incident.kind."+string(in.Kind))+"  "+e.t("incident."+string(in.Status))+"  "+inert.Line(in.Summary))
+		writeLine(w, "  "+inert.Line(in.ID)+"  "+e.whenKnown(in.Found)+"  "+e.t("incident.kind."+string(in.Kind))+"  "+e.t("incident."+string(in.Status))+"  "+inert.Line(in.Summary))
 	}
 	e.heading(w, "cli.acc.heading")
 	if len(acc) == 0 {
 		writeLine(w, "  "+e.t("none"))
 	}
 	for _, x := range acc {
-		writeLine(w, "  "+inert.Line(x.ID)+"  "+shown(x.Time)+"  "+inert.Line(x.Person)+"  "+e.t("acc."+string(x.Measure))+"  "+x.Clause+"  "+inert.Line(x.Text))
+		writeLine(w, "  "+inert.Line(x.ID)+"  "+e.whenKnown(x.Time)+"  "+inert.Line(x.Person)+"  "+e.t("acc."+string(x.Measure))+"  "+x.Clause+"  "+inert.Line(x.Text))
 	}
 	return nil
 }
 
-func shownIf(t time.Time) string {
+// whenIf is e.when, or nothing for a time not known.
+func (e *env) whenIf(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return shown(t)
+	return e.when(t)
 }
 
 func (e *env) groupApply(o groupOptions) error {

@@ -169,7 +169,7 @@ func (e *env) incidentOpen(o incidentOptions) error {
 	if err != nil {
 		return err
 	}
-	e.say("cli.incident.opened", in.ID, e.name("incident.kind.", string(in.Kind)), in.Group, shown(in.Found), ev.Short(), svc.Operator().Name)
+	e.say("cli.incident.opened", in.ID, e.name("incident.kind.", string(in.Kind)), in.Group, e.whenKnown(in.Found), ev.Short(), svc.Operator().Name)
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (e *env) incidentAct(verb, id string, o incidentOptions) error {
 			if m.Member != "" {
 				on = e.tf("cli.incident.on.member", m.Member)
 			}
-			e.say("cli.incident.linked", on, e.name("kind.", string(m.DecisionKind)), shown(m.DecisionTime), m.Decision.Short())
+			e.say("cli.incident.linked", on, e.name("kind.", string(m.DecisionKind)), e.whenKnown(m.DecisionTime), m.Decision.Short())
 		case m.Post != "" || m.Member != "":
 			e.tell("cli.incident.no-decision")
 		}
@@ -290,8 +290,8 @@ func (e *env) incidentList(o incidentOptions) error {
 			}
 			continue
 		}
-		rows = append(rows, cells(in.ID, in.Group, e.t("incident.kind."+string(in.Kind)), e.t("incident."+string(in.Status)), shown(in.Found),
-			strconv.Itoa(len(in.Measures)), shown(in.FirstEscalation()), in.Summary))
+		rows = append(rows, cells(in.ID, in.Group, e.t("incident.kind."+string(in.Kind)), e.t("incident."+string(in.Status)), e.whenKnown(in.Found),
+			strconv.Itoa(len(in.Measures)), e.whenKnown(in.FirstEscalation()), in.Summary))
 	}
 	if o.json {
 		return nil
@@ -343,14 +343,14 @@ func (e *env) incidentShow(id string, asJSON bool) error {
 		return json.NewEncoder(w).Encode(out)
 	}
 	writeLine(w, e.tf("cli.incident.head", in.ID, e.t("incident.kind."+string(in.Kind)), model.IncidentClause(in.Kind), e.t("incident."+string(in.Status))))
-	e.fields(w, "group", in.Group, "summary", in.Summary, "found", shown(in.Found), "opened", shown(in.Opened)+"  "+in.OpenedBy,
+	e.fields(w, "group", in.Group, "summary", in.Summary, "found", e.whenKnown(in.Found), "opened", e.whenKnown(in.Opened)+"  "+in.OpenedBy,
 		"post", in.Post, "member", in.Member, "impact", in.Impact, "next", in.Next, "outcome", in.Outcome)
 	e.heading(w, "cli.incident.measures")
 	if len(in.Measures) == 0 {
 		writeLine(w, "  "+e.t("none"))
 	}
 	for _, m := range in.Measures {
-		s := "  " + shown(m.Time) + "  " + inert.Line(m.By) + "  " + inert.Line(m.Text)
+		s := "  " + e.whenKnown(m.Time) + "  " + inert.Line(m.By) + "  " + inert.Line(m.Text)
 		if !m.Decision.IsZero() {
 			s += "  [" + i18n.KindName(e.lang, m.DecisionKind) + " " + m.Decision.Short() + "]"
 		}
@@ -361,18 +361,18 @@ func (e *env) incidentShow(id string, asJSON bool) error {
 		writeLine(w, "  "+e.t("none"))
 	}
 	for _, x := range in.Escalations {
-		writeLine(w, "  "+shown(x.Time)+"  "+inert.Line(x.By)+" → "+inert.Line(x.To)+"  "+inert.Line(x.Text))
+		writeLine(w, "  "+e.whenKnown(x.Time)+"  "+inert.Line(x.By)+" → "+inert.Line(x.To)+"  "+inert.Line(x.Text))
 	}
 	if len(in.FollowUps) > 0 {
 		e.heading(w, "cli.incident.followups")
 		for _, f := range in.FollowUps {
-			writeLine(w, "  "+shown(f.Time)+"  "+inert.Line(f.By)+"  "+inert.Line(strings.TrimSpace(f.Text+" "+f.Impact+" "+f.Next)))
+			writeLine(w, "  "+e.whenKnown(f.Time)+"  "+inert.Line(f.By)+"  "+inert.Line(strings.TrimSpace(f.Text+" "+f.Impact+" "+f.Next)))
 		}
 	}
 	if len(mine) > 0 {
 		e.heading(w, "cli.acc.heading")
 		for _, x := range mine {
-			writeLine(w, "  "+shown(x.Time)+"  "+inert.Line(x.Person)+"  "+e.t("acc."+string(x.Measure))+"  "+x.Clause+"  "+inert.Line(x.Text))
+			writeLine(w, "  "+e.whenKnown(x.Time)+"  "+inert.Line(x.Person)+"  "+e.t("acc."+string(x.Measure))+"  "+x.Clause+"  "+inert.Line(x.Text))
 		}
 	}
 	return nil

@@ -258,7 +258,7 @@ func (e *env) runList(what string, o listOptions) error {
 			}
 			status := e.name("group.", groupStatus(g))
 			if g.Status == model.GroupRectifying && !g.Deadline.IsZero() {
-				status += e.tf("cli.list.deadline", shown(g.Deadline))
+				status += e.tf("cli.list.deadline", e.whenKnown(g.Deadline))
 			}
 			rows = append(rows, cells(g.ID, g.Name, e.name("cli.gkind.", string(g.Kind)), status, strconv.Itoa(r.Members.Current), g.Owner, g.Branch))
 		}
@@ -280,7 +280,7 @@ func (e *env) runList(what string, o listOptions) error {
 			}
 			status := e.name("member.", string(m.Status))
 			if m.Status == model.MemberMuted {
-				status += e.tf("cli.member.until", shown(m.MutedUntil))
+				status += e.tf("cli.member.until", e.whenKnown(m.MutedUntil))
 			}
 			rows = append(rows, cells(m.Group, m.ID, m.Name, m.Nickname, e.name("roster.role.", string(m.Role)), status, strconv.Itoa(m.Warnings), m.Step))
 		}
@@ -309,7 +309,7 @@ func (e *env) runList(what string, o listOptions) error {
 			if r.Severity != "" {
 				found = e.name("cli.sev.", r.Severity) + " " + strings.Join(r.Rules, ",")
 			}
-			rows = append(rows, cells(p.ID, p.Group, p.Author, shown(p.Time), e.name("post.", string(p.Status)), found, p.Title))
+			rows = append(rows, cells(p.ID, p.Group, p.Author, e.whenKnown(p.Time), e.name("post.", string(p.Status)), found, p.Title))
 		}
 	case "violations":
 		vs, err := svc.Violations()
@@ -345,7 +345,7 @@ func (e *env) runList(what string, o listOptions) error {
 				}
 				continue
 			}
-			rows = append(rows, cells(a.ID, a.Group, a.Member, e.name("roster.app.", string(a.Kind)), shown(a.Time), e.name("application.", string(a.Status))))
+			rows = append(rows, cells(a.ID, a.Group, a.Member, e.name("roster.app.", string(a.Kind)), e.whenKnown(a.Time), e.name("application.", string(a.Status))))
 		}
 	}
 	if o.json {

@@ -100,7 +100,7 @@ func (e *env) runMember(kind model.Kind, id string, o memberOptions) error {
 func (e *env) memberState(m model.Member) string {
 	s := e.name("member.", string(m.Status))
 	if m.Status == model.MemberMuted {
-		s += e.tf("cli.member.until", shown(m.MutedUntil))
+		s += e.tf("cli.member.until", e.whenKnown(m.MutedUntil))
 	}
 	if m.Warnings > 0 {
 		s += e.tf("cli.member.warnings", m.Warnings)

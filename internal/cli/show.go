@@ -317,7 +317,7 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 	if p.Disputed {
 		status += e.t("cli.show.disputed")
 	}
-	e.fields(w, "author", who(out.AuthorName, p.Author), "time", shown(p.Time), "status", status, "reason", p.Reason,
+	e.fields(w, "author", who(out.AuthorName, p.Author), "time", e.whenKnown(p.Time), "status", status, "reason", p.Reason,
 		"title", p.Title, "attachments", strings.Join(p.Attachments, ", "), "category", p.Category,
 		"major", e.yes(p.Major), "confidential", e.yes(out.Confidential), "source", p.Source,
 		"suggestion", e.t("suggest."+out.Suggestion))
@@ -356,7 +356,7 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 				notes = append(notes, e.t(f.key))
 			}
 		}
-		rows = append(rows, []string{"  " + shown(d.Time), inert.Line(d.Actor) + " (" + e.name("role.", string(d.Role)) + ")", what, strings.Join(notes, e.t("list.sep"))})
+		rows = append(rows, []string{"  " + e.whenKnown(d.Time), inert.Line(d.Actor) + " (" + e.name("role.", string(d.Role)) + ")", what, strings.Join(notes, e.t("list.sep"))})
 	}
 	if len(rows) > 0 {
 		writeTable(w, rows)
@@ -367,7 +367,7 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 	}
 	rows = rows[:0]
 	for _, l := range out.Outbox {
-		rows = append(rows, []string{"  " + shown(l.Time), e.name("outbox.action.", l.Action), e.outboxDecision(l), inert.Line(l.Reason)})
+		rows = append(rows, []string{"  " + e.whenKnown(l.Time), e.name("outbox.action.", l.Action), e.outboxDecision(l), inert.Line(l.Reason)})
 	}
 	if len(rows) > 0 {
 		writeTable(w, rows)
@@ -429,7 +429,7 @@ func (e *env) showMember(w io.Writer, svc *review.Service, m model.Member, asJSO
 	}
 	fmt.Fprintln(w, e.tf("cli.show.member", who(m.Name, m.ID), who(out.GroupName, m.Group)))
 	e.fields(w, "nickname", m.Nickname, "branch", m.Branch, "role", e.name("roster.role.", string(m.Role)),
-		"party", e.yes(m.PartyMember), "status", e.memberState(m), "joined", nonzero(m.Joined), "last-active", nonzero(m.LastActive))
+		"party", e.yes(m.PartyMember), "status", e.memberState(m), "joined", e.whenIf(m.Joined), "last-active", e.whenIf(m.LastActive))
 	e.heading(w, "cli.show.violations")
 	e.violationTable(w, svc, out.Violations)
 	e.heading(w, "cli.show.applications")
@@ -438,7 +438,7 @@ func (e *env) showMember(w io.Writer, svc *review.Service, m model.Member, asJSO
 	}
 	var rows [][]string
 	for _, a := range out.Applications {
-		row := cells(a.ID, e.t("roster.app."+a.Kind), shown(a.Time), e.name("application.", a.Status), a.Reason)
+		row := cells(a.ID, e.t("roster.app."+a.Kind), e.whenKnown(a.Time), e.name("application.", a.Status), a.Reason)
 		row[0] = "  " + row[0]
 		rows = append(rows, row)
 	}
@@ -448,14 +448,6 @@ func (e *env) showMember(w io.Writer, svc *review.Service, m model.Member, asJSO
 	fmt.Fprintln(w)
 	e.sayProposal(w, out.Proposal)
 	return nil
-}
-
-// nonzero is a time shown, or nothing when it is not known.
-func nonzero(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return shown(t)
 }
 
 // violationTable lists violations, one a line.
@@ -470,7 +462,7 @@ func (e *env) violationTable(w io.Writer, svc *review.Service, vs []violationRow
 		if r := svc.Policy().Rule(v.Rule); r != nil {
 			rule = r.Name.In(string(e.lang))
 		}
-		rows = append(rows, cells(v.ID, shown(v.Time), rule, v.Clause, e.name("violation.", v.Status), v.Step))
+		rows = append(rows, cells(v.ID, e.whenKnown(v.Time), rule, v.Clause, e.name("violation.", v.Status), v.Step))
 		rows[len(rows)-1][0] = "  " + rows[len(rows)-1][0]
 	}
 	writeTable(w, rows)
@@ -529,8 +521,8 @@ func (e *env) showViolation(w io.Writer, svc *review.Service, v model.Violation,
 	}
 	e.fields(w, "member", who(out.MemberName, v.Member), "group", who(out.GroupName, v.Group), "clause", v.Clause,
 		"severity", e.name("cli.sev.", v.Severity), "source", e.name("viol.source.", v.Source),
-		"reporter", who(out.ReporterName, v.Reporter), "time", shown(v.Time), "status", e.name("violation.", string(v.Status)),
-		"sanction", v.Sanction, "sanctioned", nonzero(v.SanctionedAt), "appeal", appeal, "post", post, "feedback", v.Feedback)
+		"reporter", who(out.ReporterName, v.Reporter), "time", e.whenKnown(v.Time), "status", e.name("violation.", string(v.Status)),
+		"sanction", v.Sanction, "sanctioned", e.whenIf(v.SanctionedAt), "appeal", appeal, "post", post, "feedback", v.Feedback)
 	if v.Text != "" {
 		e.heading(w, "cli.show.text")
 		indent(w, v.Text)
