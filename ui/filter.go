@@ -56,7 +56,7 @@ type filterMsg struct {
 
 // NewFilter makes a filter over a list; fields are the texts of a row that the query matches.
 func NewFilter[T any](c *common, l *List[T], fields func(T) []string) *Filter[T] {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = "/"
 	return &Filter[T]{c: c, list: l, fields: fields, input: in, keys: newTextCache(), drawn: map[string]struct{}{}}
 }

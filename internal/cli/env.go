@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
+
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/model"
@@ -118,14 +120,11 @@ func (e *env) signer() (*storage.Store, *model.Signer, error) {
 	return st, s, nil
 }
 
-// terminal reports whether w is a terminal.
+// terminal reports whether w is a terminal: a file that answers as one, not any character
+// device (/dev/null is one too).
 func terminal(w any) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // progressLine returns a function that rewrites one line of progress on standard error when
