@@ -100,6 +100,8 @@ type Store struct {
 	clock func() time.Time // the time of new events: time.Now unless SetClock
 	// batches counts the import transactions, to release the memory map now and then.
 	batches atomic.Int64
+	// removed are the temporary files of a killed compact or restore that Open removed.
+	removed []StaleFile
 }
 
 // Open opens (creating when missing) the database at path, with its file 0600 and its folder
@@ -122,7 +124,8 @@ func Open(path string) (*Store, error) {
 	}
 	// Grow the file in large steps: each growth is a truncate and an fsync.
 	db.AllocSize = 64 << 20
-	s := &Store{db: db, path: path}
+	// The lock is held: a temporary file of compact or restore beside it is one's that was killed.
+	s := &Store{db: db, path: path, removed: removeStale(path)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -191,6 +194,10 @@ func (s *Store) init() error {
 		return nil
 	})
 }
+
+// Removed are the temporary files that a compact or a restore killed on the way had left beside
+// the database, which Open removed.
+func (s *Store) Removed() []StaleFile { return s.removed }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

@@ -80,7 +80,16 @@ func (e *env) operatorName() string {
 	return os.Getenv("QUNSHEN_AS")
 }
 
-func (e *env) open() (*storage.Store, error) { return storage.Open(e.dbPath()) }
+// open opens the database in force, and says which temporary files of a killed compact or
+// restore it removed.
+func (e *env) open() (*storage.Store, error) {
+	st, err := storage.Open(e.dbPath())
+	if err != nil {
+		return nil, err
+	}
+	e.tellRemoved(st.Removed())
+	return st, nil
+}
 
 // loadPolicy is the policy in force: --policy, $QUNSHEN_POLICY, or the built-in one.
 func (e *env) loadPolicy() (*review.Policy, error) {
