@@ -45,6 +45,12 @@ func run(e *env, args []string) int {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	// Everything written to standard output is made inert where it is made; the guard shows
+	// whatever would still act on a terminal (the C1 and bidirectional controls that JSON
+	// output carries raw), as JSON's escape of it.
+	guard := inert.NewGuard(e.stdout)
+	e.stdout = guard
+	defer guard.Flush()
 	lang, bad := langOf(args)
 	e.lang = lang
 	if bad != "" {

@@ -132,6 +132,9 @@ func (e *env) signer() (*storage.Store, *model.Signer, error) {
 // terminal reports whether w is a terminal: a file that answers as one, not any character
 // device (/dev/null is one too).
 func terminal(w any) bool {
+	if g, ok := w.(*inert.Guard); ok {
+		w = g.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
 }

@@ -9,6 +9,10 @@ func init() {
 		"cli.size.mib":   {"%d 字节（%.1f MiB）", "%d bytes (%.1f MiB)"},
 
 		"cli.init.name-required": {"需要 --name：操作员的姓名", "--name is required"},
+		"cli.init.text.empty":    {"%[1]s 不能为空", "%[1]s is empty"},
+		"cli.init.text.long":     {"%[1]s 过长（最多 %[3]d 字节）", "%[1]s is too long (at most %[3]d bytes)"},
+		"cli.init.text.utf8":     {"%[1]s 不是 UTF-8 文本", "%[1]s is not UTF-8 text"},
+		"cli.init.text.control":  {"%[1]s %[2]q 含有控制字符：姓名和支部只能是普通文字（密钥文件也不接受控制字符）", "%[1]s %[2]q has control characters: a name or a branch is plain text (a key file would refuse it too)"},
 		"cli.init.role":          {"--role 须为 admin、secretary、owner 或 supervisor，不能是 %q", "--role must be admin, secretary, owner or supervisor, not %q"},
 		"cli.init.exists":        {"%[2]s 中已有名为 %[1]q 的操作员", "an operator named %q exists already in %s"},
 		"cli.init.done":          {"已在 %[3]s 中创建操作员 %[1]s（%[2]s）", "operator %s (%s) created in %s"},

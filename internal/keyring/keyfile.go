@@ -146,16 +146,46 @@ func parseKeyFileJSON(raw []byte) (Trust, error) {
 	return t, nil
 }
 
-// checkKeyText refuses a name or branch that is not plain text: it is shown on a terminal.
-func checkKeyText(field, s string, required bool) error {
+// TextFault is why an operator's name or branch is refused; "" when it is not.
+type TextFault string
+
+const (
+	TextEmpty   TextFault = "empty"   // a name of nothing but spaces
+	TextLong    TextFault = "long"    // over MaxText bytes
+	TextUTF8    TextFault = "utf8"    // not UTF-8
+	TextControl TextFault = "control" // a control or format character (ESC, BEL, a bidirectional override …)
+)
+
+// MaxText is the length in bytes of the longest name or branch of an operator.
+const MaxText = maxKeyText
+
+// CheckText is the rule for an operator's name (required) or branch: plain text, as it is
+// shown on terminals and carried in key files and bundles. init refuses what a key file would
+// refuse, so that every operator made can export its key.
+func CheckText(s string, required bool) TextFault {
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		return fmt.Errorf("the %s is empty", field)
+		return TextEmpty
 	case len(s) > maxKeyText:
-		return fmt.Errorf("the %s is too long (%d bytes, at most %d)", field, len(s), maxKeyText)
+		return TextLong
 	case !utf8.ValidString(s):
-		return fmt.Errorf("the %s is not UTF-8", field)
+		return TextUTF8
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+		return TextControl
+	}
+	return ""
+}
+
+// checkKeyText refuses a name or branch that is not plain text: it is shown on a terminal.
+func checkKeyText(field, s string, required bool) error {
+	switch CheckText(s, required) {
+	case TextEmpty:
+		return fmt.Errorf("the %s is empty", field)
+	case TextLong:
+		return fmt.Errorf("the %s is too long (%d bytes, at most %d)", field, len(s), maxKeyText)
+	case TextUTF8:
+		return fmt.Errorf("the %s is not UTF-8", field)
+	case TextControl:
 		return fmt.Errorf("the %s %q has control characters", field, s)
 	}
 	return nil
