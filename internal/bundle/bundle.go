@@ -208,7 +208,8 @@ func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
 		return fail(off+4, "the manifest is of format %q, not qunshen-bundle", m.Format)
 	}
 	if !ed25519.Verify(ed25519.PublicKey(m.Exporter.Key[:]), Message(data[:HeaderSize], manifest), data[sigAt:]) {
-		return fail(sigAt, "bad signature: the bundle was altered or damaged after %s signed it (key %s)", m.Exporter.Name, m.Exporter.Key.Fingerprint())
+		// The manifest names the key that signed, and its maker: neither is proven now.
+		return fail(sigAt, "bad signature: the key %s its manifest names did not sign it, or it was altered or damaged after it was signed", m.Exporter.Key.Fingerprint())
 	}
 	// The manifest against the events.
 	section := data[HeaderSize:eventsEnd]
@@ -254,7 +255,7 @@ func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
 			return fail(-1, "%v", err)
 		}
 		if !cp.Verify() {
-			return fail(-1, "origin %s (%s): bad signature of its chain's head at %d", o.Key.Fingerprint(), o.Name, o.To)
+			return fail(-1, "origin %s: bad signature of its chain's head at %d", o.Key.Fingerprint(), o.To)
 		}
 		var prev model.Hash
 		for seq := o.From; seq <= o.To; seq++ {

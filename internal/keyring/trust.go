@@ -126,14 +126,16 @@ func Find(all []Trust, q string) (int, error) {
 	return 0, fmt.Errorf("no trusted key has the name, fingerprint or key %q (see qunshen trust --list)", q)
 }
 
-// CheckExporter checks the maker of a bundle, named name, whose key k has the record t (ok
-// false: none).
-func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
+// CheckExporter checks the maker of a bundle, whose signature the key k verified, and whose
+// manifest calls it claimed; t is the key's record here (ok false: none). A refusal names the
+// key by its fingerprint and by the name this machine trusts it under, if any: the name in a
+// manifest is the bundle's claim, which nothing proves, and is given as such.
+func CheckExporter(t Trust, ok bool, k model.Key, claimed string) error {
 	switch {
 	case !ok:
-		return fmt.Errorf("made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first", name, k.Fingerprint())
+		return fmt.Errorf("signed by the key %s, which this machine does not trust (the bundle calls its maker %q, a claim its key does not prove): compare the fingerprint with its owner's and run qunshen trust on their key file first", k.Fingerprint(), claimed)
 	case t.Revoked():
-		return fmt.Errorf("made by %s, whose key was revoked here on %s", t.Name, t.RevokedAt.Format(time.DateOnly))
+		return fmt.Errorf("signed by the key %s, trusted here as %s (%s) until it was revoked on %s", k.Fingerprint(), t.Name, t.Role, t.RevokedAt.Format(time.DateOnly))
 	}
 	return nil
 }
