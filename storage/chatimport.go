@@ -1,13 +1,15 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 
 	"go.etcd.io/bbolt"
 
+	fastjson "github.com/goccy/go-json"
+	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -23,11 +25,20 @@ func readingOf(opt ImportOptions, file string, store bool) func(done, total int6
 // validateChat is the first pass over a chat export: read it whole, map every item, and
 // check what the store must admit — the groups named exist, a message stored already and
 // decided comes back unchanged. Faults go to add; it returns false when add says to stop.
+// The mapper it returns has learned the names of the file (and of the stored members it
+// needed) for the second pass.
 //
 // stored gathers the kind of every group the file names that is stored ("" for one that is
 // not); kinds gathers the kinds of the groups the import stores or makes, for the checks.
-func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds map[string]model.GroupKind, notes map[string]bool, res *ImportResult, add func(error) bool) bool {
+func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds map[string]model.GroupKind, notes map[string]bool, res *ImportResult, add func(error) bool) (bool, *ingest.ChatMapper) {
 	goOn := true
+	var m *ingest.ChatMapper
+	note := func(n error) {
+		if !notes[n.Error()] {
+			notes[n.Error()] = true
+			res.Notes = append(res.Notes, n)
+		}
+	}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		groupKnown := func(id string) bool {
@@ -41,7 +52,8 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			}
 			return stored[id] != ""
 		}
-		m := ingest.NewChatMapper(src.Parser, opt.Group, opt.History, groupKnown)
+		m = ingest.NewChatMapper(src.Parser, opt.Group, opt.History, groupKnown)
+		m.StoredMembers(func(group string, each func(ingest.Sender)) error { return membersByName(tx, group, each) })
 		var pos ingest.Pos
 		check := func(rec *ingest.Record) {
 			if rec.Group != nil {
@@ -54,25 +66,33 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			if err != nil || !ok {
 				return
 			}
-			if !samePost(&old, rec.Post) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
-				goOn = add(ingest.PosError(src.File, pos, fmt.Sprintf("message %s is stored and %s already, and has changed since: a changed post must come under a new id", rec.Post.ID, old.Status)))
+			p := rec.Post
+			if rec.ByName && p.Author != old.Author {
+				// A post whose sender the export names only by a name keeps the author it
+				// was stored with (see settle).
+				q := *p
+				q.Author = old.Author
+				p = &q
+			}
+			if !samePost(&old, p) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
+				goOn = add(pos.Fault(src.File, i18n.E("ingest.map.changed", rec.Post.ID, i18n.E("post."+string(old.Status)))))
 			}
 		}
 		err := ingest.ParseFile(src, readingOf(opt, src.File, false), func(it ingest.Item) error {
 			if it.Note != "" {
-				note := it.Note
-				if !strings.HasPrefix(note, src.File) {
-					note = src.File + ": " + note
+				var n error = it.Notice
+				if it.Notice == nil {
+					n = i18n.E("ingest.bad", it.Note)
 				}
-				if !notes[note] {
-					notes[note] = true
-					res.Notes = append(res.Notes, note)
+				if !strings.HasPrefix(it.Note, src.File) {
+					n = i18n.E("ingest.note.file", src.File, n)
 				}
+				note(n)
 				return nil
 			}
 			pos = ingest.ItemPos(it)
-			if reason := m.Map(it, check); reason != "" && !opt.SkipBad {
-				goOn = add(ingest.PosError(src.File, pos, reason+" (--skip-bad imports the rest)"))
+			if why := m.Map(it, check); why != nil && !opt.SkipBad {
+				goOn = add(pos.Fault(src.File, i18n.E("ingest.fault.skip", why)))
 			}
 			if !goOn {
 				return errStop
@@ -85,9 +105,31 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 		return nil
 	})
 	if err != nil {
-		return add(err)
+		return add(err), nil
 	}
-	return goOn
+	for _, n := range m.Notes(src.File) {
+		note(n)
+	}
+	return goOn, m
+}
+
+// membersByName calls each with the id, name and nickname of every stored member of group,
+// for the mapper to find a person named only by a name.
+func membersByName(tx *bbolt.Tx, group string, each func(ingest.Sender)) error {
+	prefix := []byte(group + "\x00")
+	c := tx.Bucket(bMembers).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var x struct {
+			ID       string `json:"id"`
+			Name     string `json:"name"`
+			Nickname string `json:"nickname"`
+		}
+		if err := fastjson.Unmarshal(v, &x); err != nil {
+			return err
+		}
+		each(ingest.Sender{ID: x.ID, Name: x.Name, Nickname: x.Nickname})
+	}
+	return nil
 }
 
 // importChat is the second pass over a chat export: map its items again and store them as
@@ -95,9 +137,8 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 // imported (only with SkipBad) go, with their reasons, to a file beside the input.
 //
 // stored and kinds are what validateChat gathered; neither is changed here.
-func (s *Store) importChat(signer *model.Signer, src ingest.Source, stored, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
-	groupKnown := func(id string) bool { return stored[id] != "" }
-	m := ingest.NewChatMapper(src.Parser, opt.Group, opt.History, groupKnown)
+func (s *Store) importChat(signer *model.Signer, src ingest.Source, m *ingest.ChatMapper, stored, kinds map[string]model.GroupKind, opt ImportOptions, res *ImportResult) error {
+	m.Rewind(func(id string) bool { return stored[id] != "" })
 	rej := &ingest.Rejects{File: src.File}
 	defer rej.Abandon()
 	err := s.store(signer, src.File, kinds, nil, opt, res, func(prepare func(*ingest.Record) (*item, error), deliver func([]*item) error) error {
@@ -112,8 +153,9 @@ func (s *Store) importChat(signer *model.Signer, src ingest.Source, stored, kind
 				if it.Note != "" {
 					return nil
 				}
-				if reason := m.Map(it, put); reason != "" {
-					if err := rej.Add(it, reason); err != nil {
+				if why := m.Map(it, put); why != nil {
+					// The rejects file is read by programs: its reasons are in English.
+					if err := rej.Add(it, why.Error()); err != nil {
 						return err
 					}
 				}
@@ -148,12 +190,21 @@ func (s *Store) importChat(signer *model.Signer, src ingest.Source, stored, kind
 
 // settle readies a record of a chat export for the store, in the writing transaction: a
 // roster row keeps what is stored where its cells are empty; a recall or a pin of a post that
-// is not stored is passed over (skip).
+// is not stored is passed over (skip); a post stored already whose sender the export names
+// only by a name keeps its author (a member found by name later, or a roster imported since,
+// does not move a post from one member to another).
 func (st *txState) settle(rec *item) (skip bool, err error) {
 	switch {
 	case rec.Mark != nil:
 		_, ok, err := st.Post(rec.Mark.Post)
 		return !ok, err
+	case rec.ByName && rec.Post != nil:
+		old, ok, err := st.LendPost(rec.Post.ID)
+		if err != nil || !ok || old.Author == rec.Post.Author {
+			return false, err
+		}
+		rec.Post.Author = old.Author
+		return false, rec.prepare()
 	case rec.Merge && rec.Member != nil:
 		old, ok, err := st.Member(rec.Member.Key())
 		if err != nil || !ok {

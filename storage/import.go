@@ -10,6 +10,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -62,8 +63,10 @@ type ImportResult struct {
 	// Passed counts the messages of chat exports that do not become posts, by what they are
 	// (service messages, one-to-one chats, empty messages).
 	Passed map[string]int
-	// Notes are what the formats said about the files (unknown columns …), each once.
-	Notes []string
+	// Notes are what the formats and the mapping of chat exports said about the files
+	// (unknown columns, one-to-one chats passed over …), each once: catalogue errors, for
+	// the user's language.
+	Notes []error
 	// Formats names the format each file was read as, in the order of the files.
 	Formats []string
 }
@@ -89,6 +92,15 @@ func (e *ImportError) add(err error) bool {
 	}
 	e.Faults = append(e.Faults, err)
 	return true
+}
+
+// Lines are the faults and a closing line, for the user's language (i18n.Explain).
+func (e *ImportError) Lines() []error {
+	out := append([]error(nil), e.Faults...)
+	if e.More {
+		out = append(out, i18n.E("storage.import.more", maxErrors))
+	}
+	return append(out, i18n.E("storage.import.nothing"))
 }
 
 func (e *ImportError) Error() string {
@@ -150,8 +162,14 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	}
 	stored := map[string]model.GroupKind{}
 	notes := map[string]bool{}
-	for _, src := range sources {
-		if src.Parser != nil && !ie.More && !s.validateChat(src, opt, stored, kinds, notes, &res, ie.add) {
+	mappers := make([]*ingest.ChatMapper, len(sources))
+	for i, src := range sources {
+		if src.Parser == nil || ie.More {
+			continue
+		}
+		goOn, m := s.validateChat(src, opt, stored, kinds, notes, &res, ie.add)
+		mappers[i] = m
+		if !goOn {
 			break
 		}
 	}
@@ -161,11 +179,11 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 	if len(queue) < len(sources) {
 		fresh = nil // chat exports write posts the validation of the queue files did not see
 	}
-	for _, src := range sources {
+	for i, src := range sources {
 		if src.Parser == nil {
 			err = s.importFile(signer, src.File, kinds, fresh, opt, &res)
 		} else {
-			err = s.importChat(signer, src, stored, kinds, opt, &res)
+			err = s.importChat(signer, src, mappers[i], stored, kinds, opt, &res)
 		}
 		if err != nil {
 			return res, err

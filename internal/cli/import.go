@@ -86,7 +86,7 @@ func (e *env) runImport(o importOptions, files []string) error {
 		}
 	}
 	for _, n := range res.Notes {
-		e.tell("cli.import.note", n)
+		e.tell("cli.import.note", i18n.Explain(e.lang, n))
 	}
 	if err != nil {
 		return err

@@ -51,6 +51,7 @@ var chatFixtures = []struct {
 	{"roster/display-name.csv", "roster-csv", []string{"--group", "g1"}},
 	{"wechat/v2024-02/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
 	{"wechat/v2023-12-29/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
+	{"wechat/v2024-02-later/第三党支部工作群_utf8.csv", "wechat-csv", []string{"--group", "g1"}},
 }
 
 // Every fixture of every chat format imports through the command line, is found by its
@@ -109,5 +110,52 @@ func TestImportRefusesUnknown(t *testing.T) {
 	out, err = exec.Command(bin, "--db", db, "--lang", "en", "import", "--as", "王芳", odd).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "--as takes pending or history") {
 		t.Fatalf("--as NAME: %v\n%s", err, out)
+	}
+}
+
+// An import's faults and notes are told in the user's language — Chinese by default, English
+// with --lang en — each fault with its file and line; the rejects file keeps English reasons,
+// for the programs that read it.
+func TestImportSpeaksTheUsersLanguage(t *testing.T) {
+	c := newCLI(t)
+	c.ok("init", "--name", "王管理", "--role", "admin")
+	c.ok("import", queueFile)
+	dir := t.TempDir()
+	copyTree(t, filepath.Join(moduleRoot, "internal", "ingest", "testdata", "wechat", "v2023-12-29"), dir)
+	f := filepath.Join(dir, "第三党支部工作群_utf8.csv")
+	// Line 5 is the exporting user's own message, whose sender this version does not write.
+	_, errs, code := zh(t, c.db, "import", "--group", "g1", f)
+	for _, w := range []string{
+		f + "：第 5 行：导出文件没有写明这条消息是谁发的（这是导出者本人发的，但这一版 WeChatMsg 没有写出本人的 wxid）（加 --skip-bad 可导入其余记录）",
+		"说明：" + f + "：WeChatMsg 的 CSV 不含聊天的标识",
+		"未导入任何内容",
+	} {
+		if code != 1 || !strings.Contains(errs, w) {
+			t.Fatalf("in Chinese: exit %d, does not say %q:\n%s", code, w, errs)
+		}
+	}
+	if strings.Contains(errs, "nothing was imported") || strings.Contains(errs, "does not say who sent") {
+		t.Fatalf("English in the Chinese output:\n%s", errs)
+	}
+	_, errs, code = c.run("import", "--group", "g1", f)
+	for _, w := range []string{
+		f + ":5: this export does not say who sent this message (it is the exporting user's own, and this version of WeChatMsg does not write that user's wxid) (--skip-bad imports the rest)",
+		"note: " + f + ": a WeChatMsg CSV carries no identity of its chat",
+		"nothing was imported",
+	} {
+		if code != 1 || !strings.Contains(errs, w) {
+			t.Fatalf("in English: exit %d, does not say %q:\n%s", code, w, errs)
+		}
+	}
+	out, errs, code := zh(t, c.db, "import", "--group", "g1", "--skip-bad", f)
+	if code != 0 || !strings.Contains(out, "条记录被拒绝") {
+		t.Fatalf("--skip-bad: exit %d\n%s%s", code, out, errs)
+	}
+	rej, err := os.ReadFile(f + ".rejected.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rej), `"line":5,"offset":733,"reason":"this export does not say who sent this message (it is the exporting user's own`) {
+		t.Fatalf("the rejects file:\n%s", rej)
 	}
 }

@@ -62,7 +62,8 @@ func (e *Error) Unwrap() []error {
 
 // Explain is the text of err in l. A catalogue Error is given in l; a refusal of the model
 // (PermissionError, TransitionError, ConfidentialArchiveError, ErrUnknownOperator) is given
-// in l with the names of roles, actions and statuses from the catalogue; a wrapped error
+// in l with the names of roles, actions and statuses from the catalogue; an error made of
+// several (with a Lines method: an import's faults) is each of them, one a line; a wrapped error
 // keeps its wrapper's words and has what it wraps explained; any other error is given as it
 // is. In English the refusals read as the model's own messages.
 func Explain(l Lang, err error) string {
@@ -82,6 +83,15 @@ func Explain(l Lang, err error) string {
 	}
 	if err == model.ErrUnknownOperator {
 		return T(l, "explain.unknown-operator")
+	}
+	if ls, ok := err.(interface{ Lines() []error }); ok {
+		// Several faults (an import's), one a line, each explained.
+		lines := ls.Lines()
+		out := make([]string, len(lines))
+		for i, e := range lines {
+			out[i] = Explain(l, e)
+		}
+		return strings.Join(out, "\n")
 	}
 	full := err.Error()
 	switch w := err.(type) {

@@ -139,6 +139,15 @@ func (p Pos) At(file string) *i18n.Error {
 	return i18n.E("ingest.at.byte", file, p.Offset)
 }
 
+// Fault is a fault of the record at p of file, in the catalogue: "file:line: why" (or the
+// byte offset in a JSON document).
+func (p Pos) Fault(file string, why error) *i18n.Error {
+	if p.Line > 0 {
+		return i18n.E("ingest.fault.line", file, p.Line, why)
+	}
+	return i18n.E("ingest.fault.byte", file, p.Offset, why)
+}
+
 // Error is a fault that stops the reading of a file: the file is not what its format says.
 type Error struct {
 	File string

@@ -3,7 +3,6 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,7 +20,10 @@ const (
 
 // ChatMapper turns the items of one chat export into records: the groups it needs, the
 // senders as members seen, the messages as posts, recalls and pins as marks. It is run twice
-// over a file — to validate, then to store — and gives the same records both times.
+// over a file — to validate, then (after Rewind) to store. The first pass learns the names of
+// the file's senders, so that a person a notice names only by a name is found in the second
+// wherever in the file they speak (see nameBook); the records of the two passes differ only
+// in who such a person is.
 type ChatMapper struct {
 	format   string
 	platform string
@@ -33,6 +35,10 @@ type ChatMapper struct {
 	senders    map[senderKey]*senderSeen
 	order      []senderKey
 	passed     map[string]int
+	names      *nameBook
+	// private counts the messages of each one-to-one chat passed over, for the notes.
+	private      map[string]int
+	privateOrder []string
 }
 
 // senderKey names a sender in a group.
@@ -49,7 +55,42 @@ type senderSeen struct {
 // whether a group is stored.
 func NewChatMapper(p *Parser, group string, history bool, groupKnown func(string) bool) *ChatMapper {
 	return &ChatMapper{format: p.Name, platform: p.Platform, group: group, history: history, groupKnown: groupKnown,
-		made: map[string]bool{}, senders: map[senderKey]*senderSeen{}, passed: map[string]int{}}
+		made: map[string]bool{}, senders: map[senderKey]*senderSeen{}, passed: map[string]int{}, names: newNameBook(),
+		private: map[string]int{}}
+}
+
+// StoredMembers lets the first pass find people named only by a name among the stored
+// members of a group: lookup calls each with every member of the group (id, name, nickname).
+func (m *ChatMapper) StoredMembers(lookup func(group string, each func(Sender)) error) {
+	m.names.lookup = lookup
+}
+
+// Rewind readies the mapper for the second pass over the same file, groupKnown reporting
+// whether a group is stored: what the first pass learned of names is kept (the store is not
+// asked again), the rest starts anew.
+func (m *ChatMapper) Rewind(groupKnown func(string) bool) {
+	m.groupKnown = groupKnown
+	m.made, m.senders, m.order, m.passed = map[string]bool{}, map[senderKey]*senderSeen{}, nil, map[string]int{}
+	m.names.frozen, m.names.lookup = true, nil
+}
+
+// Notes tells, after the first pass over file, what the user should hear of its mapping: the
+// one-to-one chats passed over, and what became of the people named only by a name.
+func (m *ChatMapper) Notes(file string) []*i18n.Error {
+	var out []*i18n.Error
+	for _, c := range m.privateOrder {
+		out = append(out, i18n.E("ingest.map.private", file, c, m.private[c]))
+	}
+	return append(out, m.names.notes(file)...)
+}
+
+// OneToOne reports whether a chat type, as the formats give it, is a one-to-one chat.
+func OneToOne(chatType string) bool {
+	switch chatType {
+	case ChatSingle, "private", "temp", "personal_chat", "bot_chat", "saved_messages":
+		return true
+	}
+	return false
 }
 
 // idPart makes an export's id usable in ours: as it is when it is short and plain, else a
@@ -88,41 +129,44 @@ func memberID(s Sender) string {
 	case s.ID != "":
 		return validText(s.ID)
 	case s.Name != "":
-		return "name:" + validText(s.Name)
+		return NamePrefix + validText(s.Name)
 	case s.Nickname != "":
-		return "name:" + validText(s.Nickname)
+		return NamePrefix + validText(s.Nickname)
 	}
 	return ""
 }
 
 // Map maps one item; emit receives the records in order. A reason is returned for an item
 // that cannot be mapped: the file's fault, like a Bad item.
-func (m *ChatMapper) Map(it Item, emit func(*Record)) string {
+func (m *ChatMapper) Map(it Item, emit func(*Record)) *i18n.Error {
 	switch {
 	case it.Bad != nil:
-		return it.Bad.Reason
+		if it.Bad.Why != nil {
+			return it.Bad.Why
+		}
+		return i18n.E("ingest.bad", it.Bad.Reason)
 	case it.Member != nil:
 		return m.rosterRow(it.Member, emit)
 	case it.Msg != nil:
 		return m.message(it.Msg, emit)
 	}
-	return ""
+	return nil
 }
 
-func (m *ChatMapper) rosterRow(r *Member, emit func(*Record)) string {
+func (m *ChatMapper) rosterRow(r *Member, emit func(*Record)) *i18n.Error {
 	mem := r.Member
 	if m.group != "" {
 		mem.Group = m.group
 	}
 	switch {
 	case mem.Group == "":
-		return "the roster names no group for this member: give --group"
+		return i18n.E("ingest.map.roster-no-group")
 	case mem.ID == "":
-		return "a member without an id"
+		return i18n.E("ingest.map.member-no-id")
 	case len(mem.ID) > maxIDLen || len(mem.Group) > maxIDLen:
-		return "an id longer than 256 bytes"
+		return i18n.E("ingest.map.long-id")
 	case !m.groupKnown(mem.Group):
-		return fmt.Sprintf("unknown group %q: import the group first", mem.Group)
+		return i18n.E("ingest.map.unknown-group", mem.Group)
 	}
 	mem.Status, mem.MutedUntil, mem.Warnings, mem.Step = "", time.Time{}, 0, ""
 	// Instants in UTC, as they come back from the store, so that an unchanged row compares
@@ -134,34 +178,45 @@ func (m *ChatMapper) rosterRow(r *Member, emit func(*Record)) string {
 		mem.LastActive = mem.LastActive.UTC()
 	}
 	emit(&Record{Line: r.Pos.Line, Member: &mem, Merge: true})
-	return ""
+	return nil
 }
 
-func (m *ChatMapper) message(msg *Message, emit func(*Record)) string {
+func (m *ChatMapper) message(msg *Message, emit func(*Record)) *i18n.Error {
 	if msg.Kind == KindSystem {
 		m.passed[PassedService]++
-		return ""
+		return nil
+	}
+	if OneToOne(msg.Chat.Type) && m.group == "" {
+		// A one-to-one chat is no work group: passed over, and named in a note; --group
+		// puts it in a group.
+		m.passed[PassedPrivate]++
+		c := msg.Chat.Name
+		if c == "" {
+			c = msg.Chat.ID
+		}
+		if n, ok := m.private[c]; ok || len(m.private) < 1000 {
+			if !ok {
+				m.privateOrder = append(m.privateOrder, c)
+			}
+			m.private[c] = n + 1
+		}
+		return nil
 	}
 	if msg.Chat.ID == "" && m.group == "" {
-		switch msg.Chat.Type {
-		case ChatSingle, "private", "temp", "personal_chat":
-			m.passed[PassedPrivate]++
-			return ""
-		}
 		// A group chat whose export carries no identity of it (a WeChatMsg CSV): never a
 		// group made of a number that means nothing elsewhere.
-		return i18n.E("ingest.no-chat-id", msg.Chat.Name).Error()
+		return i18n.E("ingest.no-chat-id", msg.Chat.Name)
 	}
 	if msg.Time.IsZero() {
-		return "a message without a time"
+		return i18n.E("ingest.map.no-time")
 	}
 	gid := m.groupOf(msg.Chat)
 	if len(gid) > maxIDLen {
-		return "a group id longer than 256 bytes"
+		return i18n.E("ingest.map.long-group")
 	}
 	if !m.made[gid] && !m.groupKnown(gid) {
 		if m.group != "" {
-			return fmt.Sprintf("unknown group %q: import the group first, or leave out --group", gid)
+			return i18n.E("ingest.map.unknown-group-flag", gid)
 		}
 		name := msg.Chat.Name
 		if name == "" {
@@ -174,24 +229,37 @@ func (m *ChatMapper) message(msg *Message, emit func(*Record)) string {
 	switch msg.Kind {
 	case KindRecall, KindPin:
 		if msg.Target == "" {
-			return "a recall or pin that names no message"
+			return i18n.E("ingest.map.no-target")
 		}
 		kind := model.PostRecall
 		if msg.Kind == KindPin {
 			kind = model.PostPin
 		}
 		emit(&Record{Line: msg.Pos.Line, Mark: &Mark{Kind: kind, Post: m.postID(msg.Chat, msg.Target), Time: t}})
-		return ""
+		return nil
 	case KindJoin, KindLeave:
 		who := msg.Members
 		if len(who) == 0 {
 			who = []Sender{msg.Sender}
 		}
 		for _, s := range who {
-			id := memberID(s)
-			if id == "" || len(id) > maxIDLen {
-				return "a member who joined or left without an id or a name"
+			if id := memberID(s); id == "" || len(id) > maxIDLen {
+				return i18n.E("ingest.map.nobody")
 			}
+		}
+		for _, s := range who {
+			m.names.learn(gid, s)
+		}
+		for _, s := range who {
+			found, how := m.names.find(gid, s)
+			if how != nameOwn {
+				m.names.use(gid, s, false)
+			}
+			if how == nameAmbiguous {
+				continue // several members have the name: the notice is kept off all of them
+			}
+			s = found
+			id := memberID(s)
 			if msg.Kind == KindJoin {
 				m.seen(gid, id, s, t, t, msg.Pos.Line, emit)
 				continue
@@ -199,31 +267,43 @@ func (m *ChatMapper) message(msg *Message, emit func(*Record)) string {
 			m.seen(gid, id, s, t, time.Time{}, msg.Pos.Line, emit)
 			emit(&Record{Line: msg.Pos.Line, Left: &model.Member{ID: id, Group: gid, LastActive: t}})
 		}
-		return ""
+		return nil
 	}
-	id := memberID(msg.Sender)
+	sender := msg.Sender
+	id := memberID(sender)
 	switch {
 	case id == "":
-		return "a message without a sender"
+		return i18n.E("ingest.map.no-sender")
 	case len(id) > maxIDLen:
-		return "a sender id longer than 256 bytes"
+		return i18n.E("ingest.map.long-sender")
 	case msg.ID == "":
-		return "a message without an id"
+		return i18n.E("ingest.map.no-id")
 	case len(msg.Text) > maxTextLen || len(msg.Title) > maxTextLen:
-		return fmt.Sprintf("a message longer than %d bytes", maxTextLen)
+		return i18n.E("ingest.map.long-text", maxTextLen)
 	case !utf8.ValidString(msg.Text) || !utf8.ValidString(msg.Title):
-		return "a message that is not valid UTF-8"
+		return i18n.E("ingest.map.utf8")
 	}
 	if strings.TrimSpace(msg.Text) == "" && strings.TrimSpace(msg.Title) == "" && len(msg.Media) == 0 {
 		m.passed[PassedEmpty]++
-		return ""
+		return nil
 	}
-	m.seen(gid, id, msg.Sender, t, time.Time{}, msg.Pos.Line, emit)
+	m.names.learn(gid, sender)
+	found, how := m.names.find(gid, sender)
+	if how != nameOwn {
+		// A sender the export names only by a name: the member of that name, where one is
+		// found; else, as several members share it, a member by that name (the notes say).
+		m.names.use(gid, sender, true)
+		if how == nameFound {
+			sender = found
+			id = memberID(sender)
+		}
+	}
+	m.seen(gid, id, sender, t, time.Time{}, msg.Pos.Line, emit)
 	p := &model.Post{ID: m.postID(msg.Chat, msg.ID), Group: gid, Author: id, Time: t, Title: msg.Title, Body: msg.Text,
 		Attachments: clipAll(msg.Media), Source: m.format, Forwarded: cutBytes(validText(msg.Forwarded), 200)}
 	p.FromHistory = m.history
-	emit(&Record{Line: msg.Pos.Line, Post: p})
-	return ""
+	emit(&Record{Line: msg.Pos.Line, Post: p, ByName: how != nameOwn})
+	return nil
 }
 
 // seen makes a sender known the first time the file names it, and remembers the last time

@@ -15,6 +15,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"qunshen/internal/i18n"
+
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -89,10 +92,10 @@ func (l *csvLines) read() (b []byte, over bool, err error) {
 // csvSyntaxError is a CSV record that cannot be read; the reader goes on with the next line.
 type csvSyntaxError struct {
 	Line int
-	Msg  string
+	Why  *i18n.Error
 }
 
-func (e *csvSyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+func (e *csvSyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Why) }
 
 // csvReader reads RFC 4180 records: fields separated by comma (or tab), quoted fields with ""
 // for a quote and line breaks inside, CRLF or LF line ends. A quote inside an unquoted field is
@@ -124,7 +127,7 @@ func (r *csvReader) read() ([][]byte, error) {
 	r.recLine, r.recOff = r.lines.line, r.lines.off
 	r.raw = append(r.raw[:0], line...)
 	if over {
-		return nil, &csvSyntaxError{r.recLine, fmt.Sprintf("a line longer than %d MiB", csvMaxRecord>>20)}
+		return nil, &csvSyntaxError{r.recLine, i18n.E("ingest.line-long", csvMaxRecord>>20)}
 	}
 	r.buf, r.ends = r.buf[:0], r.ends[:0]
 	pos := 0
@@ -137,7 +140,7 @@ func (r *csvReader) read() ([][]byte, error) {
 					r.buf = append(r.buf, line[pos:]...)
 					line, over, err = r.lines.read()
 					if err == io.EOF {
-						return nil, &csvSyntaxError{r.recLine, "a quoted field is not closed at the end of the file"}
+						return nil, &csvSyntaxError{r.recLine, i18n.E("ingest.csv.open-quote")}
 					}
 					if err != nil {
 						return nil, err
@@ -147,7 +150,7 @@ func (r *csvReader) read() ([][]byte, error) {
 						r.raw = append(r.raw, line[:min(len(line), csvMaxRaw)]...)
 					}
 					if over || len(r.buf)+len(line) > csvMaxRecord {
-						return nil, &csvSyntaxError{r.recLine, fmt.Sprintf("a record longer than %d MiB (a quoted field not closed?)", csvMaxRecord>>20)}
+						return nil, &csvSyntaxError{r.recLine, i18n.E("ingest.csv.long", csvMaxRecord>>20)}
 					}
 					r.buf = append(r.buf, '\n')
 					pos = 0
@@ -167,7 +170,7 @@ func (r *csvReader) read() ([][]byte, error) {
 				break
 			}
 			if line[pos] != r.comma {
-				return nil, &csvSyntaxError{r.lines.line, fmt.Sprintf("text after the closing quote of field %d", len(r.ends))}
+				return nil, &csvSyntaxError{r.lines.line, i18n.E("ingest.csv.after-quote", len(r.ends))}
 			}
 			pos++
 			continue

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"bytes"
+	"qunshen/internal/i18n"
 
 	fastjson "github.com/goccy/go-json"
 )
@@ -29,7 +30,7 @@ func (s *jsonScanner) eachMessage(emit func(Item) error, message func(off int64,
 			return err
 		}
 		if b != '{' {
-			err = emit(badRecord(off, raw, "a message that is not a JSON object"))
+			err = emit(badRecord(off, raw, i18n.E("ingest.json.not-object")))
 		} else {
 			err = message(off, raw)
 		}
@@ -40,8 +41,8 @@ func (s *jsonScanner) eachMessage(emit func(Item) error, message func(off int64,
 }
 
 // badRecord is a Bad for a record cut out of the file.
-func badRecord(off int64, raw []byte, reason string) Item {
-	return Item{Bad: &Bad{Pos: Pos{Offset: off}, Raw: bytes.Clone(raw), Reason: reason}}
+func badRecord(off int64, raw []byte, why *i18n.Error) Item {
+	return badItem(Pos{Offset: off}, bytes.Clone(raw), why)
 }
 
 // hexEscapes rewrites the \xHH escapes that Telegram Desktop writes for control characters

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"path"
 	"strconv"
@@ -162,7 +161,7 @@ func (p *qqParser) export(what string, top bool) (found bool, err error) {
 	}
 	if c.started {
 		if c.lateInfo {
-			if err := p.emit(Item{Note: fmt.Sprintf(`chat %s: "chatInfo" comes after the messages; only the first one counts`, c.ID)}); err != nil {
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.late-info", c.ID))); err != nil {
 				return found, err
 			}
 		}
@@ -176,7 +175,7 @@ func (p *qqParser) export(what string, top bool) (found bool, err error) {
 				return found, err
 			}
 		case c.nameID:
-			if err := p.emit(Item{Note: fmt.Sprintf(`chat %q: the export gives no group or peer number ("peerUid", "peerUin"), so the chat's id is made of its name`, c.Name)}); err != nil {
+			if err := p.emit(noticeItem(i18n.E("ingest.qqnt.name-id", c.Name))); err != nil {
 				return found, err
 			}
 		}
@@ -274,15 +273,15 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 	m := &p.m
 	*m = qqMessage{}
 	if err := decodeRecord(raw, m); err != nil {
-		return p.emit(badRecord(off, raw, "a message that cannot be read: "+err.Error()))
+		return p.emit(badRecord(off, raw, i18n.E("ingest.json.unread", err.Error())))
 	}
-	bad := func(reason string) error { return p.emit(badRecord(off, raw, reason)) }
+	bad := func(why *i18n.Error) error { return p.emit(badRecord(off, raw, why)) }
 	if m.ID.s == "" {
-		return bad(`a message without an "id"`)
+		return bad(i18n.E("ingest.json.no-id"))
 	}
 	t, err := qqTime(m)
 	if err != nil {
-		return bad(err.Error())
+		return bad(err)
 	}
 	msg := &Message{ID: m.ID.s, Chat: c.Chat, Time: t, Sender: m.sender(), Text: m.Content.Text.s, Pos: Pos{Offset: off}}
 	if m.System && !m.Recalled {
@@ -290,7 +289,7 @@ func (p *qqParser) message(c *qqChat, off int64, raw []byte) error {
 		return p.emit(Item{Msg: msg})
 	}
 	if msg.Sender.ID == "" {
-		return bad(`a message without a sender: no "uin" and no "uid"`)
+		return bad(i18n.E("ingest.qqnt.no-sender"))
 	}
 	msg.Media = m.media()
 	for _, e := range m.Content.Elements {
@@ -341,16 +340,16 @@ func qqFileChat(file string) string {
 
 // qqTime reads timestamp (Unix milliseconds), or else time: RFC 3339, or a local
 // "2006-01-02 15:04:05" read as China time.
-func qqTime(m *qqMessage) (time.Time, error) {
+func qqTime(m *qqMessage) (time.Time, *i18n.Error) {
 	if m.Timestamp.s != "" && m.Timestamp.s != "0" {
 		n, err := strconv.ParseInt(m.Timestamp.s, 10, 64)
 		if err != nil || n <= 0 || n > 1<<50 {
-			return time.Time{}, fmt.Errorf(`"timestamp" %q is not a time in milliseconds`, m.Timestamp.s)
+			return time.Time{}, i18n.E("ingest.qqnt.timestamp", m.Timestamp.s)
 		}
 		return time.UnixMilli(n).UTC(), nil
 	}
 	if m.Time == "" {
-		return time.Time{}, fmt.Errorf(`a message without a "timestamp" or "time"`)
+		return time.Time{}, i18n.E("ingest.qqnt.no-time")
 	}
 	if t, err := time.Parse(time.RFC3339Nano, m.Time); err == nil {
 		return t.UTC(), nil
@@ -358,7 +357,7 @@ func qqTime(m *qqMessage) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02 15:04:05", m.Time, China); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf(`"time" %q is not a time like 2024-03-01 09:30:00`, m.Time)
+	return time.Time{}, i18n.E("ingest.qqnt.time", m.Time)
 }
 
 // sender: the QQ number when the export has it, else the NT uid; the group card, else the

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -230,7 +229,8 @@ func (p *qqtxtParser) line(line []byte, pos Pos) error {
 	p.header, p.blank = false, false
 	if p.cur == nil {
 		if p.junk == nil {
-			p.junk = &Bad{Pos: pos, Reason: "text before the first message (a sender line such as \"2016-05-20 10:12:33 张三(123456789)\")"}
+			w := i18n.E("ingest.qqtxt.before")
+			p.junk = &Bad{Pos: pos, Reason: w.Error(), Why: w}
 		} else {
 			p.junk.Raw = append(p.junk.Raw, '\n')
 		}
@@ -334,7 +334,7 @@ func (p *qqtxtParser) flush() error {
 	}
 	p.cur = nil
 	if p.bodyOver {
-		return p.emit(Item{Bad: &Bad{Pos: m.Pos, Raw: bytes.Clone(p.raw), Reason: fmt.Sprintf("a message longer than %d MiB", csvMaxRecord>>20)}})
+		return p.emit(badItem(m.Pos, bytes.Clone(p.raw), i18n.E("ingest.qqtxt.long", csvMaxRecord>>20)))
 	}
 	body := bytes.Trim(p.body, "\n")
 	text := string(body)

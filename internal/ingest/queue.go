@@ -35,6 +35,10 @@ type Record struct {
 	// Merge marks a roster row of a spreadsheet: the cells it leaves empty keep what is
 	// stored.
 	Merge bool
+	// ByName marks a post of a chat export whose sender the export names only by a name (the
+	// member of that name was found, or a member by name made): a post stored already keeps
+	// the author it has.
+	ByName bool
 }
 
 // Mark is a recall or a pin of a post, from a chat export.

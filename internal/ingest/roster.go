@@ -150,7 +150,7 @@ func (p *rosterParser) run(cr *csvReader) error {
 		return &Error{File: p.file, Msg: "an empty file: no header row"}
 	}
 	if se, ok := err.(*csvSyntaxError); ok {
-		return &Error{File: p.file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Msg}
+		return &Error{File: p.file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Why.Error()}
 	}
 	if err != nil {
 		return &Error{File: p.file, Msg: err.Error()}
@@ -165,7 +165,7 @@ func (p *rosterParser) run(cr *csvReader) error {
 			return p.end()
 		}
 		if se, ok := err.(*csvSyntaxError); ok {
-			if err := p.emit(Item{Bad: &Bad{Pos: Pos{Line: cr.recLine, Offset: cr.recOff}, Raw: cr.rawCopy(), Reason: se.Msg}}); err != nil {
+			if err := p.emit(badItem(Pos{Line: cr.recLine, Offset: cr.recOff}, cr.rawCopy(), se.Why)); err != nil {
 				return err
 			}
 			continue
@@ -177,12 +177,10 @@ func (p *rosterParser) run(cr *csvReader) error {
 			continue
 		}
 		pos := Pos{Line: cr.recLine, Offset: cr.recOff}
-		m, reason, why := p.row(rec, pos)
+		m, why := p.row(rec, pos)
 		switch {
 		case why != nil:
 			err = p.emit(badItem(pos, cr.rawCopy(), why))
-		case reason != "":
-			err = p.emit(Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: reason}})
 		default:
 			err = p.emit(Item{Member: &Member{Member: m, Pos: pos}})
 		}
@@ -257,19 +255,19 @@ func (p *rosterParser) header(rec [][]byte, line int) error {
 	if taken[rosterID] == "" && taken[rosterName] == "" {
 		return &Error{File: p.file, Pos: Pos{Line: line}, Msg: "the header row names no column of member ids or names (成员ID/账号/微信号/QQ号/id, 姓名/name)"}
 	}
-	var notes []string
+	var notes []*i18n.Error
 	if len(unknown) > 0 {
-		notes = append(notes, "columns not read: "+strings.Join(unknown, ", "))
+		notes = append(notes, i18n.E("ingest.roster.unread", strings.Join(unknown, ", ")))
 	}
 	if len(dup) > 0 {
-		notes = append(notes, "columns read once only: "+strings.Join(dup, "; "))
+		notes = append(notes, i18n.E("ingest.roster.dup", strings.Join(dup, "; ")))
 	}
 	if taken[rosterID] == "" {
 		p.byName = true
-		notes = append(notes, "no id column: each member's id is their name ("+taken[rosterName]+"), which matches a chat sender only where the chat's ids are names")
+		notes = append(notes, i18n.E("ingest.roster.by-name", taken[rosterName]))
 	}
 	for _, n := range notes {
-		if err := p.emit(Item{Note: fmt.Sprintf("%s: line %d: %s", p.file, line, n)}); err != nil {
+		if err := p.emit(noticeItem(i18n.E("ingest.note.at", Pos{Line: line}.At(p.file), n))); err != nil {
 			return err
 		}
 	}
@@ -286,14 +284,14 @@ func rosterHasPrimary(rec [][]byte, f rosterField) bool {
 	return false
 }
 
-// row reads one member; reason (or why, in the catalogue) says why it cannot be read. A row
+// row reads one member; why says why it cannot be read. A row
 // short of trailing cells is read when the columns it lacks are not read (a spreadsheet
 // leaves off empty cells at the end of a row): the end of the file tells of them.
-func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string, why *i18n.Error) {
+func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, why *i18n.Error) {
 	if len(rec) < len(p.cols) {
 		for _, f := range p.cols[len(rec):] {
 			if f != rosterUnknown {
-				return m, "", i18n.E("ingest.roster.short", len(rec), len(p.cols))
+				return m, i18n.E("ingest.roster.short", len(rec), len(p.cols))
 			}
 		}
 		if p.short++; p.short == 1 {
@@ -309,7 +307,7 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 	}
 	for i := len(p.cols); i < len(rec); i++ {
 		if len(bytes.TrimSpace(rec[i])) > 0 {
-			return m, fmt.Sprintf("%d fields, the header has %d", len(rec), len(p.cols)), nil
+			return m, i18n.E("ingest.roster.long", len(rec), len(p.cols))
 		}
 	}
 	for i, f := range p.cols {
@@ -321,7 +319,7 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 		case rosterID:
 			m.ID = string(b)
 			if rosterRounded(m.ID) {
-				return m, fmt.Sprintf("the id %q is a number the spreadsheet rounded: save the column as text", m.ID), nil
+				return m, i18n.E("ingest.roster.rounded", m.ID)
 			}
 		case rosterName:
 			m.Name = string(b)
@@ -337,13 +335,13 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 				role, ok = rosterRoles[rosterNorm(string(b))]
 			}
 			if !ok {
-				return m, fmt.Sprintf("unknown role %q (群主/owner, 管理员/admin, 成员/member)", b), nil
+				return m, i18n.E("ingest.roster.role", b)
 			}
 			m.Role = role
 		case rosterParty:
 			party, ok := rosterPartyWord(b)
 			if !ok {
-				return m, fmt.Sprintf("party member: %q is not yes or no (是/否, yes/no, true/false, 1/0)", b), nil
+				return m, i18n.E("ingest.roster.party", b)
 			}
 			m.PartyMember = party
 		case rosterJoined, rosterActive:
@@ -352,7 +350,7 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 			}
 			t, err := csvParseTimeBytes(b)
 			if err != nil {
-				return m, fmt.Sprintf("%s: %q is not a date (2024-03-01, 2024/3/1 9:30, 2024年3月1日, RFC 3339)", rosterFieldNames[f], b), nil
+				return m, i18n.E("ingest.roster.date", rosterFieldNames[f], b)
 			}
 			if f == rosterJoined {
 				m.Joined = t
@@ -366,9 +364,9 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 	}
 	if m.ID == "" {
 		if p.byName {
-			return m, "no name (the roster has no id column, so the name is the id)", nil
+			return m, i18n.E("ingest.roster.no-name")
 		}
-		return m, "no id", nil
+		return m, i18n.E("ingest.roster.no-id")
 	}
 	if m.Name == "" {
 		m.Name = m.Nickname
@@ -376,7 +374,7 @@ func (p *rosterParser) row(rec [][]byte, pos Pos) (m model.Member, reason string
 	if m.Name == "" {
 		m.Name = m.ID
 	}
-	return m, "", nil
+	return m, nil
 }
 
 func rosterTrim(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -286,27 +287,27 @@ func (p *tgParser) chatEnd(c *tgChat) error {
 	if c.Name != "" {
 		name = fmt.Sprintf("%s (%s)", c.ID, c.Name)
 	}
-	var notes []string
+	var notes []*i18n.Error
 	if c.lateName {
-		notes = append(notes, fmt.Sprintf(`chat %s: its name or type comes after its messages, which carry none`, name))
+		notes = append(notes, i18n.E("ingest.telegram.late-name", name))
 	}
 	if c.unsupported > 0 {
-		notes = append(notes, fmt.Sprintf(`chat %s: %d messages that Telegram Desktop could not export ("unsupported") left out`, name, c.unsupported))
+		notes = append(notes, i18n.E("ingest.telegram.unsupported", name, c.unsupported))
 	}
 	if c.otherTypes > 0 {
-		notes = append(notes, fmt.Sprintf(`chat %s: %d messages of an unknown type read as system messages`, name, c.otherTypes))
+		notes = append(notes, i18n.E("ingest.telegram.other-types", name, c.otherTypes))
 	}
 	if c.nameOnly > 0 {
-		notes = append(notes, fmt.Sprintf(`chat %s: %d senders or members of join and leave messages are named only by a name not seen with an id earlier in the chat; they were given ids made of their names (%s…)`, name, c.nameOnly, tgNamePrefix))
+		notes = append(notes, i18n.E("ingest.telegram.name-only", name, c.nameOnly, tgNamePrefix))
 	}
 	if c.ambiguous > 0 {
-		notes = append(notes, fmt.Sprintf(`chat %s: %d senders or members of join and leave messages named only by a name that several senders share; they were given ids made of their names (%s…)`, name, c.ambiguous, tgNamePrefix))
+		notes = append(notes, i18n.E("ingest.telegram.ambiguous", name, c.ambiguous, tgNamePrefix))
 	}
 	if c.nameless > 0 {
-		notes = append(notes, fmt.Sprintf(`chat %s: %d members of join or leave messages without a name (deleted accounts) left out`, name, c.nameless))
+		notes = append(notes, i18n.E("ingest.telegram.nameless", name, c.nameless))
 	}
 	for _, n := range notes {
-		if err := p.emit(Item{Note: n}); err != nil {
+		if err := p.emit(noticeItem(n)); err != nil {
 			return err
 		}
 	}
@@ -337,19 +338,19 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 	m := &p.m
 	*m = tgMessage{}
 	if err := decodeRecord(raw, m); err != nil {
-		return p.emit(badRecord(off, raw, "a message that cannot be read: "+err.Error()))
+		return p.emit(badRecord(off, raw, i18n.E("ingest.json.unread", err.Error())))
 	}
-	bad := func(reason string) error { return p.emit(badRecord(off, raw, reason)) }
+	bad := func(why *i18n.Error) error { return p.emit(badRecord(off, raw, why)) }
 	if m.Type == "unsupported" {
 		c.unsupported++
 		return nil
 	}
 	if m.ID.s == "" {
-		return bad(`a message without an "id"`)
+		return bad(i18n.E("ingest.json.no-id"))
 	}
 	t, err := tgTime(m)
 	if err != nil {
-		return bad(err.Error())
+		return bad(err)
 	}
 	msg := &Message{ID: m.ID.s, Chat: c.Chat, Time: t, Pos: Pos{Offset: off}}
 	switch m.Type {
@@ -357,7 +358,7 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 		msg.Kind = KindPost
 		msg.Sender = c.sender(m.From, m.FromID)
 		if msg.Sender.ID == "" {
-			return bad(`a message without a sender: no "from_id" and no "from"`)
+			return bad(i18n.E("ingest.telegram.no-sender"))
 		}
 		msg.Text = m.text()
 		if extra := m.extras(); len(extra) > 0 {
@@ -368,7 +369,7 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 		if len(m.ForwardedFrom) > 0 {
 			name, ok := jsonString(m.ForwardedFrom)
 			if !ok {
-				return bad(`"forwarded_from" is not a string`)
+				return bad(i18n.E("ingest.telegram.forwarded"))
 			}
 			if name == "" {
 				name = "(unknown)"
@@ -380,7 +381,7 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 		msg.Title = m.Title.s
 		msg.Text = m.text()
 		if err := c.service(m, msg); err != nil {
-			return bad(err.Error())
+			return bad(err)
 		}
 	default:
 		c.otherTypes++
@@ -393,20 +394,20 @@ func (p *tgParser) message(c *tgChat, off int64, raw []byte) error {
 
 // tgTime reads date_unixtime (Unix seconds), or else date, a local time without a zone,
 // read as China time.
-func tgTime(m *tgMessage) (time.Time, error) {
+func tgTime(m *tgMessage) (time.Time, *i18n.Error) {
 	if m.DateUnix.s != "" {
 		n, err := strconv.ParseInt(m.DateUnix.s, 10, 64)
 		if err != nil || n <= 0 || n > 1<<40 {
-			return time.Time{}, fmt.Errorf(`"date_unixtime" %q is not a time`, m.DateUnix.s)
+			return time.Time{}, i18n.E("ingest.telegram.unixtime", m.DateUnix.s)
 		}
 		return time.Unix(n, 0).UTC(), nil
 	}
 	if m.Date == "" {
-		return time.Time{}, fmt.Errorf(`a message without a "date"`)
+		return time.Time{}, i18n.E("ingest.telegram.no-date")
 	}
 	t, err := time.ParseInLocation("2006-01-02T15:04:05", m.Date, China)
 	if err != nil {
-		return time.Time{}, fmt.Errorf(`"date" %q is not a time like 2024-03-01T09:30:00`, m.Date)
+		return time.Time{}, i18n.E("ingest.telegram.date", m.Date)
 	}
 	return t.UTC(), nil
 }
@@ -499,7 +500,7 @@ func (c *tgChat) byName(name string) Sender {
 }
 
 // service reads a service message into msg.
-func (c *tgChat) service(m *tgMessage, msg *Message) error {
+func (c *tgChat) service(m *tgMessage, msg *Message) *i18n.Error {
 	members := func() []Sender {
 		var out []Sender
 		for _, n := range m.Members {
@@ -543,7 +544,7 @@ func (c *tgChat) service(m *tgMessage, msg *Message) error {
 		msg.Kind = KindSystem
 	}
 	if (msg.Kind == KindJoin || msg.Kind == KindLeave) && len(msg.Members) == 0 && msg.Sender.ID == "" {
-		return fmt.Errorf("a %q message that names nobody", m.Action)
+		return i18n.E("ingest.telegram.nobody", m.Action)
 	}
 	if msg.Kind == KindSystem && msg.Text == "" {
 		msg.Text = m.Action

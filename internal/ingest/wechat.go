@@ -130,7 +130,7 @@ func wechatParse(r io.Reader, file string, emit func(Item) error) error {
 		return &Error{File: file, Msg: "an empty file: no header row"}
 	}
 	if se, ok := err.(*csvSyntaxError); ok {
-		return &Error{File: file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Msg}
+		return &Error{File: file, Pos: Pos{Line: se.Line}, Msg: "the header row: " + se.Why.Error()}
 	}
 	if err != nil {
 		return &Error{File: file, Msg: err.Error()}
@@ -145,7 +145,7 @@ func wechatParse(r io.Reader, file string, emit func(Item) error) error {
 		}
 		pos := Pos{Line: cr.recLine, Offset: cr.recOff}
 		if se, ok := err.(*csvSyntaxError); ok {
-			if err := p.out(wechatPending{it: Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: se.Msg}}}); err != nil {
+			if err := p.out(wechatPending{it: badItem(pos, cr.rawCopy(), se.Why)}); err != nil {
 				return err
 			}
 			continue
@@ -251,15 +251,15 @@ func (p *wechatParser) row(rec [][]byte, pos Pos, cr *csvReader) error {
 	}
 	id := p.field(rec, wechatLocalID)
 	if len(id) == 0 {
-		return p.out(wechatPending{it: Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: "no localId"}}})
+		return bad(i18n.E("ingest.wechat.no-field", "localId"))
 	}
 	talker := p.field(rec, wechatTalkerID)
 	if len(talker) == 0 {
-		return p.out(wechatPending{it: Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: "no TalkerId"}}})
+		return bad(i18n.E("ingest.wechat.no-field", "TalkerId"))
 	}
 	typ, err := strconv.Atoi(string(p.field(rec, wechatType)))
 	if err != nil {
-		return p.out(wechatPending{it: Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: fmt.Sprintf("Type %q is not a number", p.field(rec, wechatType))}}})
+		return bad(i18n.E("ingest.wechat.type", p.field(rec, wechatType)))
 	}
 	sub, _ := strconv.Atoi(string(p.field(rec, wechatSubType)))
 	var at time.Time
@@ -268,7 +268,7 @@ func (p *wechatParser) row(rec [][]byte, pos Pos, cr *csvReader) error {
 	} else if t, err := csvParseTime(string(p.field(rec, wechatStrTime))); err == nil {
 		at = t.UTC()
 	} else {
-		return p.out(wechatPending{it: Item{Bad: &Bad{Pos: pos, Raw: cr.rawCopy(), Reason: fmt.Sprintf("no time: CreateTime %q, StrTime %q", p.field(rec, wechatCreateTime), p.field(rec, wechatStrTime))}}})
+		return bad(i18n.E("ingest.wechat.no-time", p.field(rec, wechatCreateTime), p.field(rec, wechatStrTime)))
 	}
 	if !p.noted {
 		p.noted = true
@@ -289,7 +289,7 @@ func (p *wechatParser) row(rec [][]byte, pos Pos, cr *csvReader) error {
 		unknown = p.sender(m, rec, layout, extra, self)
 	}
 	content := string(p.field(rec, wechatStrContent))
-	var note string
+	var note *i18n.Error
 	switch typ {
 	case 1:
 		m.Text = content
@@ -319,7 +319,7 @@ func (p *wechatParser) row(rec [][]byte, pos Pos, cr *csvReader) error {
 		m.Kind = KindSystem
 		if !p.unknown[typ] {
 			p.unknown[typ] = true
-			note = fmt.Sprintf("message Type %d is not known; its messages are counted as system messages", typ)
+			note = i18n.E("ingest.note.at", pos.At(p.file), i18n.E("ingest.wechat.unknown-type", typ))
 		}
 	}
 	if !p.legacy {
@@ -335,8 +335,8 @@ func (p *wechatParser) row(rec [][]byte, pos Pos, cr *csvReader) error {
 	if m.Kind == KindPost && m.Sender.ID != "" {
 		p.remember(m.Chat.ID, m.Sender)
 	}
-	if note != "" {
-		if err := p.out(wechatPending{it: Item{Note: fmt.Sprintf("%s: %s: %s", p.file, pos, note)}}); err != nil {
+	if note != nil {
+		if err := p.out(wechatPending{it: noticeItem(note)}); err != nil {
 			return err
 		}
 	}

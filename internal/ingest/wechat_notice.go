@@ -120,7 +120,9 @@ func (p *wechatParser) system(m *Message, text string) {
 	}
 }
 
-// remember notes the wxid of a sender's nickname and remark in a chat.
+// remember notes the wxid of a sender's nickname and remark in a chat. A name two senders
+// have had is remembered as "": a notice that names it is not given to either here (the
+// importer tells such a name apart where it can, and says so where it cannot).
 func (p *wechatParser) remember(chat string, s Sender) {
 	if p.nnicks >= wechatMaxNicks {
 		return
@@ -131,16 +133,21 @@ func (p *wechatParser) remember(chat string, s Sender) {
 		p.nicks[chat] = c
 	}
 	for _, n := range []string{s.Nickname, s.Name} {
-		if n != "" && c[n] != s.ID {
-			if _, ok := c[n]; !ok {
-				p.nnicks++
-			}
+		if n == "" {
+			continue
+		}
+		switch prev, ok := c[n]; {
+		case !ok:
 			c[n] = s.ID
+			p.nnicks++
+		case prev != s.ID:
+			c[n] = ""
 		}
 	}
 }
 
-// who is the member a notice names: their wxid when a message of theirs was seen.
+// who is the member a notice names: their wxid when a message of theirs was seen, and no
+// other sender had the name.
 func (p *wechatParser) who(chat, name string) Sender {
 	return Sender{ID: p.nicks[chat][name], Nickname: name}
 }

@@ -184,9 +184,9 @@ func TestWeChatRealIdentity(t *testing.T) {
 					}
 				}
 			})
-			if reason != "" {
+			if reason != nil {
 				refused = true
-				if !strings.Contains(reason, "no chat identity in this export") {
+				if !strings.Contains(reason.Error(), "no chat identity in this export") {
 					t.Errorf("%s: %s", c.file, reason)
 				}
 			}

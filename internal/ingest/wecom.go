@@ -205,8 +205,7 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 		}
 		pos := Pos{Line: lines.line, Offset: lines.off}
 		if over {
-			if err := emit(Item{Bad: &Bad{Pos: pos, Raw: bytes.Clone(line[:min(len(line), csvMaxRaw)]),
-				Reason: fmt.Sprintf("a line longer than %d MiB", csvMaxRecord>>20)}}); err != nil {
+			if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), i18n.E("ingest.line-long", csvMaxRecord>>20))); err != nil {
 				return err
 			}
 			continue
@@ -214,9 +213,9 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		msg, unknownType, reason := wecomMessage(line, pos)
-		if reason != "" {
-			if err := emit(Item{Bad: &Bad{Pos: pos, Raw: bytes.Clone(line[:min(len(line), csvMaxRaw)]), Reason: reason}}); err != nil {
+		msg, unknownType, why := wecomMessage(line, pos)
+		if why != nil {
+			if err := emit(badItem(pos, bytes.Clone(line[:min(len(line), csvMaxRaw)]), why)); err != nil {
 				return err
 			}
 			continue
@@ -236,7 +235,7 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 		last = msg.Time
 		if unknownType != "" && !unknown[unknownType] {
 			unknown[unknownType] = true
-			if err := emit(Item{Note: fmt.Sprintf("%s: %s: message type %q is not known; its messages are kept with the type as media", file, pos, unknownType)}); err != nil {
+			if err := emit(noticeItem(i18n.E("ingest.note.at", pos.At(file), i18n.E("ingest.wecom.unknown-type", unknownType)))); err != nil {
 				return err
 			}
 		}
@@ -246,15 +245,15 @@ func wecomParse(r io.Reader, file string, emit func(Item) error) error {
 	}
 }
 
-// wecomMessage reads one line; reason says why it cannot be read, unknownType names a message
+// wecomMessage reads one line; why says why it cannot be read, unknownType names a message
 // type this version does not know (kept as a post with the type as media).
-func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string) {
+func wecomMessage(line []byte, pos Pos) (m *Message, unknownType string, why *i18n.Error) {
 	var rec wecomRecord
 	if err := json.Unmarshal(line, &rec); err != nil {
-		return nil, "", "not a JSON object of the archive: " + wecomShortErr(err)
+		return nil, "", i18n.E("ingest.wecom.not-json", wecomShortErr(err))
 	}
 	if rec.MsgID == "" {
-		return nil, "", "no msgid"
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgid")
 	}
 	m = &Message{ID: rec.MsgID, Pos: pos, Sender: Sender{ID: rec.From}}
 	if rec.RoomID != "" {
@@ -265,16 +264,16 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 	switch rec.Action {
 	case "switch":
 		if rec.Time <= 0 {
-			return nil, "", "a switch record without its time"
+			return nil, "", i18n.E("ingest.wecom.switch-time")
 		}
 		m.Kind = KindSystem
 		m.Time = time.UnixMilli(int64(rec.Time)).UTC()
 		m.Sender = Sender{ID: rec.User}
 		m.Chat = Chat{}
-		return m, "", ""
+		return m, "", nil
 	case "send", "recall", "":
 	default:
-		return nil, "", fmt.Sprintf("unknown action %q", wecomShort(rec.Action))
+		return nil, "", i18n.E("ingest.wecom.action", wecomShort(rec.Action))
 	}
 	switch {
 	case rec.MsgTime.wecomNumber > 0:
@@ -284,15 +283,15 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		// reader gives the message the time of the one before it.
 		m.Time = wecomIDTime(rec.MsgID)
 	default:
-		return nil, "", "no msgtime"
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgtime")
 	}
 	if rec.Action == "recall" || rec.MsgType == "revoke" {
 		if rec.Revoke == nil || rec.Revoke.PreMsgID == "" {
-			return nil, "", "a recall without revoke.pre_msgid"
+			return nil, "", i18n.E("ingest.wecom.recall")
 		}
 		m.Kind = KindRecall
 		m.Target = rec.Revoke.PreMsgID
-		return m, "", ""
+		return m, "", nil
 	}
 	t := rec.MsgType
 	switch {
@@ -361,7 +360,7 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		m.Media = []string{"vote"}
 		if vt == 102 { // taking part in a vote
 			m.Kind = KindSystem
-			return m, "", ""
+			return m, "", nil
 		}
 		m.Text = strings.Join(wecomAppend([]string{title}, items...), "\n")
 	case t == "redpacket" || t == "external_redpacket":
@@ -398,12 +397,12 @@ func wecomMessage(line []byte, pos Pos) (m *Message, unknownType, reason string)
 		m.Kind = KindSystem
 		m.Media = []string{t}
 	case t == "":
-		return nil, "", "no msgtype"
+		return nil, "", i18n.E("ingest.wecom.no-field", "msgtype")
 	default:
 		unknownType = wecomShort(t)
 		m.Media = []string{unknownType}
 	}
-	return m, unknownType, ""
+	return m, unknownType, nil
 }
 
 // wecomIDTime is the time in milliseconds that a msgid holds after an underscore

@@ -41,7 +41,7 @@ func wecomBadJSONReason(t *testing.T, line int) string {
 	data := csvReadFixture(t, "wecom/archive.jsonl")
 	l := bytes.Split(data, []byte("\n"))[line-1]
 	_, _, reason := wecomMessage(l, Pos{})
-	return strings.TrimPrefix(reason, "not a JSON object of the archive: ")
+	return strings.TrimPrefix(reason.Error(), "not a JSON object of the archive: ")
 }
 
 func TestWeComBOMCRLF(t *testing.T) {
