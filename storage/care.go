@@ -26,7 +26,7 @@ import (
 // Backup writes a consistent copy of the database to path: to a temp file beside it, fsynced,
 // then renamed, so that a half-written backup never exists under its name.
 func (s *Store) Backup(path string) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		return atomicfile.Write(path, func(f *os.File) error {
 			_, err := tx.WriteTo(f)
 			return err
@@ -251,7 +251,7 @@ func verifyCopy(path string) (VerifyResult, error) {
 	}
 	rep, err := st.Verify()
 	if err == nil {
-		err = st.db.View(func(tx *bbolt.Tx) error {
+		err = st.view(func(tx *bbolt.Tx) error {
 			name := tx.Bucket(bMeta).Get(kDefaultO)
 			if name == nil {
 				return nil
@@ -290,7 +290,8 @@ type CompactResult struct {
 // Compact rewrites the database at dbPath without its free pages. The database is locked as by
 // Open for the whole time; the copy is made with bbolt.Compact to a temp file beside, must hold
 // exactly the same buckets, keys and values, and is fsynced and renamed over the database. When
-// the copy would not be smaller the database is left as it is, and After equals Before. The temp
+// the copy would be larger, or of the same size without free pages to leave out, the database
+// is left as it is, and After equals Before. The temp
 // file is removed whatever fails; one left by a compact that was killed is removed by Open.
 func Compact(dbPath string) (res CompactResult, err error) {
 	if _, err := os.Stat(dbPath); err != nil {
@@ -320,14 +321,22 @@ func Compact(dbPath string) (res CompactResult, err error) {
 			os.Remove(tmp)
 		}
 	}()
-	after, err := compactInto(st.db, tmp)
+	var after int64
+	err = guard(dbPath, func() (err error) { after, err = compactInto(st.db, tmp); return err })
+	if IsDamaged(err) {
+		return res, err
+	}
 	if err != nil {
 		return res, fmt.Errorf("compacting %s: %w; it is unchanged", dbPath, err)
 	}
-	if err := sameAs(st.db, tmp); err != nil {
+	if err := guard(dbPath, func() error { return sameAs(st.db, tmp) }); err != nil {
+		if IsDamaged(err) {
+			return res, err
+		}
 		return res, fmt.Errorf("compacting %s: the copy differs: %w; the database is unchanged", dbPath, err)
 	}
-	if after >= res.Before {
+	// A copy of the same size still leaves out the free pages, and what they held.
+	if after > res.Before || after == res.Before && st.db.Stats().FreePageN == 0 {
 		return res, nil
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {

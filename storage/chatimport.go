@@ -39,7 +39,7 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			res.Notes = append(res.Notes, n)
 		}
 	}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		groupKnown := func(id string) bool {
 			if kind, seen := stored[id]; seen {

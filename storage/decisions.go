@@ -40,7 +40,7 @@ func (s *Store) ExportDecisions(since time.Time, w io.Writer) (int, error) {
 	}
 	var out []ChatAction
 	last := map[string]int{} // member → the index in out of its status action in force
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		return forEachCanonical(tx, timeKey(since), false, func(_ []byte, ev *model.Event, id model.Hash) error {
 			a, ok, err := chatAction(st, ev, id)

@@ -85,6 +85,18 @@ func (s *Store) startFold(after []byte, events []*incoming) *foldPipe {
 
 func (p *foldPipe) replay() {
 	defer close(p.chunks)
+	var open *bbolt.Tx // the read transaction of the chunk being replayed, if any
+	err := guard(p.s.path, func() error { p.replayChunks(&open); return nil })
+	if open != nil { // a panic turned into a DamagedError left it open
+		open.Rollback()
+	}
+	if err != nil {
+		p.err = err
+	}
+}
+
+// replayChunks is the replay's loop; its fault is p.err.
+func (p *foldPipe) replayChunks(open **bbolt.Tx) {
 	var st *txState
 	var waiting []*foldedChunk // handed on, and maybe not committed yet
 	var spare []writeSets      // of chunks committed, to be used again
@@ -104,6 +116,7 @@ func (p *foldPipe) replay() {
 			p.err = err
 			return
 		}
+		*open = tx
 		next := newTxState(tx)
 		if st != nil { // what was decoded before stays true: every write to it is in view
 			next.groups, next.members, next.operators = st.groups, st.members, st.operators
@@ -127,6 +140,7 @@ func (p *foldPipe) replay() {
 		// Ordered here, beside the commit of the chunks before.
 		st.writes.order()
 		tx.Rollback() // before waiting: a commit that grows the file waits for it
+		*open = nil
 		if err != nil {
 			p.err = err
 			return
@@ -162,7 +176,7 @@ func (p *foldPipe) stop() {
 func (p *foldPipe) commit(progress func(done, total int)) error {
 	done, total := 0, len(p.ahead.events)
 	for c := range p.chunks {
-		err := p.s.db.Update(func(tx *bbolt.Tx) error {
+		err := p.s.update(func(tx *bbolt.Tx) error {
 			m := tx.Bucket(bMeta)
 			if cur := m.Get(kFoldFrom); cur == nil || !bytes.Equal(cur, c.from) {
 				return errors.New("the fold does not stand where the replayed events begin")

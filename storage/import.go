@@ -203,7 +203,7 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 	add := ie.add
 	groups := map[string]model.GroupKind{} // "" for a group that is not there
 	members := map[memberRef]bool{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		bp := tx.Bucket(bPosts)
 		noPosts := false // a database without posts: no post of the files is stored
@@ -440,7 +440,7 @@ func (rec *item) prepare() error {
 // writeBatch writes one transaction of drafts as import batches.
 func (s *Store) writeBatch(signer *model.Signer, file string, recs []*item, known map[memberRef]struct{}, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
 	unchanged, unknown := 0, 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		st.known = known
 		st.direct = true

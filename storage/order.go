@@ -241,7 +241,7 @@ func putByOriginEntries(tx *bbolt.Tx, es []byOriginEntry) error {
 // foldPending reports whether a fold is pending.
 func (s *Store) foldPending() bool {
 	pending := false
-	s.db.View(func(tx *bbolt.Tx) error {
+	s.view(func(tx *bbolt.Tx) error {
 		pending = tx.Bucket(bMeta).Get(kFoldFrom) != nil
 		return nil
 	})
@@ -254,7 +254,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 	done, total := 0, 0
 	for {
 		finished := false
-		err := s.db.Update(func(tx *bbolt.Tx) error {
+		err := s.update(func(tx *bbolt.Tx) error {
 			m := tx.Bucket(bMeta)
 			from := m.Get(kFoldFrom)
 			if from == nil {

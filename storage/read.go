@@ -16,7 +16,7 @@ import (
 
 // Post reads one post.
 func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		p, ok, err = newTxState(tx).Post(id)
 		return err
 	})
@@ -25,7 +25,7 @@ func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
 
 // Member reads one member of a group.
 func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		m, ok, err = newTxState(tx).Member(model.MemberKey(group, id))
 		return err
 	})
@@ -35,7 +35,7 @@ func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
 // PostsByStatus returns up to limit posts of a status, oldest first, from the index.
 func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post, error) {
 	var out []model.Post
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		prefix := append([]byte(status), 0)
 		c := tx.Bucket(ixPostStatus).Cursor()
@@ -62,7 +62,7 @@ func (s *Store) Rectifications() ([]model.Rectification, error) {
 
 // Rectification reads one inspection finding.
 func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		r, ok, err = newTxState(tx).Rectification(id)
 		return err
 	})
@@ -71,7 +71,7 @@ func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err er
 
 // Group reads one group.
 func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		g, ok, err = newTxState(tx).Group(id)
 		return err
 	})
@@ -81,7 +81,7 @@ func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
 // Event reads the event of the log with id, made at t (the time a post's history records).
 func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
 	var ev model.Event
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		body := tx.Bucket(bLog).Get(orderKey(t, id))
 		if body == nil {
 			return fmt.Errorf("no event %s in the log", id.Short())
@@ -107,7 +107,7 @@ type Conflicts struct {
 // in) and the events set aside.
 func (s *Store) Conflicts() (Conflicts, error) {
 	var c Conflicts
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		for _, status := range []model.PostStatus{model.PostPending, model.PostEscalated} {
 			prefix := append([]byte(status), 0)
@@ -132,7 +132,7 @@ func (s *Store) Conflicts() (Conflicts, error) {
 
 func listAll[T any](s *Store, bucket []byte) ([]T, error) {
 	var out []T
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		return tx.Bucket(bucket).ForEach(func(k, _ []byte) error {
 			v, _, err := getJSON[T](st, bucket, string(k))
@@ -163,7 +163,7 @@ func (s *Store) Applications() ([]model.Application, error) {
 // bound), each status in time order, from the posts-by-status index.
 func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([]model.Post, error) {
 	var out []model.Post
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		c := tx.Bucket(ixPostStatus).Cursor()
 		for _, status := range statuses {
@@ -217,7 +217,7 @@ func (s *Store) Posts(statuses []model.PostStatus, limit int) ([]model.Post, err
 // MemberViolations is a member's record from the index, newest first.
 func (s *Store) MemberViolations(group, id string) ([]model.Violation, error) {
 	var out []model.Violation
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		prefix := []byte(group + "\x00" + id + "\x00")
 		c := tx.Bucket(ixViolMember).Cursor()

@@ -375,7 +375,7 @@ func wantFactIndex(mem *model.MemState) map[string]any {
 // [from, to), of the groups given (every group when nil), in time order. The fact passed is
 // reused, and its id is valid only during the call: f copies what it keeps.
 func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		r := newFactReader()
 		r.groups = groups
 		if kind == model.FactSubmit {
@@ -465,7 +465,7 @@ type reportMember struct {
 // report reads are decoded: id, group, name, nickname, branch, joined, last active, status
 // and step.
 func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bMembers).Cursor()
 		var prefix []byte
 		if group != "" {

@@ -31,7 +31,7 @@ func (s *Store) Status() (Status, error) {
 		Applications: zeroes(model.ApplicationStatuses), Groups: zeroes([]model.GroupStatus{model.GroupActive, model.GroupRectifying, model.GroupDissolved}),
 		Rectifications: zeroes([]model.RectificationStatus{model.RectOpen, model.RectClosed}),
 	}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st.Events = newTxState(tx).logSeq()
 		st.Parked = int64(tx.Bucket(bParked).Stats().KeyN)
 		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {

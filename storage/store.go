@@ -15,7 +15,9 @@
 //	order.go       the canonical order of the log; foldpipe.go the fold of imported events
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
-//	care.go        backup, restore and compact; care_pages.go checks a copy's pages
+//	care.go        backup, restore and compact; care_pages.go walks a file's pages
+//	damage.go      a damaged database refused: the file before it is mapped, bbolt's panics
+//	               and faults under guard, the structure of the file (CheckStructure)
 package storage
 
 import (
@@ -71,6 +73,14 @@ var (
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
 		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust}
 
+	// schema7Buckets are the buckets every database of schema 7 holds: Open made them all
+	// whenever it opened one. The trust store is not among them: a database without one is
+	// given one from its operators (upgradeTrust), and a lost one shows at once, as the keys
+	// of other machines are no longer trusted.
+	schema7Buckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
+		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, []byte("ix_report")}
+
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
 	kDefaultO = []byte("default_operator")
@@ -110,14 +120,29 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
-		Timeout:         2 * time.Second,
-		InitialMmapSize: 1 << 30, // address space, not memory: a growing file need not remap
-		FreelistType:    bbolt.FreelistMapType,
-		PageSize:        pageSize,
+	// bbolt maps the file and trusts its pages: a file cut short is refused before.
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	var db *bbolt.DB
+	err := guard(path, func() (err error) {
+		db, err = bbolt.Open(path, 0o600, &bbolt.Options{
+			Timeout:         2 * time.Second,
+			InitialMmapSize: 1 << 30, // address space, not memory: a growing file need not remap
+			FreelistType:    bbolt.FreelistMapType,
+			PageSize:        pageSize,
+		})
+		return err
 	})
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w (close it first)", path, ErrLocked)
+	}
+	if IsDamaged(err) {
+		return nil, err
+	}
+	if err != nil && hasBoltMagic(path) &&
+		(errors.Is(err, bbolt.ErrInvalid) || errors.Is(err, bbolt.ErrChecksum) || errors.Is(err, bbolt.ErrVersionMismatch)) {
+		return nil, &DamagedError{Path: path, Cause: err} // a bbolt file whose meta pages fail
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -128,6 +153,9 @@ func Open(path string) (*Store, error) {
 	s := &Store{db: db, path: path, removed: removeStale(path)}
 	if err := s.init(); err != nil {
 		db.Close()
+		if IsDamaged(err) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	// An import of bundles killed while it folded: finish the fold before anything reads.
@@ -140,19 +168,29 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
+// init readies the database: made when new, brought up to this schema when older, checked
+// for its buckets. A database that needs none of it is only read: opening writes nothing to a
+// sound database, nor to a damaged one before it is checked.
 func (s *Store) init() error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		schema := 0 // of the database as it was: 0 for a new one
-		if m := tx.Bucket(bMeta); m != nil {
-			v := m.Get(kSchema)
-			n, err := strconv.Atoi(string(v))
-			if err != nil {
-				return fmt.Errorf("not a qunshen database (schema %q)", v)
-			}
-			if n > SchemaVersion {
-				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
-			}
-			schema = n
+	write := false
+	err := s.view(func(tx *bbolt.Tx) error {
+		schema, err := s.schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		write = schema != SchemaVersion || tx.Bucket(bTrust) == nil
+		for _, b := range allBuckets {
+			write = write || tx.Bucket(b) == nil
+		}
+		return nil
+	})
+	if err != nil || !write {
+		return err
+	}
+	return s.update(func(tx *bbolt.Tx) error {
+		schema, err := s.schemaOf(tx)
+		if err != nil {
+			return err
 		}
 		if err := upgradeTrust(tx, s.path); err != nil {
 			return err
@@ -198,6 +236,41 @@ func (s *Store) init() error {
 // Removed are the temporary files that a compact or a restore killed on the way had left beside
 // the database, which Open removed.
 func (s *Store) Removed() []StaleFile { return s.removed }
+
+// schemaOf reads the schema of the database as it is (0 for a new one), and refuses a newer
+// one, a damaged one, and a bbolt file of something else. Every bucket is made when a
+// database is first opened: one missing from a database of schema 7 or later was lost (a
+// damaged entry of the top-level tree), and making it again, empty, would answer from it as
+// if it held nothing.
+func (s *Store) schemaOf(tx *bbolt.Tx) (int, error) {
+	schema := 0
+	if m := tx.Bucket(bMeta); m != nil {
+		v := m.Get(kSchema)
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return 0, damaged(s.path, "its schema version %q cannot be read", v)
+		}
+		if n > SchemaVersion {
+			return 0, fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
+		}
+		schema = n
+	} else if k, _ := tx.Cursor().First(); k != nil {
+		for _, b := range schema7Buckets {
+			if tx.Bucket(b) != nil {
+				return 0, damaged(s.path, "the bucket %q is missing", bMeta)
+			}
+		}
+		return 0, errors.New("not a qunshen database (it holds other buckets)")
+	}
+	if schema >= 7 {
+		for _, b := range schema7Buckets {
+			if tx.Bucket(b) == nil {
+				return 0, damaged(s.path, "the bucket %q is missing", b)
+			}
+		}
+	}
+	return schema, nil
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

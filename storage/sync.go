@@ -70,7 +70,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 		opt.Now = time.Now
 	}
 	sent := peerState{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		have := peerState{}
 		if opt.Peer != "" && !opt.All {
 			have = readPeer(tx, opt.Peer)
@@ -155,7 +155,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 	if err != nil || opt.Peer == "" || len(sent) == 0 {
 		return res, err
 	}
-	return res, s.db.Update(func(tx *bbolt.Tx) error {
+	return res, s.update(func(tx *bbolt.Tx) error {
 		ps := readPeer(tx, opt.Peer)
 		for k, to := range sent {
 			ps[k] = max(ps[k], to)

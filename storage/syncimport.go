@@ -83,7 +83,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	}
 	res.Bundles = len(bundles)
 	var im *importer
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		im = &importer{s: s, tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
 			byOrigin: map[model.Key][]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
 		if err := im.gather(bundles); err != nil {

@@ -64,7 +64,7 @@ func allTrust(tx *bbolt.Tx) ([]keyring.Trust, error) {
 
 // AddTrust records a key as trusted, by the rules of keyring.Admit.
 func (s *Store) AddTrust(t keyring.Trust) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return addTrust(tx, t) })
+	return s.update(func(tx *bbolt.Tx) error { return addTrust(tx, t) })
 }
 
 func addTrust(tx *bbolt.Tx, t keyring.Trust) error {
@@ -91,7 +91,7 @@ func putLocalTrust(tx *bbolt.Tx, op model.Operator) error {
 // may be revoked too: the returned Trust then has Local set, for the caller to warn.
 func (s *Store) RevokeTrust(nameOrFingerprint string) (keyring.Trust, error) {
 	var t keyring.Trust
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		all, err := allTrust(tx)
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Store) RevokeTrust(nameOrFingerprint string) (keyring.Trust, error) {
 // TrustList lists the trust store, by name.
 func (s *Store) TrustList() ([]keyring.Trust, error) {
 	var out []keyring.Trust
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		var err error
 		out, err = allTrust(tx)
 		return err

@@ -15,7 +15,7 @@ import (
 // StateHash is a digest of the whole projection, to compare the state of two databases.
 func (s *Store) StateHash() (model.Hash, error) {
 	h := sha256.New()
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		for _, name := range projectionBuckets {
 			h.Write(name)
 			h.Write([]byte{0})
@@ -36,8 +36,11 @@ func (s *Store) StateHash() (model.Hash, error) {
 		return nil
 	})
 	var out model.Hash
+	if err != nil { // a fault half-way through a write leaves the digest unusable
+		return out, err
+	}
 	copy(out[:], h.Sum(nil))
-	return out, err
+	return out, nil
 }
 
 // VerifyResult is what Verify found.
@@ -47,12 +50,19 @@ type VerifyResult struct {
 	Checkpoints int
 }
 
-// Verify checks every event's place in its origin's hash chain, every checkpoint's signature,
-// that every event is covered by a signed checkpoint, and that the stored projection, indexes
-// and counts equal a fresh fold of the log. It returns the first fault.
+// Verify checks the file's structure (CheckStructure, then bbolt's own check), every event's
+// place in its origin's hash chain, every checkpoint's signature, that every event is covered
+// by a signed checkpoint, and that the stored projection, indexes and counts equal a fresh
+// fold of the log. It returns the first fault.
 func (s *Store) Verify() (VerifyResult, error) {
 	var rep VerifyResult
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	if err := s.CheckStructure(); err != nil {
+		return rep, err
+	}
+	if err := s.checkEngine(); err != nil {
+		return rep, err
+	}
+	err := s.view(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bMeta).Get(kFoldFrom) != nil {
 			return fmt.Errorf("the projection is behind the log: a fold of imported events is unfinished (opening the database with qunshen finishes it)")
 		}

@@ -80,9 +80,24 @@ func (e *env) operatorName() string {
 	return os.Getenv("QUNSHEN_AS")
 }
 
-// open opens the database in force, and says which temporary files of a killed compact or
-// restore it removed.
+// open opens the database in force, says which temporary files of a killed compact or
+// restore it removed, and checks the structure of its file: a command neither answers from
+// a damaged database nor writes to it (storage.DamagedError).
 func (e *env) open() (*storage.Store, error) {
+	st, err := e.openUnchecked()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckStructure(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// openUnchecked opens the database without the check of its structure: for the workbench,
+// whose first frame cannot wait for a walk of the whole file.
+func (e *env) openUnchecked() (*storage.Store, error) {
 	st, err := storage.Open(e.dbPath())
 	if err != nil {
 		return nil, err

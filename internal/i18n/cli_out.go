@@ -87,7 +87,7 @@ func init() {
 		"cli.decide.done":            {"信息 %[1]s：%[2]s（事件 %[3]s，操作员 %[4]s）", "post %s: %s (event %s, by %s)"},
 		"cli.status.state":           {"状态摘要 %s", "state %s"},
 		"cli.verify.ok":              {"正常：%d 个事件，来自 %d 个来源，%d 个签名检查点；投影与日志的折叠结果一致", "ok: %d events from %d origins, %d signed checkpoints; the projection equals the fold of the log"},
-		"cli.verify.failed":          {"校验未通过：%v", "FAILED: %v"},
+		"cli.verify.failed":          {"校验未通过：%v\n数据库已损坏：请用 qunshen restore 备份文件 从备份恢复（见 docs/care.md）", "FAILED: %v\nthe database is damaged: restore a backup with qunshen restore BACKUP (see docs/care.md)"},
 		"cli.backup.want":            {"请给出备份文件", "name the backup file"},
 		"cli.backup.done":            {"备份已写入 %s", "backup written to %s"},
 		"cli.restore.checking":       {"正在检查备份 %s ……", "checking the backup %s …"},
