@@ -70,8 +70,9 @@ const (
 	PostSignOff  Kind = "post.signoff"
 	PostReturn   Kind = "post.return"
 	PostUndo     Kind = "post.undo"
-	PostRecall   Kind = "post.recall" // from a chat export: the author recalled the message
-	PostPin      Kind = "post.pin"    // from a chat export: the message was pinned
+	PostRetract  Kind = "post.retract" // a published post taken back, the group told why (CW 三(四)2)
+	PostRecall   Kind = "post.recall"  // from a chat export: the author recalled the message
+	PostPin      Kind = "post.pin"     // from a chat export: the message was pinned
 
 	ComplaintFile     Kind = "report.file" // a member's complaint (举报) of a violation; the wire name stays
 	ViolationRecord   Kind = "violation.record"

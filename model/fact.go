@@ -18,10 +18,11 @@ const (
 	FactSanction    FactKind = 'X' // a violation's sanction, at the time it was applied
 	FactApplication FactKind = 'A' // an application, at the time it was filed
 	FactAppDecided  FactKind = 'B' // an application's decision, at its time
+	FactOverride    FactKind = 'O' // an approval or sign-off over block findings that stands, at its time
 )
 
 // FactKinds lists every kind of fact.
-var FactKinds = []FactKind{FactSubmit, FactDecide, FactViolation, FactSanction, FactApplication, FactAppDecided}
+var FactKinds = []FactKind{FactSubmit, FactDecide, FactViolation, FactSanction, FactApplication, FactAppDecided, FactOverride}
 
 // FactFinding is what the report keeps of a finding: its category and clause.
 type FactFinding struct {
@@ -39,7 +40,8 @@ type Fact struct {
 
 	Findings []FactFinding // FactSubmit
 
-	Decision Kind          // FactDecide
+	Decision Kind          // FactDecide, FactOverride
+	Rules    []string      // FactOverride: the block findings' rules overridden
 	First    bool          // FactDecide: the first decision after a submission (from pending)
 	Latency  time.Duration // FactDecide: since the submission; -1 when not known
 
@@ -90,6 +92,9 @@ func PostFacts(p *Post) []Fact {
 			f.Latency = max(d.Time.Sub(since), 0)
 		}
 		out = append(out, f)
+		if len(d.Override) > 0 {
+			out = append(out, Fact{Kind: FactOverride, Time: d.Time, ID: p.ID, N: i, Group: p.Group, Decision: d.Kind, Rules: d.Override})
+		}
 	}
 	return out
 }
@@ -108,10 +113,10 @@ func SubmitFact(p *Post) Fact {
 
 // Extends reports whether p is base with one entry added to its history, and nothing else
 // that its facts are made of changed: then p's facts are base's, and the fact of the entry
-// added (LastFact), if it has one.
+// added (LastFact), if it has one. An entry with an override has two facts: not so.
 func Extends(base, p *Post) bool {
 	n := len(base.History)
-	if len(p.History) != n+1 || p.History[n].Kind == PostSubmit || p.ID != base.ID || p.Group != base.Group ||
+	if len(p.History) != n+1 || p.History[n].Kind == PostSubmit || len(p.History[n].Override) > 0 || p.ID != base.ID || p.Group != base.Group ||
 		!p.Time.Equal(base.Time) || !slices.Equal(p.Findings, base.Findings) {
 		return false
 	}
@@ -140,9 +145,10 @@ func LastFact(p *Post) (Fact, bool) {
 }
 
 // IsDecision reports whether k is a decision on a post (approve, reject, changes, escalate,
-// sign off, return). Its fold reads of the post only what review decided, the post's id,
-// group, time and findings, and whether it is a major matter — never what the author wrote —
-// and changes only what review decides: its status, reason, history and dispute.
+// sign off, return, retract). Its fold reads of the post only what review decided, the post's
+// id, group, author, time and findings, and whether it is a major matter — never what the
+// author wrote — and changes only what review decides: its status, reason, history and
+// dispute. (The outbox's lines of a decision name the post's title: the export adds it.)
 func IsDecision(k Kind) bool {
 	_, ok := postMoves[k]
 	return ok

@@ -22,6 +22,8 @@ type State interface {
 	Violation(id string) (Violation, bool, error)
 	Application(id string) (Application, bool, error)
 	Rectification(id string) (Rectification, bool, error)
+	// GroupRectifications are the inspection findings against a group, in the order of their ids.
+	GroupRectifications(group string) ([]Rectification, error)
 
 	PutOperator(o *Operator) error
 	PutGroup(old, g *Group) error
@@ -32,6 +34,8 @@ type State interface {
 	PutViolation(old, v *Violation) error
 	PutApplication(old, a *Application) error
 	PutRectification(old, r *Rectification) error
+	// PutOutbox keeps the lines of the outbox that one event made, in order (OutboxLine).
+	PutOutbox(lines []OutboxLine) error
 	// PutSuperseded sets aside an event of the log that the state did not admit when it was
 	// replayed, with the reason, so that it is shown and never silently lost.
 	PutSuperseded(id Hash, reason string) error
@@ -44,9 +48,24 @@ type (
 		Reason string    `json:"reason,omitempty"`
 		Until  time.Time `json:"until,omitzero"` // member.mute
 		Step   string    `json:"step,omitempty"` // member actions and violation.sanction: the ladder step
+		// Violation is, on a member action, the violation whose step of the ladder it applies.
+		Violation string `json:"violation,omitempty"`
+		// Override is, on an approval or a sign-off, the operator's override of the post's
+		// block findings: every rule of them, and why.
+		Override *Override `json:"override,omitempty"`
 		// Seen is, on a post decision, how many entries of the post's history the decider saw:
 		// the decision follows exactly that history. Nil on events made before it existed.
 		Seen *int `json:"seen,omitempty"`
+		// Checked is, on an approval or a sign-off, the decider's word that it holds block
+		// findings to an override: every such decision made since that rule came carries it.
+		// A decision without it was made by an earlier version, under the rules of its time,
+		// and is admitted as it was made, so that a database's history stays what it was.
+		Checked bool `json:"checked,omitempty"`
+	}
+	// Override lets a post with block findings be approved or signed off.
+	Override struct {
+		Reason string   `json:"reason"`
+		Rules  []string `json:"rules"`
 	}
 	// FeedbackPayload is what the reporter was told.
 	FeedbackPayload struct {
@@ -188,7 +207,13 @@ func fold(st State, e *Event, id Hash, replay bool) error {
 		return applyBatch(st, e, id, op.Name, replay)
 	}
 	a := applier{st: st, e: e, id: id, actor: op.Name, replay: replay}
-	return a.apply()
+	if err := a.apply(); err != nil {
+		return err
+	}
+	if len(a.out) > 0 {
+		return st.PutOutbox(a.out)
+	}
+	return nil
 }
 
 // apply folds one event whose actor and permission are checked.
@@ -216,10 +241,11 @@ func (a *applier) apply() error {
 		return a.memberLeave()
 	case PostRecall, PostPin:
 		return a.postMark()
-	case PostApprove, PostReject, PostChanges, PostEscalate, PostSignOff, PostReturn:
+	case PostApprove, PostReject, PostChanges, PostEscalate, PostSignOff, PostReturn, PostRetract:
 		return a.postDecide()
 	case PostUndo:
 		return a.postUndo()
+
 	case ComplaintFile, ViolationRecord:
 		return a.violationNew()
 	case ViolationVerify, ViolationSanction, ViolationDismiss, ViolationClose, ViolationFeedback, ViolationAppeal:
@@ -269,6 +295,7 @@ type applier struct {
 	id     Hash
 	actor  string
 	replay bool
+	out    []OutboxLine // the lines of the outbox the event makes (emit)
 }
 
 func (a *applier) payload(v any) error {

@@ -42,5 +42,20 @@ func (a *applier) groupDissolve() error {
 	}
 	old := g
 	g.Status = GroupDissolved
+	// The dissolution carries out the order that asked for it (IW 第十二条, 第十条(四)): an open
+	// order to dissolve the group is closed with it.
+	rs, err := a.st.GroupRectifications(g.ID)
+	if err != nil {
+		return err
+	}
+	for i := range rs {
+		if r := rs[i]; r.Dissolve && r.Status == RectOpen {
+			n := r
+			n.Status, n.Closed = RectClosed, a.e.Time
+			if err := a.st.PutRectification(&r, &n); err != nil {
+				return err
+			}
+		}
+	}
 	return a.st.PutGroup(&old, &g)
 }

@@ -52,35 +52,54 @@ func (a *applier) memberAction() error {
 	if err != nil {
 		return err
 	}
+	if p.Violation != "" {
+		// The step applied for a violation: the violation must be this member's.
+		v, ok, err := a.st.Violation(p.Violation)
+		if err != nil {
+			return err
+		}
+		if !ok || v.Group != m.Group || v.Member != m.ID {
+			return a.refuse("member", m.ID, string(m.Status), fmt.Sprintf("violation %s is not this member's", p.Violation))
+		}
+	}
 	old := m
+	line := OutboxLine{Group: m.Group, Member: m.ID, Reason: p.Reason, Violation: p.Violation, Step: p.Step}
 	switch a.e.Kind {
 	case MemberWarn:
 		if m.Status != MemberActive && m.Status != MemberMuted {
 			return a.refuse("member", m.ID, string(m.Status), "")
 		}
 		m.Warnings++
+		line.Action = OutWarn
 	case MemberMute:
 		if m.Status != MemberActive && m.Status != MemberMuted {
 			return a.refuse("member", m.ID, string(m.Status), "")
 		}
-		if !p.Until.After(a.e.Time) {
+		if !p.Until.After(a.e.Time) || p.Until.Year() > 9999 { // a time JSON can write
 			return a.refuse("member", m.ID, string(m.Status), "a mute needs an end after now")
 		}
 		m.Status, m.MutedUntil = MemberMuted, p.Until.UTC()
+		line.Action, line.Until = OutMute, m.MutedUntil
 	case MemberRemove:
 		if m.Status == MemberRemoved || m.Status == MemberExited {
 			return a.refuse("member", m.ID, string(m.Status), "")
 		}
 		m.Status, m.MutedUntil = MemberRemoved, time.Time{}
+		line.Action = OutRemove
 	case MemberRestore:
 		if m.Status != MemberMuted && m.Status != MemberRemoved {
 			return a.refuse("member", m.ID, string(m.Status), "")
+		}
+		line.Action = OutRestore
+		if m.Status == MemberMuted {
+			line.Action = OutUnmute
 		}
 		m.Status, m.MutedUntil = MemberActive, time.Time{}
 	}
 	if p.Step != "" {
 		m.Step = p.Step
 	}
+	a.emit(line)
 	return a.st.PutMember(&old, &m)
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -14,11 +15,16 @@ func (a *applier) postSubmit() error {
 	if p.ID == "" || p.ID != a.e.Subject {
 		return fmt.Errorf("post.submit: subject %q and post id %q differ", a.e.Subject, p.ID)
 	}
-	if _, ok, err := a.st.Group(p.Group); err != nil || !ok {
-		if err != nil {
-			return err
-		}
+	g, ok, err := a.st.Group(p.Group)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return fmt.Errorf("post %s: unknown group %q", p.ID, p.Group)
+	}
+	if g.Status == GroupDissolved && !p.FromHistory {
+		// A dissolved group publishes nothing more; its history may still be kept.
+		return a.refuse("group", g.ID, string(g.Status), "a dissolved group takes no new posts")
 	}
 	if ok, err := a.st.HasMember(p.Group, p.Author); err != nil || !ok {
 		if err != nil {
@@ -115,6 +121,7 @@ var postMoves = map[Kind]struct {
 	PostEscalate: {[]PostStatus{PostPending}, PostEscalated, false},
 	PostSignOff:  {[]PostStatus{PostEscalated}, PostSignedOff, false},
 	PostReturn:   {[]PostStatus{PostEscalated}, PostReturned, true},
+	PostRetract:  {[]PostStatus{PostApproved, PostSignedOff, PostPublished}, PostRetracted, true},
 }
 
 // CanDecide reports whether a post in status s may take decision k, without the state.
@@ -153,16 +160,22 @@ func (a *applier) reasonPayload(pl *ReasonPayload) error {
 	return nil
 }
 
-// decodeSeen reads a payload of exactly the form {"seen":N}, N a count as strconv writes it
-// of fewer than ten digits, into pl, as the general decoder would; anything else, which it
-// reports false for, is left to the general decoder. FuzzDecodeSeen holds it to that decoder.
+// decodeSeen reads a payload of exactly the form {"seen":N} or {"seen":N,"checked":true}, N a
+// count as strconv writes it of fewer than ten digits, into pl, as the general decoder would;
+// anything else, which it reports false for, is left to the general decoder. FuzzDecodeSeen
+// holds it to that decoder.
 func decodeSeen(b []byte, pl *ReasonPayload) bool {
-	const pre = `{"seen":`
+	const pre, checked = `{"seen":`, `,"checked":true}`
 	if len(b) < len(pre)+2 || string(b[:len(pre)]) != pre || b[len(b)-1] != '}' {
 		return false
 	}
-	digits := b[len(pre) : len(b)-1]
-	if len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
+	end := len(b) - 1
+	isChecked := len(b) > len(pre)+len(checked) && string(b[len(b)-len(checked):]) == checked
+	if isChecked {
+		end = len(b) - len(checked)
+	}
+	digits := b[len(pre):end]
+	if len(digits) == 0 || len(digits) > 9 || digits[0] == '0' && len(digits) > 1 {
 		return false
 	}
 	n := 0
@@ -172,7 +185,7 @@ func decodeSeen(b []byte, pl *ReasonPayload) bool {
 		}
 		n = n*10 + int(c-'0')
 	}
-	*pl = ReasonPayload{Seen: &n}
+	*pl = ReasonPayload{Seen: &n, Checked: isChecked}
 	return true
 }
 
@@ -192,8 +205,15 @@ func (a *applier) postDecide() error {
 	if a.e.Kind == PostApprove && old.NeedsSignOff() {
 		return a.refuse("post", old.ID, string(old.Status), "a major matter is published only after the secretary signs it off (PM 三(三)2)")
 	}
+	if a.e.Kind == PostRetract && pl.Reason == "" {
+		return a.refuse("post", old.ID, string(old.Status), "a retraction tells the group and the author why (CW 三(四)2)")
+	}
 	if mv.reason && pl.Reason == "" {
 		return a.refuse("post", old.ID, string(old.Status), "the author must be told a reason (PM 三(三)1)")
+	}
+	override, err := a.overrides(old, pl.Override, pl.Checked)
+	if err != nil {
+		return err
 	}
 	if pl.Seen != nil && *pl.Seen != len(old.History) {
 		if !a.replay {
@@ -202,17 +222,72 @@ func (a *applier) postDecide() error {
 		return a.postConcurrent(old, pl, mv.to)
 	}
 	if !slices.Contains(mv.from, old.Status) {
-		return a.refuse("post", old.ID, string(old.Status), "")
+		why := ""
+		if a.e.Kind == PostRetract {
+			why = "only a published post (approved, signed off, or from the chat's history) can be retracted"
+		}
+		return a.refuse("post", old.ID, string(old.Status), why)
 	}
 	p := new(Post)
 	*p = *old
-	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to}
+	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: mv.to, Override: override}
+	if override != nil && d.Reason == "" {
+		d.Reason = pl.Override.Reason
+	}
 	if p.Disputed {
 		d.Resolves, p.Disputed = true, false
 	}
 	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason = mv.to, pl.Reason
+	a.postLine(p, old.Status, RetractRetracted, pl.Reason)
 	return a.st.PutPost(old, p)
+}
+
+// overrides checks a decision's override of the post's block findings: an approval or a
+// sign-off of a post with block findings needs one, naming every block rule of the post and
+// saying why; nothing else may carry one. It returns the rules overridden.
+func (a *applier) overrides(p *Post, o *Override, checked bool) ([]string, error) {
+	if a.e.Kind != PostApprove && a.e.Kind != PostSignOff {
+		if o != nil {
+			return nil, a.refuse("post", p.ID, string(p.Status), "only an approval or a sign-off overrides block findings")
+		}
+		return nil, nil
+	}
+	block := p.BlockRules()
+	switch {
+	case o == nil && (len(block) == 0 || !checked):
+		return nil, nil // no block finding, or a decision made before the rule: as it was made
+	case o == nil:
+		return nil, a.refuse("post", p.ID, string(p.Status), fmt.Sprintf("it has block findings (%s): it is published only by an override with a reason", strings.Join(block, ", ")))
+	case len(block) == 0:
+		return nil, a.refuse("post", p.ID, string(p.Status), "it has no block finding to override")
+	case strings.TrimSpace(o.Reason) == "":
+		return nil, a.refuse("post", p.ID, string(p.Status), "an override says why")
+	}
+	rules := slices.Clone(o.Rules)
+	slices.Sort(rules)
+	if !slices.Equal(slices.Compact(rules), block) {
+		return nil, a.refuse("post", p.ID, string(p.Status), fmt.Sprintf("an override names every block finding of the post: %s", strings.Join(block, ", ")))
+	}
+	return block, nil
+}
+
+// postLine emits the outbox's line for a post that went from status was to p.Status: it is
+// published, or taken back (why saying what took it back, reason the words told), or its
+// author is told why it was not published.
+func (a *applier) postLine(p *Post, was PostStatus, why, reason string) {
+	l := OutboxLine{Group: p.Group, Post: p.ID, Member: p.Author} // the title is the export's: a decision reads no text
+	switch {
+	case p.Status.Published() && !was.Published():
+		l.Action = OutPublish
+	case was.Published() && !p.Status.Published():
+		l.Action, l.Decision, l.Reason = OutRetract, why, reason
+	case !p.Disputed && (p.Status == PostRejected || p.Status == PostChangesRequested || p.Status == PostReturned):
+		l.Action, l.Decision, l.Reason = OutNotify, string(p.Status), p.Reason
+	default:
+		return
+	}
+	a.emit(l)
 }
 
 // postConcurrent folds a decision made without seeing the post's latest history: on another
@@ -224,11 +299,17 @@ func (a *applier) postDecide() error {
 //     goes back to the queue unpublished, pending for an administrator, or escalated for the
 //     secretary when a major matter, an escalation, a sign-off or a return is involved (a
 //     sign-off endorses one exact history, so a rejection it did not see voids it until the
-//     secretary signs again);
+//     secretary signs again); a post published until then is taken back (a retract line);
 //   - a disputed post is resolved by the next decision made after seeing the dispute.
 func (a *applier) postConcurrent(old *Post, pl ReasonPayload, to PostStatus) error {
 	p := *old
 	d := Decision{Event: a.id, Kind: a.e.Kind, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: to, Concurrent: true}
+	if pl.Override != nil {
+		d.Override = old.BlockRules()
+		if d.Reason == "" {
+			d.Reason = pl.Override.Reason
+		}
+	}
 	if to == p.Status && !p.Disputed {
 		p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 		return a.st.PutPost(old, &p)
@@ -246,6 +327,7 @@ func (a *applier) postConcurrent(old *Post, pl ReasonPayload, to PostStatus) err
 	d.To = back
 	p.History = append(slices.Clip(p.History), d) // a new array: old's stays as it was
 	p.Status, p.Reason, p.Disputed = back, "", true
+	a.postLine(&p, old.Status, RetractDisputed, "")
 	return a.st.PutPost(old, &p)
 }
 
@@ -279,10 +361,16 @@ func (a *applier) postUndo() error {
 	if d.Actor != a.actor {
 		return a.refuse("post", p.ID, string(p.Status), "only "+d.Actor+", who decided, can undo it")
 	}
+	var pl ReasonPayload
+	if len(a.e.Payload) > 0 {
+		if err := a.payload(&pl); err != nil {
+			return err
+		}
+	}
 	old := p
 	p.History = slices.Clone(p.History)
 	p.History[i].Undone = true
-	p.History = append(p.History, Decision{Event: a.id, Kind: PostUndo, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, From: p.Status, To: d.From})
+	p.History = append(p.History, Decision{Event: a.id, Kind: PostUndo, Actor: a.actor, Role: a.e.Role, Time: a.e.Time, Reason: pl.Reason, From: p.Status, To: d.From})
 	p.Status, p.Reason = d.From, ""
 	for j := i - 1; j >= 0; j-- { // the reason in force is that of the decision now last
 		if !p.History[j].Undone && p.History[j].Kind != PostUndo {
@@ -291,6 +379,11 @@ func (a *applier) postUndo() error {
 			}
 			break
 		}
+	}
+	// Nothing published disappears silently: an approval undone after it was published is
+	// taken back, a retraction undone publishes the post again.
+	if old.Status.Published() != p.Status.Published() {
+		a.postLine(&p, old.Status, RetractUndone, pl.Reason)
 	}
 	return a.st.PutPost(&old, &p)
 }

@@ -32,14 +32,42 @@ func (a *applier) violationNew() error {
 		v.Source = SourceAdmin
 	}
 	v.Status, v.Sanction, v.Feedback, v.Appeal, v.UpdatedAt, v.SanctionedAt = ViolationOpen, "", "", "", time.Time{}, time.Time{}
+	v.DismissedAt, v.FeedbackAt = time.Time{}, time.Time{}
+	if v.Source == SourceCheck {
+		if err := a.checkFinding(&v); err != nil {
+			return err
+		}
+	}
 	if ok {
 		if old.Group == v.Group && old.Member == v.Member && old.Post == v.Post && old.Reporter == v.Reporter &&
-			old.Text == v.Text && old.Time.Equal(v.Time) && old.Rule == v.Rule && old.Source == v.Source {
+			old.Text == v.Text && (old.Time.Equal(v.Time) || v.Source == SourceCheck) && old.Rule == v.Rule && old.Source == v.Source {
 			return ErrNoChange
 		}
 		return fmt.Errorf("violation %s exists already with other content", v.ID)
 	}
 	return a.st.PutViolation(nil, &v)
+}
+
+// checkFinding admits a violation found by the checks: a block finding of its rule in the
+// post it names, by the post's author, which the administrator has just rejected or sent
+// back for changes. That rejection verifies it (the ladder counts it), and it is dated by it.
+func (a *applier) checkFinding(v *Violation) error {
+	p, ok, err := a.st.Post(v.Post)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ok:
+		return fmt.Errorf("violation %s: found by the checks in post %q, which is not known", v.ID, v.Post)
+	case p.Author != v.Member || p.Group != v.Group:
+		return fmt.Errorf("violation %s: post %s is not by member %q of group %q", v.ID, p.ID, v.Member, v.Group)
+	case !slices.Contains(p.BlockRules(), v.Rule):
+		return fmt.Errorf("violation %s: post %s has no block finding of rule %q", v.ID, p.ID, v.Rule)
+	case p.Status != PostRejected && p.Status != PostChangesRequested:
+		return a.refuse("post", p.ID, string(p.Status), "a violation found by the checks is recorded when the post is rejected or sent back for changes")
+	}
+	v.Status, v.Time = ViolationVerified, a.e.Time
+	return nil
 }
 
 var violationMoves = map[Kind]struct {
@@ -66,6 +94,8 @@ func (a *applier) violationAction() error {
 		v.Status = mv.to
 	}
 	switch a.e.Kind {
+	case ViolationDismiss:
+		v.DismissedAt = a.e.Time
 	case ViolationSanction:
 		var p ReasonPayload
 		if err := a.payload(&p); err != nil {
@@ -86,7 +116,12 @@ func (a *applier) violationAction() error {
 		if v.Source != SourceComplaint || p.Text == "" {
 			return a.refuse("violation", v.ID, string(v.Status), "feedback goes to the member who reported, and says something")
 		}
-		v.Feedback = p.Text
+		if v.Status == ViolationDismissed && !v.FeedbackAt.IsZero() && !v.FeedbackAt.Before(v.DismissedAt) {
+			// A dismissal is final, and its reporter is told once, with it (review.Service.Dismiss).
+			return a.refuse("violation", v.ID, string(v.Status), "the report was dismissed: its reporter is told with the dismissal")
+		}
+		v.Feedback, v.FeedbackAt = p.Text, a.e.Time
+		a.emit(OutboxLine{Action: OutFeedback, Group: v.Group, Member: v.Reporter, Violation: v.ID, Decision: string(v.Status), Text: p.Text})
 	case ViolationAppeal:
 		var p AppealPayload
 		if err := a.payload(&p); err != nil {
@@ -97,8 +132,9 @@ func (a *applier) violationAction() error {
 		}
 		v.Appeal = AppealUpheld
 		if p.Overturned {
-			v.Appeal, v.Status = AppealOverturned, ViolationDismissed
+			v.Appeal, v.Status, v.DismissedAt = AppealOverturned, ViolationDismissed, a.e.Time
 		}
+		a.emit(OutboxLine{Action: OutAnswer, Group: v.Group, Member: v.Member, Violation: v.ID, Decision: v.Appeal, Reason: p.Reason})
 	}
 	return a.st.PutViolation(&old, &v)
 }

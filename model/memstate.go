@@ -1,5 +1,10 @@
 package model
 
+import (
+	"slices"
+	"strings"
+)
+
 // MemState is the state held in memory: the fold of a whole log, to check the stored projection
 // against, and the state of tests that need no database.
 type MemState struct {
@@ -11,7 +16,9 @@ type MemState struct {
 	Applications   map[string]Application
 	Rectifications map[string]Rectification
 	Superseded     map[Hash]string
-	Counts         Counts
+	// Outbox holds the lines of the outbox by the event that made them.
+	Outbox map[Hash][]OutboxLine
+	Counts Counts
 }
 
 // NewMemState returns an empty state.
@@ -25,6 +32,7 @@ func NewMemState() *MemState {
 		Applications:   map[string]Application{},
 		Rectifications: map[string]Rectification{},
 		Superseded:     map[Hash]string{},
+		Outbox:         map[Hash][]OutboxLine{},
 		Counts:         Counts{},
 	}
 }
@@ -48,6 +56,23 @@ func (s *MemState) Application(id string) (Application, bool, error) {
 }
 func (s *MemState) Rectification(id string) (Rectification, bool, error) {
 	return get(s.Rectifications, id)
+}
+
+func (s *MemState) GroupRectifications(group string) ([]Rectification, error) {
+	var out []Rectification
+	for _, r := range s.Rectifications {
+		if r.Group == group {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b Rectification) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (s *MemState) PutOutbox(lines []OutboxLine) error {
+	id := lines[0].Event
+	s.Outbox[id] = append(s.Outbox[id], lines...)
+	return nil
 }
 
 func (s *MemState) PutOperator(o *Operator) error { s.Operators[o.Key] = *o; return nil }

@@ -87,7 +87,7 @@ var wantPermissions = map[Kind]string{
 	ComplaintFile: "admin owner supervisor", ImportBatch: "admin owner supervisor",
 	MemberSeen: "admin owner", MemberLeave: "admin owner", PostRecall: "admin owner", PostPin: "admin owner",
 	PostApprove: "admin owner", PostReject: "admin owner", PostChanges: "admin owner", PostEscalate: "admin owner",
-	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner",
+	PostSignOff: "secretary", PostReturn: "secretary", PostUndo: "admin secretary owner", PostRetract: "admin secretary owner",
 	MemberWarn: "admin owner", MemberMute: "admin owner", MemberRemove: "admin owner", MemberRestore: "admin owner",
 	ViolationRecord: "admin owner supervisor", ViolationVerify: "admin secretary owner", ViolationSanction: "admin owner",
 	ViolationDismiss: "admin secretary owner supervisor", ViolationClose: "admin owner",
@@ -552,12 +552,18 @@ func TestDecodeSeen(t *testing.T) {
 	for _, n := range []int{0, 1, 9, 10, 17, 123456789} {
 		raw, _ := json.Marshal(ReasonPayload{Seen: &n})
 		var pl ReasonPayload
-		if !decodeSeen(raw, &pl) || pl.Seen == nil || *pl.Seen != n || pl.Reason != "" {
+		if !decodeSeen(raw, &pl) || pl.Seen == nil || *pl.Seen != n || pl.Reason != "" || pl.Checked {
+			t.Fatalf("%s: read as %+v", raw, pl)
+		}
+		raw, _ = json.Marshal(ReasonPayload{Seen: &n, Checked: true})
+		pl = ReasonPayload{}
+		if !decodeSeen(raw, &pl) || pl.Seen == nil || *pl.Seen != n || !pl.Checked {
 			t.Fatalf("%s: read as %+v", raw, pl)
 		}
 	}
 	for _, raw := range []string{`{"seen":01}`, `{"seen":-1}`, `{"seen":1234567890}`, `{"seen":}`, `{"seen":1,"reason":"x"}`,
-		`{"reason":"x","seen":1}`, ` {"seen":1}`, `{"seen": 1}`, `{"Seen":1}`, `{"seen":1.0}`, `{"seen":"1"}`, `{}`} {
+		`{"reason":"x","seen":1}`, ` {"seen":1}`, `{"seen": 1}`, `{"Seen":1}`, `{"seen":1.0}`, `{"seen":"1"}`, `{}`,
+		`{"seen":,"checked":true}`, `{"seen":1,"checked":false}`, `{"checked":true}`, `{"seen":1,"checked":true,"checked":true}`} {
 		if decodeSeen([]byte(raw), new(ReasonPayload)) {
 			t.Errorf("%s: read by the short way, which takes only the one form", raw)
 		}
@@ -565,7 +571,7 @@ func TestDecodeSeen(t *testing.T) {
 }
 
 func FuzzDecodeSeen(f *testing.F) {
-	for _, s := range []string{`{"seen":0}`, `{"seen":42}`, `{"seen":007}`, `{"seen":1}}`, `{"reason":"x"}`} {
+	for _, s := range []string{`{"seen":0}`, `{"seen":42}`, `{"seen":007}`, `{"seen":1}}`, `{"reason":"x"}`, `{"seen":3,"checked":true}`, `{"seen":,"checked":true}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

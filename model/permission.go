@@ -41,6 +41,8 @@ var permissions = map[Kind][]Role{
 	PostSignOff:  secretary,
 	PostReturn:   secretary,
 	PostUndo:     {RoleAdmin, RoleOwner, RoleSecretary},
+	// A wrong post published is corrected or retracted by those who publish (CW 三(四)2).
+	PostRetract: {RoleAdmin, RoleOwner, RoleSecretary},
 
 	// Only an administrator or the owner warns, mutes or removes (ST 五(二)1, GO 四(二)).
 	MemberWarn:    keepers,

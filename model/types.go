@@ -3,7 +3,10 @@
 // event → state. It imports nothing of the project.
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role is what an operator is in the organisation. Every event carries the role of its actor.
 type Role string
@@ -133,10 +136,13 @@ const (
 	PostPublished PostStatus = "published"
 	// PostRecalled is a post its author recalled in the chat: it leaves the queue.
 	PostRecalled PostStatus = "recalled"
+	// PostRetracted is a post taken back after it was published, the group and the author
+	// told why (CW 三(四)2): it leaves the chat and the archive.
+	PostRetracted PostStatus = "retracted"
 )
 
 // PostStatuses lists every post status.
-var PostStatuses = []PostStatus{PostPending, PostApproved, PostRejected, PostChangesRequested, PostEscalated, PostSignedOff, PostReturned, PostPublished, PostRecalled}
+var PostStatuses = []PostStatus{PostPending, PostApproved, PostRejected, PostChangesRequested, PostEscalated, PostSignedOff, PostReturned, PostPublished, PostRecalled, PostRetracted}
 
 // Finding is what one check found in a post.
 type Finding struct {
@@ -164,6 +170,9 @@ type Decision struct {
 	// order (on another machine, before the bundles met); Resolves one that ended a dispute.
 	Concurrent bool `json:"concurrent,omitempty"`
 	Resolves   bool `json:"resolves,omitempty"`
+	// Override names the block findings (their rules) that an approval or a sign-off
+	// overrode; Reason then says why. Who and when are the decision's.
+	Override []string `json:"override,omitempty"`
 }
 
 // Post is a member's post awaiting or past pre-review.
@@ -210,6 +219,28 @@ func (p *Post) IsConfidential() bool {
 		}
 	}
 	return false
+}
+
+// BlockRules are the distinct rules of the post's findings of block severity, sorted: what
+// stops its approval and sign-off unless an operator overrides them with a reason.
+func (p *Post) BlockRules() []string {
+	var out []string
+	for _, f := range p.Findings {
+		if f.Severity == SeverityBlock && !slices.Contains(out, f.Rule) {
+			out = append(out, f.Rule)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// SeverityBlock is the severity of a finding that stops a post (review.Block).
+const SeverityBlock = "block"
+
+// Published reports whether the post stands published in the chat: approved, signed off, or
+// taken from the chat's history.
+func (s PostStatus) Published() bool {
+	return s == PostApproved || s == PostSignedOff || s == PostPublished
 }
 
 // NeedsSignOff reports whether the post is a major matter: marked so by its author, or found
@@ -268,6 +299,10 @@ type Violation struct {
 	// SanctionedAt is when the sanction was applied, so that reports count sanctions by the
 	// period they fell in; a violation sanctioned before it existed has only UpdatedAt.
 	SanctionedAt time.Time `json:"sanctioned_at,omitzero"`
+	// DismissedAt is when it was dismissed (or its sanction overturned), FeedbackAt when the
+	// reporter was last told: a dismissed report's reporter is told once, with the dismissal.
+	DismissedAt time.Time `json:"dismissed_at,omitzero"`
+	FeedbackAt  time.Time `json:"feedback_at,omitzero"`
 }
 
 // ApplicationKind is what a member applies for.
@@ -293,16 +328,22 @@ var ApplicationStatuses = []ApplicationStatus{AppPending, AppApproved, AppRefuse
 
 // Application is a join, exit or appeal application.
 type Application struct {
-	ID        string            `json:"id"`
-	Group     string            `json:"group"`
-	Member    string            `json:"member"`
-	Kind      ApplicationKind   `json:"kind"`
-	Time      time.Time         `json:"time"`
-	Text      string            `json:"text,omitempty"`
-	Status    ApplicationStatus `json:"status"`
-	DecidedBy string            `json:"decided_by,omitempty"`
-	DecidedAt time.Time         `json:"decided_at,omitzero"`
-	Reason    string            `json:"reason,omitempty"`
+	ID     string          `json:"id"`
+	Group  string          `json:"group"`
+	Member string          `json:"member"`
+	Kind   ApplicationKind `json:"kind"`
+	Time   time.Time       `json:"time"`
+	Text   string          `json:"text,omitempty"`
+	// Who applies, for a join of someone not yet on the roster: the member approved is made
+	// of them (a nickname by the group's rule when none is given).
+	Name        string            `json:"name,omitempty"`
+	Branch      string            `json:"branch,omitempty"`
+	Nickname    string            `json:"nickname,omitempty"`
+	PartyMember bool              `json:"party_member,omitempty"`
+	Status      ApplicationStatus `json:"status"`
+	DecidedBy   string            `json:"decided_by,omitempty"`
+	DecidedAt   time.Time         `json:"decided_at,omitzero"`
+	Reason      string            `json:"reason,omitempty"`
 }
 
 // RectificationStatus is the life of an inspection finding.

@@ -30,13 +30,6 @@ type MemberAction struct {
 	Lang string
 }
 
-// memberPayload is a member action's payload: the reason, a mute's end, the step of the
-// ladder, and the violation it answers.
-type memberPayload struct {
-	model.ReasonPayload
-	Violation string `json:"violation,omitempty"`
-}
-
 // allowed refuses an action the operator's role may not take.
 func (s *Service) allowed(kind model.Kind) error {
 	if role := s.Signer.Operator.Role; !model.Allowed(role, kind) {
@@ -101,7 +94,7 @@ func (s *Service) MemberAct(a MemberAction) (model.Hash, error) {
 			return model.Hash{}, i18n.E("review.violation-of-other", v.ID, v.Member, v.Group, m.ID, m.Group)
 		}
 	}
-	pl := memberPayload{ReasonPayload: model.ReasonPayload{Reason: a.Reason}, Violation: a.Violation}
+	pl := model.ReasonPayload{Reason: a.Reason, Violation: a.Violation}
 	switch a.Kind {
 	case model.MemberWarn:
 		pr, err := s.MemberProposal(m)
@@ -174,7 +167,7 @@ func (s *Service) Sanction(id, step, reason, lang string) (Sanctioned, error) {
 		return out, err
 	}
 	name := out.Step.Name(lang)
-	pl := memberPayload{ReasonPayload: model.ReasonPayload{Reason: reason, Step: name}, Violation: v.ID}
+	pl := model.ReasonPayload{Reason: reason, Step: name, Violation: v.ID}
 	if days > 0 {
 		out.Until = s.Now().AddDate(0, 0, days)
 		pl.Until = out.Until
@@ -204,8 +197,8 @@ func (s *Service) MoveViolation(id string, kind model.Kind) (model.Hash, error) 
 }
 
 // Dismiss dismisses an open or verified violation. feedback, when given, is told to the
-// member who reported it, in the same transaction: once dismissed, a report takes no
-// feedback.
+// member who reported it, in the same transaction, after the dismissal (the outbox's line
+// tells the outcome, dismissed): once dismissed, a report takes no other feedback.
 func (s *Service) Dismiss(id, feedback string) ([]model.Hash, error) {
 	if err := s.allowed(model.ViolationDismiss); err != nil {
 		return nil, err
@@ -219,7 +212,11 @@ func (s *Service) Dismiss(id, feedback string) ([]model.Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	var drafts []model.Draft
+	d, err := draft(model.ViolationDismiss, v.ID, model.ReasonPayload{})
+	if err != nil {
+		return nil, err
+	}
+	drafts := []model.Draft{d}
 	if feedback != "" {
 		if err := s.feedbackRefused(v, feedback); err != nil {
 			return nil, err
@@ -230,11 +227,7 @@ func (s *Service) Dismiss(id, feedback string) ([]model.Hash, error) {
 		}
 		drafts = append(drafts, d)
 	}
-	d, err := draft(model.ViolationDismiss, v.ID, model.ReasonPayload{})
-	if err != nil {
-		return nil, err
-	}
-	return s.appendAll(append(drafts, d)...)
+	return s.appendAll(drafts...)
 }
 
 // Feedback records what the member who reported a violation was told (PM 五(二)2). Only a

@@ -261,6 +261,16 @@ func AttachmentNamed(body, name string) bool {
 	return false
 }
 
+// Muted adds to a post the finding that its author was muted when it was submitted, when the
+// policy has the rule for it in a group of this kind: the import, which knows the member,
+// calls it (storage.ImportOptions.Muted).
+func (c *Checker) Muted(p *model.Post, kind model.GroupKind) {
+	if r := c.detector(DetectMuted, kind); r != nil {
+		p.Findings = c.add(p.Findings, r, kind, 0, 0, "")
+		SortFindings(p.Findings)
+	}
+}
+
 // ImportChecks are the two hooks of an import: the content checks, run on many goroutines,
 // which also prepare what flooding and repeats need, and these two, run in the order of the
 // posts.

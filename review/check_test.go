@@ -341,10 +341,10 @@ func TestLadder(t *testing.T) {
 		{"long ago counts less", model.KindWork, false, []model.Violation{v(200, model.ViolationSanctioned), v(250, model.ViolationSanctioned)}, Warn, "reminder", false},
 		{"out of the window", model.KindWork, false, []model.Violation{v(400, model.ViolationSanctioned)}, Warn, "reminder", false},
 		{"dismissed and open do not count", model.KindWork, false, []model.Violation{v(3, model.ViolationDismissed), v(3, model.ViolationOpen)}, Warn, "reminder", false},
-		{"block goes to the end", model.KindWork, false, nil, Block, "removal", true},
+		{"block climbs as any other", model.KindWork, false, nil, Block, "reminder", false},
 		{"party member, party group", model.KindParty, true, []model.Violation{v(3, model.ViolationSanctioned)}, Warn, "warning", false},
 		{"party member, first time", model.KindParty, true, nil, Warn, "criticism", false},
-		{"party member, block", model.KindParty, true, nil, Block, "referral", true},
+		{"party member, block", model.KindParty, true, nil, Block, "criticism", false},
 		{"not a party member, party group", model.KindParty, false, nil, Warn, "reminder", false},
 		{"party member, work group", model.KindWork, true, nil, Warn, "reminder", false},
 	}
@@ -356,6 +356,60 @@ func TestLadder(t *testing.T) {
 	}
 	if pr := p.NextStep(model.KindParty, true, nil, Warn, now); !pr.Party || pr.Step.Name("zh") != "批评教育" {
 		t.Errorf("the party ladder: %+v", pr)
+	}
+	// A rule whose ladder is "top" (unlawful content) goes straight to the last step and is
+	// reported upward; a block rule that is not (a resident ID number) climbs.
+	for _, tc := range []struct {
+		rule  string
+		party bool
+		kind  model.GroupKind
+		want  string
+		up    bool
+	}{
+		{"political", false, model.KindWork, "removal", true},
+		{"obscene", true, model.KindParty, "referral", true},
+		{"resident-id", false, model.KindWork, "reminder", false},
+		{"party-canvass", true, model.KindParty, "criticism", false},
+	} {
+		if pr := p.Propose(tc.kind, model.Member{PartyMember: tc.party}, nil, tc.rule, now); pr.Step.ID != tc.want || pr.Report != tc.up {
+			t.Errorf("%s: step %s (report %v), want %s (report %v)", tc.rule, pr.Step.ID, pr.Report, tc.want, tc.up)
+		}
+	}
+}
+
+// The ladder moves on: after a step is applied — to the member (its last step), or to a
+// violation of their record (its sanction) — the next proposal is above it, whatever the
+// weight of the record says.
+func TestLadderMovesOn(t *testing.T) {
+	p := DefaultPolicy()
+	now := time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)
+	m := model.Member{ID: "m1", Group: "g1"}
+	if pr := p.Propose(model.KindWork, m, nil, "", now); pr.Step.ID != "reminder" {
+		t.Fatalf("first: %s", pr.Step.ID)
+	}
+	for _, step := range []string{"reminder", "提醒"} { // as the command line and the screen record it
+		m.Step = step
+		if pr := p.Propose(model.KindWork, m, nil, "", now); pr.Step.ID != "warning" {
+			t.Fatalf("after %q: %s", step, pr.Step.ID)
+		}
+	}
+	m.Step = "警告"
+	if pr := p.Propose(model.KindWork, m, nil, "ads", now); pr.Step.ID != "mute" {
+		t.Fatalf("after a warning: %s", pr.Step.ID)
+	}
+	m.Step = "removal"
+	if pr := p.Propose(model.KindWork, m, nil, "", now); pr.Step.ID != "removal" {
+		t.Fatalf("at the top: %s", pr.Step.ID)
+	}
+	// From the record alone (NextStep, as the screen's roster asks): a violation sanctioned
+	// with a warning a year ago weighs little, but the next step is above a warning.
+	old := []model.Violation{{Time: now.AddDate(0, 0, -300), Status: model.ViolationSanctioned, Sanction: "警告"}}
+	if pr := p.NextStep(model.KindWork, false, old, Warn, now); pr.Step.ID != "mute" {
+		t.Fatalf("after a sanctioned warning: %s (weight %.2f)", pr.Step.ID, pr.Weight)
+	}
+	old[0].Appeal = model.AppealOverturned
+	if pr := p.NextStep(model.KindWork, false, old, Warn, now); pr.Step.ID != "reminder" {
+		t.Fatalf("after a warning overturned: %s", pr.Step.ID)
 	}
 }
 

@@ -14,14 +14,15 @@ import (
 // apply alike.
 
 // MemberProposal is the step proposed for a member from their record (newest first): the
-// step a new warn-level violation would take them to. The Roster pane shows it and a warning
-// records it.
+// step a new violation would take them to, above the last step applied to them (Propose).
+// The Roster pane shows it and a warning records it.
 func (p *Policy) MemberProposal(kind model.GroupKind, m model.Member, record []model.Violation, now time.Time) Proposal {
-	return p.NextStep(kind, m.PartyMember, record, Warn, now)
+	return p.Propose(kind, m, record, "", now)
 }
 
 // ProposeFor is the step proposed for a violation, from the member's other violations in
-// record; its severity is the violation's, or its rule's in this kind of group, or warn.
+// record and the last step applied to them; the violation's rule decides whether it goes
+// straight to the last step (a rule whose ladder is "top").
 func (p *Policy) ProposeFor(kind model.GroupKind, m model.Member, v model.Violation, record []model.Violation, now time.Time) Proposal {
 	var history []model.Violation
 	for _, x := range record {
@@ -29,14 +30,7 @@ func (p *Policy) ProposeFor(kind model.GroupKind, m model.Member, v model.Violat
 			history = append(history, x)
 		}
 	}
-	sev := v.Severity
-	if sev == "" {
-		sev = Warn
-		if r := p.Rule(v.Rule); r != nil {
-			sev = p.SeverityFor(r, kind)
-		}
-	}
-	return p.NextStep(kind, m.PartyMember, history, sev, now)
+	return p.Propose(kind, m, history, v.Rule, now)
 }
 
 // FindStep finds a step of a ladder by what an operator calls it: its id (warning), its name

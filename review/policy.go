@@ -48,10 +48,16 @@ const (
 	DetectAttachments = "attachments"
 	DetectFlood       = "flood"
 	DetectRepeat      = "repeat"
+	// DetectMuted: the author was muted when the post was submitted (an import sees it).
+	DetectMuted = "muted"
 )
 
 var detectors = []string{DetectResidentID, DetectMobile, DetectBankCard, DetectMajorFlag, DetectTitleLength,
-	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat}
+	DetectSignature, DetectAttachments, DetectFlood, DetectRepeat, DetectMuted}
+
+// LadderTop is the Ladder of a rule whose violation goes straight to the last step of the
+// discipline ladder and is reported upward (IW 第十一条's unlawful content; CW 五, GO 四(二)2).
+const LadderTop = "top"
 
 // Text is a string in Chinese and English.
 type Text struct {
@@ -79,6 +85,9 @@ type Rule struct {
 	Files    []string `toml:"files"`    // word lists beside the policy file
 	Detector string   `toml:"detector"` // instead of terms
 	Kinds    []string `toml:"kinds"`    // group kinds it applies to; empty: all
+	// Ladder is "top" for a rule whose violation goes straight to the last step of the
+	// discipline ladder, and is reported upward; any other climbs the ladder a step at a time.
+	Ladder string `toml:"ladder"`
 
 	line int // where the rule starts in its file
 }
@@ -302,6 +311,9 @@ func ParsePolicy(src, file, dir string) (*Policy, error) {
 				fail(keyLine(at, "kinds"), "rule %q: unknown group kind %q", r.ID, k)
 			}
 		}
+		if r.Ladder != "" && r.Ladder != LadderTop {
+			fail(keyLine(at, "ladder"), "rule %q: ladder %q: want \"top\" or nothing", r.ID, r.Ladder)
+		}
 	}
 	if len(p.Ladder.General) == 0 || len(p.Ladder.Party) == 0 {
 		fail(keyLine(0, "general"), "the ladder needs its general and party steps")
@@ -379,6 +391,24 @@ func (p *Policy) LadderFor(kind model.GroupKind, partyMember bool) ([]Step, bool
 		return p.Ladder.Party, true
 	}
 	return p.Ladder.General, false
+}
+
+// Brief is what a member added to a group of this kind is briefed on (IW 第八条(四)): every
+// rule of the policy that applies there, and the negative list, the rules of block severity.
+func (p *Policy) Brief(kind model.GroupKind) *model.Brief {
+	b := &model.Brief{Rules: []model.BriefRule{}, Negative: []model.BriefRule{}}
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		if !r.AppliesTo(kind) {
+			continue
+		}
+		br := model.BriefRule{ID: r.ID, Name: r.Name.ZH, Clause: r.Clause}
+		b.Rules = append(b.Rules, br)
+		if p.SeverityFor(r, kind) == Block {
+			b.Negative = append(b.Negative, br)
+		}
+	}
+	return b
 }
 
 // Rule finds a rule by id.

@@ -67,6 +67,7 @@ type Figures struct {
 	Submitted int
 	Reviewed  int                // first decisions on posts: approve, reject, changes, escalate
 	Decisions map[model.Kind]int // every decision that stands, by kind
+	Overrides int                // approvals and sign-offs over block findings that stand
 
 	ToDecision, ToSignOff Latency
 
@@ -270,6 +271,15 @@ func (r *Report) figures(st ReportStore, p Period, rects []model.Rectification) 
 		return f, err
 	}
 	f.ToDecision, f.ToSignOff = latencyOf(toDecision), latencyOf(toSignOff)
+	err = st.Facts(model.FactOverride, p.From, p.To, r.inScope, func(x *model.Fact) error {
+		if r.InScope(x.Group) {
+			f.Overrides++
+		}
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
 	counts := map[string]int{}
 	var order []string
 	err = st.Facts(model.FactViolation, p.From, p.To, r.inScope, func(x *model.Fact) error {

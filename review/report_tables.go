@@ -80,7 +80,7 @@ func (r *Report) drill(target string, kind model.FactKind, match func(*model.Fac
 }
 
 // ReviewDecisions are the decisions on posts, in the order of the tables.
-var ReviewDecisions = []model.Kind{model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate, model.PostSignOff, model.PostReturn}
+var ReviewDecisions = []model.Kind{model.PostApprove, model.PostReject, model.PostChanges, model.PostEscalate, model.PostSignOff, model.PostReturn, model.PostRetract}
 
 // Tables are the report's tables, in order.
 func (r *Report) Tables() []Table {
@@ -103,6 +103,7 @@ func (r *Report) Tables() []Table {
 		rev.Rows = append(rev.Rows, count("report.f."+string(k), c.Decisions[k], p.Decisions[k],
 			r.drill("posts", model.FactDecide, func(x *model.Fact) bool { return x.Decision == k })))
 	}
+	rev.Rows = append(rev.Rows, count("report.f.overrides", c.Overrides, p.Overrides, r.drill("posts", model.FactOverride, nil)))
 	ts = append(ts, rev)
 
 	ts = append(ts, Table{ID: "latency", Rows: []Row{

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -107,48 +106,13 @@ var Decisions = map[string]model.Kind{
 	"signoff":  model.PostSignOff,
 	"return":   model.PostReturn,
 	"undo":     model.PostUndo,
+	"retract":  model.PostRetract,
 }
 
 // Decide records a decision on a post: it checks the permission first, so that a forbidden
 // action is refused before anything is read, then appends the signed event; the store checks
-// the transition again inside its transaction. It returns the event's id.
+// the transition again inside its transaction. It returns the event's id. (DecideWith says
+// what else a decision does.)
 func (s *Service) Decide(postID string, kind model.Kind, reason string) (model.Hash, error) {
-	role := s.Signer.Operator.Role
-	if !model.Allowed(role, kind) {
-		return model.Hash{}, &model.PermissionError{Role: role, Kind: kind}
-	}
-	d := model.Draft{Kind: kind, Subject: postID}
-	p, ok, err := s.Store.Post(postID)
-	if err != nil {
-		return model.Hash{}, err
-	}
-	if !ok {
-		return model.Hash{}, i18n.E("review.unknown-post", postID)
-	}
-	pl := model.ReasonPayload{Reason: reason}
-	if kind == model.PostUndo {
-		i := p.LastDecision()
-		if i < 0 {
-			return model.Hash{}, &model.TransitionError{Entity: "post", ID: postID, State: string(p.Status), Kind: kind, Role: role, Why: "there is no decision to undo"}
-		}
-		d.Refs = []model.Hash{p.History[i].Event}
-	} else {
-		// The decision follows the history the decider saw: on another machine that decided
-		// the post meanwhile, the two meet as concurrent decisions (model.Replay).
-		seen := len(p.History)
-		pl.Seen = &seen
-	}
-	payload, err := json.Marshal(pl)
-	if err != nil {
-		return model.Hash{}, err
-	}
-	d.Payload = payload
-	ids, err := s.Store.Append(s.Signer, d)
-	if err != nil {
-		return model.Hash{}, err
-	}
-	if len(ids) != 1 {
-		return model.Hash{}, fmt.Errorf("post %s: the decision wrote no event", postID)
-	}
-	return ids[0], nil
+	return s.DecideWith(postID, kind, DecideOptions{Reason: reason})
 }

@@ -62,6 +62,10 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			if rec.Post == nil || !goOn {
 				return
 			}
+			if dissolved(st, rec.Post) {
+				goOn = add(pos.Fault(src.File, i18n.E("ingest.map.dissolved", rec.Post.ID, rec.Post.Group)))
+				return
+			}
 			old, ok, err := st.Post(rec.Post.ID)
 			if err != nil || !ok {
 				return

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
 
 	"qunshen/internal/i18n"
@@ -24,6 +26,10 @@ type ImportOptions struct {
 	// InOrder runs the checks that depend on what came before (flooding, repeats), on the
 	// posts in the order of the files; it reports whether it changed the post.
 	InOrder func(p *model.Post, kind model.GroupKind, prepared any) bool
+	// Muted, when set, adds to a post whose author was muted when it was submitted (the
+	// stored member muted until after the post's time) the finding that says so; it is
+	// called after Check, on the same goroutines.
+	Muted func(p *model.Post, kind model.GroupKind)
 	// Batch is the number of records written per transaction (default 5,000: the records of
 	// a transaction and of the next, parsed ahead, are what an import holds in memory, and
 	// under the import's memory limit the collector's work grows with them; fewer records
@@ -255,6 +261,8 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 						p := rec.Post
 						if !hasGroup(p.Group) {
 							at("post %s: unknown group %q", p.ID, p.Group)
+						} else if dissolved(st, p) {
+							at("post %s: group %q is dissolved: it takes no new posts", p.ID, p.Group)
 						} else if !hasMember(p.Group, p.Author) {
 							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
 						}
@@ -309,6 +317,44 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 	return groups, fresh, nil
 }
 
+// dissolved reports whether p is a new pending post of a group the database holds
+// dissolved: the fold would refuse it (history may still come).
+func dissolved(st *txState, p *model.Post) bool {
+	if p.FromHistory {
+		return false
+	}
+	g, ok, err := st.Group(p.Group)
+	return err == nil && ok && g.Status == model.GroupDissolved
+}
+
+// mutedAuthors are the members the database holds muted, with the end of their mute; nil
+// when there are none.
+func (s *Store) mutedAuthors() (map[memberRef]time.Time, error) {
+	var out map[memberRef]time.Time
+	err := s.view(func(tx *bbolt.Tx) error {
+		if v := tx.Bucket(bCounts).Get([]byte("member/" + string(model.MemberMuted))); len(v) != 8 {
+			return nil // none: the members need not be read
+		}
+		return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, []byte(`"status":"muted"`)) {
+				return nil
+			}
+			var m model.Member
+			if err := fastjson.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
+			}
+			if m.Status == model.MemberMuted {
+				if out == nil {
+					out = map[memberRef]time.Time{}
+				}
+				out[memberRef{m.Group, m.ID}] = m.MutedUntil
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
 func splitMemberKey(k string) (group, id string) {
 	for i := 0; i < len(k); i++ {
 		if k[i] == 0 {
@@ -351,6 +397,13 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 	batches := make(chan []*item)
 	writeErr := make(chan error, 1)
 	known := map[memberRef]struct{}{}
+	var muted map[memberRef]time.Time
+	if opt.Muted != nil {
+		var err error
+		if muted, err = s.mutedAuthors(); err != nil {
+			return err
+		}
+	}
 	go func() {
 		var err error
 		for recs := range batches {
@@ -382,6 +435,11 @@ func (s *Store) store(signer *model.Signer, file string, kinds map[string]model.
 		rec := &item{Record: r}
 		if rec.Post != nil && opt.Check != nil {
 			rec.prepared = opt.Check(rec.Post, kinds[rec.Post.Group])
+		}
+		if p := rec.Post; p != nil && muted != nil {
+			if until, ok := muted[memberRef{p.Group, p.Author}]; ok && p.Time.Before(until) {
+				opt.Muted(p, kinds[p.Group])
+			}
 		}
 		return rec, rec.prepare()
 	}

@@ -23,7 +23,8 @@ import (
 //	header   = str(status) str(reason) flags [time(recalled)] uvarint(n) n × decision
 //	flags    = 1 disputed | 2 pinned | 4 recalled
 //	decision = event (32 bytes) str(kind) str(actor) str(role) time str(reason) str(from) str(to) dflags
-//	dflags   = 1 undone | 2 concurrent | 4 resolves
+//	           [uvarint(r) r × str(rule overridden)]
+//	dflags   = 1 undone | 2 concurrent | 4 resolves | 8 override (the rules follow)
 //	time     = varint(Unix seconds) uvarint(nanoseconds) varint(offset of its zone, seconds east of UTC)
 //
 // The content is what the author submitted, the header what review decided: a decision
@@ -53,6 +54,7 @@ const (
 	decUndone = 1 << iota
 	decConcurrent
 	decResolves
+	decOverride
 )
 
 // The least bytes an item of a list takes, so that a count beyond what the bytes can hold is
@@ -186,7 +188,16 @@ func appendHeader(dst []byte, h *postHeader) []byte {
 		if d.Resolves {
 			f |= decResolves
 		}
+		if len(d.Override) > 0 {
+			f |= decOverride
+		}
 		dst = append(dst, f)
+		if len(d.Override) > 0 {
+			dst = binary.AppendUvarint(dst, uint64(len(d.Override)))
+			for _, r := range d.Override {
+				dst = model.AppendStr(dst, r)
+			}
+		}
 	}
 	return dst
 }
@@ -197,6 +208,9 @@ func headerSize(h *postHeader) int {
 	for i := range h.History {
 		d := &h.History[i]
 		n += 32 + 32 + len(d.Kind) + len(d.Actor) + len(d.Role) + len(d.Reason) + len(d.From) + len(d.To)
+		for _, r := range d.Override {
+			n += 2 + len(r)
+		}
 	}
 	return n
 }
@@ -287,10 +301,20 @@ func decodeHeader(b []byte, h *postHeader) error {
 		d.From = model.PostStatus(r.name())
 		d.To = model.PostStatus(r.name())
 		f := r.Byte()
-		if f&^(decUndone|decConcurrent|decResolves) != 0 {
+		if f&^(decUndone|decConcurrent|decResolves|decOverride) != 0 {
 			return errHeader
 		}
 		d.Undone, d.Concurrent, d.Resolves = f&decUndone != 0, f&decConcurrent != 0, f&decResolves != 0
+		if f&decOverride != 0 {
+			n := r.count(1)
+			if n == 0 {
+				return errHeader // an override names its rules: none is written as no override
+			}
+			d.Override = make([]string, n)
+			for j := range d.Override {
+				d.Override[j] = r.word()
+			}
+		}
 		if r.Err != nil {
 			return errHeader
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -36,8 +37,11 @@ func sameHeader(a, b *postHeader) bool {
 		if !sameTime(x.Time, y.Time) {
 			return false
 		}
-		x.Time, y.Time = time.Time{}, time.Time{}
-		if x != y {
+		if !slices.Equal(x.Override, y.Override) {
+			return false
+		}
+		x.Time, y.Time, x.Override, y.Override = time.Time{}, time.Time{}, nil, nil
+		if !reflect.DeepEqual(x, y) {
 			return false
 		}
 	}
@@ -65,6 +69,9 @@ func FuzzPostHeader(f *testing.F) {
 			if i%2 == 0 {
 				d.Reason = reason
 				d.Time = at
+			}
+			if flags&64 != 0 && i != 1 {
+				d.Override = []string{actor, kind}
 			}
 			h.History = append(h.History, d)
 		}
@@ -189,6 +196,9 @@ func filled(t *testing.T, v reflect.Value, seed *int) {
 		for i := range v.NumField() {
 			filled(t, v.Field(i), seed)
 		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		filled(t, v.Elem(), seed)
 	case reflect.Slice:
 		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
 		for i := range 2 {

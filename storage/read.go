@@ -69,6 +69,15 @@ func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err er
 	return
 }
 
+// Violation reads one violation.
+func (s *Store) Violation(id string) (v model.Violation, ok bool, err error) {
+	err = s.view(func(tx *bbolt.Tx) error {
+		v, ok, err = newTxState(tx).Violation(id)
+		return err
+	})
+	return
+}
+
 // Group reads one group.
 func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {

@@ -56,6 +56,9 @@ func factValue(f *model.Fact) []byte {
 	// Room for the strings and their lengths, and for the numbers, at once.
 	n := 32 + len(f.Group) + len(f.Decision) + len(f.Member) + len(f.Rule) + len(f.Clause) + len(f.Source) +
 		len(f.Status) + len(f.Step) + len(f.Appeal) + len(f.AppKind)
+	for _, r := range f.Rules {
+		n += 2 + len(r)
+	}
 	for _, x := range f.Findings {
 		n += 4 + len(x.Category) + len(x.Clause)
 	}
@@ -82,6 +85,12 @@ func factValue(f *model.Fact) []byte {
 	case model.FactApplication, model.FactAppDecided:
 		b = model.AppendStr(model.AppendStr(b, string(f.AppKind)), f.Status)
 		b = binary.AppendVarint(b, int64(f.Wait))
+	case model.FactOverride:
+		b = model.AppendStr(b, string(f.Decision))
+		b = binary.AppendUvarint(b, uint64(len(f.Rules)))
+		for _, r := range f.Rules {
+			b = model.AppendStr(b, r)
+		}
 	}
 	return b
 }
@@ -165,6 +174,15 @@ func (r *factReader) decode(k, v []byte, f *model.Fact) error {
 		f.AppKind = model.ApplicationKind(r.str())
 		f.Status = r.str()
 		f.Wait = time.Duration(r.Varint())
+	case model.FactOverride:
+		f.Decision = model.Kind(r.str())
+		c := r.Uvarint()
+		if c > uint64(len(v)) {
+			return errFact
+		}
+		for j := uint64(0); j < c && r.Err == nil; j++ {
+			f.Rules = append(f.Rules, r.str())
+		}
 	default:
 		return errFact
 	}

@@ -3,6 +3,11 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
+
+	fastjson "github.com/goccy/go-json"
+
 	"qunshen/model"
 )
 
@@ -103,6 +108,46 @@ func (st *txState) Application(id string) (model.Application, bool, error) {
 
 func (st *txState) Rectification(id string) (model.Rectification, bool, error) {
 	return getJSON[model.Rectification](st, bRects, id)
+}
+
+// GroupRectifications are the inspection findings against a group (model.State): those
+// stored, as this transaction and the ones before it not committed yet have changed them.
+func (st *txState) GroupRectifications(group string) ([]model.Rectification, error) {
+	raw := map[string][]byte{}
+	if err := st.b[string(bRects)].ForEach(func(k, v []byte) error {
+		raw[string(k)] = v
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if !st.direct {
+		for i := len(st.prev) - 1; i >= -1; i-- {
+			ws := st.writes
+			if i >= 0 {
+				ws = st.prev[i]
+			}
+			if set := ws[string(bRects)]; set != nil {
+				for _, x := range set.list {
+					if x.w.del {
+						delete(raw, x.k)
+					} else {
+						raw[x.k] = x.w.v
+					}
+				}
+			}
+		}
+	}
+	var out []model.Rectification
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		var r model.Rectification
+		if err := fastjson.Unmarshal(raw[k], &r); err != nil {
+			return nil, fmt.Errorf("stored rectification %q is damaged: %w", k, err)
+		}
+		if r.Group == group {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func (st *txState) PutOperator(o *model.Operator) error {

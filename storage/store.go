@@ -44,8 +44,12 @@ import (
 // the bytes it did.
 // Version 7 writes a whole post binary, by one codec (storage/postcodec.go), and the other
 // records by encoding/json alone.
+// Version 8 adds the outbox (storage/decisions.go), the facts of overrides in the report
+// index, and the override of a decision in a post's record; and the fold admits what it did
+// not before (an approval over block findings needs an override): opening an older database
+// replays its log whole, so that the projection, the outbox with it, is the fold's.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 var (
 	bMeta        = []byte("meta")
@@ -226,6 +230,12 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
+		if older(8) {
+			// The projection is replayed from the first event, by Open, before anything reads.
+			if err := markFold(tx, nil); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
 		if schema != SchemaVersion {
 			return tx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(SchemaVersion)))
 		}
@@ -241,7 +251,7 @@ func (s *Store) Removed() []StaleFile { return s.removed }
 // one, a damaged one, and a bbolt file of something else. Every bucket is made when a
 // database is first opened: one missing from a database of schema 7 or later was lost (a
 // damaged entry of the top-level tree), and making it again, empty, would answer from it as
-// if it held nothing.
+// if it held nothing. Schema 8 added the outbox.
 func (s *Store) schemaOf(tx *bbolt.Tx) (int, error) {
 	schema := 0
 	if m := tx.Bucket(bMeta); m != nil {
@@ -268,6 +278,9 @@ func (s *Store) schemaOf(tx *bbolt.Tx) (int, error) {
 				return 0, damaged(s.path, "the bucket %q is missing", b)
 			}
 		}
+	}
+	if schema >= 8 && tx.Bucket(bOutbox) == nil {
+		return 0, damaged(s.path, "the bucket %q is missing", bOutbox)
 	}
 	return schema, nil
 }

@@ -183,6 +183,10 @@ func lastCheckpoint(tx *bbolt.Tx, o model.Key) uint64 {
 
 // compareProjection checks every stored bucket against the fresh fold.
 func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
+	outbox, err := wantOutbox(mem)
+	if err != nil {
+		return err
+	}
 	checks := []struct {
 		bucket []byte
 		want   map[string]any
@@ -195,6 +199,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bApps, keyed(mem.Applications, nil)},
 		{bRects, keyed(mem.Rectifications, nil)},
 		{bSuperseded, superseded(mem.Superseded)},
+		{bOutbox, outbox},
 	}
 	for _, c := range checks {
 		if err := compareBucket(tx.Bucket(c.bucket), string(c.bucket), c.want); err != nil {

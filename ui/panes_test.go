@@ -217,10 +217,11 @@ func TestRosterWarnMuteRemoveRestore(t *testing.T) {
 	if !strings.Contains(b.screen(), "已警告 單海燕") {
 		t.Fatalf("the status does not say the warning is stored:\n%s", b.screen())
 	}
-	// Warned before the record is read: the step is proposed from the store's record.
+	// Warned before the record is read: the step is proposed from the store's record, and
+	// the ladder moves on past the step applied.
 	clear(b.app.panes[1].(*rosterPane).records)
 	b.keys("w", "enter")
-	if m := b.member("g1", "wx_a"); m.Warnings != 2 || m.Step != "批评教育" {
+	if m := b.member("g1", "wx_a"); m.Warnings != 2 || m.Step != "警告" {
 		t.Fatalf("after a second warning: %d warnings, step %q", m.Warnings, m.Step)
 	}
 	// A mute of 3 days: the second choice of 1, 3, 7, 30.

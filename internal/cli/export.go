@@ -8,6 +8,9 @@ import (
 
 	"qunshen/internal/atomicfile"
 	"qunshen/internal/i18n"
+	"qunshen/model"
+	"qunshen/review"
+	"qunshen/storage"
 )
 
 // qunshen export decisions: what the chat side must carry out, as JSON Lines.
@@ -41,13 +44,21 @@ func (e *env) exportDecisions(out, sinceText string) error {
 		return err
 	}
 	defer st.Close()
+	pol, err := e.loadPolicy()
+	if err != nil {
+		return err
+	}
+	// The service completes the lines the store keeps: the brief of a member added comes from
+	// the policy in force.
+	svc := review.Service{Store: st, Rules: pol}
+	lines := func(f func(*model.OutboxLine) error) error { return svc.Outbox(since, f) }
 	var n int
 	if out == "-" {
-		n, err = st.ExportDecisions(since, e.stdout)
+		_, err = storage.WriteOutbox(e.stdout, lines)
 		return err
 	}
 	err = atomicfile.Write(out, func(f *os.File) error {
-		n, err = st.ExportDecisions(since, f)
+		n, err = storage.WriteOutbox(f, lines)
 		return err
 	})
 	if err != nil {

@@ -74,9 +74,10 @@ func (e *env) runImport(o importOptions, files []string) error {
 		return err
 	}
 	defer st.Close()
-	check, inOrder := review.NewChecker(pol, nil).ImportChecks()
+	checker := review.NewChecker(pol, nil)
+	check, inOrder := checker.ImportChecks()
 	stored, read := e.importProgress()
-	opt := storage.ImportOptions{Progress: stored, Reading: read, Check: check, InOrder: inOrder,
+	opt := storage.ImportOptions{Progress: stored, Reading: read, Check: check, InOrder: inOrder, Muted: checker.Muted,
 		Format: o.format, Group: o.group, History: o.as == "history", SkipBad: o.skipBad}
 	res, err := st.Import(s, files, opt)
 	e.endProgress()

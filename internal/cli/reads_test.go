@@ -23,7 +23,8 @@ func TestListCommand(t *testing.T) {
 		"violations":   {"id", "member", "group", "post", "report", "rule", "clause", "source", "status", "step"},
 		"applications": {"id", "group", "member", "kind", "time", "status", "text", "decided_by", "reason"},
 	}
-	counts := map[string]int{"groups": 4, "members": 7, "posts": 4, "violations": 6, "applications": 2}
+	// The rejection of dup, for the resident ID number in it, recorded a seventh violation.
+	counts := map[string]int{"groups": 4, "members": 7, "posts": 4, "violations": 7, "applications": 2}
 	for kind, want := range keys {
 		rows := jsonRows(t, c.ok("list", kind, "--json"))
 		if len(rows) != counts[kind] {
@@ -51,6 +52,10 @@ func TestListCommand(t *testing.T) {
 	}
 	if p := c.row("posts", "dup"); p["status"] != "rejected" || p["severity"] != "block" || p["reason"] != "含身份证号" {
 		t.Errorf("post dup: %v", p)
+	}
+	if v := c.row("violations", "v-dup-resident-id"); v["member"] != "m2" || v["post"] != "dup" || v["rule"] != "resident-id" ||
+		v["clause"] != "ST 五(一)2" || v["source"] != "check" || v["status"] != "verified" {
+		t.Errorf("the violation the rejection of dup recorded: %v", v)
 	}
 	if g := c.row("groups", "g3"); g["members"] != 3.0 || g["kind"] != "street" || g["status"] != "active" {
 		t.Errorf("group g3: %v", g)

@@ -204,12 +204,15 @@ func (e *env) runInspect(o inspectOptions) error {
 		return err
 	}
 	defer st.Close()
+	svc := review.Service{Store: st, Signer: s}
 	id := o.id
 	if id == "" {
-		id = "R-" + now.In(review.ChinaTime).Format("20060102-150405")
+		// R-YYYYMMDD-HHMMSS, and -2, -3 … for another of the same second: never one held.
+		if id, err = svc.RectificationID(now); err != nil {
+			return err
+		}
 	}
 	r := model.Rectification{ID: id, Group: o.group, Branch: o.branch, Item: o.item, Finding: o.finding, Deadline: deadline, Dissolve: o.dissolve}
-	svc := review.Service{Store: st, Signer: s}
 	ev, err := svc.Act(model.RectificationOrder, id, r)
 	if err != nil {
 		return err

@@ -112,9 +112,10 @@ func TestCLIInspectAndRectify(t *testing.T) {
 		t.Fatalf("inspect --dissolve: %s", out)
 	}
 	c.ok("--as", "周监督", "rectify", "dissolve", "g2")
-	c.ok("--as", "周监督", "rectify", "close", "R3")
-	if s := c.status(); s.Groups["dissolved"] != 1 || s.Groups["rectifying"] != 0 {
-		t.Fatalf("after the dissolution: groups %v", s.Groups)
+	// The dissolution carries out its order: R3 is closed with it.
+	c.fails("rectification R3 is closed", "--as", "周监督", "rectify", "close", "R3")
+	if s := c.status(); s.Groups["dissolved"] != 1 || s.Groups["rectifying"] != 0 || s.Rectifications["closed"] != 2 || s.Rectifications["open"] != 1 {
+		t.Fatalf("after the dissolution: groups %v, rectifications %v", s.Groups, s.Rectifications)
 	}
 	c.fails("want list, close ID or dissolve GROUP", "rectify")
 	c.ok("verify")

@@ -34,6 +34,7 @@ func newRoot(e *env) *cobra.Command {
 		newStatusCmd(e), newVerifyCmd(e), newBackupCmd(e), newRestoreCmd(e), newCompactCmd(e),
 		newReportCmd(e), newInspectCmd(e), newRectifyCmd(e), newGenCmd(e), newDemoCmd(e),
 		newScanCmd(e), newSyncCmd(e), newExportCmd(e), newArchiveCmd(e), newPolicyCmd(e),
+		newViolationCmd(e),
 	} {
 		root.AddCommand(c)
 	}

@@ -73,6 +73,7 @@ type (
 		Undone     bool      `json:"undone"`
 		Concurrent bool      `json:"concurrent"`
 		Resolves   bool      `json:"resolves"`
+		Override   []string  `json:"override,omitempty"` // the block findings' rules overridden
 	}
 	proposalOut struct {
 		Step     string  `json:"step"`
@@ -99,6 +100,9 @@ type (
 		Suggestion   string       `json:"suggestion"`
 		Findings     []findingOut `json:"findings"`
 		History      []historyOut `json:"history"`
+		// Outbox is what the decisions on the post told the chat side, as export decisions
+		// writes it.
+		Outbox []model.OutboxLine `json:"outbox"`
 	}
 	showMember struct {
 		Type string `json:"type"`
@@ -296,7 +300,14 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 	}
 	for _, d := range p.History {
 		out.History = append(out.History, historyOut{Event: d.Event.String(), Kind: string(d.Kind), Actor: d.Actor, Role: string(d.Role),
-			Time: d.Time, Reason: d.Reason, From: string(d.From), To: string(d.To), Undone: d.Undone, Concurrent: d.Concurrent, Resolves: d.Resolves})
+			Time: d.Time, Reason: d.Reason, From: string(d.From), To: string(d.To), Undone: d.Undone, Concurrent: d.Concurrent, Resolves: d.Resolves,
+			Override: d.Override})
+	}
+	if out.Outbox, err = svc.PostOutbox(p.ID); err != nil {
+		return err
+	}
+	if out.Outbox == nil {
+		out.Outbox = []model.OutboxLine{}
 	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(out)
@@ -331,6 +342,9 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 	for _, d := range p.History {
 		what := e.tf("cli.show.decision", i18n.KindName(e.lang, d.Kind), e.name("post.", string(d.From)), e.name("post.", string(d.To)))
 		var notes []string
+		if len(d.Override) > 0 {
+			notes = append(notes, e.tf("cli.show.override", strings.Join(d.Override, ", ")))
+		}
 		if d.Reason != "" {
 			notes = append(notes, e.tf("cli.show.reason", d.Reason))
 		}
@@ -343,6 +357,17 @@ func (e *env) showPost(w io.Writer, svc *review.Service, p model.Post, asJSON bo
 			}
 		}
 		rows = append(rows, []string{"  " + shown(d.Time), inert.Line(d.Actor) + " (" + e.name("role.", string(d.Role)) + ")", what, strings.Join(notes, e.t("list.sep"))})
+	}
+	if len(rows) > 0 {
+		writeTable(w, rows)
+	}
+	e.heading(w, "cli.show.outbox")
+	if len(out.Outbox) == 0 {
+		fmt.Fprintln(w, "  "+e.t("cli.show.nothing"))
+	}
+	rows = rows[:0]
+	for _, l := range out.Outbox {
+		rows = append(rows, []string{"  " + shown(l.Time), l.Action, inert.Line(l.Decision), inert.Line(l.Reason)})
 	}
 	if len(rows) > 0 {
 		writeTable(w, rows)

@@ -53,6 +53,7 @@ var catalog = map[string][2]string{
 	"post.returned":          {"书记退回", "returned"},
 	"post.published":         {"已发布(历史)", "published (history)"},
 	"post.recalled":          {"已撤回", "recalled"},
+	"post.retracted":         {"已撤销发布", "retracted"},
 
 	"member.applicant": {"申请中", "applicant"},
 	"member.active":    {"正常", "active"},

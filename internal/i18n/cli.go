@@ -83,10 +83,11 @@ func init() {
 		"cli.import.flag.as":       {"聊天消息的导入`方式`：pending（待审信息，进入预审队列）或 history（已发布的历史）", "chat messages come as pending posts (a pre-review queue) or as history (published already): `mode` pending or history"},
 		"cli.import.flag.skip-bad": {"导入聊天记录中完好的记录，把有问题的记录连同原因写入 文件%s", "import the good records of a chat export and write the bad ones, with the reason for each, to FILE%s"},
 
-		"cli.decide.args":        {"信息编号 approve|reject|changes|escalate|signoff|return|undo [--reason 理由]", "POST-ID approve|reject|changes|escalate|signoff|return|undo [--reason TEXT]"},
-		"cli.decide.short":       {"对一条信息作出决定", "record a decision on a post"},
-		"cli.decide.long":        {"对一条信息作出决定：approve 通过，reject 驳回，changes 要求修改，escalate 提交书记审签，signoff 审签，return 退回，undo 撤销自己的上一个决定。驳回、要求修改和退回须用 --reason 告知发布者理由。", "record a decision on a post: approve, reject, changes (request changes), escalate (to the secretary), signoff, return, or undo your last decision. A rejection, a request for changes and a return tell the author a reason (--reason)."},
-		"cli.decide.flag.reason": {"告知发布者的`理由`（驳回、要求修改和退回时必填）", "the `reason` told to the author (needed to reject, request changes or return)"},
+		"cli.decide.args":          {"信息编号 approve|reject|changes|escalate|signoff|return|retract|undo [--reason 理由] [--override]", "POST-ID approve|reject|changes|escalate|signoff|return|retract|undo [--reason TEXT] [--override]"},
+		"cli.decide.short":         {"对一条信息作出决定", "record a decision on a post"},
+		"cli.decide.long":          {"对一条信息作出决定：approve 通过，reject 驳回，changes 要求修改，escalate 提交书记审签，signoff 审签，return 退回，retract 撤销已发布的信息，undo 撤销自己的上一个决定。驳回、要求修改和退回须用 --reason 告知发布者理由；撤销发布须用 --reason 向群内和发布者说明理由（CW 三(四)2）。\n\n含有拦截级检查发现（如身份证号码、银行卡号）的信息不能通过或审签，除非用 --override --reason 说明理由越过拦截；越过拦截记入审核经过，并计入监督报表。因拦截级发现驳回或要求修改时，按每条规则对发布者记录一条违规。已发布后撤销通过，聊天端会收到撤回（retract）。", "record a decision on a post: approve, reject, changes (request changes), escalate (to the secretary), signoff, return, retract (take back a published post), or undo your last decision. A rejection, a request for changes and a return tell the author a reason (--reason); a retraction tells the group and the author why (--reason, CW 三(四)2).\n\nA post with block findings (a resident ID number, a bank card …) is approved or signed off only with --override --reason, which is kept in its history and counted in the supervisor's report. Rejecting one, or asking for changes, records a violation against its author for each rule. An approval undone after it was published sends the chat side a retract."},
+		"cli.decide.flag.reason":   {"`理由`：告知发布者（驳回、要求修改和退回时必填），告知群内和发布者（撤销发布时必填），或说明越过拦截的原因", "the `reason`: told to the author (needed to reject, request changes or return), to the group and the author (needed to retract), or why an override was made"},
+		"cli.decide.flag.override": {"越过本条全部拦截级检查发现而通过或审签（须用 --reason 说明理由）", "approve or sign off over every block finding of the post (with --reason saying why)"},
 
 		"cli.status.args":      {"[--json] [--hash]", "[--json] [--hash]"},
 		"cli.status.short":     {"显示信息、成员、违规和申请的数量", "print the counts of posts, members, violations and applications"},
@@ -144,8 +145,14 @@ func init() {
 		"cli.sync.flag.all":     {"export：写出全部事件，包括以前发给对方的（U 盘丢失时）", "export: every event, even what the peer was sent before (a lost stick)"},
 		"cli.sync.flag.output":  {"export：要写入的同步包`文件`", "export: the bundle `file` to write"},
 		"cli.export.args":       {"decisions [--since 时间] -o 文件", "decisions [--since TIME] -o FILE"},
-		"cli.export.short":      {"以 JSON Lines 写出聊天端需要执行的决定", "write the decisions the chat side must carry out, as JSON Lines"},
+		"cli.export.short":      {"以 JSON Lines 写出聊天端需要执行的决定和需要告知的人（发布、撤回、通知、加人、移出……）", "write what the chat side must carry out and whom it must tell (publish, retract, notify, add, remove …), as JSON Lines"},
 		"cli.export.flag.since": {"只写出在此`时间`及之后作出的决定（RFC 3339，或日期 2006-01-02）", "only decisions made at or after this `time` (RFC 3339, or a date 2006-01-02)"},
+
+		"cli.violation.flag.post":   {"record：违规所在的`信息`（记在其发布者名下）", "record: the `post` it is in (recorded against its author)"},
+		"cli.violation.flag.member": {"record：违规的`成员`（与 --group 一起）", "record: the `member` (with --group)"},
+		"cli.violation.flag.group":  {"record：成员所在的`群组`", "record: the member's `group`"},
+		"cli.violation.flag.rule":   {"record：违反的`规则`（策略中的规则编号，如 ads、resident-id）", "record: the `rule` broken (an id of the policy's rules: ads, resident-id …)"},
+		"cli.violation.flag.note":   {"record：`说明`，记入违规记录", "record: a `note` kept with the violation"},
 
 		"cli.archive.args":              {"[--group 群组] [--period 时段] [--by theme|time] [--include-confidential] [--force] -o 文件夹", "[--group ID] [--period P] [--by theme|time] [--include-confidential] [--force] -o FOLDER"},
 		"cli.archive.short":             {"写出群主的已发布信息存档（GO 五(一)）：Markdown 文件和一个可打印的 HTML 文件", "write the group owner's archive of published posts (GO 五(一)) as Markdown and one printable HTML file"},

@@ -82,6 +82,8 @@ func init() {
 		"cli.show.undone":       {"已撤销", "undone"},
 		"cli.show.concurrent":   {"作出时未见前一个决定", "made without seeing the decision before it"},
 		"cli.show.resolves":     {"解决了争议", "resolved a dispute"},
+		"cli.show.override":     {"越过拦截：%s", "overrode: %s"},
+		"cli.show.outbox":       {"告知聊天端：", "Told the chat side:"},
 		"cli.show.yes":          {"是", "yes"},
 		"cli.show.proposal":     {"建议处理：%[1]s（%[2]s），第 %[3]d/%[4]d 级：%[5]s", "Proposed step: %[1]s (%[2]s), %[3]d of %[4]d: %[5]s"},
 

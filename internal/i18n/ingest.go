@@ -28,6 +28,7 @@ func init() {
 		"ingest.map.long-text":          {"消息长于 %d 字节", "a message longer than %d bytes"},
 		"ingest.map.utf8":               {"消息不是有效的 UTF-8 文字", "a message that is not valid UTF-8"},
 		"ingest.map.changed":            {"消息 %s 已存储且%s，此后又有改动：改动后的信息须换用新的编号", "message %s is stored and %s already, and has changed since: a changed post must come under a new id"},
+		"ingest.map.dissolved":          {"消息 %s：群组 %q 已解散，不再接收新信息（--as history 可导入其历史消息）", "message %s: group %q is dissolved: it takes no new posts (--as history imports its history)"},
 		"ingest.map.private":            {"%s：一对一聊天“%s”不是工作群，其 %d 条消息已略过（用 --group 可归入指定群组）", "%s: the one-to-one chat %q is not a work group: its %d messages were passed over (--group puts them in a group)"},
 		"ingest.map.ambiguous":          {"%s：名称“%s”同时属于几名成员（%s），无法分辨：提到这一名称的 %d 处入群、退群未记到任何人名下，以这一名称发出的 %d 条消息记在只以名称识别的成员（name:…）名下", "%s: the name %q is shared by several members (%s) and cannot be told apart: the %d joins and leaves that name it were applied to none of them, and the %d messages sent under it were given to a member known only by that name (name:…)"},
 		"ingest.map.by-name":            {"%s：入群、退群通知中有 %d 人只有名称，文件和已存储的成员中都找不到有账号的同名成员，按名称记为成员：%s", "%s: %d people of join and leave notices are named only by a name that no member with an id has, in the file or stored: they are members by name (%s)"},

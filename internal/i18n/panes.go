@@ -139,6 +139,7 @@ func init() {
 		"report.posts.post.escalate": {"提交书记", "escalated"},
 		"report.posts.post.signoff":  {"书记审签", "signed off"},
 		"report.posts.post.return":   {"书记退回", "returned"},
+		"report.posts.post.retract":  {"撤销发布", "retracted"},
 		// Reports.
 		"report.cat.none":          {"未分类（举报等）", "uncategorised (reports)"},
 		"report.cat.prohibited":    {"违禁内容", "prohibited"},
@@ -151,5 +152,6 @@ func init() {
 		"report.cat.major":         {"重大事项", "major matters"},
 		"report.cat.format":        {"格式", "format"},
 		"report.cat.flood":         {"刷屏", "flooding"},
+		"report.cat.discipline":    {"违反禁言", "discipline"},
 	})
 }

@@ -42,6 +42,7 @@ func init() {
 		"kind.post.signoff":        {"审签", "sign off"},
 		"kind.post.return":         {"退回", "return"},
 		"kind.post.undo":           {"撤销", "undo"},
+		"kind.post.retract":        {"撤销发布", "retract"},
 		"kind.post.recall":         {"撤回", "recall"},
 		"kind.post.pin":            {"置顶", "pin"},
 		"kind.report.file":         {"登记举报", "file a report"},
@@ -75,5 +76,15 @@ func init() {
 		"why.appeal-answered":  {"申诉已答复", "the appeal was answered already"},
 		"why.application-kind": {"申诉只能维持或撤销处理；入群、退群申请只能批准或不批准", "an appeal is upheld or overturned; a join or exit is approved or refused"},
 		"why.nothing-to-undo":  {"没有可以撤销的决定", "there is no decision to undo"},
+		"why.retract-reason":   {"撤销发布须向群内和发布者说明理由（CW 三(四)2）", "a retraction tells the group and the author why (CW 三(四)2)"},
+		"why.retract-status":   {"只有已发布的信息（已通过、已审签或历史消息）才能撤销发布", "only a published post (approved, signed off, or from the chat's history) can be retracted"},
+		"why.block":            {"含有拦截级检查发现（%s）：只有说明理由并越过拦截（--override --reason）才能发布", "it has block findings (%s): it is published only by an override with a reason"},
+		"why.override-none":    {"没有可越过的拦截级检查发现", "it has no block finding to override"},
+		"why.override-reason":  {"越过拦截须说明理由", "an override says why"},
+		"why.override-rules":   {"越过拦截须列出本条的全部拦截级发现：%s", "an override names every block finding of the post: %s"},
+		"why.override-kind":    {"只有通过或审签才能越过拦截", "only an approval or a sign-off overrides block findings"},
+		"why.dissolved":        {"已解散的群组不再接收新信息", "a dissolved group takes no new posts"},
+		"why.step-violation":   {"违规 %s 不是该成员的", "violation %s is not this member's"},
+		"why.check-violation":  {"自动检查发现的违规在驳回或要求修改该信息时记录", "a violation found by the checks is recorded when the post is rejected or sent back for changes"},
 	})
 }

@@ -60,6 +60,8 @@ func init() {
 		"report.f.post.escalate":       {"提交书记审签", "escalated"},
 		"report.f.post.signoff":        {"书记审签", "signed off"},
 		"report.f.post.return":         {"书记退回", "returned by the secretary"},
+		"report.f.post.retract":        {"撤销发布（已发布后纠正）", "retracted after publication"},
+		"report.f.overrides":           {"越过拦截发现通过（须说明理由）", "approved over block findings (overrides)"},
 		"report.f.decided.n":           {"初审（有提交时间）", "first decisions timed"},
 		"report.f.decision.p50":        {"提交至初审 中位数", "submission to decision, median"},
 		"report.f.decision.p90":        {"提交至初审 90%分位", "submission to decision, 90th percentile"},

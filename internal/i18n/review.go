@@ -4,8 +4,16 @@ package i18n
 // read, a group or a post that does not exist.
 func init() {
 	add(map[string][2]string{
-		"review.unknown-post":       {"没有信息 %q", "unknown post %q"},
-		"review.unknown-group":      {"没有群组 %q", "unknown group %q"},
+		"review.unknown-post":    {"没有信息 %q", "unknown post %q"},
+		"review.unknown-group":   {"没有群组 %q", "unknown group %q"},
+		"review.override.kind":   {"只有通过（approve）或审签（signoff）才能越过拦截，%s 不能", "only approve or signoff overrides block findings, not %s"},
+		"review.override.reason": {"越过拦截须用 --reason 说明理由", "an override needs its reason (--reason)"},
+		"review.override.none":   {"信息 %s 没有拦截级检查发现，无须越过拦截：去掉 --override", "post %s has no block finding to override: leave out --override"},
+		"review.violation.rule":  {"策略中没有规则 %q", "the policy has no rule %q"},
+		// The words told to the group when a post published is taken back without a retraction of its own.
+		"outbox.retract.undone":     {"撤销通过", "approval undone"},
+		"outbox.retract.disputed":   {"审核决定有争议，暂停发布", "decisions in dispute: publication suspended"},
+		"outbox.retract.why":        {"%s：%s", "%s: %s"},
 		"review.period.bad":         {"时段 %q：可用 week、month、quarter、year（或 last-week …）、2026-W23、2026-06、2026-Q2、2026，或 2026-06-01..2026-06-30", "period %q: want week, month, quarter, year (or last-week …), 2026-W23, 2026-06, 2026-Q2, 2026, or 2026-06-01..2026-06-30"},
 		"review.period.backwards":   {"时段 %q 的结束早于开始", "period %q ends before it begins"},
 		"review.scope.bad":          {"范围 %q：可用 all、group:群组编号 或 branch:支部名称", "scope %q: want all, group:ID or branch:NAME"},

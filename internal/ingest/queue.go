@@ -235,7 +235,8 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		v.Time = p.time("time", q.Time, true)
 		rec.Report = v
 	case "application":
-		a := &model.Application{ID: q.ID, Group: q.Group, Member: q.Member, Kind: model.ApplicationKind(q.Kind), Text: q.Text}
+		a := &model.Application{ID: q.ID, Group: q.Group, Member: q.Member, Kind: model.ApplicationKind(q.Kind), Text: q.Text,
+			Name: q.Name, Branch: q.Branch, Nickname: q.Nickname, PartyMember: q.PartyMember}
 		p.id("group", q.Group)
 		p.id("member", q.Member)
 		switch a.Kind {
