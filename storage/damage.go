@@ -72,7 +72,11 @@ func guard(path string, f func() error) (err error) {
 		}
 		err = &DamagedError{Path: path, Cause: fmt.Errorf("%v", r)}
 	}()
-	return f()
+	err = f()
+	if d := (*recordDamage)(nil); errors.As(err, &d) && !IsDamaged(err) {
+		err = &DamagedError{Path: path, Cause: d}
+	}
+	return err
 }
 
 // onCore runs f on a goroutine of its own (parallel.Range's) that reads the memory map,
@@ -100,12 +104,14 @@ func (s *Store) update(fn func(*bbolt.Tx) error) error {
 	return guard(s.path, func() error { return s.db.Update(fn) })
 }
 
-// fromStorage reports whether a panic being recovered came from reading the database: a
-// fault of the memory map (SetPanicOnFault gives it an address), or a panic raised in bbolt's
+// fromStorage reports whether a panic being recovered came from reading the database: a record
+// whose checksum fails, a fault of the memory map (SetPanicOnFault gives it an address), or a
+// panic raised in bbolt's
 // code (its assertions, and runtime errors such as a nil dereference or an index out of range
 // in it, or in the standard library called from it), not in qunshen's.
 func fromStorage(r any) bool {
-	if _, ok := r.(interface{ Addr() uintptr }); ok {
+	switch r.(type) {
+	case *recordDamage, interface{ Addr() uintptr }:
 		return true
 	}
 	// The frames of the panicking goroutine: after the line of panic(, the first function of

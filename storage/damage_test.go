@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -190,4 +191,48 @@ func flipAt(raw []byte, at int) []byte {
 	b := append([]byte(nil), raw...)
 	b[at] ^= 0x5a
 	return b
+}
+
+// TestProjectionIsReadSealed holds the rule of records.go: outside the files that know the
+// layout of older schemas (or make the buckets), the code of the store reaches a sealed bucket
+// only through records (recordsOf, txState.rec) or a txState, never through bbolt's bucket.
+func TestProjectionIsReadSealed(t *testing.T) {
+	names := map[string]bool{}
+	for _, v := range []string{"bOperators", "bGroups", "bMembers", "bPosts", "bViolations", "bApps", "bRects", "bCounts",
+		"ixPostStatus", "ixAppStatus", "ixViolMember", "bSuperseded", "ixFacts", "bOutbox", "bTrust", "bPeers"} {
+		names[v] = true
+	}
+	if len(names) != len(projectionBuckets)+len(sealedOwn) {
+		t.Fatalf("the test names %d sealed buckets, the store seals %d", len(names), len(projectionBuckets)+len(sealedOwn))
+	}
+	// The files of the older schemas' layouts, of the buckets' making, and of a raw copy.
+	allowed := map[string]string{"migrate.go": "", "records.go": "", "store.go": "", "care.go": "",
+		"order.go": "markFold", "report.go": "buildFactIndex moveSubmitFacts", "trust.go": "upgradeTrust trustOf"}
+	files, _ := filepath.Glob("*.go")
+	raw := regexp.MustCompile(`(tx\.Bucket|st\.b\[string)\((\w+)\)`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		funcs, ok := allowed[f]
+		if ok && funcs == "" {
+			continue
+		}
+		fn := ""
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.HasPrefix(line, "func ") {
+				fn = strings.Fields(strings.TrimPrefix(strings.TrimPrefix(line, "func "), "(st *txState) "))[0]
+				fn, _, _ = strings.Cut(fn, "(")
+			}
+			for _, m := range raw.FindAllStringSubmatch(line, -1) {
+				if names[m[2]] && !strings.Contains(" "+funcs+" ", " "+fn+" ") {
+					t.Errorf("%s:%d: %s reads %s through bbolt, not records", f, i+1, fn, m[2])
+				}
+			}
+		}
+	}
 }

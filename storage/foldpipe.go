@@ -31,6 +31,7 @@ type foldAhead struct {
 	after  []byte
 	events []*incoming
 	taken  int
+	last   int // where the chunk taken last began
 }
 
 // next is the next chunk of the events, or nil when they are all taken. The events of the
@@ -38,13 +39,18 @@ type foldAhead struct {
 // goes on.
 func (a *foldAhead) next() []*incoming {
 	if a.taken > 0 {
-		clear(a.events[max(0, a.taken-foldChunk):a.taken])
+		clear(a.events[a.last:a.taken])
 	}
 	if a.taken == len(a.events) {
 		return nil
 	}
-	xs := a.events[a.taken:min(a.taken+foldChunk, len(a.events))]
-	a.taken += len(xs)
+	end, size := a.taken, 0
+	for end < len(a.events) && end-a.taken < foldChunk && size < foldChunkBytes {
+		size += len(a.events[end].ev.Payload)
+		end++
+	}
+	xs := a.events[a.taken:end]
+	a.last, a.taken = a.taken, end
 	return xs
 }
 

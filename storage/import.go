@@ -211,7 +211,7 @@ func (s *Store) validate(files []string) (map[string]model.GroupKind, *postIDs, 
 	members := map[memberRef]bool{}
 	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		bp := tx.Bucket(bPosts)
+		bp := recordsOf(tx, bPosts)
 		noPosts := false // a database without posts: no post of the files is stored
 		if k, _ := bp.Cursor().First(); k == nil {
 			noPosts = true
@@ -332,16 +332,16 @@ func dissolved(st *txState, p *model.Post) bool {
 func (s *Store) mutedAuthors() (map[memberRef]time.Time, error) {
 	var out map[memberRef]time.Time
 	err := s.view(func(tx *bbolt.Tx) error {
-		if v := tx.Bucket(bCounts).Get([]byte("member/" + string(model.MemberMuted))); len(v) != 8 {
+		if v := recordsOf(tx, bCounts).Get([]byte("member/" + string(model.MemberMuted))); len(v) != 8 {
 			return nil // none: the members need not be read
 		}
-		return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		return recordsOf(tx, bMembers).ForEach(func(k, v []byte) error {
 			if !bytes.Contains(v, []byte(`"status":"muted"`)) {
 				return nil
 			}
 			var m model.Member
 			if err := fastjson.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
+				return inconsistent("stored member %q is damaged: %w", printable(k), err)
 			}
 			if m.Status == model.MemberMuted {
 				if out == nil {

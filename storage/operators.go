@@ -43,7 +43,7 @@ var ErrNoOperator = errors.New("no such operator")
 
 func findOperator(tx *bbolt.Tx, name string) (model.Operator, error) {
 	var found model.Operator
-	err := tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+	err := recordsOf(tx, bOperators).ForEach(func(_, v []byte) error {
 		var o model.Operator
 		if err := json.Unmarshal(v, &o); err != nil {
 			return err
@@ -84,7 +84,7 @@ func (s *Store) Operator(name string) (model.Operator, error) {
 func (s *Store) Operators() ([]model.Operator, error) {
 	var ops []model.Operator
 	err := s.view(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+		return recordsOf(tx, bOperators).ForEach(func(_, v []byte) error {
 			var o model.Operator
 			if err := json.Unmarshal(v, &o); err != nil {
 				return err

@@ -175,8 +175,15 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 // so the projection is never seen behind the log. When kIndexBehind is present too, the
 // events after kFoldFrom are not in the index by origin yet, and the fold writes them there.
 
-// foldChunk is how many events one transaction of the fold replays.
-var foldChunk = 20_000
+// foldChunk is how many events one transaction of the fold replays at most, and
+// foldChunkBytes how many bytes of their payloads: an import batch carries a thousand
+// records, whose writes a transaction holds until its commit, so that a chunk of batches is
+// cut by their size (8 MiB: some 8,000 posts of a generated queue), one of decisions by their
+// number.
+var (
+	foldChunk      = 20_000
+	foldChunkBytes = 8 << 20
+)
 
 // markFold records, in the transaction that adds events to the log, that the projection must
 // be folded from after key (nil: replayed whole from the first event, the buckets cleared now).
@@ -273,10 +280,13 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			var last []byte
 			var index []byOriginEntry
 			behind := m.Get(kIndexBehind) != nil
+			size, more := 0, false
 			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
-				if len(read) == foldChunk {
+				if len(read) == foldChunk || size >= foldChunkBytes {
+					more = true
 					return errStop
 				}
+				size += len(ev.Payload)
 				read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
 				if behind {
 					index = append(index, indexEntry(ev, last))
@@ -303,7 +313,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			if progress != nil {
 				progress(done, total)
 			}
-			if len(evs) < foldChunk {
+			if !more {
 				finished = true
 				return endFold(m)
 			}
@@ -311,6 +321,10 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 		})
 		if err != nil || finished {
 			return err
+		}
+		// Now and then, let the pages of the file the fold read go from the process's memory.
+		if s.batches.Add(1)%10 == 0 {
+			s.releaseMap()
 		}
 	}
 }

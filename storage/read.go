@@ -38,7 +38,7 @@ func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post,
 	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		prefix := append([]byte(status), 0)
-		c := tx.Bucket(ixPostStatus).Cursor()
+		c := recordsOf(tx, ixPostStatus).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
 			id := string(k[len(prefix)+8:])
 			p, ok, err := st.Post(id)
@@ -46,7 +46,7 @@ func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post,
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("index names post %q, which is not stored", id)
+				return inconsistent("the status index names post %q, which is not stored", id)
 			}
 			out = append(out, p)
 		}
@@ -120,7 +120,7 @@ func (s *Store) Conflicts() (Conflicts, error) {
 		st := newTxState(tx)
 		for _, status := range []model.PostStatus{model.PostPending, model.PostEscalated} {
 			prefix := append([]byte(status), 0)
-			cur := tx.Bucket(ixPostStatus).Cursor()
+			cur := recordsOf(tx, ixPostStatus).Cursor()
 			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 				p, ok, err := st.Post(string(k[len(prefix)+8:]))
 				if err != nil {
@@ -131,7 +131,7 @@ func (s *Store) Conflicts() (Conflicts, error) {
 				}
 			}
 		}
-		return tx.Bucket(bSuperseded).ForEach(func(_, v []byte) error {
+		return recordsOf(tx, bSuperseded).ForEach(func(_, v []byte) error {
 			c.Superseded = append(c.Superseded, string(v))
 			return nil
 		})
@@ -143,7 +143,7 @@ func listAll[T any](s *Store, bucket []byte) ([]T, error) {
 	var out []T
 	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		return tx.Bucket(bucket).ForEach(func(k, _ []byte) error {
+		return recordsOf(tx, bucket).ForEach(func(k, _ []byte) error {
 			v, _, err := getJSON[T](st, bucket, string(k))
 			out = append(out, v)
 			return err
@@ -174,7 +174,7 @@ func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([
 	var out []model.Post
 	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		c := tx.Bucket(ixPostStatus).Cursor()
+		c := recordsOf(tx, ixPostStatus).Cursor()
 		for _, status := range statuses {
 			prefix := append([]byte(status), 0)
 			seek := prefix
@@ -195,7 +195,7 @@ func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([
 					return err
 				}
 				if !ok {
-					return fmt.Errorf("index names post %q, which is not stored", id)
+					return inconsistent("the status index names post %q, which is not stored", id)
 				}
 				out = append(out, p)
 			}
@@ -229,7 +229,7 @@ func (s *Store) MemberViolations(group, id string) ([]model.Violation, error) {
 	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		prefix := []byte(group + "\x00" + id + "\x00")
-		c := tx.Bucket(ixViolMember).Cursor()
+		c := recordsOf(tx, ixViolMember).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			v, ok, err := st.Violation(string(k[len(prefix):]))
 			if err != nil {

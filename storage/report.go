@@ -320,7 +320,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 		p, _, err := decodePost(v)
 		if err != nil {
-			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+			return inconsistent("stored post %q is damaged: %w", k, err)
 		}
 		return put(decided(model.PostFacts(&p)))
 	})
@@ -330,7 +330,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	err = tx.Bucket(bViolations).ForEach(func(k, v []byte) error {
 		var x model.Violation
 		if err := fastjson.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("stored violation %q is damaged: %w", k, err)
+			return inconsistent("stored violation %q is damaged: %w", k, err)
 		}
 		return put(model.ViolationFacts(&x))
 	})
@@ -340,7 +340,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	return tx.Bucket(bApps).ForEach(func(k, v []byte) error {
 		var x model.Application
 		if err := fastjson.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("stored application %q is damaged: %w", k, err)
+			return inconsistent("stored application %q is damaged: %w", k, err)
 		}
 		return put(model.ApplicationFacts(&x))
 	})
@@ -353,7 +353,7 @@ func moveSubmitFacts(tx *bbolt.Tx) error {
 	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 		p, _, err := decodePost(v)
 		if err != nil {
-			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+			return inconsistent("stored post %q is damaged: %w", k, err)
 		}
 		return ix.Put(postStatusKey(&p), statusValue(model.PostFacts(&p)))
 	})
@@ -401,7 +401,7 @@ func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string
 		}
 		start := append([]byte{byte(kind)}, timeKey(from)...)
 		end := append([]byte{byte(kind)}, timeKey(to)...)
-		c := tx.Bucket(ixFacts).Cursor()
+		c := recordsOf(tx, ixFacts).Cursor()
 		var fact model.Fact
 		for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 			if err := r.decode(k, v, &fact); err != nil {
@@ -422,7 +422,7 @@ func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string
 // each status, merged in the order of time and id, as the report index would give them.
 func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.Fact) error) error {
 	type run struct {
-		c      *bbolt.Cursor
+		c      recordCursor
 		prefix int
 		end    []byte
 		k, v   []byte
@@ -430,7 +430,7 @@ func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.
 	var runs []*run
 	for _, status := range model.PostStatuses {
 		prefix := append([]byte(status), 0)
-		x := &run{c: tx.Bucket(ixPostStatus).Cursor(), prefix: len(prefix), end: append(slices.Clone(prefix), timeKey(to)...)}
+		x := &run{c: recordsOf(tx, ixPostStatus).Cursor(), prefix: len(prefix), end: append(slices.Clone(prefix), timeKey(to)...)}
 		x.k, x.v = x.c.Seek(append(prefix, timeKey(from)...))
 		runs = append(runs, x)
 	}
@@ -484,7 +484,7 @@ type reportMember struct {
 // and step.
 func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
 	return s.view(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bMembers).Cursor()
+		c := recordsOf(tx, bMembers).Cursor()
 		var prefix []byte
 		if group != "" {
 			prefix = []byte(group + "\x00")
@@ -493,7 +493,7 @@ func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var x reportMember
 			if err := fastjson.Unmarshal(v, &x); err != nil {
-				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
+				return inconsistent("stored member %q is damaged: %w", printable(k), err)
 			}
 			m = model.Member{ID: x.ID, Group: x.Group, Name: x.Name, Nickname: x.Nickname, Branch: x.Branch,
 				Joined: x.Joined, LastActive: x.LastActive, Status: x.Status, Step: x.Step}

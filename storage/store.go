@@ -48,8 +48,13 @@ import (
 // index, and the override of a decision in a post's record; and the fold admits what it did
 // not before (an approval over block findings needs an override): opening an older database
 // replays its log whole, so that the projection, the outbox with it, is the fold's.
+// Version 9 ends every record of the projection with a checksum of its key and value
+// (storage/records.go), checked when it is read; an older database's projection is replayed.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 8
+const SchemaVersion = 9
+
+// sealedSince is the first schema whose records of the projection carry a checksum.
+const sealedSince = 9
 
 var (
 	bMeta        = []byte("meta")
@@ -196,7 +201,12 @@ func (s *Store) init() error {
 		if err != nil {
 			return err
 		}
-		if err := upgradeTrust(tx, s.path); err != nil {
+		if schema >= 1 && schema < sealedSince {
+			if err := sealOwn(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if err := upgradeTrust(tx, s.path, schema); err != nil {
 			return err
 		}
 		for _, b := range allBuckets {
@@ -230,8 +240,10 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if older(8) {
-			// The projection is replayed from the first event, by Open, before anything reads.
+		if older(sealedSince) {
+			// The projection is replayed from the first event, by Open, before anything reads:
+			// it holds what the fold of this schema holds (the outbox, from 8), each record
+			// sealed with its checksum (from 9).
 			if err := markFold(tx, nil); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}

@@ -38,7 +38,7 @@ type peerState map[model.Key]uint64
 
 func readPeer(tx *bbolt.Tx, name string) peerState {
 	ps := peerState{}
-	v := tx.Bucket(bPeers).Get([]byte(name))
+	v := recordsOf(tx, bPeers).Get([]byte(name))
 	for len(v) >= 40 {
 		var k model.Key
 		copy(k[:], v[:32])
@@ -59,7 +59,7 @@ func writePeer(tx *bbolt.Tx, name string, ps peerState) error {
 		v = append(v, k[:]...)
 		v = binary.BigEndian.AppendUint64(v, ps[k])
 	}
-	return tx.Bucket(bPeers).Put([]byte(name), v)
+	return recordsOf(tx, bPeers).Put([]byte(name), v)
 }
 
 // ExportBundle writes the events of every origin's chain (for a peer: those it lacks) to a

@@ -19,7 +19,7 @@ func (s *Store) StateHash() (model.Hash, error) {
 		for _, name := range projectionBuckets {
 			h.Write(name)
 			h.Write([]byte{0})
-			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+			err := recordsOf(tx, name).ForEach(func(k, v []byte) error {
 				var n [8]byte
 				binary.BigEndian.PutUint64(n[:], uint64(len(k)))
 				h.Write(n[:])
@@ -202,7 +202,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bOutbox, outbox},
 	}
 	for _, c := range checks {
-		if err := compareBucket(tx.Bucket(c.bucket), string(c.bucket), c.want); err != nil {
+		if err := compareBucket(recordsOf(tx, c.bucket), string(c.bucket), c.want); err != nil {
 			return err
 		}
 	}
@@ -222,7 +222,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		b    []byte
 		want map[string]any
 	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}, {ixFacts, wantFactIndex(mem)}} {
-		if err := compareBucket(tx.Bucket(c.b), string(c.b), c.want); err != nil {
+		if err := compareBucket(recordsOf(tx, c.b), string(c.b), c.want); err != nil {
 			return err
 		}
 	}
@@ -230,7 +230,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 	for k, n := range mem.Counts {
 		counts[k] = binary.BigEndian.AppendUint64(nil, uint64(n))
 	}
-	return compareBucket(tx.Bucket(bCounts), "counts", counts)
+	return compareBucket(recordsOf(tx, bCounts), "counts", counts)
 }
 
 func keyed[K comparable, V any](m map[K]V, key func(K) string) map[string]any {
@@ -249,7 +249,7 @@ func keyed[K comparable, V any](m map[K]V, key func(K) string) map[string]any {
 
 // compareBucket checks that a bucket holds exactly the wanted keys, with the JSON of the
 // wanted values ([]byte values compare raw, nil values mean an index entry).
-func compareBucket(b *bbolt.Bucket, name string, want map[string]any) error {
+func compareBucket(b records, name string, want map[string]any) error {
 	seen := 0
 	err := b.ForEach(func(k, v []byte) error {
 		w, ok := want[string(k)]
