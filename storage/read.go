@@ -36,24 +36,85 @@ func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
 func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post, error) {
 	var out []model.Post
 	err := s.view(func(tx *bbolt.Tx) error {
-		st := newTxState(tx)
-		prefix := append([]byte(status), 0)
+		return eachPostOf(tx, status, limit, func(p *model.Post) { out = append(out, *p) })
+	})
+	return out, err
+}
+
+// eachPostOf calls f with up to limit posts of a status, oldest first, from the index; the
+// post is f's own.
+func eachPostOf(tx *bbolt.Tx, status model.PostStatus, limit int, f func(p *model.Post)) error {
+	st := newTxState(tx)
+	prefix := append([]byte(status), 0)
+	c := recordsOf(tx, ixPostStatus).Cursor()
+	n := 0
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, _ = c.Next() {
+		id := k[len(prefix)+8:]
+		raw := st.get(bPosts, id) // not through st.Post, which keeps every post it reads
+		if raw == nil {
+			return inconsistent("the status index names post %q, which is not stored", id)
+		}
+		p, _, err := decodePost(raw)
+		if err != nil {
+			return inconsistent("stored post %q is damaged: %w", id, err)
+		}
+		f(&p)
+		n++
+	}
+	return nil
+}
+
+// PostSummaries is Posts summarized: each post read, summarized and let go, so that a list of
+// a million posts holds their summaries and nothing more (model.PostSummary). Each status
+// oldest first; limit 0 means all, else at most limit of each status.
+func (s *Store) PostSummaries(statuses []model.PostStatus, limit int) ([]model.PostSummary, error) {
+	if limit <= 0 {
+		limit = int(^uint(0) >> 1)
+	}
+	var out []model.PostSummary
+	err := s.view(func(tx *bbolt.Tx) error {
+		// Counted first, so that the summaries are made once, in one array of their size.
+		n := 0
 		c := recordsOf(tx, ixPostStatus).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
-			id := string(k[len(prefix)+8:])
-			p, ok, err := st.Post(id)
+		for _, status := range statuses {
+			prefix, m := append([]byte(status), 0), 0
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && m < limit; k, _ = c.Next() {
+				m++
+			}
+			n += m
+		}
+		out = make([]model.PostSummary, 0, n)
+		// A group's id and an author's, once each for all their posts.
+		names := map[string]string{}
+		intern := func(s string) string {
+			if v, ok := names[s]; ok {
+				return v
+			}
+			names[s] = s
+			return s
+		}
+		for _, status := range statuses {
+			err := eachPostOf(tx, status, limit, func(p *model.Post) {
+				x := p.Summary()
+				x.Group, x.Author = intern(x.Group), intern(x.Author)
+				out = append(out, x)
+				if len(out)%summaryRelease == 0 {
+					s.releaseMap() // the pages of the posts read, read once
+				}
+			})
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return inconsistent("the status index names post %q, which is not stored", id)
-			}
-			out = append(out, p)
 		}
 		return nil
 	})
 	return out, err
 }
+
+// summaryRelease is how many posts PostSummaries reads between two releases of the pages of
+// the file they were read from (releaseMap): a million posts read through the map would
+// otherwise count the whole posts bucket in the process's resident memory.
+const summaryRelease = 100_000
 
 // Rectifications lists the inspection findings, by id.
 func (s *Store) Rectifications() ([]model.Rectification, error) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -445,6 +446,16 @@ func (s *scopePicker) view(w, h int) string {
 
 // Run opens the workbench on a terminal and returns when the user quits.
 func Run(be Backend, lang i18n.Lang) error {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
 	_, err := tea.NewProgram(New(be, lang)).Run()
 	return err
 }
+
+// MemoryLimit is the soft limit of the heap the workbench runs under (debug.SetMemoryLimit).
+// What bounds its memory is what it holds: a summary of each post of a list (some 280 bytes;
+// the post shown is read whole when it is shown), and the filter's index once a query is
+// typed (about as much again). The limit keeps the garbage between two collections from
+// doubling that: as the heap nears it, the collector runs sooner. Beyond it (a queue of
+// several million posts with a query) the collector runs often, within the CPU the runtime
+// allows it, and the heap grows as it must.
+const MemoryLimit = 1 << 30

@@ -14,10 +14,13 @@ import (
 
 // pendingPane is the pre-review queue: for an administrator the posts waiting for review
 // (and those the secretary returned), oldest first; for a secretary the escalated posts first.
+// The list holds a summary of each post (model.PostSummary); the post shown is read whole
+// (shown), in a command, when the cursor comes to it.
 type pendingPane struct {
 	*common
-	list    *List[model.Post]
-	filter  *Filter[model.Post]
+	list    *List[model.PostSummary]
+	filter  *Filter[model.PostSummary]
+	shown   map[string]*model.Post // posts read whole, the current one among them
 	gen     int
 	loaded  bool
 	zoom    bool // the detail fills the pane
@@ -38,11 +41,24 @@ type authorRecord struct {
 
 type postsMsg struct {
 	gen   int
-	posts []model.Post
+	posts []model.PostSummary
 	names map[string]string
 	all   bool
 	err   error
 }
+
+// postMsg is a post read whole to be shown; ask, when set, opens the reason prompt for it.
+type postMsg struct {
+	id   string
+	post model.Post
+	ok   bool
+	err  error
+	ask  model.Kind
+	ids  []string
+}
+
+// keepShown is how many posts read whole the pane keeps, the current one among them.
+const keepShown = 64
 
 type recordMsg struct {
 	key string
@@ -56,9 +72,9 @@ type decidedMsg struct {
 }
 
 func newPending(c *common) *pendingPane {
-	p := &pendingPane{common: c, records: map[string]authorRecord{}, names: map[string]string{}}
-	p.list = NewList(func(x model.Post) string { return x.ID }, p.row)
-	p.filter = NewFilter(c, p.list, func(x model.Post) []string {
+	p := &pendingPane{common: c, records: map[string]authorRecord{}, names: map[string]string{}, shown: map[string]*model.Post{}}
+	p.list = NewList(func(x model.PostSummary) string { return x.ID }, p.row)
+	p.filter = NewFilter(c, p.list, func(x model.PostSummary) []string {
 		return []string{x.Title, p.names[model.MemberKey(x.Group, x.Author)], x.Author, x.Group, x.ID}
 	})
 	return p
@@ -82,7 +98,7 @@ func (p *pendingPane) statuses() []model.PostStatus {
 func (p *pendingPane) counts() (pending, escalated int) { return p.nPend, p.nEsc }
 
 // setRows puts new rows in the list and counts them.
-func (p *pendingPane) setRows(rows []model.Post) {
+func (p *pendingPane) setRows(rows []model.PostSummary) {
 	p.list.SetRows(rows)
 	p.nPend, p.nEsc = 0, 0
 	for _, x := range rows {
@@ -105,9 +121,9 @@ func (p *pendingPane) load() tea.Cmd {
 	}
 	gen, statuses, be, scope := p.gen, p.statuses(), p.be, p.scope
 	fetch := func(limit int) tea.Msg {
-		var posts []model.Post
+		var posts []model.PostSummary
 		for _, s := range statuses {
-			ps, err := be.Posts([]model.PostStatus{s}, limit)
+			ps, err := be.PostSummaries([]model.PostStatus{s}, limit)
 			if err != nil {
 				return postsMsg{gen: gen, err: err}
 			}
@@ -151,7 +167,10 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.setRows(msg.posts)
 		p.loaded = msg.all
-		return tea.Batch(p.filter.Refresh(), p.loadRecord())
+		clear(p.shown) // read again when shown: the posts may have changed
+		return tea.Batch(p.filter.Refresh(), p.loadShown())
+	case postMsg:
+		return p.gotPost(msg)
 	case recordMsg:
 		p.records[msg.key] = msg.rec
 		return nil
@@ -161,7 +180,7 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 	case decidedMsg:
 		return p.decided(msg)
 	case filterMsg:
-		return p.filter.update(msg)
+		return tea.Batch(p.filter.update(msg), p.loadShown())
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
@@ -186,7 +205,7 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.filter.key(msg)
 	}
 	if browse(msg, k, p.list, p.filter, &p.zoom) {
-		return p.loadRecord()
+		return p.loadShown()
 	}
 	switch {
 	case key.Matches(msg, k.Mark):
@@ -211,7 +230,7 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	return p.loadRecord()
+	return p.loadShown()
 }
 
 // targets are the marked posts, or the current one.
@@ -235,12 +254,20 @@ func (p *pendingPane) ask(kind model.Kind) tea.Cmd {
 		return p.decide(kind, ids, "") // the refusal is shown as any other
 	}
 	cur, _ := p.list.Current()
-	p.prompt = newReasonPrompt(p.common, kind, ids, p.reasons(cur))
+	x := p.shown[cur.ID]
+	if x == nil { // its templates name its findings: the prompt opens when it is read
+		be := p.be
+		return func() tea.Msg {
+			post, ok, err := be.Post(cur.ID)
+			return postMsg{id: cur.ID, post: post, ok: ok, err: err, ask: kind, ids: ids}
+		}
+	}
+	p.prompt = newReasonPrompt(p.common, kind, ids, p.reasons(x))
 	return nil
 }
 
 // reasons are the templates for a post: one per rule it tripped, then the general ones.
-func (p *pendingPane) reasons(x model.Post) []string {
+func (p *pendingPane) reasons(x *model.Post) []string {
 	var out []string
 	pol := p.be.Policy()
 	seen := map[string]bool{}
@@ -301,13 +328,13 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 	// Re-read the decided posts in the background; drop them from the queue now that they
 	// are stored, unless their new status still belongs here.
 	keep := p.statuses()
-	var rows []model.Post
+	var rows []model.PostSummary
 	cursor := p.list.Cursor()
 	for _, x := range p.list.Rows() {
 		if done[x.ID] {
+			delete(p.shown, x.ID) // read again when shown, with the decision
 			if next, ok := nextStatus(x.Status, m.kind); ok && slices.Contains(keep, next) {
 				x.Status = next
-				x.History = append(slices.Clone(x.History), model.Decision{Kind: m.kind, To: next})
 				rows = append(rows, x)
 				p.list.Invalidate(x.ID)
 			}
@@ -318,7 +345,7 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 	p.list.Unmark()
 	p.setRows(rows)
 	p.list.SetCursor(min(cursor, p.list.Len()-1))
-	return tea.Batch(p.filter.Refresh(), p.loadRecord())
+	return tea.Batch(p.filter.Refresh(), p.loadShown())
 }
 
 // nextStatus is where a decision takes a post, as the model's state machine says.
@@ -345,20 +372,65 @@ func (p *pendingPane) undoLast() tea.Cmd {
 func (p *pendingPane) nextFlagged() {
 	for i := p.list.Cursor() + 1; i < p.list.Len(); i++ {
 		x := p.list.At(i)
-		if worst(x.Findings) <= review.SeverityRank(review.Warn) || x.Disputed {
+		if worst(x.Severities) <= review.SeverityRank(review.Warn) || x.Disputed {
 			p.list.SetCursor(i)
 			return
 		}
 	}
 }
 
-// worst is the rank of the strongest finding (4 for none).
-func worst(fs []model.Finding) int {
+// worst is the rank of the strongest of the severities of findings (4 for none).
+func worst(severities []string) int {
 	w := 4
-	for _, f := range fs {
-		w = min(w, review.SeverityRank(f.Severity))
+	for _, s := range severities {
+		w = min(w, review.SeverityRank(s))
 	}
 	return w
+}
+
+// loadShown reads what the current post shows that the list does not hold: the post whole,
+// and its author's record.
+func (p *pendingPane) loadShown() tea.Cmd {
+	return tea.Batch(p.loadPost(), p.loadRecord())
+}
+
+// loadPost reads the current post whole, unless it is read already.
+func (p *pendingPane) loadPost() tea.Cmd {
+	x, ok := p.list.Current()
+	if !ok || p.shown[x.ID] != nil {
+		return nil
+	}
+	be, id := p.be, x.ID
+	return func() tea.Msg {
+		post, ok, err := be.Post(id)
+		return postMsg{id: id, post: post, ok: ok, err: err}
+	}
+}
+
+// gotPost keeps a post read whole, and opens the prompt that waited for it.
+func (p *pendingPane) gotPost(m postMsg) tea.Cmd {
+	if m.err != nil {
+		p.errText = m.err.Error()
+		return nil
+	}
+	if !m.ok {
+		return nil // gone since the list was read: the next load drops it
+	}
+	if len(p.shown) >= keepShown {
+		cur, _ := p.list.Current()
+		for id := range p.shown {
+			if id != cur.ID {
+				delete(p.shown, id)
+			}
+		}
+	}
+	p.shown[m.id] = &m.post
+	if m.ask != "" && p.prompt == nil {
+		if cur, ok := p.list.Current(); ok && cur.ID == m.id {
+			p.prompt = newReasonPrompt(p.common, m.ask, m.ids, p.reasons(&m.post))
+		}
+	}
+	return nil
 }
 
 // loadRecord reads the author's record of the current post, once.
@@ -420,7 +492,7 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 				return postsMsg{gen: gen, err: err}
 			}
 			if ok {
-				msg.posts = append(msg.posts, x)
+				msg.posts = append(msg.posts, x.Summary())
 			}
 		}
 		for _, x := range msg.posts {

@@ -13,10 +13,10 @@ import (
 // findings highlighted.
 
 // badges show the findings of a post by severity: B block, E escalate, W warn, I info.
-func (p *pendingPane) badges(x model.Post) string {
+func (p *pendingPane) badges(x model.PostSummary) string {
 	counts := map[string]int{}
-	for _, f := range x.Findings {
-		counts[f.Severity]++
+	for _, s := range x.Severities {
+		counts[s]++
 	}
 	var parts []string
 	for _, s := range []string{"block", "escalate", "warn", "info"} {
@@ -31,7 +31,7 @@ func (p *pendingPane) badges(x model.Post) string {
 }
 
 // row renders one post of the list at width w.
-func (p *pendingPane) row(x model.Post, w int) string {
+func (p *pendingPane) row(x model.PostSummary, w int) string {
 	mark := " "
 	if p.list.IsMarked(x.ID) {
 		mark = p.styles.mark.Render("*")
@@ -45,10 +45,10 @@ func (p *pendingPane) row(x model.Post, w int) string {
 	}
 	t := x.Time.Local().Format("01-02 15:04")
 	group := Fit(inert.Line(p.groupName(x.Group)), min(14, w/7))
-	author := Fit(p.filter.Highlight(x, p.nameOf(x)), min(10, w/8))
+	author := Fit(p.filter.Highlight(x, p.nameOf(x.Group, x.Author)), min(10, w/8))
 	title := x.Title
 	if title == "" {
-		title = firstLine(x.Body)
+		title = x.Line
 	}
 	badges := p.badges(x)
 	bw := Width(badges)
@@ -56,11 +56,11 @@ func (p *pendingPane) row(x model.Post, w int) string {
 	return Fit(mark+t+" "+group+" "+author+" "+Fit(p.filter.Highlight(x, title), max(rest, 1))+" "+badges, w)
 }
 
-func (p *pendingPane) nameOf(x model.Post) string {
-	if n := p.names[model.MemberKey(x.Group, x.Author)]; n != "" {
+func (p *pendingPane) nameOf(group, author string) string {
+	if n := p.names[model.MemberKey(group, author)]; n != "" {
 		return n
 	}
-	return x.Author
+	return author
 }
 
 func firstLine(s string) string {
@@ -88,13 +88,26 @@ func (p *pendingPane) view(w, h int) string {
 // detail is the whole post: its text with every finding highlighted, the findings with
 // their clauses and explanations, the suggestion, and the author's record.
 func (p *pendingPane) detail(w, h int) string {
-	x, ok := p.list.Current()
+	cur, ok := p.list.Current()
 	if !ok || h <= 0 {
 		return ""
 	}
 	w = max(w, 10)
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
+	xp := p.shown[cur.ID]
+	if xp == nil { // being read
+		title := cur.Title
+		if title == "" {
+			title = p.t("post.notitle")
+		}
+		add(p.styles.bold.Render(Cut(inert.Line(title), w)), "", p.t("loading"))
+		if len(lines) > h {
+			lines = lines[:h]
+		}
+		return strings.Join(lines, "\n")
+	}
+	x := *xp
 	title := x.Title
 	if title == "" {
 		title = p.t("post.notitle")
@@ -106,7 +119,7 @@ func (p *pendingPane) detail(w, h int) string {
 	if x.Disputed {
 		status += " · " + p.t("post.disputed")
 	}
-	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x)), status), w))
+	add(Cut(fmt.Sprintf("%s  %s  %s  %s", x.Time.Local().Format("2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x.Group, x.Author)), status), w))
 	// The decisions taken on the post, who took them and why: of a dispute, from the last one
 	// that was not contested; else every one, so that a secretary sees who escalated and why.
 	from := 0
