@@ -10,7 +10,9 @@
 //	               buffered writes, index.go and report.go the indexes it keeps
 //	post.go        the posts of a transaction; postcodec.go the one codec of a stored post
 //	import.go      the store side of an import of files (chatimport.go for chat exports):
-//	               checking against the database, writing in batches; the inputs are ingest's
+//	               writing in batches, after importcheck.go checked the files against the
+//	               database; the inputs are ingest's
+//	undo.go        the journal of an import, by which a failed or killed one is rolled back
 //	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's)
 //	order.go       the canonical order of the log; foldpipe.go the fold of imported events
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
@@ -121,6 +123,22 @@ type Store struct {
 	batches atomic.Int64
 	// removed are the temporary files of a killed compact or restore that Open removed.
 	removed []StaleFile
+	// undone says that Open rolled back an import that a killed process left unfinished.
+	undone bool
+}
+
+// Undone reports whether Open rolled back an import that did not finish (a process killed
+// while it imported): the database is as it was before that import.
+func (s *Store) Undone() bool { return s.undone }
+
+// journalPending reports whether the database holds the journal of an unfinished import.
+func (s *Store) journalPending() bool {
+	pending := false
+	s.view(func(tx *bbolt.Tx) error {
+		_, pending = journalOf(tx)
+		return nil
+	})
+	return pending
 }
 
 // Open opens (creating when missing) the database at path, with its file 0600 and its folder
@@ -166,6 +184,18 @@ func Open(path string) (*Store, error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// An import killed before it ended: roll it back before anything reads, on a database
+	// whose structure was checked first (a roll back writes).
+	if s.journalPending() {
+		err := s.CheckStructure()
+		if err == nil {
+			s.undone, err = s.undoImport()
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	// An import of bundles killed while it folded: finish the fold before anything reads.
 	if s.foldPending() {

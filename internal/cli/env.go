@@ -103,6 +103,9 @@ func (e *env) openUnchecked() (*storage.Store, error) {
 		return nil, err
 	}
 	e.tellRemoved(st.Removed())
+	if st.Undone() {
+		e.tell("cli.import.undone", st.Path())
+	}
 	return st, nil
 }
 

@@ -108,6 +108,7 @@ func init() {
 		"cli.compact.doing":          {"正在压缩 %s ……", "compacting %s …"},
 		"cli.compact.already":        {"%s 已经是紧凑的：%s，未改动", "%s is compact already: %s, unchanged"},
 		"cli.compact.done":           {"已压缩 %s：压缩前 %s，压缩后 %s", "compacted %s: %s before, %s after"},
+		"cli.import.undone":          {"%s 中有一次导入未完成（进程被中止）：已撤销，数据库恢复到那次导入之前；请重新导入", "an import into %s did not finish (its process was killed): it was rolled back, and the database is as it was before it; run that import again"},
 		"cli.stale.removed":          {"已删除中断的压缩或恢复留下的临时文件 %s（%s）", "removed %s (%s), a temporary file left by a compact or restore that was interrupted"},
 		"cli.report.format":          {"--format 只能是 %s，不能是 %q", "--format takes %s, not %q"},
 		"cli.report.xlsx":            {"电子表格须写入文件：请加 -o 文件.xlsx", "a spreadsheet is written to a file: add -o FILE.xlsx"},
