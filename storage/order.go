@@ -168,12 +168,13 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 }
 
 // The fold of new events from other machines runs in transactions of its own, after the
-// transaction that added them to the log: a million events folded in one transaction would
+// transactions that added them to the log: a million events folded in one transaction would
 // hold the whole projection's changes in memory at once. kFoldFrom in the meta says where the
 // fold stands: the canonical key of the last event folded, or empty when the projection was
 // cleared to be replayed from the first event. Open finishes a fold that a crash interrupted,
-// so the projection is never seen behind the log. When kIndexBehind is present too, the
-// events after kFoldFrom are not in the index by origin yet, and the fold writes them there.
+// so the projection is never seen behind the log. When kIndexBehind is present too (left by an
+// earlier qunshen, whose fold wrote the index by origin), the events after kFoldFrom are not
+// in the index by origin yet, and the fold writes them there.
 
 // foldChunk is how many events one transaction of the fold replays at most, and
 // foldChunkBytes how many bytes of their payloads: an import batch carries a thousand

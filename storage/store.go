@@ -13,8 +13,9 @@
 //	               writing in batches, after importcheck.go checked the files against the
 //	               database; the inputs are ingest's
 //	undo.go        the journal of an import, by which a failed or killed one is rolled back
-//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's)
-//	order.go       the canonical order of the log; foldpipe.go the fold of imported events
+//	sync.go        bundles out, syncimport.go bundles in: syncplan.go checks them against the
+//	               database, syncapply.go writes them (the file format is bundle's)
+//	order.go       the canonical order of the log, and the fold of imported events (catchUp)
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
 //	care.go        backup, restore and compact; care_pages.go walks a file's pages
