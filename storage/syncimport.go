@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -88,6 +89,8 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			opt.Progress(stage, done, total)
 		}
 	}
+	// What an import holds is bounded (see above); the collector keeps the garbage near it.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	readers := make([]*bundle.Reader, 0, len(files))
 	defer func() {
 		for _, r := range readers {
