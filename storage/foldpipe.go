@@ -183,6 +183,9 @@ func (p *foldPipe) commit(progress func(done, total int)) error {
 	done, total := 0, len(p.ahead.events)
 	for c := range p.chunks {
 		err := p.s.update(func(tx *bbolt.Tx) error {
+			if err := fault("fold", done+1); err != nil {
+				return err
+			}
 			m := tx.Bucket(bMeta)
 			if cur := m.Get(kFoldFrom); cur == nil || !bytes.Equal(cur, c.from) {
 				return errors.New("the fold does not stand where the replayed events begin")

@@ -50,8 +50,10 @@ func (x *incoming) fail(format string, args ...any) error {
 	return &bundle.Error{File: x.file, Offset: x.off, Msg: fmt.Sprintf(format, args...)}
 }
 
-// ImportBundles verifies every bundle whole, then applies them all in one transaction, so
-// that a refused bundle, or a process killed on the way, leaves the database as it was.
+// ImportBundles verifies every bundle whole, then adds their events to the log in one
+// transaction, and folds them in transactions of their own. A refused bundle leaves the
+// database as it was; so does a fault of the fold, or a process killed on the way, by the
+// journal the import keeps (undo.go), which rolls it back then, or at the next Open.
 // Events held already are passed over (after checking they are the same events), so a bundle
 // imported twice changes nothing. Events whose origin's earlier events have not arrived yet
 // are parked, and applied by the import that brings the missing ones. New events are folded
@@ -84,8 +86,15 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 	res.Bundles = len(bundles)
 	var im *importer
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := fault("log", 1); err != nil {
+			return err
+		}
+		j, err := beginJournal(tx, "bundles")
+		if err != nil {
+			return err
+		}
 		im = &importer{s: s, tx: tx, st: newTxState(tx), trust: trustChecker{tx: tx, cache: map[model.Key]trustEntry{}},
-			byOrigin: map[model.Key][]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res}
+			byOrigin: map[model.Key][]*incoming{}, cps: map[model.Key]map[uint64]model.Checkpoint{}, res: &res, j: j}
 		if err := im.gather(bundles); err != nil {
 			return err
 		}
@@ -106,23 +115,26 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		if err := im.store(fresh, progress); err != nil {
 			return err
 		}
-		return recordPeers(tx, bundles)
+		return recordPeers(tx, bundles, j)
 	})
 	if err != nil {
 		if im != nil && im.fold != nil {
 			im.fold.stop()
 		}
-		return SyncResult{}, err
+		return SyncResult{}, &ImportError{Faults: []error{err}}
 	}
 	im.byOrigin, im.cps = nil, nil // the fold holds what it needs, and lets it go
 	fold := func(done, total int) { progress("fold", done, total) }
 	if im.fold != nil {
 		if err := im.fold.commit(fold); err != nil {
-			return res, err
+			return SyncResult{}, s.undoFailed(err)
 		}
 	}
 	if err := s.catchUp(fold); err != nil {
-		return res, err
+		return SyncResult{}, s.undoFailed(err)
+	}
+	if err := s.endImport(); err != nil {
+		return SyncResult{}, s.undoFailed(err)
 	}
 	if s, err := s.Status(); err == nil {
 		res.Disputed, res.Superseded = s.Disputed, s.Superseded
@@ -139,6 +151,7 @@ type importer struct {
 	byOrigin map[model.Key][]*incoming                 // every event by origin, as they came
 	cps      map[model.Key]map[uint64]model.Checkpoint // the origins' signed heads
 	res      *SyncResult
+	j        journal // of this import
 	// fold replays the new events, when they all come after the events folded before, while
 	// the transaction adds them to the log; they are folded when it is committed.
 	fold *foldPipe
@@ -279,6 +292,9 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 	if len(run) > 0 {
 		last := run[len(run)-1]
 		top = last.ev.Seq
+		if err := im.j.head(im.st, o); err != nil {
+			return nil, err
+		}
 		if err := im.st.setHead(o, chainHead{Seq: top, Head: last.id}); err != nil {
 			return nil, err
 		}
@@ -288,10 +304,16 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 		seq := x.ev.Seq
 		switch {
 		case seq <= top && x.parked:
+			if err := im.j.keep(im.tx, bParked, originSeqKey(o, seq)); err != nil {
+				return nil, err
+			}
 			if err := im.tx.Bucket(bParked).Delete(originSeqKey(o, seq)); err != nil {
 				return nil, err
 			}
 		case seq > top && !x.parked:
+			if err := im.j.keep(im.tx, bParked, originSeqKey(o, seq)); err != nil {
+				return nil, err
+			}
 			if err := im.tx.Bucket(bParked).Put(originSeqKey(o, seq), x.body); err != nil {
 				return nil, err
 			}
@@ -300,6 +322,11 @@ func (im *importer) connect(o model.Key) ([]*incoming, error) {
 	}
 	for seq, cp := range im.cps[o] {
 		k := originSeqKey(o, seq)
+		// Every case changes the parked checkpoint; one put in the checkpoints (after the
+		// head) goes with the events it follows when the import is rolled back.
+		if err := im.j.keep(im.tx, bParkedCP, k); err != nil {
+			return nil, err
+		}
 		var err error
 		switch {
 		case seq > top:
@@ -343,6 +370,19 @@ func (im *importer) store(fresh []*incoming, progress func(stage string, done, t
 		after = nil
 	}
 	folded := im.tx.Bucket(bMeta).Get(kFoldFrom) == nil // else a fold from earlier is pending
+	for _, k := range [][]byte{kLogSeq, kMaxTime, kFoldFrom, kIndexBehind} {
+		if err := im.j.keep(im.tx, bMeta, k); err != nil {
+			return err
+		}
+	}
+	if err := im.j.projection(); err != nil {
+		return err
+	}
+	if !im.res.Refolded { // every event after the log's last is the import's
+		if err := im.j.after(after); err != nil {
+			return err
+		}
+	}
 	if err := markFold(im.tx, after); err != nil {
 		return err
 	}
@@ -479,10 +519,13 @@ func loadParked(tx *bbolt.Tx, o model.Key, add func(*incoming), checkpoint func(
 
 // recordPeers remembers that the maker of each bundle holds what the bundle holds, so that an
 // export for it does not send those events back.
-func recordPeers(tx *bbolt.Tx, bundles []*bundle.Bundle) error {
+func recordPeers(tx *bbolt.Tx, bundles []*bundle.Bundle, j journal) error {
 	for _, b := range bundles {
 		t, ok, err := trustOf(tx, b.Manifest.Exporter.Key)
 		if err != nil || !ok {
+			return err
+		}
+		if err := j.keep(tx, bPeers, []byte(t.Name)); err != nil {
 			return err
 		}
 		ps := readPeer(tx, t.Name)
