@@ -366,7 +366,7 @@ func removeStale(path string) []StaleFile {
 	var out []StaleFile
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	for _, what := range staleKinds {
-		matches, err := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+"."+what+"-*"))
+		matches, err := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+"."+what+"-*"))
 		if err != nil {
 			continue
 		}

@@ -285,6 +285,17 @@ func mapped(db *bbolt.DB, n int) []byte {
 	return unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&base))), n)
 }
 
+// CheckDocument checks the database whole before a document made from it is signed and sent
+// upward (a report, an archive): the structure of its file (CheckStructure, as every command
+// opens it) and bbolt's own check besides (checkEngine). A fault is a DamagedError: the
+// command makes no document.
+func (s *Store) CheckDocument() error {
+	if err := s.CheckStructure(); err != nil {
+		return err
+	}
+	return s.checkEngine()
+}
+
 // checkEngine runs bbolt's own check of the database: every page reachable or free, none
 // twice, the keys in order. A fault is a DamagedError.
 func (s *Store) checkEngine() error {

@@ -165,23 +165,27 @@ func (s *Store) endImport() error {
 	})
 }
 
-// rollBack undoes an import that failed after it began to write (undoImport), with the
-// files of rejected records it wrote beside its inputs, and returns its fault as an
-// ImportError, which says that nothing was imported. A roll back that fails is said too:
-// Open rolls the import back before anything reads the database.
+// rollBack undoes an import of files that failed after it began to write (undoFailed), with
+// the files of rejected records it wrote beside its inputs.
 func (s *Store) rollBack(res ImportResult, cause error) (ImportResult, error) {
 	for _, f := range res.Rejects {
 		os.Remove(f)
 	}
-	out := ImportResult{Formats: res.Formats, Notes: res.Notes}
+	return ImportResult{Formats: res.Formats, Notes: res.Notes}, s.undoFailed(cause)
+}
+
+// undoFailed rolls back an import that failed after it began to write (undoImport), and
+// returns its fault as an ImportError, which says that nothing was imported. A roll back
+// that fails is said too: Open rolls the import back before anything reads the database.
+func (s *Store) undoFailed(cause error) error {
 	var ie *ImportError
 	if !errors.As(cause, &ie) {
 		ie = &ImportError{Faults: []error{cause}}
 	}
 	if _, err := s.undoImport(); err != nil {
-		return out, fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, err, s.path)
+		return fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, err, s.path)
 	}
-	return out, ie
+	return ie
 }
 
 func splitMemberKey(k string) (group, id string) {

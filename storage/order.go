@@ -269,6 +269,9 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 				finished = true
 				return nil
 			}
+			if err := fault("fold", done+1); err != nil {
+				return err
+			}
 			st := newTxState(tx)
 			if total == 0 {
 				total = int(st.logSeq())

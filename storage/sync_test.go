@@ -434,10 +434,12 @@ func TestSchema4LogIsMigrated(t *testing.T) {
 	}
 }
 
-// A fold cut short after its first chunk — as a crash leaves it — is finished when the
-// database is opened: the import stood from the commit of its last write, with every event in
-// the log and the index by origin. The database then verifies and holds the state of an import
-// that was not cut short.
+// A fold cut short after its first chunk — as a crash leaves it — is rolled back with the
+// import when the database is opened (the import's journal): the database then verifies and
+// holds the state from before the import, and the bundle imported again reaches the state of
+// an import that was not cut short. A fold cut short without a journal (as an earlier version
+// left it) is finished when the database is opened, with the same state. The index by origin
+// is written with the log, whole while the fold runs: a roll back finds the events by it.
 func TestFoldCutShortIsFinished(t *testing.T) {
 	defer func(n int) { foldChunk = n }(foldChunk)
 	foldChunk = 2
@@ -454,6 +456,7 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 		t.Fatalf("%d decisions fold in one chunk", len(pending))
 	}
 	bundle := a1.export("a2")
+	before := a2.hash()
 	cut := filepath.Join(dir, "cut.db")
 	copied := false
 	_, err = a2.st.ImportBundles([]string{bundle}, SyncOptions{Progress: func(stage string, done, total int) {
@@ -473,8 +476,8 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 		if tx.Bucket(bMeta).Get(kFoldFrom) == nil {
 			t.Fatal("the copy was not taken half-way through the fold")
 		}
-		if tx.Bucket(bUndo) != nil {
-			t.Fatal("the import's journal is still open while it folds: its events are not all in the log")
+		if tx.Bucket(bUndo) == nil {
+			t.Fatal("the import's journal was ended before its fold")
 		}
 		events, indexed = tx.Bucket(bLog).Stats().KeyN, tx.Bucket(bByOrigin).Stats().KeyN
 		return nil
@@ -483,13 +486,43 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 	if indexed != events {
 		t.Fatalf("the index by origin holds %d of %d events half-way: it is written with the log", indexed, events)
 	}
+	old := filepath.Join(dir, "old.db")
+	a2.check(copyFile(cut, old))
+
 	st, err := Open(cut)
 	a2.check(err)
 	defer st.Close()
+	if !st.Undone() {
+		t.Fatal("Open did not roll the import back")
+	}
 	if _, err := st.Verify(); err != nil {
-		t.Fatalf("the fold finished on opening: %v", err)
+		t.Fatalf("the import rolled back on opening: %v", err)
 	}
 	h, err := st.StateHash()
+	a2.check(err)
+	if h != before {
+		t.Fatal("the import rolled back on opening left a state other than the one before it")
+	}
+	_, err = st.ImportBundles([]string{bundle}, SyncOptions{})
+	a2.check(err)
+	if h, _ := st.StateHash(); h != a2.hash() {
+		t.Fatal("the bundle imported again differs from the import not cut short")
+	}
+
+	db, err = bbolt.Open(old, 0o600, nil)
+	a2.check(err)
+	a2.check(db.Update(func(tx *bbolt.Tx) error { return tx.DeleteBucket(bUndo) }))
+	a2.check(db.Close())
+	st2, err := Open(old)
+	a2.check(err)
+	defer st2.Close()
+	if st2.Undone() {
+		t.Fatal("Open rolled back an import without a journal")
+	}
+	if _, err := st2.Verify(); err != nil {
+		t.Fatalf("the fold finished on opening: %v", err)
+	}
+	h, err = st2.StateHash()
 	a2.check(err)
 	if h != a2.hash() {
 		t.Fatal("the fold finished on opening differs from the one not cut short")

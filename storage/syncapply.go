@@ -16,9 +16,9 @@ import (
 
 // applyImport writes the plans' events: the new ones to the log and the index by origin, each
 // chain's new head and checkpoints, the events beyond a gap parked; in transactions of
-// syncBatch events under the import's journal, which the last one ends, after it marked where
-// the fold begins (after; nil: the projection is replayed whole) and what the bundles' makers
-// hold (the peers).
+// syncBatch events under the import's journal; the last one marks where the fold begins
+// (after; nil: the projection is replayed whole) and what the bundles' makers hold (the
+// peers).
 func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after []byte, res *SyncResult, progress func(stage string, done, total int)) error {
 	total := 0
 	for _, p := range plans {
@@ -38,7 +38,7 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 	for batch, finished := 1, false; !finished; batch++ {
 		err := s.update(func(t *bbolt.Tx) error {
 			tx = t
-			if err := fault("bundles", batch); err != nil {
+			if err := fault("log", batch); err != nil {
 				return err
 			}
 			st := newTxState(t)
@@ -100,8 +100,8 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 				}
 				return nil
 			}
-			// The last transaction: where the fold begins, who holds what, and the end of the
-			// journal.
+			// The last transaction: where the fold begins, and who holds what. The journal
+			// ends when the fold has caught up (ImportBundles).
 			if total > 0 {
 				if err := j.keep(t, bMeta, kFoldFrom); err != nil {
 					return err
@@ -117,7 +117,7 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 				return err
 			}
 			finished = true
-			return endJournal(t)
+			return nil
 		})
 		tx = nil
 		if err != nil {

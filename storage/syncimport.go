@@ -57,11 +57,12 @@ func (x *incoming) fail(format string, args ...any) error {
 //     signed checkpoint among them). A fault here refuses the bundles, nothing written.
 //  3. apply: the events are read again and written in transactions of syncBatch events —
 //     the new ones to the log and the index by origin, those beyond a gap to the parked ones —
-//     under the journal of the import (undo.go), so that a fault, or a kill, at any point
-//     rolls back what the transactions before wrote. The last transaction marks where the
-//     fold begins and ends the journal: from its commit, the import stands.
-//  4. fold: the projection folds the new events from the log, a chunk a transaction (catchUp);
-//     a fold cut short is finished when the database is next opened.
+//     under the journal of the import (undo.go). The last transaction marks where the fold
+//     begins.
+//  4. fold: the projection folds the new events from the log, a chunk a transaction
+//     (catchUp), still under the journal, which a last transaction ends: from its commit the
+//     import stands. Until then a fault, or a kill, at any point rolls back what the
+//     transactions before wrote (at once, or when the database is next opened).
 
 // syncBatch is how many events a transaction of an import of bundles writes at most, and
 // syncBatchBytes how many bytes of their bodies: a transaction holds what it writes until its
@@ -127,11 +128,7 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		after = nil
 	}
 	if err := s.applyImport(readers, plans, after, &res, progress); err != nil {
-		ie := &ImportError{Faults: []error{err}} // which says that nothing was imported
-		if _, uerr := s.undoImport(); uerr != nil {
-			return SyncResult{}, fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, uerr, s.path)
-		}
-		return SyncResult{}, ie
+		return SyncResult{}, s.undoFailed(err) // which says that nothing was imported
 	}
 	fold := func(done, total int) {
 		if !res.Refolded {
@@ -140,7 +137,10 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 		progress("fold", done, total)
 	}
 	if err := s.catchUp(fold); err != nil {
-		return res, err
+		return SyncResult{}, s.undoFailed(err)
+	}
+	if err := s.endImport(); err != nil {
+		return SyncResult{}, s.undoFailed(err)
 	}
 	if s, err := s.Status(); err == nil {
 		res.Disputed, res.Superseded = s.Disputed, s.Superseded

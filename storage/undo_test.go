@@ -3,7 +3,9 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -240,4 +242,209 @@ func copyTree(from, to string) error {
 		}
 	}
 	return nil
+}
+
+// A fault in the fold of an import of bundles (the second of its transactions after the log's):
+// the import is rolled back, says so, and the database is as before; imported again, the
+// bundle reaches the state of an import without the fault.
+func TestBundleFoldFaultStoresNothing(t *testing.T) {
+	defer func(n int) { foldChunk = n }(foldChunk)
+	foldChunk = 2
+	dir := t.TempDir()
+	ms := network(t, dir, "a1:admin", "a2:admin")
+	a1, a2 := ms[0], ms[1]
+	a2.importBundles(a1.export("a2"))
+	decideAll(a1)
+	bundle := a1.export("a2")
+	before := a2.hash()
+	twin := filepath.Join(dir, "twin.db")
+	a2.check(a2.st.Backup(twin))
+	fired := false
+	injectFault = func(step string, n int) error {
+		if step == "fold" && n > 1 && !fired {
+			fired = true
+			return syscall.EIO
+		}
+		return nil
+	}
+	defer func() { injectFault = nil }()
+	_, err := a2.st.ImportBundles([]string{bundle}, SyncOptions{})
+	if !errors.Is(err, syscall.EIO) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("the import with a failing fold: %v", err)
+	}
+	if a2.hash() != before || a2.st.journalPending() {
+		t.Fatal("the failed import changed the state, or left its journal")
+	}
+	a2.verify()
+	a2.importBundles(bundle)
+	tw, err := Open(twin)
+	a2.check(err)
+	defer tw.Close()
+	_, err = tw.ImportBundles([]string{bundle}, SyncOptions{})
+	a2.check(err)
+	if want, _ := tw.StateHash(); a2.hash() != want {
+		t.Fatal("the bundle imported after the failed import differs from one imported without a fault")
+	}
+}
+
+// decideAll escalates every pending post of m, so that its next bundle carries decisions.
+func decideAll(m *machine) {
+	m.t.Helper()
+	pending, err := m.st.PostsByStatus(model.PostPending, 100)
+	m.check(err)
+	for _, p := range pending {
+		m.check(m.decide(p.ID, model.PostEscalate, ""))
+	}
+}
+
+// TestKillEachImport kills a process of this test binary (TestImportKilledChild) in the middle
+// of each kind of import — a queue file, a chat export, a roster, a bundle — at one of its
+// write transactions; the database opened again rolls the import back, says so, holds the
+// state from before it and verifies; imported again, the file reaches the state of an import
+// never interrupted.
+func TestKillEachImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	var tg strings.Builder
+	tg.WriteString(`{"name": "群", "type": "private_group", "id": 5, "messages": [`)
+	for i := 1; i <= 600; i++ {
+		if i > 1 {
+			tg.WriteString(",")
+		}
+		fmt.Fprintf(&tg, `{"id": %d, "type": "message", "date_unixtime": "%d", "from": "成员%d", "from_id": "user%d", "text": "第%d条消息"}`,
+			i, 1780000000+60*i, i%40, i%40, i)
+	}
+	tg.WriteString("]}")
+	var roster strings.Builder
+	roster.WriteString("QQ号,姓名,群名片,所在支部,群身份,是否党员,入群时间\n")
+	for i := 0; i < 600; i++ {
+		fmt.Fprintf(&roster, "%d,成员%d,第三党支部-成员%d,第三党支部,成员,是,2024/3/1 9:30\n", 100000+i, i, i)
+	}
+	for _, c := range []struct{ name, file, content, group string }{
+		{name: "queue"},
+		{name: "chat", file: "result.json", content: tg.String()},
+		{name: "roster", file: "roster.csv", content: roster.String(), group: "g1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := newAllOrNothing(t)
+			file := a.queue
+			if c.file != "" {
+				file = a.file(c.file, c.content)
+			}
+			opt := ImportOptions{Batch: 50, Group: c.group}
+			twin := a.twin()
+			op, err := json.Marshal(a.admin.Operator)
+			a.check(err)
+			a.check(a.st.Close())
+			killChild(t, a.dbPath(), file, "files", string(op), c.group)
+			st, err := Open(a.dbPath())
+			a.check(err)
+			defer st.Close()
+			if !st.Undone() {
+				t.Fatal("Open did not say it rolled back an import")
+			}
+			a.unchanged(st)
+			_, err = st.Import(a.admin, []string{file}, opt)
+			a.check(err)
+			tw, err := Open(twin)
+			a.check(err)
+			defer tw.Close()
+			_, err = tw.Import(a.admin, []string{file}, opt)
+			a.check(err)
+			want, _ := tw.StateHash()
+			if got, _ := st.StateHash(); got != want {
+				t.Fatal("the import after the killed one does not reach the state of an uninterrupted one")
+			}
+		})
+	}
+	t.Run("bundle", func(t *testing.T) {
+		dir := t.TempDir()
+		ms := network(t, dir, "a1:admin", "a2:admin")
+		a1, a2 := ms[0], ms[1]
+		a2.importBundles(a1.export("a2"))
+		decideAll(a1)
+		bundle := a1.export("a2")
+		before := a2.hash()
+		twin := filepath.Join(dir, "twin.db")
+		a2.check(a2.st.Backup(twin))
+		path := a2.st.Path()
+		a2.check(a2.st.Close())
+		killChild(t, path, bundle, "bundles", "", "")
+		st, err := Open(path)
+		a2.check(err)
+		defer st.Close()
+		a2.st = st
+		if !st.Undone() {
+			t.Fatal("Open did not say it rolled back an import")
+		}
+		if a2.hash() != before {
+			t.Fatal("the killed import changed the state")
+		}
+		a2.verify()
+		a2.importBundles(bundle)
+		tw, err := Open(twin)
+		a2.check(err)
+		defer tw.Close()
+		_, err = tw.ImportBundles([]string{bundle}, SyncOptions{})
+		a2.check(err)
+		if want, _ := tw.StateHash(); a2.hash() != want {
+			t.Fatal("the bundle imported after the killed import differs from one never interrupted")
+		}
+	})
+}
+
+// killChild runs TestImportKilledChild on the database at db, which kills itself at the
+// second write transaction of its kind (a batch of an import of files, a chunk of the fold of
+// bundles), the first committed, and checks that it was killed.
+func killChild(t *testing.T, db, file, kind, op, group string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportKilledChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "QUNSHEN_KILL_DB="+db, "QUNSHEN_KILL_FILE="+file, "QUNSHEN_KILL_KIND="+kind,
+		"QUNSHEN_KILL_OP="+op, "QUNSHEN_KILL_GROUP="+group)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ProcessState.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the import's process was not killed: %v\n%s", err, out)
+	}
+}
+
+// TestImportKilledChild is an import that kills its own process; it runs only when
+// TestKillEachImport starts it.
+func TestImportKilledChild(t *testing.T) {
+	db := os.Getenv("QUNSHEN_KILL_DB")
+	if db == "" {
+		t.Skip("run by TestKillEachImport")
+	}
+	file, kind := os.Getenv("QUNSHEN_KILL_FILE"), os.Getenv("QUNSHEN_KILL_KIND")
+	st, err := Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := map[string]string{"files": "batch", "bundles": "fold"}[kind]
+	seen := 0
+	injectFault = func(s string, _ int) error {
+		if s == step {
+			if seen++; seen == 2 {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {}
+			}
+		}
+		return nil
+	}
+	if kind == "bundles" {
+		foldChunk = 2
+		_, err = st.ImportBundles([]string{file}, SyncOptions{})
+	} else {
+		var op model.Operator
+		if err := json.Unmarshal([]byte(os.Getenv("QUNSHEN_KILL_OP")), &op); err != nil {
+			t.Fatal(err)
+		}
+		signer, err := keyring.Load(db, op, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.Import(signer, []string{file}, ImportOptions{Batch: 50, Group: os.Getenv("QUNSHEN_KILL_GROUP")})
+	}
+	t.Fatalf("the import ended without being killed (%d transactions): %v", seen, err)
 }

@@ -209,7 +209,7 @@ func (e *env) exit(root, cmd *cobra.Command, err error) int {
 		return 1
 	}
 	if ue.hint != "" {
-		fmt.Fprintln(e.stderr, e.tf("cli.help.hint", ue.hint))
+		fmt.Fprintln(e.stderr, inert.Text(e.tf("cli.help.hint", ue.hint)))
 	} else {
 		fmt.Fprintln(e.stderr)
 		e.writeUsage(e.stderr, cmd)

@@ -131,7 +131,7 @@ type readCommand struct {
 
 // TestDamageSweep damages a database a byte at a time, at a few hundred places, and cuts it
 // short: every read command either refuses with the message of a damaged database (and exit
-// 1) or answers exactly as before, and none panics.
+// 1, and no file written) or answers exactly as before, and none panics.
 func TestDamageSweep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a few thousand commands on damaged databases")
@@ -219,6 +219,11 @@ func TestDamageSweep(t *testing.T) {
 				t.Errorf("%s: qunshen %v answered otherwise than before, and exit 0:\n%s", pl.what, cmd.args, firstDiff(cmd.out, out+readIf(cmd.outputFile)))
 			case code == 1 && strings.Contains(errs, " is damaged") && strings.Contains(errs, "qunshen restore"):
 				refused++
+				if cmd.outputFile != "" {
+					if _, err := os.Stat(filepath.Dir(cmd.outputFile)); err == nil {
+						t.Errorf("%s: qunshen %v refused a damaged database, and wrote %s", pl.what, cmd.args, filepath.Dir(cmd.outputFile))
+					}
+				}
 			default:
 				t.Errorf("%s: qunshen %v: exit %d, not the message of a damaged database:\n%s", pl.what, cmd.args, code, errs)
 			}

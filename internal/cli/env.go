@@ -36,7 +36,9 @@ func (e *env) say(key string, args ...any) { fmt.Fprintln(e.stdout, e.tf(key, ar
 
 // tell writes a line of the catalogue to standard error: notes and warnings beside the
 // output.
-func (e *env) tell(key string, args ...any) { fmt.Fprintln(e.stderr, e.tf(key, args...)) }
+// Standard error is not guarded as standard output is (the lines of progress move the
+// cursor), so what is written there is made inert where it is written: names and paths.
+func (e *env) tell(key string, args ...any) { fmt.Fprintln(e.stderr, inert.Text(e.tf(key, args...))) }
 
 // name is how a role, an action or a status is named: by the code the command line takes
 // (admin, post.signoff, pending) in English, by its name in the catalogue in Chinese.
@@ -89,6 +91,21 @@ func (e *env) open() (*storage.Store, error) {
 		return nil, err
 	}
 	if err := st.CheckStructure(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// openForDocument opens the database for a document that is signed and sent upward (a
+// report, an archive): besides the check of open, bbolt's own check of the whole file, so
+// that no document is made from a damaged database.
+func (e *env) openForDocument() (*storage.Store, error) {
+	st, err := e.openUnchecked()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckDocument(); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -163,13 +180,13 @@ func (e *env) progressLine() func(string) {
 	if !terminal(e.stderr) {
 		return nil
 	}
-	return func(s string) { fmt.Fprintf(e.stderr, "\r%s\033[K", strings.TrimSpace(s)) }
+	return func(s string) { fmt.Fprintf(e.stderr, "\r%s\033[K", inert.Line(strings.TrimSpace(s))) }
 }
 
 // stepNote tells what a long step is doing, on a terminal only; endProgress wipes it.
 func (e *env) stepNote(key string, args ...any) {
 	if terminal(e.stderr) {
-		fmt.Fprint(e.stderr, e.tf(key, args...))
+		fmt.Fprint(e.stderr, inert.Line(e.tf(key, args...)))
 	}
 }
 

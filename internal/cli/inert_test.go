@@ -120,6 +120,25 @@ func TestNoRawEscapeReachesTheTerminal(t *testing.T) {
 			}
 		}
 	}
+	// A database at a hostile path: the notes on standard error name it (a temporary file of
+	// a killed compact removed), and so do its errors.
+	d := &cli{t: t, db: filepath.Join(dir, "db"+hostile, "q.db"), now: c.now}
+	d.ok("init", "--name", "王管理", "--role", "admin")
+	stale := filepath.Join(filepath.Dir(d.db), ".q.db.compact-123456")
+	if err := os.WriteFile(stale, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"import", bad}, {"restore", filepath.Join(dir, "nobackup"+hostile)}} {
+		stdout, stderr, _ := d.run(args...)
+		for _, s := range []string{stdout, stderr} {
+			if a := acting(s); len(a) > 0 {
+				t.Errorf("qunshen --db %q %q wrote:\n  %s", d.db, args, strings.Join(a, "\n  "))
+			}
+		}
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the temporary file of a killed compact was not removed")
+	}
 	// The queue did go in: the texts shown above were the hostile ones.
 	if s := c.status(); s.Posts["pending"] != 1 || s.Posts["rejected"] != 1 {
 		t.Fatalf("status: %+v", s.Posts)
