@@ -63,7 +63,7 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 					}
 					p.applied, p.cur = true, p.head
 					next, stop = iter.Pull2(func(yield func(*incoming, error) bool) {
-						err := p.each(txOf, 0, func(x *incoming) error {
+						err := p.each(txOf, true, func(x *incoming) error {
 							if !yield(x, nil) {
 								return errStop
 							}

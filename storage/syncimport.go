@@ -90,7 +90,10 @@ func (s *Store) ImportBundles(files []string, opt SyncOptions) (SyncResult, erro
 			opt.Progress(stage, done, total)
 		}
 	}
-	// What an import holds is bounded (see above); the collector keeps the garbage near it.
+	// What an import holds is bounded (see above), and it allocates much that it lets go at
+	// once (the chunks of the bundles, the events decoded): the collector runs less often, as
+	// for an import of files, within the same soft limit.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	readers := make([]*bundle.Reader, 0, len(files))
 	defer func() {

@@ -103,7 +103,7 @@ func (p *originPlan) check(tx *bbolt.Tx, st *txState, trust *trustChecker, res *
 		}
 		after = ev.Time
 	}
-	return p.each(func(*bbolt.Tx) *bbolt.Tx { return tx }, 0, func(x *incoming) error {
+	return p.each(func(*bbolt.Tx) *bbolt.Tx { return tx }, false, func(x *incoming) error {
 		seq := x.ev.Seq
 		if seq <= p.head.Seq {
 			held, err := heldID(tx, p.o, seq)
@@ -144,12 +144,14 @@ func (p *originPlan) check(tx *bbolt.Tx, st *txState, trust *trustChecker, res *
 	})
 }
 
-// each calls f with the origin's events after sequence from, of its bundles and parked here,
-// in the order of their sequence, one event at each: the same event twice is one (a bundle's
-// before a parked one), two different events at one sequence are a forked chain. The parked
-// events are read through the transaction txOf gives at the time, up to the plan's top when
-// it is set (those beyond it stay parked, and the parked events an apply adds are beyond it).
-func (p *originPlan) each(txOf func(*bbolt.Tx) *bbolt.Tx, from uint64, f func(x *incoming) error) error {
+// each calls f with the origin's events, of its bundles and parked here, in the order of their
+// sequence, one event at each: the same event twice is one (a bundle's before a parked one),
+// two different events at one sequence are a forked chain. The parked events are read through
+// the transaction txOf gives at the time, up to the plan's top once it is applied (those beyond
+// it stay parked, and the parked events an apply adds are beyond it). With keep, what f is
+// given stays valid after it returns (the writes keep the bodies until their commit); else
+// the memory of the bundles' chunks is used again (bundle.Reader.Scan).
+func (p *originPlan) each(txOf func(*bbolt.Tx) *bbolt.Tx, keep bool, f func(x *incoming) error) error {
 	type source struct {
 		next func() (*incoming, error, bool)
 		stop func()
@@ -165,10 +167,11 @@ func (p *originPlan) each(txOf func(*bbolt.Tx) *bbolt.Tx, from uint64, f func(x 
 		r, oi := run.r, run.oi
 		seq := func(yield func(*incoming, error) bool) {
 			stop := errors.New("stop")
-			err := r.Events(oi, func(e *bundle.Event) error {
-				if e.Event.Seq <= from {
-					return nil
-				}
+			read := r.Scan
+			if keep {
+				read = r.Events
+			}
+			err := read(oi, func(e *bundle.Event) error {
 				if !yield(&incoming{ev: e.Event, id: e.ID, body: e.Body, file: r.File, off: e.Offset}, nil) {
 					return stop
 				}
@@ -187,7 +190,7 @@ func (p *originPlan) each(txOf func(*bbolt.Tx) *bbolt.Tx, from uint64, f func(x 
 		limit = p.top.Seq
 	}
 	parked := func(yield func(*incoming, error) bool) {
-		last := from
+		last := uint64(0)
 		for {
 			tx := txOf(nil)
 			c := tx.Bucket(bParked).Cursor()

@@ -336,7 +336,7 @@ func open(file string, ra io.ReaderAt, size int64, now time.Time) (*Reader, erro
 	at, i := int64(HeaderSize), 0
 	for oi := range m.Origins {
 		r.starts[oi], r.first[oi] = at, i
-		err := r.events(oi, func(e *Event, end int64) error {
+		err := r.events(oi, true, func(e *Event, end int64) error {
 			at, i = end, i+1
 			return nil
 		})
@@ -352,7 +352,13 @@ func open(file string, ra io.ReaderAt, size int64, now time.Time) (*Reader, erro
 // returned. What f is given stays valid after it returns: each chunk of events read has
 // memory of its own.
 func (r *Reader) Events(oi int, f func(*Event) error) error {
-	return r.events(oi, func(e *Event, _ int64) error { return f(e) })
+	return r.events(oi, false, func(e *Event, _ int64) error { return f(e) })
+}
+
+// Scan is Events, but what f is given is valid only until it returns: the memory of a chunk
+// is used again for the next, for a reading that keeps nothing.
+func (r *Reader) Scan(oi int, f func(*Event) error) error {
+	return r.events(oi, true, func(e *Event, _ int64) error { return f(e) })
 }
 
 // The events of an origin are read in chunks of at most chunkEvents events and chunkBytes
@@ -363,8 +369,8 @@ const (
 )
 
 // events reads and checks the events of origin oi, and calls f with each and the offset just
-// after it.
-func (r *Reader) events(oi int, f func(e *Event, end int64) error) error {
+// after it; with reuse, a chunk's memory serves the next one.
+func (r *Reader) events(oi int, reuse bool, f func(e *Event, end int64) error) error {
 	o := &r.Manifest.Origins[oi]
 	fail := func(off int64, format string, args ...any) error {
 		return &Error{File: r.File, Offset: off, Msg: fmt.Sprintf(format, args...)}
@@ -384,17 +390,23 @@ func (r *Reader) events(oi int, f func(e *Event, end int64) error) error {
 	var prev model.Hash
 	var spans [][2]int64 // of a chunk's events: their offset, and where their body ends in buf
 	var errs []error
+	var buf []byte
+	var evs []Event
 	for seq <= o.To {
 		// A chunk read: the framing was checked by Open.
 		spans = spans[:0]
-		var buf []byte
+		if reuse {
+			buf = buf[:0]
+		} else {
+			buf = nil
+		}
 		for len(spans) < chunkEvents && seq+uint64(len(spans)) <= o.To && len(buf) < chunkBytes {
 			head, _ := br.Peek(binary.MaxVarintLen64)
 			n, w := binary.Uvarint(head)
 			if w <= 0 || n == 0 || n > maxEvent {
 				return fail(off, "event %d: the file changed since it was checked", i+len(spans)+1)
 			}
-			if buf == nil {
+			if cap(buf) < int(n) && len(buf) == 0 {
 				buf = make([]byte, 0, max(int(n), int(min(chunkBytes, r.Size))))
 			} else if len(buf)+int(n) > cap(buf) {
 				break // the next chunk's first
@@ -408,7 +420,11 @@ func (r *Reader) events(oi int, f func(e *Event, end int64) error) error {
 			spans = append(spans, [2]int64{off, int64(len(buf))})
 			off += int64(w) + int64(n)
 		}
-		evs := make([]Event, len(spans))
+		if reuse && cap(evs) >= len(spans) {
+			evs = evs[:len(spans)]
+		} else {
+			evs = make([]Event, len(spans))
+		}
 		errs = append(errs[:0], make([]error, len(spans))...)
 		parallel.Range(len(spans), func(from, to int) {
 			for k := from; k < to; k++ {
