@@ -34,7 +34,7 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 			stop()
 		}
 	}()
-	pi, done := 0, 0
+	pi := 0
 	for batch, finished := 1, false; !finished; batch++ {
 		err := s.update(func(t *bbolt.Tx) error {
 			tx = t
@@ -123,8 +123,7 @@ func (s *Store) applyImport(readers []*bundle.Reader, plans []*originPlan, after
 		if err != nil {
 			return err
 		}
-		done = res.New - (total - doneOf(plans))
-		progress("store", done, total)
+		progress("store", doneOf(plans), total)
 	}
 	return nil
 }
