@@ -33,13 +33,19 @@ func (a *applier) applicationFile() error {
 		return err
 	}
 	if ok {
-		if old.Group == ap.Group && old.Member == ap.Member && old.Kind == ap.Kind && old.Time.Equal(ap.Time) && old.Text == ap.Text &&
-			old.Name == ap.Name && old.Branch == ap.Branch && old.Nickname == ap.Nickname && old.PartyMember == ap.PartyMember {
+		if SameApplication(&old, &ap) {
 			return ErrNoChange
 		}
 		return fmt.Errorf("application %s exists already with other content", ap.ID)
 	}
 	return a.st.PutApplication(nil, &ap)
+}
+
+// SameApplication reports whether ap, an application filed again, is old as it is stored:
+// filing it changes nothing, where another content under its id is refused.
+func SameApplication(old, ap *Application) bool {
+	return old.Group == ap.Group && old.Member == ap.Member && old.Kind == ap.Kind && old.Time.Equal(ap.Time) && old.Text == ap.Text &&
+		old.Name == ap.Name && old.Branch == ap.Branch && old.Nickname == ap.Nickname && old.PartyMember == ap.PartyMember
 }
 
 func (a *applier) applicationDecide() error {

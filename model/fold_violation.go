@@ -42,13 +42,20 @@ func (a *applier) violationNew() error {
 		}
 	}
 	if ok {
-		if old.Group == v.Group && old.Member == v.Member && old.Post == v.Post && old.Reporter == v.Reporter &&
-			old.Text == v.Text && (old.Time.Equal(v.Time) || v.Source == SourceCheck) && old.Rule == v.Rule && old.Source == v.Source {
+		if SameViolation(&old, &v) {
 			return ErrNoChange
 		}
 		return fmt.Errorf("violation %s exists already with other content", v.ID)
 	}
 	return a.st.PutViolation(nil, &v)
+}
+
+// SameViolation reports whether v, a violation being recorded again (its source set, as a
+// complaint, a check or an administrator's), is old as it is stored: recording it changes
+// nothing, where another content under its id is refused.
+func SameViolation(old, v *Violation) bool {
+	return old.Group == v.Group && old.Member == v.Member && old.Post == v.Post && old.Reporter == v.Reporter &&
+		old.Text == v.Text && (old.Time.Equal(v.Time) || v.Source == SourceCheck) && old.Rule == v.Rule && old.Source == v.Source
 }
 
 // checkFinding admits a violation found by the checks: a block finding of its rule in the

@@ -5,7 +5,9 @@ package model
 
 import (
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what an operator is in the organisation. Every event carries the role of its actor.
@@ -397,3 +399,56 @@ type Operator struct {
 	Branch      string `json:"branch,omitempty"`
 	Designation string `json:"designation,omitempty"`
 }
+
+// PostSummary is what a list of posts holds of each: enough to draw its row, count it, filter
+// it and find the next one flagged. The post is read whole when it is shown (its detail), so
+// that a list of millions holds only this.
+type PostSummary struct {
+	ID     string
+	Group  string
+	Author string
+	Time   time.Time
+	Title  string
+	// Line is the first line of the body when there is no title, cut to MaxSummaryLine bytes.
+	Line       string
+	Status     PostStatus
+	Disputed   bool
+	Severities []string // of the findings, in their order
+}
+
+// MaxSummaryLine is how much of the body's first line a summary keeps: more than a row of any
+// terminal shows.
+const MaxSummaryLine = 1024
+
+// Summary is the post's summary. Its strings are copies: the post's body, and whatever else
+// the post holds, are not kept alive by it.
+func (p *Post) Summary() PostSummary {
+	s := PostSummary{ID: strings.Clone(p.ID), Group: strings.Clone(p.Group), Author: strings.Clone(p.Author),
+		Time: p.Time, Title: strings.Clone(p.Title), Status: p.Status, Disputed: p.Disputed}
+	if p.Title == "" {
+		line, _, _ := strings.Cut(p.Body, "\n")
+		if len(line) > MaxSummaryLine {
+			n := MaxSummaryLine
+			for n > 0 && !utf8.RuneStart(line[n]) {
+				n--
+			}
+			line = line[:n]
+		}
+		s.Line = strings.Clone(line)
+	}
+	if len(p.Findings) > 0 {
+		s.Severities = make([]string, len(p.Findings))
+		for i, f := range p.Findings {
+			s.Severities[i] = strings.Clone(f.Severity)
+			for _, name := range severityNames {
+				if f.Severity == name {
+					s.Severities[i] = name // one string for all
+				}
+			}
+		}
+	}
+	return s
+}
+
+// severityNames are the severities of the built-in policy, which summaries share.
+var severityNames = [...]string{SeverityBlock, "escalate", "warn", "info"}

@@ -16,6 +16,7 @@ type Store interface {
 	Path() string
 	Post(id string) (model.Post, bool, error)
 	Posts(statuses []model.PostStatus, limit int) ([]model.Post, error)
+	PostSummaries(statuses []model.PostStatus, limit int) ([]model.PostSummary, error)
 	Groups() ([]model.Group, error)
 	Members() ([]model.Member, error)
 	Member(group, id string) (model.Member, bool, error)
@@ -68,6 +69,9 @@ func (s *Service) Post(id string) (model.Post, bool, error) {
 }
 func (s *Service) Posts(statuses []model.PostStatus, limit int) ([]model.Post, error) {
 	return s.Store.Posts(statuses, limit)
+}
+func (s *Service) PostSummaries(statuses []model.PostStatus, limit int) ([]model.PostSummary, error) {
+	return s.Store.PostSummaries(statuses, limit)
 }
 func (s *Service) Member(group, id string) (model.Member, bool, error) {
 	return s.Store.Member(group, id)

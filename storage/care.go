@@ -17,6 +17,7 @@ import (
 	"qunshen/internal/atomicfile"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -25,7 +26,7 @@ import (
 // Backup writes a consistent copy of the database to path: to a temp file beside it, fsynced,
 // then renamed, so that a half-written backup never exists under its name.
 func (s *Store) Backup(path string) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		return atomicfile.Write(path, func(f *os.File) error {
 			_, err := tx.WriteTo(f)
 			return err
@@ -250,7 +251,7 @@ func verifyCopy(path string) (VerifyResult, error) {
 	}
 	rep, err := st.Verify()
 	if err == nil {
-		err = st.db.View(func(tx *bbolt.Tx) error {
+		err = st.view(func(tx *bbolt.Tx) error {
 			name := tx.Bucket(bMeta).Get(kDefaultO)
 			if name == nil {
 				return nil
@@ -279,31 +280,40 @@ func placeNew(tmp, path string) error {
 	return os.Remove(tmp)
 }
 
-// Compact rewrites the database at dbPath without its free pages, and returns the file's size
-// before and after. The database is locked as by Open for the whole time; the copy is made with
-// bbolt.Compact to a temp file beside, must hold exactly the same buckets, keys and values, and
-// is fsynced and renamed over the database. When the copy would not be smaller the database is
-// left as it is, and after equals before.
-func Compact(dbPath string) (before, after int64, err error) {
+// CompactResult is what Compact did: the file's size before and after, and the temporary
+// files of an earlier compact or restore that it removed (Store.Removed).
+type CompactResult struct {
+	Before, After int64
+	Removed       []StaleFile
+}
+
+// Compact rewrites the database at dbPath without its free pages. The database is locked as by
+// Open for the whole time; the copy is made with bbolt.Compact to a temp file beside, must hold
+// exactly the same buckets, keys and values, and is fsynced and renamed over the database. When
+// the copy would be larger, or of the same size without free pages to leave out, the database
+// is left as it is, and After equals Before. The temp
+// file is removed whatever fails; one left by a compact that was killed is removed by Open.
+func Compact(dbPath string) (res CompactResult, err error) {
 	if _, err := os.Stat(dbPath); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return 0, 0, fmt.Errorf("%s: no database here", dbPath)
+			return res, fmt.Errorf("%s: no database here", dbPath)
 		}
-		return 0, 0, err
+		return res, err
 	}
 	st, err := Open(dbPath)
 	if err != nil {
-		return 0, 0, err
+		return res, err
 	}
 	defer st.Close()
+	res.Removed = st.Removed()
 	fi, err := os.Stat(dbPath)
 	if err != nil {
-		return 0, 0, err
+		return res, err
 	}
-	before = fi.Size()
+	res.Before, res.After = fi.Size(), fi.Size()
 	tmp, err := tempBeside(dbPath, "compact")
 	if err != nil {
-		return before, before, err
+		return res, err
 	}
 	placed := false
 	defer func() {
@@ -311,21 +321,78 @@ func Compact(dbPath string) (before, after int64, err error) {
 			os.Remove(tmp)
 		}
 	}()
-	after, err = compactInto(st.db, tmp)
+	var after int64
+	err = guard(dbPath, func() (err error) { after, err = compactInto(st.db, tmp); return err })
+	if IsDamaged(err) {
+		return res, err
+	}
 	if err != nil {
-		return before, before, fmt.Errorf("compacting %s: %w; it is unchanged", dbPath, err)
+		return res, fmt.Errorf("compacting %s: %w; it is unchanged", dbPath, err)
 	}
-	if err := sameAs(st.db, tmp); err != nil {
-		return before, before, fmt.Errorf("compacting %s: the copy differs: %w; the database is unchanged", dbPath, err)
+	if err := guard(dbPath, func() error { return sameAs(st.db, tmp) }); err != nil {
+		if IsDamaged(err) {
+			return res, err
+		}
+		return res, fmt.Errorf("compacting %s: the copy differs: %w; the database is unchanged", dbPath, err)
 	}
-	if after >= before {
-		return before, before, nil
+	// A copy of the same size still leaves out the free pages, and what they held.
+	if after > res.Before || after == res.Before && st.db.Stats().FreePageN == 0 {
+		return res, nil
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {
-		return before, before, err
+		return res, err
 	}
 	placed = true
-	return before, after, atomicfile.SyncDir(filepath.Dir(dbPath))
+	res.After = after
+	return res, atomicfile.SyncDir(filepath.Dir(dbPath))
+}
+
+// StaleFile is a temporary file that a compact or a restore killed on the way left beside the
+// database, removed by Open.
+type StaleFile struct {
+	Path string
+	Size int64
+}
+
+// staleKinds are the temporary files made beside a database (tempBeside) by the steps that
+// hold its lock while the file exists: compact for its whole time, restore of a database that
+// exists (the copy, and the second name of the database kept).
+var staleKinds = []string{"compact", "restore", "kept"}
+
+// removeStale removes the temporary files of compact and restore left beside the database at
+// path. It is called with the database's lock held: no compact or restore of it is running,
+// and such a file was left by one that was killed. A file that cannot be removed is left.
+func removeStale(path string) []StaleFile {
+	var out []StaleFile
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for _, what := range staleKinds {
+		matches, err := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+"."+what+"-*"))
+		if err != nil {
+			continue
+		}
+		for _, m := range matches {
+			fi, err := os.Lstat(m)
+			if err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			if os.Remove(m) == nil {
+				out = append(out, StaleFile{Path: m, Size: fi.Size()})
+			}
+		}
+	}
+	return out
+}
+
+// globEscape escapes the characters that filepath.Glob reads as a pattern.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // compactInto copies every bucket of src into the empty file at path with bbolt.Compact,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func (e *env) backup(name string) string {
 func (e *env) compactBackup(name string) string {
 	e.t.Helper()
 	p := e.backup(name)
-	_, _, err := Compact(p)
+	_, err := Compact(p)
 	e.check(err)
 	return p
 }
@@ -361,7 +362,8 @@ func TestCompactKeepsTheState(t *testing.T) {
 	e := careEnv(t)
 	h := e.hash()
 	e.check(e.st.Close())
-	before, after, err := Compact(e.dbPath())
+	res, err := Compact(e.dbPath())
+	before, after := res.Before, res.After
 	e.check(err)
 	fi, err := os.Stat(e.dbPath())
 	e.check(err)
@@ -372,7 +374,8 @@ func TestCompactKeepsTheState(t *testing.T) {
 		t.Fatal("compaction changed the state")
 	}
 	// Compacting a compact database leaves it be.
-	b2, a2, err := Compact(e.dbPath())
+	res2, err := Compact(e.dbPath())
+	b2, a2 := res2.Before, res2.After
 	e.check(err)
 	if a2 > b2 {
 		t.Fatalf("second compaction grew the file: %d → %d", b2, a2)
@@ -427,7 +430,8 @@ func TestCompactShrinksAGrownDatabase(t *testing.T) {
 	if free == 0 {
 		t.Fatal("no free pages to reclaim")
 	}
-	before, after, err := Compact(e.dbPath())
+	res, err := Compact(e.dbPath())
+	before, after := res.Before, res.After
 	e.check(err)
 	t.Logf("%d free pages of %d; compacted %d → %d bytes", free, used/int64(os.Getpagesize()), before, after)
 	if after >= used || after >= before {
@@ -442,7 +446,7 @@ func TestCompactWhileTheDatabaseIsOpen(t *testing.T) {
 	e := careEnv(t)
 	before := fileSum(t, e.dbPath())
 	start := time.Now()
-	_, _, err := Compact(e.dbPath())
+	_, err := Compact(e.dbPath())
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("compact of an open database: %v", err)
 	}
@@ -456,7 +460,7 @@ func TestCompactWhileTheDatabaseIsOpen(t *testing.T) {
 
 func TestCompactWithoutDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "q.db")
-	if _, _, err := Compact(db); err == nil || !strings.Contains(err.Error(), db) {
+	if _, err := Compact(db); err == nil || !strings.Contains(err.Error(), db) {
 		t.Fatalf("compact of no database: %v", err)
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
@@ -512,5 +516,62 @@ func TestDatabaseOfSmallerPagesKeepsWorking(t *testing.T) {
 	defer fresh.Close()
 	if got := fresh.db.Info().PageSize; got != pageSize {
 		t.Fatalf("a new database has pages of %d bytes, not %d", got, pageSize)
+	}
+}
+
+// TestOpenRemovesWhatAKilledCompactLeft: the temporary files that a compact or a restore killed
+// on the way leave beside the database are removed when it is opened next, and named; other
+// files beside it, and the temporary files of another database in the folder, stay.
+func TestOpenRemovesWhatAKilledCompactLeft(t *testing.T) {
+	e := careEnv(t)
+	h := e.hash()
+	e.check(e.st.Close())
+	dir := filepath.Dir(e.dbPath())
+	base := filepath.Base(e.dbPath())
+	left := []string{"." + base + ".compact-123", "." + base + ".restore-9", "." + base + ".kept-7"}
+	stay := []string{"." + base + ".tmp42", ".other.db.compact-1", base + ".before-restore", "notes.txt"}
+	for _, n := range append(append([]string{}, left...), stay...) {
+		e.check(os.WriteFile(filepath.Join(dir, n), bytes.Repeat([]byte{1}, 4096), 0o600))
+	}
+	e.reopen()
+	var removed []string
+	for _, f := range e.st.Removed() {
+		if f.Size != 4096 {
+			t.Errorf("%s: size %d", f.Path, f.Size)
+		}
+		removed = append(removed, filepath.Base(f.Path))
+	}
+	slices.Sort(removed)
+	want := slices.Sorted(slices.Values(left))
+	if !slices.Equal(removed, want) {
+		t.Fatalf("removed %v, want %v", removed, want)
+	}
+	for _, n := range left {
+		if _, err := os.Stat(filepath.Join(dir, n)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there", n)
+		}
+	}
+	for _, n := range stay {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s was removed: %v", n, err)
+		}
+	}
+	if e.hash() != h {
+		t.Fatal("the state changed")
+	}
+	e.reopen()
+	if len(e.st.Removed()) != 0 {
+		t.Fatalf("removed again: %v", e.st.Removed())
+	}
+	// Compact removes them too, and says so.
+	e.check(e.st.Close())
+	e.check(os.WriteFile(filepath.Join(dir, left[0]), []byte("x"), 0o600))
+	res, err := Compact(e.dbPath())
+	e.check(err)
+	if len(res.Removed) != 1 || filepath.Base(res.Removed[0].Path) != left[0] {
+		t.Fatalf("compact removed %v", res.Removed)
+	}
+	if _, err := os.Stat(filepath.Join(dir, left[0])); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("compact left the file")
 	}
 }

@@ -39,7 +39,7 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 			res.Notes = append(res.Notes, n)
 		}
 	}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		groupKnown := func(id string) bool {
 			if kind, seen := stored[id]; seen {
@@ -121,7 +121,7 @@ func (s *Store) validateChat(src ingest.Source, opt ImportOptions, stored, kinds
 // for the mapper to find a person named only by a name.
 func membersByName(tx *bbolt.Tx, group string, each func(ingest.Sender)) error {
 	prefix := []byte(group + "\x00")
-	c := tx.Bucket(bMembers).Cursor()
+	c := recordsOf(tx, bMembers).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var x struct {
 			ID       string `json:"id"`

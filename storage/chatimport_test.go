@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -312,6 +313,31 @@ func TestChatImportReleasesTheMap(t *testing.T) {
 	for i := range a {
 		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Pinned != b[i].Pinned {
 			t.Fatalf("post %d: %+v against %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// The roster keeps the limits of every importer (ingest.MaxLine, MaxText, MaxFields): a
+// name of 10 MB, one of 100 KB and a row of too many fields are each refused, the file and
+// line named, and nothing of the roster is stored.
+func TestRosterKeepsTheLimits(t *testing.T) {
+	e := newEnv(t)
+	e.check(e.err(e.st.Import(e.admin, []string{e.file("q.jsonl", queue)}, ImportOptions{})))
+	h := e.hash()
+	head := "QQ号,姓名,群名片,所在支部,群身份,是否党员,入群时间\n"
+	ok := "100001,张三,第三党支部-张三,第三党支部,成员,是,2024/3/1 9:30\n"
+	for _, c := range []struct{ name, row, want string }{
+		{"10mb", "100002," + strings.Repeat("名", 10<<20/3) + ",x,第三党支部,成员,是,2024/3/1 9:30\n", "roster-10mb.csv:3: a line longer than 1 MiB"},
+		{"100kb", "100002," + strings.Repeat("名", 100<<10/3) + ",x,第三党支部,成员,是,2024/3/1 9:30\n", "roster-100kb.csv:3: a name, nickname, branch or group name longer than 65536 bytes"},
+		{"fields", "100002,李四" + strings.Repeat(",x", ingest.MaxFields) + "\n", "roster-fields.csv:3: a row of more than 256 fields"},
+	} {
+		f := e.file("roster-"+c.name+".csv", head+ok+c.row)
+		_, err := e.st.Import(e.admin, []string{f}, ImportOptions{Group: "g1"})
+		if err == nil || !strings.Contains(i18n.Explain(i18n.EN, err), c.want) {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if e.hash() != h {
+			t.Fatalf("%s: the refused roster changed the state", c.name)
 		}
 	}
 }

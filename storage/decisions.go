@@ -144,9 +144,9 @@ func (s *Store) Outbox(since time.Time, f func(*model.OutboxLine) error) error {
 	if since.Year() > 2200 { // beyond the clock of events (and of int64 nanoseconds)
 		return nil
 	}
-	return s.db.View(func(tx *bbolt.Tx) error {
-		titles := titleReader{b: tx.Bucket(bPosts)}
-		c := tx.Bucket(bOutbox).Cursor()
+	return s.view(func(tx *bbolt.Tx) error {
+		titles := titleReader{b: recordsOf(tx, bPosts)}
+		c := recordsOf(tx, bOutbox).Cursor()
 		for k, v := c.Seek(timeKey(since)); k != nil; k, v = c.Next() {
 			l, err := titles.line(k, v)
 			if err != nil {
@@ -164,14 +164,14 @@ func (s *Store) Outbox(since time.Time, f func(*model.OutboxLine) error) error {
 // decision reads no text of the post (model.IsDecision), and a post's title does not change
 // once it is published.
 type titleReader struct {
-	b         *bbolt.Bucket
+	b         records
 	last, tit string // the post read last, and its title
 }
 
 func (r *titleReader) line(k, v []byte) (*model.OutboxLine, error) {
 	l := new(model.OutboxLine)
 	if err := decodeLineValue(v, l); err != nil || len(k) != 42 {
-		return nil, fmt.Errorf("the outbox's line %x is damaged", k)
+		return nil, inconsistent("the outbox's line %x is damaged", k)
 	}
 	l.Time = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])^(1<<63))).UTC()
 	copy(l.Event[:], k[8:40])
@@ -183,7 +183,7 @@ func (r *titleReader) line(k, v []byte) (*model.OutboxLine, error) {
 		if raw := r.b.Get([]byte(l.Post)); raw != nil {
 			var p model.Post
 			if _, err := readPost(raw, nil, &p); err != nil {
-				return nil, fmt.Errorf("stored post %q is damaged: %w", l.Post, err)
+				return nil, inconsistent("stored post %q is damaged: %w", l.Post, err)
 			}
 			r.tit = p.Title
 		}
@@ -200,9 +200,9 @@ func (s *Store) PostOutbox(id string) ([]model.OutboxLine, error) {
 		return nil, err
 	}
 	var out []model.OutboxLine
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		titles := titleReader{b: tx.Bucket(bPosts)}
-		c := tx.Bucket(bOutbox).Cursor()
+	err = s.view(func(tx *bbolt.Tx) error {
+		titles := titleReader{b: recordsOf(tx, bPosts)}
+		c := recordsOf(tx, bOutbox).Cursor()
 		for _, d := range p.History {
 			prefix := orderKey(d.Time, d.Event)
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {

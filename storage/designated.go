@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	fastjson "github.com/goccy/go-json"
+	"go.etcd.io/bbolt"
 
 	"qunshen/internal/bundle"
 	"qunshen/internal/i18n"
@@ -32,8 +33,14 @@ import (
 // bundles, the designations the origins carry, and, built when first needed, the revocations
 // and the groups of the entities the bundles make.
 type designated struct {
-	st  *txState
-	all map[model.Key][]*incoming // the events of the import, by origin
+	st *txState
+	// few are the events of the import that name, attach or revoke designations
+	// (operator.register, operator.designate, authority.revoke), by origin in the order of
+	// their sequence: few beside the rest, read in one pass over the import and kept.
+	few map[model.Key][]*incoming
+	// scan reads every event of the import again, in a pass of its own (for the groups of the
+	// entities its events make, read only when a designated origin acts on one).
+	scan func(f func(x *incoming) error) error
 
 	// The origin whose chain connect is walking, its name, and its designation: in force at
 	// the event being checked (cur), and the first it attaches (first), which covers the
@@ -41,7 +48,7 @@ type designated struct {
 	origin     model.Key
 	name       string
 	cur, first *model.DesignationRecord
-	attached   map[*incoming]attach
+	attached   map[model.Hash]attach // by the event's id
 	// firstFault is the refusal of the first designation the origin attaches, when it has
 	// none good before: what refuses its events before it, too.
 	firstFault error
@@ -87,10 +94,39 @@ type recordOf struct {
 	Branch string `json:"branch"`
 }
 
-// beginOrigin makes the check ready for the events of origin o, xs in the order of their
-// sequence: its designation known here, and the designations its events attach.
-func (c *trustChecker) beginOrigin(o model.Key, xs []*incoming) error {
+// newDesignated reads, in one pass over the events of the import (the plans', merged from the
+// bundles and the parked ones), those that name, attach or revoke designations.
+func newDesignated(st *txState, plans []*originPlan, txOf func(*bbolt.Tx) *bbolt.Tx) (*designated, error) {
+	d := &designated{st: st, few: map[model.Key][]*incoming{}}
+	d.scan = func(f func(x *incoming) error) error {
+		for _, p := range plans {
+			if err := p.each(txOf, false, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := d.scan(func(x *incoming) error {
+		switch x.ev.Kind {
+		case model.OperatorRegister, model.OperatorDesignate, model.AuthorityRevoke:
+			// Kept: the memory of what scan gives is used again after f returns.
+			body := bytes.Clone(x.body)
+			ev, err := model.DecodeEvent(body)
+			if err != nil {
+				return x.fail("%v", err)
+			}
+			d.few[ev.Origin] = append(d.few[ev.Origin], &incoming{ev: ev, id: x.id, body: body, parked: x.parked, file: x.file, off: x.off})
+		}
+		return nil
+	})
+	return d, err
+}
+
+// beginOrigin makes the check ready for the events of origin o: its designation known here,
+// and the designations its events attach.
+func (c *trustChecker) beginOrigin(o model.Key) error {
 	d := c.d
+	xs := d.few[o]
 	d.origin, d.name, d.cur, d.first, d.attached, d.firstFault = o, o.Fingerprint(), nil, nil, nil, nil
 	if op, ok, err := d.st.Operator(o); err != nil {
 		return err
@@ -115,7 +151,7 @@ func (c *trustChecker) beginOrigin(o model.Key, xs []*incoming) error {
 			}
 		case model.OperatorDesignate:
 			if d.attached == nil {
-				d.attached = map[*incoming]attach{}
+				d.attached = map[model.Hash]attach{}
 			}
 			a := readAttach(x)
 			if a.err == nil {
@@ -126,7 +162,7 @@ func (c *trustChecker) beginOrigin(o model.Key, xs []*incoming) error {
 			} else if d.first == nil && d.firstFault == nil {
 				d.firstFault = i18n.E("keyring.event.refused", keyring.EventName(&x.ev, d.name), a.err)
 			}
-			d.attached[x] = a
+			d.attached[x.id] = a
 		}
 	}
 	return nil
@@ -169,9 +205,9 @@ func (d *designated) revoked() map[string]revocation {
 		return d.revocations
 	}
 	d.revocations = map[string]revocation{}
-	for _, xs := range d.all {
+	for _, xs := range d.few {
 		for _, x := range xs {
-			if x == nil || x.ev.Kind != model.AuthorityRevoke { // nil: one of two the same (bySeq)
+			if x.ev.Kind != model.AuthorityRevoke {
 				continue
 			}
 			var r model.Revocation
@@ -196,7 +232,7 @@ func (d *designated) carries(x *incoming) bool {
 func (c *trustChecker) checkDesignated(x *incoming, t keyring.Trust, ok bool) error {
 	d := c.d
 	if x.ev.Kind == model.OperatorDesignate {
-		a := d.attached[x]
+		a := d.attached[x.id]
 		if a.err != nil {
 			return i18n.E("keyring.event.refused", keyring.EventName(&x.ev, d.name), a.err)
 		}
@@ -425,6 +461,8 @@ func (d *designated) indexed() *entityGroups {
 		default:
 			return
 		}
+		// Kept: the payload's memory is used again once the pass moves on.
+		rec.ID, rec.Group, rec.Branch = strings.Clone(rec.ID), strings.Clone(rec.Group), strings.Clone(rec.Branch)
 		switch kind {
 		case model.PostSubmit:
 			ix.posts[rec.ID] = rec.Group
@@ -441,24 +479,21 @@ func (d *designated) indexed() *entityGroups {
 			ix.branches[rec.ID] = rec.Branch
 		}
 	}
-	for _, xs := range d.all {
-		for _, x := range xs {
-			if x == nil {
-				continue
-			}
-			if x.ev.Kind != model.ImportBatch {
-				note(x.ev.Kind, x.ev.Payload)
-				continue
-			}
-			items, err := model.DecodeBatch(x.ev.Payload)
-			if err != nil {
-				continue
-			}
-			for i := range items {
-				note(items[i].Kind, items[i].Payload)
-			}
+	// A fault of the pass is the check's of the events, which refuses them on its own.
+	_ = d.scan(func(x *incoming) error {
+		if x.ev.Kind != model.ImportBatch {
+			note(x.ev.Kind, x.ev.Payload)
+			return nil
 		}
-	}
+		items, err := model.DecodeBatch(x.ev.Payload)
+		if err != nil {
+			return nil
+		}
+		for i := range items {
+			note(items[i].Kind, items[i].Payload)
+		}
+		return nil
+	})
 	return ix
 }
 
@@ -478,8 +513,8 @@ func (c *trustChecker) designatedExporter(k model.Key, name string) (string, err
 		}
 	}
 	var fault error
-	for _, x := range c.d.all[k] {
-		if x != nil && x.ev.Kind == model.OperatorDesignate {
+	for _, x := range c.d.few[k] {
+		if x.ev.Kind == model.OperatorDesignate {
 			if a := readAttach(x); a.err == nil {
 				rec = a.d
 			} else if fault == nil {

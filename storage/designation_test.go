@@ -220,7 +220,7 @@ func TestDesignationRefusals(t *testing.T) {
 	t.Run("no designation", func(t *testing.T) {
 		stranger := operatorMachine(t, dir, "张三", model.RoleAdmin, "", nil, c)
 		stranger.importAt(queue)
-		refused(t, city, stranger.exportAll(), "whom this machine does not trust")
+		refused(t, city, stranger.exportAll(), "which this machine does not trust")
 		// Relayed by a designated operator's machine, the stranger's events are still refused.
 		o := stranger.op.Operator
 		admin.check(admin.st.AddTrust(keyring.Trust{Key: o.Key, Name: o.Name, Role: o.Role}))
@@ -374,7 +374,7 @@ func TestDesignatedParked(t *testing.T) {
 	second := admin.export("city")
 	admin.check(admin.decide("p3", model.PostReject, "广告"))
 	third := admin.export("city")
-	refused(t, city, second, "whom this machine does not trust", "brings its designation")
+	refused(t, city, second, "which this machine does not trust", "brings its designation")
 	city.importBundles(first)
 	if res := city.importBundles(third); res.Parked == 0 {
 		t.Fatalf("the third piece was not parked: %+v", res)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"go.etcd.io/bbolt"
@@ -15,6 +16,16 @@ import (
 // 2), and before schema 6 its header too (version 1). Before schema 5 the log was kept as
 // asOlderLog lays it out. What else the schema lacked a test takes away itself.
 func AsOlderSchema(tx *bbolt.Tx, schema int) error {
+	if schema < sealedSince {
+		if err := asUnsealed(tx); err != nil {
+			return err
+		}
+	}
+	return asOlderLayout(tx, schema)
+}
+
+// asOlderLayout is AsOlderSchema of a database whose records are unsealed already.
+func asOlderLayout(tx *bbolt.Tx, schema int) error {
 	if err := asOlderPosts(tx, schema); err != nil {
 		return err
 	}
@@ -108,4 +119,28 @@ func asOlderLog(tx *bbolt.Tx) error {
 		}
 	}
 	return tx.DeleteBucket(bLog)
+}
+
+// asUnsealed writes every sealed record as the schemas before sealedSince kept it: without its
+// checksum.
+func asUnsealed(tx *bbolt.Tx) error {
+	for _, name := range append(slices.Clone(projectionBuckets), sealedOwn...) {
+		b := tx.Bucket(name)
+		if b == nil { // a bucket of a schema before it
+			continue
+		}
+		var ks, vs [][]byte
+		if err := b.ForEach(func(k, v []byte) error {
+			ks, vs = append(ks, bytes.Clone(k)), append(vs, bytes.Clone(unseal(string(name), k, v)))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i := range ks {
+			if err := b.Put(ks[i], vs[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -9,10 +8,8 @@ import (
 	"runtime/debug"
 	"time"
 
-	fastjson "github.com/goccy/go-json"
 	"go.etcd.io/bbolt"
 
-	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -79,49 +76,6 @@ type ImportResult struct {
 
 // importMemoryLimit is the soft limit of the heap while an import runs.
 const importMemoryLimit = 192 << 20
-
-// maxErrors is how many faults an import lists before it stops looking.
-const maxErrors = 20
-
-// ImportError lists the faults of the files; nothing of them was applied.
-type ImportError struct {
-	Faults []error
-	More   bool
-}
-
-// add lists one more fault, and reports whether there is room for others: after maxErrors
-// the list is closed and marked More.
-func (e *ImportError) add(err error) bool {
-	if len(e.Faults) == maxErrors {
-		e.More = true
-		return false
-	}
-	e.Faults = append(e.Faults, err)
-	return true
-}
-
-// Lines are the faults and a closing line, for the user's language (i18n.Explain).
-func (e *ImportError) Lines() []error {
-	out := append([]error(nil), e.Faults...)
-	if e.More {
-		out = append(out, i18n.E("storage.import.more", maxErrors))
-	}
-	return append(out, i18n.E("storage.import.nothing"))
-}
-
-func (e *ImportError) Error() string {
-	s := ""
-	for i, f := range e.Faults {
-		if i > 0 {
-			s += "\n"
-		}
-		s += f.Error()
-	}
-	if e.More {
-		s += fmt.Sprintf("\n(stopped after %d faults)", maxErrors)
-	}
-	return s + "\nnothing was imported"
-}
 
 // Import reads queue files, chat exports and rosters (each in the format it is found to be,
 // or opt.Format), validates all of them whole — every line or record, and every reference to
@@ -192,174 +146,46 @@ func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) 
 			err = s.importChat(signer, src, mappers[i], stored, kinds, opt, &res)
 		}
 		if err != nil {
-			return res, err
+			return s.rollBack(res, err)
 		}
+	}
+	if err := s.endImport(); err != nil {
+		return s.rollBack(res, err)
 	}
 	return res, nil
 }
 
-// validate is the first pass: parse everything, and check references and resubmissions
-// against what came before in the files and against the database. A reference must be made
-// before it is used (the roster before the posts), as the second pass writes in that order.
-// It returns the kind of every group the files name, for the checks, and which of their
-// posts may be stored before the import writes them.
-func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[string]model.GroupKind, *postIDs, error) {
-	ie := &ImportError{}
-	fresh := newPostIDs()
-	add := ie.add
-	groups := map[string]model.GroupKind{} // "" for a group that is not there
-	members := map[memberRef]bool{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		st := newTxState(tx)
-		scope, err := newImportScope(st, op, now) // a designated operator imports its groups
-		if err != nil {
-			return err
-		}
-		bp := tx.Bucket(bPosts)
-		noPosts := false // a database without posts: no post of the files is stored
-		if k, _ := bp.Cursor().First(); k == nil {
-			noPosts = true
-		}
-		hasGroup := func(g string) bool {
-			if kind, ok := groups[g]; ok {
-				return kind != ""
-			}
-			stored, ok, err := st.Group(g)
-			groups[g] = ""
-			if err == nil && ok {
-				groups[g] = stored.Kind
-			}
-			return groups[g] != ""
-		}
-		hasMember := func(g, m string) bool {
-			if members[memberRef{g, m}] {
-				return true
-			}
-			ok, _ := st.HasMember(g, m)
-			return ok
-		}
-		for _, f := range files {
-			r, err := os.Open(f)
-			if err != nil {
-				if !add(err) {
-					break
-				}
-				continue
-			}
-			err = ingest.ParseQueue(r, f, runtime.GOMAXPROCS(0), asIs, func(recs []*ingest.Record) error {
-				for _, rec := range recs {
-					ok := true
-					at := func(format string, args ...any) {
-						ok = ok && add(&ingest.LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
-					}
-					switch {
-					case rec.Group != nil:
-						groups[rec.Group.ID] = rec.Group.Kind
-					case rec.Member != nil:
-						m := rec.Member
-						if !hasGroup(m.Group) {
-							at("member %s: unknown group %q (the group must come first)", m.ID, m.Group)
-						}
-						members[memberRef{m.Group, m.ID}] = true
-					case rec.Post != nil:
-						p := rec.Post
-						if !hasGroup(p.Group) {
-							at("post %s: unknown group %q", p.ID, p.Group)
-						} else if dissolved(st, p) {
-							at("post %s: group %q is dissolved: it takes no new posts", p.ID, p.Group)
-						} else if !hasMember(p.Group, p.Author) {
-							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
-						}
-						var raw []byte
-						if !noPosts {
-							raw = bp.Get([]byte(p.ID))
-						}
-						fresh.add(p.ID, raw != nil)
-						if raw != nil {
-							old, _, err := st.Post(p.ID)
-							if err != nil {
-								return err
-							}
-							if !samePost(&old, p) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
-								at("post %s is %s already: a changed post must come under a new id", p.ID, old.Status)
-							}
-						}
-					case rec.Report != nil:
-						v := rec.Report
-						if !hasMember(v.Group, v.Member) {
-							at("report %s: unknown member %q of group %q", v.ID, v.Member, v.Group)
-						}
-					case rec.Application != nil:
-						a := rec.Application
-						if !hasGroup(a.Group) {
-							at("application %s: unknown group %q", a.ID, a.Group)
-						}
-					}
-					if err := scope.check(st, f, rec); err != nil && ok {
-						ok = add(err)
-					}
-					if !ok {
-						return errStop
-					}
-				}
-				return nil
-			})
-			r.Close()
-			if errors.Is(err, errStop) {
-				break
-			}
-			if err != nil && !add(err) {
-				break
-			}
+// endImport ends the journal of an import that wrote: from its commit, the import stands.
+func (s *Store) endImport() error {
+	return s.update(func(tx *bbolt.Tx) error {
+		if _, ok := journalOf(tx); ok {
+			return endJournal(tx)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(ie.Faults) > 0 {
-		return nil, nil, ie
-	}
-	fresh.done()
-	return groups, fresh, nil
 }
 
-// dissolved reports whether p is a new pending post of a group the database holds
-// dissolved: the fold would refuse it (history may still come).
-func dissolved(st *txState, p *model.Post) bool {
-	if p.FromHistory {
-		return false
+// rollBack undoes an import of files that failed after it began to write (undoFailed), with
+// the files of rejected records it wrote beside its inputs.
+func (s *Store) rollBack(res ImportResult, cause error) (ImportResult, error) {
+	for _, f := range res.Rejects {
+		os.Remove(f)
 	}
-	g, ok, err := st.Group(p.Group)
-	return err == nil && ok && g.Status == model.GroupDissolved
+	return ImportResult{Formats: res.Formats, Notes: res.Notes}, s.undoFailed(cause)
 }
 
-// mutedAuthors are the members the database holds muted, with the end of their mute; nil
-// when there are none.
-func (s *Store) mutedAuthors() (map[memberRef]time.Time, error) {
-	var out map[memberRef]time.Time
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		if v := tx.Bucket(bCounts).Get([]byte("member/" + string(model.MemberMuted))); len(v) != 8 {
-			return nil // none: the members need not be read
-		}
-		return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
-			if !bytes.Contains(v, []byte(`"status":"muted"`)) {
-				return nil
-			}
-			var m model.Member
-			if err := fastjson.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
-			}
-			if m.Status == model.MemberMuted {
-				if out == nil {
-					out = map[memberRef]time.Time{}
-				}
-				out[memberRef{m.Group, m.ID}] = m.MutedUntil
-			}
-			return nil
-		})
-	})
-	return out, err
+// undoFailed rolls back an import that failed after it began to write (undoImport), and
+// returns its fault as an ImportError, which says that nothing was imported. A roll back
+// that fails is said too: Open rolls the import back before anything reads the database.
+func (s *Store) undoFailed(cause error) error {
+	var ie *ImportError
+	if !errors.As(cause, &ie) {
+		ie = &ImportError{Faults: []error{cause}}
+	}
+	if _, err := s.undoImport(); err != nil {
+		return fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, err, s.path)
+	}
+	return ie
 }
 
 func splitMemberKey(k string) (group, id string) {
@@ -369,10 +195,6 @@ func splitMemberKey(k string) (group, id string) {
 		}
 	}
 	return "", k
-}
-
-func samePost(a, b *model.Post) bool {
-	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title && a.Body == b.Body
 }
 
 // importFile is the second pass over one queue file: parse and check on every core, write on
@@ -502,11 +324,39 @@ func (rec *item) prepare() error {
 	return err
 }
 
+// beginFileImport begins the journal of an import of files in its first transaction: the
+// signer's chain, the count of events, the clock, and the projection, which it writes.
+func beginFileImport(st *txState, signer model.Key) error {
+	if _, ok := journalOf(st.tx); ok {
+		return nil
+	}
+	j, err := beginJournal(st.tx, "files")
+	if err == nil {
+		err = j.head(st, signer)
+	}
+	for _, k := range [][]byte{kLogSeq, kMaxTime} {
+		if err == nil {
+			err = j.keep(st.tx, bMeta, k)
+		}
+	}
+	if err == nil {
+		err = j.projection()
+	}
+	return err
+}
+
 // writeBatch writes one transaction of drafts as import batches.
 func (s *Store) writeBatch(signer *model.Signer, file string, recs []*item, known map[memberRef]struct{}, fresh *postIDs, opt ImportOptions, res *ImportResult) error {
 	unchanged, unknown := 0, 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	n := s.batches.Add(1)
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := fault("batch", int(n)); err != nil {
+			return err
+		}
 		st := newTxState(tx)
+		if err := beginFileImport(st, signer.Operator.Key); err != nil {
+			return err
+		}
 		st.known = known
 		st.direct = true
 		st.fresh = fresh
@@ -539,7 +389,7 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*item, know
 		return err
 	}
 	// Every tenth transaction, let the pages of the file go from the process's memory.
-	if s.batches.Add(1)%10 == 0 {
+	if n%10 == 0 {
 		s.releaseMap()
 	}
 	res.Records += len(recs)

@@ -206,7 +206,7 @@ func (a *appender) finish() error {
 // returns the ids of the events written (a draft that changes nothing writes none).
 func (s *Store) Append(signer *model.Signer, drafts ...model.Draft) ([]model.Hash, error) {
 	var ids []model.Hash
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		a := newAppender(newTxState(tx), signer, s.now)
 		for i := range drafts {
 			if err := a.add(&drafts[i]); err != nil && !errors.Is(err, model.ErrNoChange) {

@@ -17,7 +17,7 @@ func (s *Store) Register(signer *model.Signer) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		if existing, err := findOperator(tx, signer.Operator.Name); err == nil && existing.Key != signer.Operator.Key {
 			return fmt.Errorf("an operator named %q exists already", signer.Operator.Name)
@@ -44,7 +44,7 @@ var ErrNoOperator = errors.New("no such operator")
 
 func findOperator(tx *bbolt.Tx, name string) (model.Operator, error) {
 	var found model.Operator
-	err := tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+	err := recordsOf(tx, bOperators).ForEach(func(_, v []byte) error {
 		var o model.Operator
 		if err := json.Unmarshal(v, &o); err != nil {
 			return err
@@ -67,7 +67,7 @@ func findOperator(tx *bbolt.Tx, name string) (model.Operator, error) {
 // Operator finds a registered operator by name; an empty name is the default operator.
 func (s *Store) Operator(name string) (model.Operator, error) {
 	var o model.Operator
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		if name == "" {
 			name = string(tx.Bucket(bMeta).Get(kDefaultO))
 			if name == "" {
@@ -84,8 +84,8 @@ func (s *Store) Operator(name string) (model.Operator, error) {
 // Operators lists the registered operators.
 func (s *Store) Operators() ([]model.Operator, error) {
 	var ops []model.Operator
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bOperators).ForEach(func(_, v []byte) error {
+	err := s.view(func(tx *bbolt.Tx) error {
+		return recordsOf(tx, bOperators).ForEach(func(_, v []byte) error {
 			var o model.Operator
 			if err := json.Unmarshal(v, &o); err != nil {
 				return err

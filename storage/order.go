@@ -168,15 +168,23 @@ func forEachCanonical(tx *bbolt.Tx, from []byte, check bool, f func(k []byte, ev
 }
 
 // The fold of new events from other machines runs in transactions of its own, after the
-// transaction that added them to the log: a million events folded in one transaction would
+// transactions that added them to the log: a million events folded in one transaction would
 // hold the whole projection's changes in memory at once. kFoldFrom in the meta says where the
 // fold stands: the canonical key of the last event folded, or empty when the projection was
 // cleared to be replayed from the first event. Open finishes a fold that a crash interrupted,
-// so the projection is never seen behind the log. When kIndexBehind is present too, the
-// events after kFoldFrom are not in the index by origin yet, and the fold writes them there.
+// so the projection is never seen behind the log. When kIndexBehind is present too (left by an
+// earlier qunshen, whose fold wrote the index by origin), the events after kFoldFrom are not
+// in the index by origin yet, and the fold writes them there.
 
-// foldChunk is how many events one transaction of the fold replays.
-var foldChunk = 20_000
+// foldChunk is how many events one transaction of the fold replays at most, and
+// foldChunkBytes how many bytes of their payloads: an import batch carries a thousand
+// records, whose writes a transaction holds until its commit, so that a chunk of batches is
+// cut by their size (8 MiB: some 8,000 posts of a generated queue), one of decisions by their
+// number.
+var (
+	foldChunk      = 20_000
+	foldChunkBytes = 8 << 20
+)
 
 // markFold records, in the transaction that adds events to the log, that the projection must
 // be folded from after key (nil: replayed whole from the first event, the buckets cleared now).
@@ -241,7 +249,7 @@ func putByOriginEntries(tx *bbolt.Tx, es []byOriginEntry) error {
 // foldPending reports whether a fold is pending.
 func (s *Store) foldPending() bool {
 	pending := false
-	s.db.View(func(tx *bbolt.Tx) error {
+	s.view(func(tx *bbolt.Tx) error {
 		pending = tx.Bucket(bMeta).Get(kFoldFrom) != nil
 		return nil
 	})
@@ -254,12 +262,15 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 	done, total := 0, 0
 	for {
 		finished := false
-		err := s.db.Update(func(tx *bbolt.Tx) error {
+		err := s.update(func(tx *bbolt.Tx) error {
 			m := tx.Bucket(bMeta)
 			from := m.Get(kFoldFrom)
 			if from == nil {
 				finished = true
 				return nil
+			}
+			if err := fault("fold", done+1); err != nil {
+				return err
 			}
 			st := newTxState(tx)
 			if total == 0 {
@@ -273,10 +284,13 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			var last []byte
 			var index []byOriginEntry
 			behind := m.Get(kIndexBehind) != nil
+			size, more := 0, false
 			err := forEachCanonical(tx, from, false, func(k []byte, ev *model.Event, id model.Hash) error {
-				if len(read) == foldChunk {
+				if len(read) == foldChunk || size >= foldChunkBytes {
+					more = true
 					return errStop
 				}
+				size += len(ev.Payload)
 				read, ids, last = append(read, *ev), append(ids, id), bytes.Clone(k)
 				if behind {
 					index = append(index, indexEntry(ev, last))
@@ -303,7 +317,7 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 			if progress != nil {
 				progress(done, total)
 			}
-			if len(evs) < foldChunk {
+			if !more {
 				finished = true
 				return endFold(m)
 			}
@@ -311,6 +325,13 @@ func (s *Store) catchUp(progress func(done, total int)) error {
 		})
 		if err != nil || finished {
 			return err
+		}
+		// Every other chunk, let the pages of the file the fold read go from the process's
+		// memory: a chunk of decisions reads posts from all over the file, and the process
+		// would count most of its pages as its own (some 170 MB at a million decisions, when
+		// this was every tenth chunk). What the next chunk reads again is in the page cache.
+		if s.batches.Add(1)%2 == 0 {
+			s.releaseMap()
 		}
 	}
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"hash/maphash"
 	"slices"
+	"sync"
 	"time"
 
 	"qunshen/internal/parallel"
@@ -119,11 +120,22 @@ type postWrites struct {
 func (st *txState) encodePosts() error {
 	dirty := st.dirty
 	ws := make([]postWrites, len(dirty))
+	var faultMu sync.Mutex
+	var fault error
 	parallel.Range(len(dirty), func(from, to int) {
-		for i := from; i < to; i++ {
-			ws[i] = dirty[i].writes()
+		if err := onCore(func() {
+			for i := from; i < to; i++ {
+				ws[i] = dirty[i].writes()
+			}
+		}); err != nil {
+			faultMu.Lock()
+			fault = err
+			faultMu.Unlock()
 		}
 	})
+	if fault != nil {
+		return stored(fault)
+	}
 	for i, e := range dirty {
 		w := &ws[i]
 		for _, x := range w.status {
@@ -202,18 +214,22 @@ func (st *txState) prefetchPosts(ids []string) {
 	entries := make([]*postEntry, len(jobs))
 	parallel.Range(len(jobs), func(from, to int) {
 		k := &known{words: map[string]string{}}
-		for i := from; i < to; i++ {
-			k.id = jobs[i].id
-			r := &struct { // the entry and its post in one allocation
-				e postEntry
-				p model.Post
-			}{}
-			content, err := readPost(jobs[i].raw, k, &r.p)
-			if err == nil { // a damaged post is left to Post, which says so
-				r.e = postEntry{p: &r.p, content: content, lean: true}
-				entries[i] = &r.e
+		// A damaged post, or a fault of the memory map reading it, is left to Post, which
+		// reads it again on the transaction's goroutine and says so.
+		onCore(func() {
+			for i := from; i < to; i++ {
+				k.id = jobs[i].id
+				r := &struct { // the entry and its post in one allocation
+					e postEntry
+					p model.Post
+				}{}
+				content, err := readPost(jobs[i].raw, k, &r.p)
+				if err == nil {
+					r.e = postEntry{p: &r.p, content: content, lean: true}
+					entries[i] = &r.e
+				}
 			}
-		}
+		})
 	})
 	for i, e := range entries {
 		if e != nil {

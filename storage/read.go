@@ -16,7 +16,7 @@ import (
 
 // Post reads one post.
 func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		p, ok, err = newTxState(tx).Post(id)
 		return err
 	})
@@ -25,7 +25,7 @@ func (s *Store) Post(id string) (p model.Post, ok bool, err error) {
 
 // Member reads one member of a group.
 func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		m, ok, err = newTxState(tx).Member(model.MemberKey(group, id))
 		return err
 	})
@@ -35,25 +35,86 @@ func (s *Store) Member(group, id string) (m model.Member, ok bool, err error) {
 // PostsByStatus returns up to limit posts of a status, oldest first, from the index.
 func (s *Store) PostsByStatus(status model.PostStatus, limit int) ([]model.Post, error) {
 	var out []model.Post
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		st := newTxState(tx)
-		prefix := append([]byte(status), 0)
-		c := tx.Bucket(ixPostStatus).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
-			id := string(k[len(prefix)+8:])
-			p, ok, err := st.Post(id)
+	err := s.view(func(tx *bbolt.Tx) error {
+		return eachPostOf(tx, status, limit, func(p *model.Post) { out = append(out, *p) })
+	})
+	return out, err
+}
+
+// eachPostOf calls f with up to limit posts of a status, oldest first, from the index; the
+// post is f's own.
+func eachPostOf(tx *bbolt.Tx, status model.PostStatus, limit int, f func(p *model.Post)) error {
+	st := newTxState(tx)
+	prefix := append([]byte(status), 0)
+	c := recordsOf(tx, ixPostStatus).Cursor()
+	n := 0
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < limit; k, _ = c.Next() {
+		id := k[len(prefix)+8:]
+		raw := st.get(bPosts, id) // not through st.Post, which keeps every post it reads
+		if raw == nil {
+			return inconsistent("the status index names post %q, which is not stored", id)
+		}
+		p, _, err := decodePost(raw)
+		if err != nil {
+			return inconsistent("stored post %q is damaged: %w", id, err)
+		}
+		f(&p)
+		n++
+	}
+	return nil
+}
+
+// PostSummaries is Posts summarized: each post read, summarized and let go, so that a list of
+// a million posts holds their summaries and nothing more (model.PostSummary). Each status
+// oldest first; limit 0 means all, else at most limit of each status.
+func (s *Store) PostSummaries(statuses []model.PostStatus, limit int) ([]model.PostSummary, error) {
+	if limit <= 0 {
+		limit = int(^uint(0) >> 1)
+	}
+	var out []model.PostSummary
+	err := s.view(func(tx *bbolt.Tx) error {
+		// Counted first, so that the summaries are made once, in one array of their size.
+		n := 0
+		c := recordsOf(tx, ixPostStatus).Cursor()
+		for _, status := range statuses {
+			prefix, m := append([]byte(status), 0), 0
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && m < limit; k, _ = c.Next() {
+				m++
+			}
+			n += m
+		}
+		out = make([]model.PostSummary, 0, n)
+		// A group's id and an author's, once each for all their posts.
+		names := map[string]string{}
+		intern := func(s string) string {
+			if v, ok := names[s]; ok {
+				return v
+			}
+			names[s] = s
+			return s
+		}
+		for _, status := range statuses {
+			err := eachPostOf(tx, status, limit, func(p *model.Post) {
+				x := p.Summary()
+				x.Group, x.Author = intern(x.Group), intern(x.Author)
+				out = append(out, x)
+				if len(out)%summaryRelease == 0 {
+					s.releaseMap() // the pages of the posts read, read once
+				}
+			})
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return fmt.Errorf("index names post %q, which is not stored", id)
-			}
-			out = append(out, p)
 		}
 		return nil
 	})
 	return out, err
 }
+
+// summaryRelease is how many posts PostSummaries reads between two releases of the pages of
+// the file they were read from (releaseMap): a million posts read through the map would
+// otherwise count the whole posts bucket in the process's resident memory.
+const summaryRelease = 100_000
 
 // Rectifications lists the inspection findings, by id.
 func (s *Store) Rectifications() ([]model.Rectification, error) {
@@ -62,7 +123,7 @@ func (s *Store) Rectifications() ([]model.Rectification, error) {
 
 // Rectification reads one inspection finding.
 func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		r, ok, err = newTxState(tx).Rectification(id)
 		return err
 	})
@@ -71,7 +132,7 @@ func (s *Store) Rectification(id string) (r model.Rectification, ok bool, err er
 
 // Violation reads one violation.
 func (s *Store) Violation(id string) (v model.Violation, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		v, ok, err = newTxState(tx).Violation(id)
 		return err
 	})
@@ -80,7 +141,7 @@ func (s *Store) Violation(id string) (v model.Violation, ok bool, err error) {
 
 // Group reads one group.
 func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		g, ok, err = newTxState(tx).Group(id)
 		return err
 	})
@@ -90,7 +151,7 @@ func (s *Store) Group(id string) (g model.Group, ok bool, err error) {
 // Event reads the event of the log with id, made at t (the time a post's history records).
 func (s *Store) Event(t time.Time, id model.Hash) (model.Event, error) {
 	var ev model.Event
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		body := tx.Bucket(bLog).Get(orderKey(t, id))
 		if body == nil {
 			return fmt.Errorf("no event %s in the log", id.Short())
@@ -116,11 +177,11 @@ type Conflicts struct {
 // in) and the events set aside.
 func (s *Store) Conflicts() (Conflicts, error) {
 	var c Conflicts
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		for _, status := range []model.PostStatus{model.PostPending, model.PostEscalated} {
 			prefix := append([]byte(status), 0)
-			cur := tx.Bucket(ixPostStatus).Cursor()
+			cur := recordsOf(tx, ixPostStatus).Cursor()
 			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 				p, ok, err := st.Post(string(k[len(prefix)+8:]))
 				if err != nil {
@@ -131,7 +192,7 @@ func (s *Store) Conflicts() (Conflicts, error) {
 				}
 			}
 		}
-		return tx.Bucket(bSuperseded).ForEach(func(_, v []byte) error {
+		return recordsOf(tx, bSuperseded).ForEach(func(_, v []byte) error {
 			c.Superseded = append(c.Superseded, string(v))
 			return nil
 		})
@@ -141,9 +202,9 @@ func (s *Store) Conflicts() (Conflicts, error) {
 
 func listAll[T any](s *Store, bucket []byte) ([]T, error) {
 	var out []T
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		return tx.Bucket(bucket).ForEach(func(k, _ []byte) error {
+		return recordsOf(tx, bucket).ForEach(func(k, _ []byte) error {
 			v, _, err := getJSON[T](st, bucket, string(k))
 			out = append(out, v)
 			return err
@@ -258,9 +319,9 @@ func (s *Store) PostFiles(group string) ([]model.Post, error) {
 // bound), each status in time order, from the posts-by-status index.
 func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([]model.Post, error) {
 	var out []model.Post
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
-		c := tx.Bucket(ixPostStatus).Cursor()
+		c := recordsOf(tx, ixPostStatus).Cursor()
 		for _, status := range statuses {
 			prefix := append([]byte(status), 0)
 			seek := prefix
@@ -281,7 +342,7 @@ func (s *Store) PostsBetween(statuses []model.PostStatus, from, to time.Time) ([
 					return err
 				}
 				if !ok {
-					return fmt.Errorf("index names post %q, which is not stored", id)
+					return inconsistent("the status index names post %q, which is not stored", id)
 				}
 				out = append(out, p)
 			}
@@ -312,10 +373,10 @@ func (s *Store) Posts(statuses []model.PostStatus, limit int) ([]model.Post, err
 // MemberViolations is a member's record from the index, newest first.
 func (s *Store) MemberViolations(group, id string) ([]model.Violation, error) {
 	var out []model.Violation
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st := newTxState(tx)
 		prefix := []byte(group + "\x00" + id + "\x00")
-		c := tx.Bucket(ixViolMember).Cursor()
+		c := recordsOf(tx, ixViolMember).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			v, ok, err := st.Violation(string(k[len(prefix):]))
 			if err != nil {

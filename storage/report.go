@@ -346,7 +346,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 		p, _, err := decodePost(v)
 		if err != nil {
-			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+			return inconsistent("stored post %q is damaged: %w", k, err)
 		}
 		return put(decided(model.PostFacts(&p)))
 	})
@@ -356,7 +356,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	err = tx.Bucket(bViolations).ForEach(func(k, v []byte) error {
 		var x model.Violation
 		if err := fastjson.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("stored violation %q is damaged: %w", k, err)
+			return inconsistent("stored violation %q is damaged: %w", k, err)
 		}
 		return put(model.ViolationFacts(&x))
 	})
@@ -366,7 +366,7 @@ func buildFactIndex(tx *bbolt.Tx) error {
 	return tx.Bucket(bApps).ForEach(func(k, v []byte) error {
 		var x model.Application
 		if err := fastjson.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("stored application %q is damaged: %w", k, err)
+			return inconsistent("stored application %q is damaged: %w", k, err)
 		}
 		return put(model.ApplicationFacts(&x))
 	})
@@ -379,7 +379,7 @@ func moveSubmitFacts(tx *bbolt.Tx) error {
 	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 		p, _, err := decodePost(v)
 		if err != nil {
-			return fmt.Errorf("stored post %q is damaged: %w", k, err)
+			return inconsistent("stored post %q is damaged: %w", k, err)
 		}
 		return ix.Put(postStatusKey(&p), statusValue(model.PostFacts(&p)))
 	})
@@ -425,7 +425,7 @@ func wantFactIndex(mem *model.MemState) map[string]any {
 // [from, to), of the groups given (every group when nil), in time order. The fact passed is
 // reused, and its id is valid only during the call: f copies what it keeps.
 func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string]bool, f func(*model.Fact) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		r := newFactReader()
 		r.groups = groups
 		if kind == model.FactSubmit {
@@ -433,7 +433,7 @@ func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string
 		}
 		start := append([]byte{byte(kind)}, timeKey(from)...)
 		end := append([]byte{byte(kind)}, timeKey(to)...)
-		c := tx.Bucket(ixFacts).Cursor()
+		c := recordsOf(tx, ixFacts).Cursor()
 		var fact model.Fact
 		for k, v := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 			if err := r.decode(k, v, &fact); err != nil {
@@ -454,7 +454,7 @@ func (s *Store) Facts(kind model.FactKind, from, to time.Time, groups map[string
 // each status, merged in the order of time and id, as the report index would give them.
 func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.Fact) error) error {
 	type run struct {
-		c      *bbolt.Cursor
+		c      recordCursor
 		prefix int
 		end    []byte
 		k, v   []byte
@@ -462,7 +462,7 @@ func submitFacts(tx *bbolt.Tx, r *factReader, from, to time.Time, f func(*model.
 	var runs []*run
 	for _, status := range model.PostStatuses {
 		prefix := append([]byte(status), 0)
-		x := &run{c: tx.Bucket(ixPostStatus).Cursor(), prefix: len(prefix), end: append(slices.Clone(prefix), timeKey(to)...)}
+		x := &run{c: recordsOf(tx, ixPostStatus).Cursor(), prefix: len(prefix), end: append(slices.Clone(prefix), timeKey(to)...)}
 		x.k, x.v = x.c.Seek(append(prefix, timeKey(from)...))
 		runs = append(runs, x)
 	}
@@ -515,8 +515,8 @@ type reportMember struct {
 // report reads are decoded: id, group, name, nickname, branch, joined, last active, status
 // and step.
 func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bMembers).Cursor()
+	return s.view(func(tx *bbolt.Tx) error {
+		c := recordsOf(tx, bMembers).Cursor()
 		var prefix []byte
 		if group != "" {
 			prefix = []byte(group + "\x00")
@@ -525,7 +525,7 @@ func (s *Store) ForEachMember(group string, f func(*model.Member) error) error {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var x reportMember
 			if err := fastjson.Unmarshal(v, &x); err != nil {
-				return fmt.Errorf("stored member %q is damaged: %w", printable(k), err)
+				return inconsistent("stored member %q is damaged: %w", printable(k), err)
 			}
 			m = model.Member{ID: x.ID, Group: x.Group, Name: x.Name, Nickname: x.Nickname, Branch: x.Branch,
 				Joined: x.Joined, LastActive: x.LastActive, Status: x.Status, Step: x.Step}

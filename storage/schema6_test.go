@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"go.etcd.io/bbolt"
 
 	"qunshen/model"
 )
@@ -51,8 +54,39 @@ func dumpState(t *testing.T, s *Store) []byte {
 
 // TestSchema6IsMigrated opens a database made by qunshen of schema 6 (testdata/schema6/make.sh
 // says how): it is brought to this schema, verifies, and holds the state it held, field by field.
-func TestSchema6IsMigrated(t *testing.T) {
-	raw, err := os.ReadFile("testdata/schema6/qunshen.db")
+func TestSchema6IsMigrated(t *testing.T) { migratedFrom(t, "testdata/schema6") }
+
+// TestSchema8IsMigrated opens a database made by qunshen of schema 8, the last whose records
+// carry no checksums (testdata/schema8/make.sh): it is brought to this schema, verifies, holds
+// the state it held, and every record of it is sealed: changed, it is refused.
+func TestSchema8IsMigrated(t *testing.T) {
+	s := migratedFrom(t, "testdata/schema8")
+	if err := s.CheckStructure(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := s.view(func(tx *bbolt.Tx) error {
+		for _, name := range append(slices.Clone(projectionBuckets), sealedOwn...) {
+			if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				n++
+				unseal(string(name), k, v) // panics, and fails the view, when it is not sealed
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("the records after the migration: %d read, %v", n, err)
+	}
+}
+
+// migratedFrom opens a copy of the database of an older schema in dir, and checks that it
+// verifies and holds the state of dir's state.json.
+func migratedFrom(t *testing.T, dir string) *Store {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "qunshen.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,17 +98,18 @@ func TestSchema6IsMigrated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	if _, err := s.Verify(); err != nil {
 		t.Fatalf("verify after the migration: %v", err)
 	}
-	want, err := os.ReadFile("testdata/schema6/state.json")
+	want, err := os.ReadFile(filepath.Join(dir, "state.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := dumpState(t, s); !bytes.Equal(got, want) {
 		t.Errorf("the state after the migration differs from the state before it:\n%s", firstDiff(got, want))
 	}
+	return s
 }
 
 // firstDiff shows where two texts part, with some context.

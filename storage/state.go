@@ -78,7 +78,7 @@ func (st *txState) LendPost(id string) (*model.Post, bool, error) {
 	if e, ok := st.posts[id]; ok {
 		if e.lean && id != st.deciding {
 			if err := e.whole(); err != nil {
-				return nil, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+				return nil, false, inconsistent("stored post %q is damaged: %w", id, err)
 			}
 		}
 		return e.p, true, nil
@@ -92,7 +92,7 @@ func (st *txState) LendPost(id string) (*model.Post, bool, error) {
 	}
 	p, content, err := decodePost(raw)
 	if err != nil {
-		return nil, false, fmt.Errorf("stored post %q is damaged: %w", id, err)
+		return nil, false, inconsistent("stored post %q is damaged: %w", id, err)
 	}
 	st.posts[id] = &postEntry{p: &p, content: content}
 	return &p, true, nil
@@ -126,7 +126,7 @@ func (st *txState) Accountability(id string) (model.Accountability, bool, error)
 // stored, as this transaction and the ones before it not committed yet have changed them.
 func (st *txState) GroupRectifications(group string) ([]model.Rectification, error) {
 	raw := map[string][]byte{}
-	if err := st.b[string(bRects)].ForEach(func(k, v []byte) error {
+	if err := st.rec(bRects).ForEach(func(k, v []byte) error {
 		raw[string(k)] = v
 		return nil
 	}); err != nil {
@@ -153,7 +153,7 @@ func (st *txState) GroupRectifications(group string) ([]model.Rectification, err
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		var r model.Rectification
 		if err := fastjson.Unmarshal(raw[k], &r); err != nil {
-			return nil, fmt.Errorf("stored rectification %q is damaged: %w", k, err)
+			return nil, inconsistent("stored rectification %q is damaged: %w", k, err)
 		}
 		if r.Group == group {
 			out = append(out, r)
@@ -335,7 +335,7 @@ func (st *txState) flushCounts() error {
 	if err := st.flushWrites(); err != nil {
 		return err
 	}
-	b := st.b[string(bCounts)]
+	b := st.rec(bCounts)
 	for k, d := range st.counts {
 		if d == 0 {
 			continue

@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"qunshen/model"
 
 	"go.etcd.io/bbolt"
@@ -40,12 +39,12 @@ func (s *Store) Status() (Status, error) {
 		Applications: zeroes(model.ApplicationStatuses), Groups: zeroes([]model.GroupStatus{model.GroupActive, model.GroupRectifying, model.GroupDissolved}),
 		Rectifications: zeroes([]model.RectificationStatus{model.RectOpen, model.RectClosed}),
 	}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		st.Events = newTxState(tx).logSeq()
 		st.Parked = int64(tx.Bucket(bParked).Stats().KeyN)
-		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
+		return recordsOf(tx, bCounts).ForEach(func(k, v []byte) error {
 			if len(v) != 8 {
-				return fmt.Errorf("damaged count %q", k)
+				return inconsistent("damaged count %q", k)
 			}
 			n := int64(binary.BigEndian.Uint64(v))
 			kind, status, _ := bytes.Cut(k, []byte("/"))

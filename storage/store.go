@@ -10,14 +10,19 @@
 //	               buffered writes, index.go and report.go the indexes it keeps
 //	post.go        the posts of a transaction; postcodec.go the one codec of a stored post
 //	import.go      the store side of an import of files (chatimport.go for chat exports):
-//	               checking against the database, writing in batches; the inputs are ingest's
-//	sync.go        bundles out, syncimport.go bundles in (the file format is bundle's);
-//	               designated.go the check of the events of designated operators, and
-//	               importscope.go that of an import of files by one
-//	order.go       the canonical order of the log; foldpipe.go the fold of imported events
+//	               writing in batches, after importcheck.go checked the files against the
+//	               database (importscope.go, an import by a designated operator); the inputs
+//	               are ingest's
+//	undo.go        the journal of an import, by which a failed or killed one is rolled back
+//	sync.go        bundles out, syncimport.go bundles in: syncplan.go checks them against the
+//	               database (designated.go, the events of designated operators), syncapply.go
+//	               writes them (the file format is bundle's)
+//	order.go       the canonical order of the log, and the fold of imported events (catchUp)
 //	read.go        the reads of the workbench; status.go, operators.go, decisions.go, trust.go
 //	verify.go      every chain and signature, and the projection against a fresh fold
-//	care.go        backup, restore and compact; care_pages.go checks a copy's pages
+//	care.go        backup, restore and compact; care_pages.go walks a file's pages
+//	damage.go      a damaged database refused: the file before it is mapped, bbolt's panics
+//	               and faults under guard, the structure of the file (CheckStructure)
 package storage
 
 import (
@@ -58,8 +63,13 @@ import (
 // database replays its log whole, so that the groups dissolved before have it.
 // Version 11 adds the commendations and rewards, and the requests to read the archive (buckets
 // commendations, archive_requests); an older database has none, and needs nothing done.
+// Version 12 ends every record of the projection with a checksum of its key and value
+// (storage/records.go), checked when it is read; an older database's projection is replayed.
 // A database of an older version is brought up to this one when opened.
-const SchemaVersion = 11
+const SchemaVersion = 12
+
+// sealedSince is the first schema whose records of the projection carry a checksum.
+const sealedSince = 12
 
 var (
 	bMeta        = []byte("meta")
@@ -93,6 +103,14 @@ var (
 		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
 		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, bTrust, bGroupApps, bIncidents, bAccount, bDesign, bCommend, bAccess}
 
+	// schema7Buckets are the buckets every database of schema 7 holds: Open made them all
+	// whenever it opened one. The trust store is not among them: a database without one is
+	// given one from its operators (upgradeTrust), and a lost one shows at once, as the keys
+	// of other machines are no longer trusted.
+	schema7Buckets = [][]byte{bMeta, bLog, bOrigins, bCheckpoints, bOperators, bGroups, bMembers, bPosts,
+		bViolations, bApps, bRects, bCounts, ixPostStatus, ixAppStatus, ixViolMember,
+		bByOrigin, bSuperseded, bParked, bParkedCP, bPeers, []byte("ix_report")}
+
 	kSchema   = []byte("schema")
 	kLogSeq   = []byte("log_seq") // how many events the log holds
 	kDefaultO = []byte("default_operator")
@@ -122,6 +140,24 @@ type Store struct {
 	clock func() time.Time // the time of new events: time.Now unless SetClock
 	// batches counts the import transactions, to release the memory map now and then.
 	batches atomic.Int64
+	// removed are the temporary files of a killed compact or restore that Open removed.
+	removed []StaleFile
+	// undone says that Open rolled back an import that a killed process left unfinished.
+	undone bool
+}
+
+// Undone reports whether Open rolled back an import that did not finish (a process killed
+// while it imported): the database is as it was before that import.
+func (s *Store) Undone() bool { return s.undone }
+
+// journalPending reports whether the database holds the journal of an unfinished import.
+func (s *Store) journalPending() bool {
+	pending := false
+	s.view(func(tx *bbolt.Tx) error {
+		_, pending = journalOf(tx)
+		return nil
+	})
+	return pending
 }
 
 // Open opens (creating when missing) the database at path, with its file 0600 and its folder
@@ -130,24 +166,55 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
-		Timeout:         2 * time.Second,
-		InitialMmapSize: 1 << 30, // address space, not memory: a growing file need not remap
-		FreelistType:    bbolt.FreelistMapType,
-		PageSize:        pageSize,
+	// bbolt maps the file and trusts its pages: a file cut short is refused before.
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	var db *bbolt.DB
+	err := guard(path, func() (err error) {
+		db, err = bbolt.Open(path, 0o600, &bbolt.Options{
+			Timeout:         2 * time.Second,
+			InitialMmapSize: 1 << 30, // address space, not memory: a growing file need not remap
+			FreelistType:    bbolt.FreelistMapType,
+			PageSize:        pageSize,
+		})
+		return err
 	})
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, i18n.EIs(ErrLocked, "store.locked", path)
+	}
+	if IsDamaged(err) {
+		return nil, err
+	}
+	if err != nil && hasBoltMagic(path) &&
+		(errors.Is(err, bbolt.ErrInvalid) || errors.Is(err, bbolt.ErrChecksum) || errors.Is(err, bbolt.ErrVersionMismatch)) {
+		return nil, &DamagedError{Path: path, Cause: err} // a bbolt file whose meta pages fail
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	// Grow the file in large steps: each growth is a truncate and an fsync.
 	db.AllocSize = 64 << 20
-	s := &Store{db: db, path: path}
+	// The lock is held: a temporary file of compact or restore beside it is one's that was killed.
+	s := &Store{db: db, path: path, removed: removeStale(path)}
 	if err := s.init(); err != nil {
 		db.Close()
+		if IsDamaged(err) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// An import killed before it ended: roll it back before anything reads, on a database
+	// whose structure was checked first (a roll back writes).
+	if s.journalPending() {
+		err := s.CheckStructure()
+		if err == nil {
+			s.undone, err = s.undoImport()
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	// An import of bundles killed while it folded: finish the fold before anything reads.
 	if s.foldPending() {
@@ -159,21 +226,36 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
+// init readies the database: made when new, brought up to this schema when older, checked
+// for its buckets. A database that needs none of it is only read: opening writes nothing to a
+// sound database, nor to a damaged one before it is checked.
 func (s *Store) init() error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		schema := 0 // of the database as it was: 0 for a new one
-		if m := tx.Bucket(bMeta); m != nil {
-			v := m.Get(kSchema)
-			n, err := strconv.Atoi(string(v))
-			if err != nil {
-				return fmt.Errorf("not a qunshen database (schema %q)", v)
-			}
-			if n > SchemaVersion {
-				return fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
-			}
-			schema = n
+	write := false
+	err := s.view(func(tx *bbolt.Tx) error {
+		schema, err := s.schemaOf(tx)
+		if err != nil {
+			return err
 		}
-		if err := upgradeTrust(tx, s.path); err != nil {
+		write = schema != SchemaVersion || tx.Bucket(bTrust) == nil
+		for _, b := range allBuckets {
+			write = write || tx.Bucket(b) == nil
+		}
+		return nil
+	})
+	if err != nil || !write {
+		return err
+	}
+	return s.update(func(tx *bbolt.Tx) error {
+		schema, err := s.schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		if schema >= 1 && schema < sealedSince {
+			if err := sealOwn(tx); err != nil {
+				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
+			}
+		}
+		if err := upgradeTrust(tx, s.path, schema); err != nil {
 			return err
 		}
 		for _, b := range allBuckets {
@@ -207,8 +289,10 @@ func (s *Store) init() error {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
 		}
-		if older(10) {
-			// The projection is replayed from the first event, by Open, before anything reads.
+		if older(sealedSince) {
+			// The projection is replayed from the first event, by Open, before anything reads:
+			// it holds what the fold of this schema holds (the outbox from 8, the dissolution
+			// times from 10), each record sealed with its checksum (from 12).
 			if err := markFold(tx, nil); err != nil {
 				return fmt.Errorf("bringing the database to schema %d: %w", SchemaVersion, err)
 			}
@@ -218,6 +302,59 @@ func (s *Store) init() error {
 		}
 		return nil
 	})
+}
+
+// Removed are the temporary files that a compact or a restore killed on the way had left beside
+// the database, which Open removed.
+func (s *Store) Removed() []StaleFile { return s.removed }
+
+// schemaOf reads the schema of the database as it is (0 for a new one), and refuses a newer
+// one, a damaged one, and a bbolt file of something else. Every bucket is made when a
+// database is first opened: one missing from a database of schema 7 or later was lost (a
+// damaged entry of the top-level tree), and making it again, empty, would answer from it as
+// if it held nothing; so is one that a later schema added (the outbox from 8 …).
+func (s *Store) schemaOf(tx *bbolt.Tx) (int, error) {
+	schema := 0
+	if m := tx.Bucket(bMeta); m != nil {
+		v := m.Get(kSchema)
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return 0, damaged(s.path, "its schema version %q cannot be read", v)
+		}
+		if n > SchemaVersion {
+			return 0, fmt.Errorf("the database has schema %d, newer than this qunshen reads (%d): use a newer qunshen", n, SchemaVersion)
+		}
+		schema = n
+	} else if k, _ := tx.Cursor().First(); k != nil {
+		for _, b := range schema7Buckets {
+			if tx.Bucket(b) != nil {
+				return 0, damaged(s.path, "the bucket %q is missing", bMeta)
+			}
+		}
+		return 0, errors.New("not a qunshen database (it holds other buckets)")
+	}
+	if schema >= 7 {
+		for _, b := range schema7Buckets {
+			if tx.Bucket(b) == nil {
+				return 0, damaged(s.path, "the bucket %q is missing", b)
+			}
+		}
+	}
+	// The buckets each later schema added: one missing from a database of that schema was lost.
+	for _, since := range []struct {
+		schema  int
+		buckets [][]byte
+	}{{8, [][]byte{bOutbox}}, {9, [][]byte{bDesign}}, {10, [][]byte{bGroupApps, bIncidents, bAccount}}, {11, [][]byte{bCommend, bAccess}}} {
+		if schema < since.schema {
+			continue
+		}
+		for _, b := range since.buckets {
+			if tx.Bucket(b) == nil {
+				return 0, damaged(s.path, "the bucket %q is missing", b)
+			}
+		}
+	}
+	return schema, nil
 }
 
 // Path is the database file.

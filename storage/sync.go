@@ -38,7 +38,7 @@ type peerState map[model.Key]uint64
 
 func readPeer(tx *bbolt.Tx, name string) peerState {
 	ps := peerState{}
-	v := tx.Bucket(bPeers).Get([]byte(name))
+	v := recordsOf(tx, bPeers).Get([]byte(name))
 	for len(v) >= 40 {
 		var k model.Key
 		copy(k[:], v[:32])
@@ -59,7 +59,7 @@ func writePeer(tx *bbolt.Tx, name string, ps peerState) error {
 		v = append(v, k[:]...)
 		v = binary.BigEndian.AppendUint64(v, ps[k])
 	}
-	return tx.Bucket(bPeers).Put([]byte(name), v)
+	return recordsOf(tx, bPeers).Put([]byte(name), v)
 }
 
 // ExportBundle writes the events of every origin's chain (for a peer: those it lacks) to a
@@ -70,7 +70,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 		opt.Now = time.Now
 	}
 	sent := peerState{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		have := peerState{}
 		if opt.Peer != "" && !opt.All {
 			have = readPeer(tx, opt.Peer)
@@ -155,7 +155,7 @@ func (s *Store) ExportBundle(signer *model.Signer, path string, opt ExportOption
 	if err != nil || opt.Peer == "" || len(sent) == 0 {
 		return res, err
 	}
-	return res, s.db.Update(func(tx *bbolt.Tx) error {
+	return res, s.update(func(tx *bbolt.Tx) error {
 		ps := readPeer(tx, opt.Peer)
 		for k, to := range sent {
 			ps[k] = max(ps[k], to)

@@ -399,12 +399,48 @@ func TestSyncRefusals(t *testing.T) {
 		sec.importBundles(one)
 		refused(t, sec, two, "this machine holds the other: a forked chain")
 	})
+	t.Run("a maker's name claimed", func(t *testing.T) {
+		// A stranger's bundle whose manifest says it is the administrator's: refused for the
+		// key that signed it, by its fingerprint; the name is a claim, not a fact.
+		stranger, _ := keyring.NewSigner("stranger", model.RoleAdmin, "")
+		c := &chain{s: stranger}
+		events := [][]byte{c.next(model.OperatorRegister, stranger.Operator.Key.String(), register(stranger), time.Now())}
+		posing := *stranger
+		posing.Operator.Name = "admin"
+		m := bundle.Manifest{Format: "qunshen-bundle", Origins: []bundle.Origin{c.run(1, 1)}}
+		f := file("posing.qsb", frame(&posing, m, events, true))
+		_, err := sec.st.ImportBundles([]string{f}, SyncOptions{})
+		fp := stranger.Operator.Key.Fingerprint()
+		if err == nil || !strings.Contains(err.Error(), "signed by the key "+fp+", which this machine does not trust") ||
+			!strings.Contains(err.Error(), `calls its maker "admin", a claim`) || strings.Contains(err.Error(), "made by admin") {
+			t.Fatalf("a stranger posing as admin: %v", err)
+		}
+		refused(t, sec, f, fp)
+		// The manifest names the administrator's key, but the stranger signed it.
+		mb := frame(stranger, m, events, true)
+		peer, _ := json.Marshal(bundle.Peer{Key: stranger.Operator.Key, Name: "stranger", Role: model.RoleAdmin})
+		i := bytes.LastIndex(mb, peer) // in the manifest, after the events
+		if i < 0 {
+			t.Fatalf("no %s in the manifest", peer)
+		}
+		claimed, _ := json.Marshal(bundle.Peer{Key: admin.op.Operator.Key, Name: "stranger", Role: model.RoleAdmin})
+		copy(mb[i:], claimed)
+		_, err = sec.st.ImportBundles([]string{file("forged-key.qsb", mb)}, SyncOptions{})
+		if err == nil || !strings.Contains(err.Error(), "bad signature: the key "+admin.op.Operator.Key.Fingerprint()+" its manifest names did not sign it") || strings.Contains(err.Error(), "stranger") {
+			t.Fatalf("a manifest naming a key that did not sign: %v", err)
+		}
+	})
 	t.Run("revoked key", func(t *testing.T) {
 		admin.check(admin.decide("p1", model.PostApprove, ""))
 		b := admin.export("")
 		_, err := sec.st.RevokeTrust("admin")
 		sec.check(err)
 		refused(t, sec, b, "revoked")
+		// Named by the name it was trusted under here.
+		_, err = sec.st.ImportBundles([]string{b}, SyncOptions{})
+		if err == nil || !strings.Contains(err.Error(), "signed by the key "+admin.op.Operator.Key.Fingerprint()+", trusted here as admin (admin) until it was revoked on") {
+			t.Fatalf("a revoked key: %v", err)
+		}
 	})
 	// And after all of it, the good bundle still imports.
 	sec.check(sec.st.AddTrust(keyring.Trust{Key: admin.op.Operator.Key, Name: "admin", Role: model.RoleAdmin}))

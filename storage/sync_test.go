@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -341,47 +340,6 @@ func TestSchema1IsMigrated(t *testing.T) {
 	e.verify()
 }
 
-// TestMergeRuns: runs of any lengths, in order or not, come out as one sort of them all.
-func TestMergeRuns(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 5))
-	cmpKey := func(a, b *incoming) int { return bytes.Compare(a.key, b.key) }
-	for round := range 200 {
-		var xs []*incoming
-		bounds := []int{}
-		for range rng.IntN(7) {
-			bounds = append(bounds, len(xs))
-			n := rng.IntN(20)
-			start := rng.IntN(50)
-			for i := range n {
-				k := start + i*rng.IntN(3) // in order, with repeats
-				if round%3 == 0 {
-					k = rng.IntN(50) // out of order
-				}
-				xs = append(xs, &incoming{key: []byte{byte(k)}})
-			}
-		}
-		bounds = append(bounds, len(xs))
-		want := slices.Clone(xs)
-		slices.SortStableFunc(want, cmpKey)
-		got := mergeRuns(slices.Clone(xs), bounds, cmpKey)
-		if len(got) != len(want) {
-			t.Fatalf("round %d: %d of %d", round, len(got), len(want))
-		}
-		for i := range got {
-			if cmpKey(got[i], want[i]) != 0 {
-				t.Fatalf("round %d: not sorted at %d", round, i)
-			}
-		}
-		seen := map[*incoming]bool{}
-		for _, x := range got {
-			seen[x] = true
-		}
-		if len(seen) != len(xs) {
-			t.Fatalf("round %d: %d of %d events kept", round, len(seen), len(xs))
-		}
-	}
-}
-
 // TestSyncImportProgress: the fold of an import counts the new events up to all of them,
 // never back, chunk by chunk, and leaves no fold pending.
 func TestSyncImportProgress(t *testing.T) {
@@ -476,9 +434,12 @@ func TestSchema4LogIsMigrated(t *testing.T) {
 	}
 }
 
-// A fold cut short after its first chunk — as a crash leaves it — is finished when the
-// database is opened: the index by origin, which the fold writes, included. The database then
-// verifies and holds the state of an import that was not cut short.
+// A fold cut short after its first chunk — as a crash leaves it — is rolled back with the
+// import when the database is opened (the import's journal): the database then verifies and
+// holds the state from before the import, and the bundle imported again reaches the state of
+// an import that was not cut short. A fold cut short without a journal (as an earlier version
+// left it) is finished when the database is opened, with the same state. The index by origin
+// is written with the log, whole while the fold runs: a roll back finds the events by it.
 func TestFoldCutShortIsFinished(t *testing.T) {
 	defer func(n int) { foldChunk = n }(foldChunk)
 	foldChunk = 2
@@ -495,6 +456,7 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 		t.Fatalf("%d decisions fold in one chunk", len(pending))
 	}
 	bundle := a1.export("a2")
+	before := a2.hash()
 	cut := filepath.Join(dir, "cut.db")
 	copied := false
 	_, err = a2.st.ImportBundles([]string{bundle}, SyncOptions{Progress: func(stage string, done, total int) {
@@ -511,23 +473,56 @@ func TestFoldCutShortIsFinished(t *testing.T) {
 	a2.check(err)
 	var events, indexed int
 	a2.check(db.View(func(tx *bbolt.Tx) error {
-		if tx.Bucket(bMeta).Get(kFoldFrom) == nil || tx.Bucket(bMeta).Get(kIndexBehind) == nil {
+		if tx.Bucket(bMeta).Get(kFoldFrom) == nil {
 			t.Fatal("the copy was not taken half-way through the fold")
+		}
+		if tx.Bucket(bUndo) == nil {
+			t.Fatal("the import's journal was ended before its fold")
 		}
 		events, indexed = tx.Bucket(bLog).Stats().KeyN, tx.Bucket(bByOrigin).Stats().KeyN
 		return nil
 	}))
 	db.Close()
-	if indexed >= events {
-		t.Fatalf("the index by origin holds %d of %d events half-way", indexed, events)
+	if indexed != events {
+		t.Fatalf("the index by origin holds %d of %d events half-way: it is written with the log", indexed, events)
 	}
+	old := filepath.Join(dir, "old.db")
+	a2.check(copyFile(cut, old))
+
 	st, err := Open(cut)
 	a2.check(err)
 	defer st.Close()
+	if !st.Undone() {
+		t.Fatal("Open did not roll the import back")
+	}
 	if _, err := st.Verify(); err != nil {
-		t.Fatalf("the fold finished on opening: %v", err)
+		t.Fatalf("the import rolled back on opening: %v", err)
 	}
 	h, err := st.StateHash()
+	a2.check(err)
+	if h != before {
+		t.Fatal("the import rolled back on opening left a state other than the one before it")
+	}
+	_, err = st.ImportBundles([]string{bundle}, SyncOptions{})
+	a2.check(err)
+	if h, _ := st.StateHash(); h != a2.hash() {
+		t.Fatal("the bundle imported again differs from the import not cut short")
+	}
+
+	db, err = bbolt.Open(old, 0o600, nil)
+	a2.check(err)
+	a2.check(db.Update(func(tx *bbolt.Tx) error { return tx.DeleteBucket(bUndo) }))
+	a2.check(db.Close())
+	st2, err := Open(old)
+	a2.check(err)
+	defer st2.Close()
+	if st2.Undone() {
+		t.Fatal("Open rolled back an import without a journal")
+	}
+	if _, err := st2.Verify(); err != nil {
+		t.Fatalf("the fold finished on opening: %v", err)
+	}
+	h, err = st2.StateHash()
 	a2.check(err)
 	if h != a2.hash() {
 		t.Fatal("the fold finished on opening differs from the one not cut short")

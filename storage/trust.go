@@ -26,11 +26,10 @@ var bTrust = []byte("trust")
 // trustOf reads the trust record of a key within a transaction.
 func trustOf(tx *bbolt.Tx, k model.Key) (keyring.Trust, bool, error) {
 	var t keyring.Trust
-	b := tx.Bucket(bTrust)
-	if b == nil {
+	if tx.Bucket(bTrust) == nil {
 		return t, false, nil
 	}
-	raw := b.Get(k[:])
+	raw := recordsOf(tx, bTrust).Get(k[:])
 	if raw == nil {
 		return t, false, nil
 	}
@@ -45,12 +44,12 @@ func putTrust(tx *bbolt.Tx, t keyring.Trust) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bTrust).Put(t.Key[:], raw)
+	return recordsOf(tx, bTrust).Put(t.Key[:], raw)
 }
 
 func allTrust(tx *bbolt.Tx) ([]keyring.Trust, error) {
 	var out []keyring.Trust
-	err := tx.Bucket(bTrust).ForEach(func(k, v []byte) error {
+	err := recordsOf(tx, bTrust).ForEach(func(k, v []byte) error {
 		var t keyring.Trust
 		if err := json.Unmarshal(v, &t); err != nil {
 			return fmt.Errorf("stored trust of key %x is damaged: %w", k, err)
@@ -64,7 +63,7 @@ func allTrust(tx *bbolt.Tx) ([]keyring.Trust, error) {
 
 // AddTrust records a key as trusted, by the rules of keyring.Admit.
 func (s *Store) AddTrust(t keyring.Trust) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return addTrust(tx, t) })
+	return s.update(func(tx *bbolt.Tx) error { return addTrust(tx, t) })
 }
 
 func addTrust(tx *bbolt.Tx, t keyring.Trust) error {
@@ -91,7 +90,7 @@ func putLocalTrust(tx *bbolt.Tx, op model.Operator) error {
 // may be revoked too: the returned Trust then has Local set, for the caller to warn.
 func (s *Store) RevokeTrust(nameOrFingerprint string) (keyring.Trust, error) {
 	var t keyring.Trust
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		all, err := allTrust(tx)
 		if err != nil {
 			return err
@@ -112,7 +111,7 @@ func (s *Store) RevokeTrust(nameOrFingerprint string) (keyring.Trust, error) {
 // TrustList lists the trust store, by name.
 func (s *Store) TrustList() ([]keyring.Trust, error) {
 	var out []keyring.Trust
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		var err error
 		out, err = allTrust(tx)
 		return err
@@ -124,19 +123,22 @@ func (s *Store) TrustList() ([]keyring.Trust, error) {
 // operator registered there is trusted, and Local when its private key is on this machine
 // (before the trust store, operators were only ever made by init on a machine holding the
 // database).
-func upgradeTrust(tx *bbolt.Tx, dbPath string) error {
+func upgradeTrust(tx *bbolt.Tx, dbPath string, schema int) error {
 	if tx.Bucket(bTrust) != nil {
 		return nil
 	}
 	if _, err := tx.CreateBucket(bTrust); err != nil {
 		return err
 	}
-	ops := tx.Bucket(bOperators)
-	if ops == nil {
+	if tx.Bucket(bOperators) == nil {
 		return nil
 	}
+	forEach := tx.Bucket(bOperators).ForEach // the records of a schema before their checksums
+	if schema >= sealedSince {
+		forEach = recordsOf(tx, bOperators).ForEach
+	}
 	now := time.Now().UTC()
-	return ops.ForEach(func(_, v []byte) error {
+	return forEach(func(_, v []byte) error {
 		var o model.Operator
 		if json.Unmarshal(v, &o) != nil {
 			return nil // a damaged record is for verify to report, not a reason to refuse opening

@@ -102,7 +102,15 @@ func (st *txState) stored(bucket string, key []byte) []byte {
 	if !bytes.Equal(k, key) {
 		return nil
 	}
+	if isSealed(bucket) {
+		return unseal(bucket, k, v)
+	}
 	return v
+}
+
+// rec is a bucket of the projection of the transaction, through its records' checksums.
+func (st *txState) rec(name []byte) records {
+	return records{b: st.b[string(name)], name: string(name)}
 }
 
 // remove takes key out of the bucket, as bbolt's Delete does: a key that is not there is
@@ -127,6 +135,9 @@ func present(v []byte) []byte {
 func (st *txState) put(bucket []byte, key []byte, v []byte) {
 	v = present(v)
 	if st.direct {
+		if isSealed(string(bucket)) {
+			v = seal(key, v)
+		}
 		st.directWrite(st.b[string(bucket)].Put(key, v))
 		return
 	}
@@ -202,7 +213,7 @@ func getJSON[T any](st *txState, bucket []byte, key string) (T, bool, error) {
 		return v, false, nil
 	}
 	if err := fastjson.Unmarshal(raw, &v); err != nil {
-		return v, false, fmt.Errorf("stored %s %q is damaged: %w", bucket, key, err)
+		return v, false, inconsistent("stored %s %q is damaged: %w", bucket, key, err)
 	}
 	return v, true, nil
 }

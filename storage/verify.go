@@ -15,11 +15,11 @@ import (
 // StateHash is a digest of the whole projection, to compare the state of two databases.
 func (s *Store) StateHash() (model.Hash, error) {
 	h := sha256.New()
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		for _, name := range projectionBuckets {
 			h.Write(name)
 			h.Write([]byte{0})
-			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+			err := recordsOf(tx, name).ForEach(func(k, v []byte) error {
 				var n [8]byte
 				binary.BigEndian.PutUint64(n[:], uint64(len(k)))
 				h.Write(n[:])
@@ -36,8 +36,11 @@ func (s *Store) StateHash() (model.Hash, error) {
 		return nil
 	})
 	var out model.Hash
+	if err != nil { // a fault half-way through a write leaves the digest unusable
+		return out, err
+	}
 	copy(out[:], h.Sum(nil))
-	return out, err
+	return out, nil
 }
 
 // VerifyResult is what Verify found.
@@ -47,12 +50,19 @@ type VerifyResult struct {
 	Checkpoints int
 }
 
-// Verify checks every event's place in its origin's hash chain, every checkpoint's signature,
-// that every event is covered by a signed checkpoint, and that the stored projection, indexes
-// and counts equal a fresh fold of the log. It returns the first fault.
+// Verify checks the file's structure (CheckStructure, then bbolt's own check), every event's
+// place in its origin's hash chain, every checkpoint's signature, that every event is covered
+// by a signed checkpoint, and that the stored projection, indexes and counts equal a fresh
+// fold of the log. It returns the first fault.
 func (s *Store) Verify() (VerifyResult, error) {
 	var rep VerifyResult
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	if err := s.CheckStructure(); err != nil {
+		return rep, err
+	}
+	if err := s.checkEngine(); err != nil {
+		return rep, err
+	}
+	err := s.view(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bMeta).Get(kFoldFrom) != nil {
 			return fmt.Errorf("the projection is behind the log: a fold of imported events is unfinished (opening the database with qunshen finishes it)")
 		}
@@ -198,7 +208,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		{bOutbox, outbox},
 	}
 	for _, c := range checks {
-		if err := compareBucket(tx.Bucket(c.bucket), string(c.bucket), c.want); err != nil {
+		if err := compareBucket(recordsOf(tx, c.bucket), string(c.bucket), c.want); err != nil {
 			return err
 		}
 	}
@@ -218,7 +228,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 		b    []byte
 		want map[string]any
 	}{{ixPostStatus, ixPosts}, {ixAppStatus, ixApps}, {ixViolMember, ixViol}, {ixFacts, wantFactIndex(mem)}} {
-		if err := compareBucket(tx.Bucket(c.b), string(c.b), c.want); err != nil {
+		if err := compareBucket(recordsOf(tx, c.b), string(c.b), c.want); err != nil {
 			return err
 		}
 	}
@@ -226,7 +236,7 @@ func compareProjection(tx *bbolt.Tx, mem *model.MemState) error {
 	for k, n := range mem.Counts {
 		counts[k] = binary.BigEndian.AppendUint64(nil, uint64(n))
 	}
-	return compareBucket(tx.Bucket(bCounts), "counts", counts)
+	return compareBucket(recordsOf(tx, bCounts), "counts", counts)
 }
 
 func keyed[K comparable, V any](m map[K]V, key func(K) string) map[string]any {
@@ -245,7 +255,7 @@ func keyed[K comparable, V any](m map[K]V, key func(K) string) map[string]any {
 
 // compareBucket checks that a bucket holds exactly the wanted keys, with the JSON of the
 // wanted values ([]byte values compare raw, nil values mean an index entry).
-func compareBucket(b *bbolt.Bucket, name string, want map[string]any) error {
+func compareBucket(b records, name string, want map[string]any) error {
 	seen := 0
 	err := b.ForEach(func(k, v []byte) error {
 		w, ok := want[string(k)]

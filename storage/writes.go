@@ -136,6 +136,7 @@ func (st *txState) flushWrites() error {
 	}
 	for name, ws := range st.writes {
 		b := st.b[name]
+		sealed := isSealed(name)
 		ws.order()
 		for i := len(ws.dels) - 1; i >= 0; i-- {
 			if err := st.remove(name, keyBytes(ws.dels[i].k)); err != nil {
@@ -143,7 +144,11 @@ func (st *txState) flushWrites() error {
 			}
 		}
 		for _, x := range ws.puts {
-			if err := b.Put(keyBytes(x.k), x.w.v); err != nil {
+			v := x.w.v
+			if sealed {
+				v = seal(keyBytes(x.k), v)
+			}
+			if err := b.Put(keyBytes(x.k), v); err != nil {
 				return stored(err)
 			}
 		}

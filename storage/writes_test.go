@@ -62,13 +62,14 @@ func TestLastOfEach(t *testing.T) {
 // answer as bbolt's Get and Delete do: for a key that is there, one that is not, one past the
 // last, one that names a bucket, and after the bucket changed under the cursor.
 func TestCursorGetDelete(t *testing.T) {
+	plain := []byte("plain") // a bucket of records without checksums, as bbolt holds them
 	db, err := bbolt.Open(filepath.Join(t.TempDir(), "c.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	err = db.Update(func(tx *bbolt.Tx) error {
-		b, err := tx.CreateBucket(bPosts)
+		b, err := tx.CreateBucket(plain)
 		if err != nil {
 			return err
 		}
@@ -80,32 +81,32 @@ func TestCursorGetDelete(t *testing.T) {
 		if _, err := b.CreateBucket([]byte("n")); err != nil {
 			return err
 		}
-		st := &txState{tx: tx, b: map[string]*bbolt.Bucket{string(bPosts): b}}
+		st := &txState{tx: tx, b: map[string]*bbolt.Bucket{string(plain): b}}
 		same := func(when string) {
 			for _, k := range []string{"", "a", "b", "c", "d", "e", "f", "n", "zz"} {
-				if got, want := st.stored(string(bPosts), []byte(k)), b.Get([]byte(k)); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+				if got, want := st.stored(string(plain), []byte(k)), b.Get([]byte(k)); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
 					t.Errorf("%s: %q reads %q through the cursor, %q through Get", when, k, got, want)
 				}
 			}
 		}
 		same("at first")
-		if err := st.remove(string(bPosts), []byte("b")); err != nil {
+		if err := st.remove(string(plain), []byte("b")); err != nil {
 			t.Errorf("a key that is not there: %v", err)
 		}
-		if err := st.remove(string(bPosts), []byte("zz")); err != nil {
+		if err := st.remove(string(plain), []byte("zz")); err != nil {
 			t.Errorf("a key past the last: %v", err)
 		}
-		if err := st.remove(string(bPosts), []byte("n")); !errors.Is(err, bbolt.ErrIncompatibleValue) {
+		if err := st.remove(string(plain), []byte("n")); !errors.Is(err, bbolt.ErrIncompatibleValue) {
 			t.Errorf("a key that names a bucket: %v, want %v", err, bbolt.ErrIncompatibleValue)
 		}
-		if err := st.remove(string(bPosts), []byte("c")); err != nil {
+		if err := st.remove(string(plain), []byte("c")); err != nil {
 			t.Fatal(err)
 		}
 		if err := b.Put([]byte("b"), []byte("vb")); err != nil {
 			return err
 		}
 		same("after a removal and a put")
-		if b.Get([]byte("c")) != nil || st.stored(string(bPosts), []byte("b")) == nil {
+		if b.Get([]byte("c")) != nil || st.stored(string(plain), []byte("b")) == nil {
 			t.Error("the removal or the put is not seen")
 		}
 		return nil

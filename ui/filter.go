@@ -84,7 +84,7 @@ func (k fieldKind) tier() uint8 {
 // NewFilter makes a filter over a list; fields are the texts of a row that the query matches,
 // and kinds say what each is, by position (a text past the kinds given is a fieldText).
 func NewFilter[T any](c *common, l *List[T], fields func(T) []string, kinds ...fieldKind) *Filter[T] {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = "/"
 	return &Filter[T]{c: c, list: l, fields: fields, kinds: kinds, input: in, keys: newTextCache(), drawn: map[string]struct{}{}}
 }

@@ -176,7 +176,7 @@ func (p *pendingPane) askOverride(kind model.Kind, x *model.Post) tea.Cmd {
 		lines = append(lines, "  "+p.styles.sev[review.Block].Render(p.t("sev.block"))+"  "+p.ruleName(f)+p.spanOf(x, f))
 	}
 	lines = append(lines, p.tf("ask.override.then", keymap.Name(p.km.Confirm), keymap.Name(p.km.Cancel), keymap.Name(p.km.Reject)))
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = p.t("ask.override.reason")
 	in.CharLimit = 500
 	in.Focus()

@@ -54,7 +54,7 @@ func newChoicePrompt(c *common, title string) *choicePrompt {
 
 // withReason adds a text line, with its label.
 func (r *choicePrompt) withReason(label string) {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = label
 	in.CharLimit = 500
 	in.Focus()
@@ -136,7 +136,7 @@ type reasonPrompt struct {
 }
 
 func newReasonPrompt(c *common, kind model.Kind, ids []string, choices []string, note string) *reasonPrompt {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = c.t("reason.type")
 	in.CharLimit = 500
 	return &reasonPrompt{c: c, kind: kind, ids: ids, note: note, choices: append(choices, c.t("reason.custom")), input: in}

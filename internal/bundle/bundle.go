@@ -6,6 +6,7 @@
 package bundle
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -14,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"time"
@@ -134,7 +136,55 @@ func (e *Error) Error() string {
 // MaxClockSkew is how far in the future an event's time may be before a bundle is refused.
 const MaxClockSkew = 24 * time.Hour
 
-// Read reads and checks a bundle file on its own (Parse).
+// Reader is a bundle checked on its own (Open): its header and manifest in memory, its events
+// read from the file when they are asked for (Events), a chunk at a time. A bundle of any size
+// is checked and imported in bounded memory.
+type Reader struct {
+	File     string
+	Major    int
+	Minor    int
+	Manifest Manifest
+	Size     int64
+	ra       io.ReaderAt
+	closer   io.Closer
+	now      time.Time
+	// starts are the offset in the file of the first event of each origin of the manifest,
+	// and first the number of that event in the file (from 0).
+	starts []int64
+	first  []int
+}
+
+// Close closes the file.
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	return r.closer.Close()
+}
+
+// Open opens a bundle file and checks it on its own, as Parse does, reading it twice from the
+// file: the framing, the manifest, the exporter's signature and the events' SHA-256 first, then
+// every event decoded and checked against its origin's chain and signed head.
+func Open(path string, now time.Time) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Offset: -1, Msg: errors.Unwrap(err).Error()}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &Error{File: path, Offset: -1, Msg: err.Error()}
+	}
+	r, err := open(path, f, fi.Size(), now)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closer = f
+	return r, nil
+}
+
+// Read reads and checks a bundle file on its own, its events held (Parse).
 func Read(path string, now time.Time) (*Bundle, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -146,36 +196,67 @@ func Read(path string, now time.Time) (*Bundle, error) {
 // Parse reads a bundle from data and checks everything that needs no database: the
 // header, the framing of the events, the exporter's signature of the manifest, that the
 // manifest agrees with the events, every origin's hash chain and signed head, and that no
-// event is dated beyond now + MaxClockSkew.
+// event is dated beyond now + MaxClockSkew. The bundle holds its events.
 func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
-	fail := func(off int64, format string, args ...any) (*Bundle, error) {
+	r, err := open(file, bytes.NewReader(data), int64(len(data)), now)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bundle{File: file, Major: r.Major, Minor: r.Minor, Manifest: r.Manifest, Size: r.Size}
+	b.Events = freshArray[Event](r.Manifest.Events)
+	i := 0
+	for oi := range r.Manifest.Origins {
+		err := r.Events(oi, func(e *Event) error {
+			b.Events[i] = *e
+			i++
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// readBuffer is the buffer of a pass over the file.
+const readBuffer = 1 << 20
+
+// open checks the bundle of size bytes that ra reads (see Parse).
+func open(file string, ra io.ReaderAt, size int64, now time.Time) (*Reader, error) {
+	fail := func(off int64, format string, args ...any) (*Reader, error) {
 		return nil, &Error{File: file, Offset: off, Msg: fmt.Sprintf(format, args...)}
 	}
-	b := &Bundle{File: file, Size: int64(len(data))}
-	if len(data) < HeaderSize {
-		if !bytes.HasPrefix([]byte(Magic), data[:min(len(data), len(Magic))]) {
+	r := &Reader{File: file, Size: size, ra: ra, now: now}
+	header := make([]byte, HeaderSize)
+	n, _ := ra.ReadAt(header, 0)
+	header = header[:n]
+	if size < HeaderSize || n < HeaderSize {
+		if !bytes.HasPrefix([]byte(Magic), header[:min(len(header), len(Magic))]) {
 			return fail(-1, "not a qunshen bundle (it does not begin with %q)", Magic)
 		}
-		return fail(-1, "truncated: %d bytes, shorter than the header", len(data))
+		return fail(-1, "truncated: %d bytes, shorter than the header", size)
 	}
-	if string(data[:8]) != Magic {
+	if string(header[:8]) != Magic {
 		return fail(0, "not a qunshen bundle (it does not begin with %q)", Magic)
 	}
-	b.Major, b.Minor = int(binary.BigEndian.Uint16(data[8:])), int(binary.BigEndian.Uint16(data[10:]))
-	if b.Major != Major {
-		return fail(8, "bundle format version %d.%d: this qunshen reads version %d.x (use a newer qunshen)", b.Major, b.Minor, Major)
+	r.Major, r.Minor = int(binary.BigEndian.Uint16(header[8:])), int(binary.BigEndian.Uint16(header[10:]))
+	if r.Major != Major {
+		return fail(8, "bundle format version %d.%d: this qunshen reads version %d.x (use a newer qunshen)", r.Major, r.Minor, Major)
 	}
-	// The framing of the events.
+	// The framing of the events, and their SHA-256, in one pass.
+	br := bufio.NewReaderSize(io.NewSectionReader(ra, HeaderSize, size-HeaderSize), int(min(readBuffer, size)))
+	sum := sha256.New()
 	off := int64(HeaderSize)
-	var spans [][3]int64 // the length prefix, the body, the end of each event
+	count := 0
 	var eventsEnd int64
 	for {
-		if off >= int64(len(data)) {
-			return fail(off, "truncated in the events (event %d)", len(spans)+1)
+		if off >= size {
+			return fail(off, "truncated in the events (event %d)", count+1)
 		}
-		n, w := binary.Uvarint(data[off:])
+		head, _ := br.Peek(binary.MaxVarintLen64)
+		n, w := binary.Uvarint(head)
 		if w <= 0 {
-			return fail(off, "truncated or damaged length of event %d", len(spans)+1)
+			return fail(off, "truncated or damaged length of event %d", count+1)
 		}
 		if n == 0 {
 			if w != 1 {
@@ -186,46 +267,62 @@ func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
 			break
 		}
 		if n > maxEvent {
-			return fail(off, "event %d claims %d bytes, more than an event may have", len(spans)+1, n)
+			return fail(off, "event %d claims %d bytes, more than an event may have", count+1, n)
 		}
-		if off+int64(w)+int64(n) > int64(len(data)) {
-			return fail(off, "truncated in event %d", len(spans)+1)
+		if off+int64(w)+int64(n) > size {
+			return fail(off, "truncated in event %d", count+1)
 		}
-		spans = append(spans, [3]int64{off, off + int64(w), off + int64(w) + int64(n)})
+		for left := w + int(n); left > 0; {
+			p, err := br.Peek(min(left, br.Size()))
+			if len(p) == 0 {
+				return fail(off, "truncated in event %d: %v", count+1, err)
+			}
+			sum.Write(p)
+			br.Discard(len(p))
+			left -= len(p)
+		}
+		count++
 		off += int64(w) + int64(n)
 	}
-	if off+4 > int64(len(data)) {
+	if off+4 > size {
 		return fail(off, "truncated before the manifest")
 	}
-	ml := int64(binary.BigEndian.Uint32(data[off:]))
-	if ml > maxManifest || off+4+ml > int64(len(data)) {
+	var lenBuf [4]byte
+	if _, err := ra.ReadAt(lenBuf[:], off); err != nil {
+		return fail(off, "truncated before the manifest")
+	}
+	ml := int64(binary.BigEndian.Uint32(lenBuf[:]))
+	if ml > maxManifest || off+4+ml > size {
 		return fail(off, "truncated in the manifest (it claims %d bytes)", ml)
 	}
-	manifest := data[off+4 : off+4+ml]
 	sigAt := off + 4 + ml
-	if sigAt+ed25519.SignatureSize > int64(len(data)) {
+	if sigAt+ed25519.SignatureSize > size {
 		return fail(sigAt, "truncated in the signature")
 	}
-	if extra := int64(len(data)) - sigAt - ed25519.SignatureSize; extra != 0 {
+	if extra := size - sigAt - ed25519.SignatureSize; extra != 0 {
 		return fail(sigAt+ed25519.SignatureSize, "%d bytes after the signature", extra)
 	}
-	if err := json.Unmarshal(manifest, &b.Manifest); err != nil {
+	tail := make([]byte, ml+ed25519.SignatureSize)
+	if _, err := ra.ReadAt(tail, off+4); err != nil {
+		return fail(off+4, "unreadable: %v", err)
+	}
+	manifest, sig := tail[:ml], tail[ml:]
+	if err := json.Unmarshal(manifest, &r.Manifest); err != nil {
 		return fail(off+4, "the manifest is not valid: %v", err)
 	}
-	m := &b.Manifest
+	m := &r.Manifest
 	if m.Format != "qunshen-bundle" {
 		return fail(off+4, "the manifest is of format %q, not qunshen-bundle", m.Format)
 	}
-	if !ed25519.Verify(ed25519.PublicKey(m.Exporter.Key[:]), Message(data[:HeaderSize], manifest), data[sigAt:]) {
-		return fail(sigAt, "bad signature: the bundle was altered or damaged after %s signed it (key %s)", m.Exporter.Name, m.Exporter.Key.Fingerprint())
+	if !ed25519.Verify(ed25519.PublicKey(m.Exporter.Key[:]), Message(header, manifest), sig) {
+		// The manifest names the key that signed, and its maker: neither is proven now.
+		return fail(sigAt, "bad signature: the key %s its manifest names did not sign it, or it was altered or damaged after it was signed", m.Exporter.Key.Fingerprint())
 	}
 	// The manifest against the events.
-	section := data[HeaderSize:eventsEnd]
-	if int64(len(section)) != m.EventsBytes || len(spans) != m.Events {
-		return fail(-1, "the manifest disagrees with the events: it says %d events in %d bytes, the file holds %d in %d", m.Events, m.EventsBytes, len(spans), len(section))
+	if eventsEnd-HeaderSize != m.EventsBytes || count != m.Events {
+		return fail(-1, "the manifest disagrees with the events: it says %d events in %d bytes, the file holds %d in %d", m.Events, m.EventsBytes, count, eventsEnd-HeaderSize)
 	}
-	sum := sha256.Sum256(section)
-	if hex.EncodeToString(sum[:]) != m.EventsSHA256 {
+	if hex.EncodeToString(sum.Sum(nil)) != m.EventsSHA256 {
 		return fail(-1, "the events do not match the manifest's SHA-256: altered or damaged")
 	}
 	total := 0
@@ -239,57 +336,148 @@ func Parse(file string, data []byte, now time.Time) (*Bundle, error) {
 		}
 		total += o.Count
 	}
-	if total != len(spans) {
-		return fail(-1, "the manifest disagrees with the events: its origins count %d events, the file holds %d", total, len(spans))
+	if total != count {
+		return fail(-1, "the manifest disagrees with the events: its origins count %d events, the file holds %d", total, count)
 	}
-	// Every event decoded and hashed, on every core; then checked, origin by origin, in the
-	// order of the file, so that the first fault is the one reported.
-	b.Events = freshArray[Event](len(spans))
-	decodeErrs := make([]error, len(spans))
-	parallel.Range(len(spans), func(from, to int) {
-		for i := from; i < to; i++ {
-			sp := spans[i]
-			body := data[sp[1]:sp[2]:sp[2]]
-			ev, err := model.DecodeEvent(body)
-			b.Events[i], decodeErrs[i] = Event{Event: ev, ID: sha256.Sum256(body), Body: body, Offset: sp[0]}, err
-		}
-	})
-	limit := now.Add(MaxClockSkew)
-	i := 0
+	// Every event decoded and checked, origin by origin, in the order of the file, so that the
+	// first fault is the one reported; where each origin's events begin is learnt on the way.
+	r.starts, r.first = make([]int64, len(m.Origins)), make([]int, len(m.Origins))
+	at, i := int64(HeaderSize), 0
 	for oi := range m.Origins {
-		o := &m.Origins[oi]
-		cp, err := o.Checkpoint()
+		r.starts[oi], r.first[oi] = at, i
+		err := r.events(oi, true, func(e *Event, end int64) error {
+			at, i = end, i+1
+			return nil
+		})
 		if err != nil {
-			return fail(-1, "%v", err)
+			return nil, err
 		}
-		if !cp.Verify() {
-			return fail(-1, "origin %s (%s): bad signature of its chain's head at %d", o.Key.Fingerprint(), o.Name, o.To)
+	}
+	return r, nil
+}
+
+// Events calls f with each event of origin oi of the manifest, in the order of their sequence,
+// each decoded and checked again as Open checked it; an error of f ends the reading and is
+// returned. What f is given stays valid after it returns: each chunk of events read has
+// memory of its own.
+func (r *Reader) Events(oi int, f func(*Event) error) error {
+	return r.events(oi, false, func(e *Event, _ int64) error { return f(e) })
+}
+
+// Scan is Events, but what f is given is valid only until it returns: the memory of a chunk
+// is used again for the next, for a reading that keeps nothing.
+func (r *Reader) Scan(oi int, f func(*Event) error) error {
+	return r.events(oi, true, func(e *Event, _ int64) error { return f(e) })
+}
+
+// The events of an origin are read in chunks of at most chunkEvents events and chunkBytes
+// bytes (or one event, when it is larger), decoded and hashed on every core.
+const (
+	chunkEvents = 4096
+	chunkBytes  = 4 << 20
+)
+
+// events reads and checks the events of origin oi, and calls f with each and the offset just
+// after it; with reuse, a chunk's memory serves the next one.
+func (r *Reader) events(oi int, reuse bool, f func(e *Event, end int64) error) error {
+	o := &r.Manifest.Origins[oi]
+	fail := func(off int64, format string, args ...any) error {
+		return &Error{File: r.File, Offset: off, Msg: fmt.Sprintf(format, args...)}
+	}
+	cp, err := o.Checkpoint()
+	if err != nil {
+		return fail(-1, "%v", err)
+	}
+	if !cp.Verify() {
+		return fail(-1, "origin %s: bad signature of its chain's head at %d", o.Key.Fingerprint(), o.To)
+	}
+	start := r.starts[oi]
+	br := bufio.NewReaderSize(io.NewSectionReader(r.ra, start, r.Size-start), int(min(readBuffer, r.Size)))
+	limit := r.now.Add(MaxClockSkew)
+	off, i := start, r.first[oi] // the file's offset and number of the next event
+	seq := o.From
+	var prev model.Hash
+	var spans [][2]int64 // of a chunk's events: their offset, and where their body ends in buf
+	var errs []error
+	var buf []byte
+	var evs []Event
+	for seq <= o.To {
+		// A chunk read: the framing was checked by Open.
+		spans = spans[:0]
+		if reuse {
+			buf = buf[:0]
+		} else {
+			buf = nil
 		}
-		var prev model.Hash
-		for seq := o.From; seq <= o.To; seq++ {
-			sp := spans[i]
-			if err := decodeErrs[i]; err != nil {
-				return fail(sp[0], "event %d: %v", i+1, err)
+		for len(spans) < chunkEvents && seq+uint64(len(spans)) <= o.To && len(buf) < chunkBytes {
+			head, _ := br.Peek(binary.MaxVarintLen64)
+			n, w := binary.Uvarint(head)
+			if w <= 0 || n == 0 || n > maxEvent {
+				return fail(off, "event %d: the file changed since it was checked", i+len(spans)+1)
 			}
-			ev, id := &b.Events[i].Event, b.Events[i].ID
+			if cap(buf) < int(n) && len(buf) == 0 {
+				buf = make([]byte, 0, max(int(n), int(min(chunkBytes, r.Size))))
+			} else if len(buf)+int(n) > cap(buf) {
+				break // the next chunk's first
+			}
+			br.Discard(w)
+			at := len(buf)
+			buf = buf[:at+int(n)]
+			if _, err := io.ReadFull(br, buf[at:]); err != nil {
+				return fail(off, "event %d: the file changed since it was checked", i+len(spans)+1)
+			}
+			spans = append(spans, [2]int64{off, int64(len(buf))})
+			off += int64(w) + int64(n)
+		}
+		if reuse && cap(evs) >= len(spans) {
+			evs = evs[:len(spans)]
+		} else {
+			evs = make([]Event, len(spans))
+		}
+		errs = append(errs[:0], make([]error, len(spans))...)
+		parallel.Range(len(spans), func(from, to int) {
+			for k := from; k < to; k++ {
+				lo := int64(0)
+				if k > 0 {
+					lo = spans[k-1][1]
+				}
+				body := buf[lo:spans[k][1]:spans[k][1]]
+				ev, err := model.DecodeEvent(body)
+				evs[k], errs[k] = Event{Event: ev, ID: sha256.Sum256(body), Body: body, Offset: spans[k][0]}, err
+			}
+		})
+		for k := range evs {
+			e, at := &evs[k], spans[k][0]
+			if err := errs[k]; err != nil {
+				return fail(at, "event %d: %v", i+1, err)
+			}
+			ev := &e.Event
 			switch {
 			case ev.Origin != o.Key:
-				return fail(sp[0], "event %d is of origin %s, where the manifest has origin %s", i+1, ev.Origin.Fingerprint(), o.Key.Fingerprint())
+				return fail(at, "event %d is of origin %s, where the manifest has origin %s", i+1, ev.Origin.Fingerprint(), o.Key.Fingerprint())
 			case ev.Seq != seq:
-				return fail(sp[0], "event %d of origin %s has sequence %d, where the manifest's range needs %d", i+1, o.Key.Fingerprint(), ev.Seq, seq)
+				return fail(at, "event %d of origin %s has sequence %d, where the manifest's range needs %d", i+1, o.Key.Fingerprint(), ev.Seq, seq)
 			case seq > o.From && ev.Prev != prev:
-				return fail(sp[0], "event %d (origin %s, sequence %d): hash chain broken: it does not follow the event before it", i+1, o.Key.Fingerprint(), seq)
+				return fail(at, "event %d (origin %s, sequence %d): hash chain broken: it does not follow the event before it", i+1, o.Key.Fingerprint(), seq)
 			case ev.Time.After(limit):
-				return fail(sp[0], "event %d (origin %s, sequence %d) is dated %s, in the future (more than %s ahead of this machine's clock)", i+1, o.Key.Fingerprint(), seq, ev.Time.Format(time.RFC3339), MaxClockSkew)
+				return fail(at, "event %d (origin %s, sequence %d) is dated %s, in the future (more than %s ahead of this machine's clock)", i+1, o.Key.Fingerprint(), seq, ev.Time.Format(time.RFC3339), MaxClockSkew)
 			}
-			prev = id
+			prev = e.ID
+			end := off
+			if k+1 < len(spans) {
+				end = spans[k+1][0]
+			}
+			if err := f(e, end); err != nil {
+				return err
+			}
+			seq++
 			i++
 		}
-		if prev != o.Head {
-			return fail(-1, "origin %s (%s): its last event is not the head its signature covers", o.Key.Fingerprint(), o.Name)
-		}
 	}
-	return b, nil
+	if prev != o.Head {
+		return fail(-1, "origin %s (%s): its last event is not the head its signature covers", o.Key.Fingerprint(), o.Name)
+	}
+	return nil
 }
 
 // freshArray makes an array of n zero values, each of its pages mapped by a write. An array of

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -140,5 +142,66 @@ func TestFreshArray(t *testing.T) {
 	}
 	if got := debug.SetGCPercent(150); got != 150 {
 		t.Fatalf("the collector's pace is %d after, was 150", got)
+	}
+}
+
+// A bundle opened from its file gives, origin by origin, the events Parse gives, each with its
+// body, id and offset; a file changed after it was opened is refused when read again.
+func TestOpenReadsTheFile(t *testing.T) {
+	a, b := signer(t, "王管理", model.RoleAdmin), signer(t, "李书记", model.RoleSecretary)
+	if bytes.Compare(a.Operator.Key[:], b.Operator.Key[:]) > 0 {
+		a, b = b, a
+	}
+	now := time.Now()
+	data := write(t, now, a, b)
+	path := filepath.Join(t.TempDir(), "x.qsb")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Parse(path, data, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Size != int64(len(data)) || r.Manifest.Events != 7 || len(r.Manifest.Origins) != 2 {
+		t.Fatalf("opened %+v", r)
+	}
+	var got []Event
+	for oi := range r.Manifest.Origins {
+		if err := r.Events(oi, func(e *Event) error { got = append(got, *e); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != len(want.Events) {
+		t.Fatalf("%d events, Parse gives %d", len(got), len(want.Events))
+	}
+	for i := range got {
+		g, w := got[i], want.Events[i]
+		if g.ID != w.ID || !bytes.Equal(g.Body, w.Body) || g.Offset != w.Offset || g.Event.Seq != w.Event.Seq {
+			t.Fatalf("event %d: %+v, want %+v", i, g, w)
+		}
+	}
+	// Read again after a byte of the second origin's events changed: refused.
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := want.Events[len(want.Events)-1].Offset + 5
+	if _, err := f.WriteAt([]byte{data[at] ^ 0xff}, at); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	err = r.Events(1, func(*Event) error { return nil })
+	var be *Error
+	if !errors.As(err, &be) {
+		t.Fatalf("a file changed under the reader: %v", err)
+	}
+	// And opened again, it is refused as altered.
+	if _, err := Open(path, now); err == nil || !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("an altered file opened: %v", err)
 	}
 }

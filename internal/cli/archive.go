@@ -89,7 +89,7 @@ func (e *env) runArchive(o archiveOptions) error {
 		}
 		period = &p
 	}
-	st, err := e.open()
+	st, err := e.openForDocument()
 	if err != nil {
 		return err
 	}

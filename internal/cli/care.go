@@ -58,6 +58,7 @@ func (e *env) restore(backup string) error {
 		return i18n.E("cli.restore.no-open", db, err)
 	}
 	defer st.Close()
+	e.tellRemoved(st.Removed())
 	h, err := st.StateHash()
 	if err != nil {
 		return err
@@ -79,16 +80,17 @@ func newCompactCmd(e *env) *cobra.Command {
 		}
 		db := e.dbPath()
 		e.stepNote("cli.compact.doing", db)
-		before, after, err := storage.Compact(db)
+		res, err := storage.Compact(db)
 		e.endProgress()
+		e.tellRemoved(res.Removed)
 		if err != nil {
 			return err
 		}
-		if after == before {
-			e.say("cli.compact.already", db, e.size(before))
+		if res.After == res.Before {
+			e.say("cli.compact.already", db, e.size(res.Before))
 			return nil
 		}
-		e.say("cli.compact.done", db, e.size(before), e.size(after))
+		e.say("cli.compact.done", db, e.size(res.Before), e.size(res.After))
 		return nil
 	})
 }
@@ -99,4 +101,11 @@ func (e *env) size(n int64) string {
 		return e.tf("cli.size.bytes", n)
 	}
 	return e.tf("cli.size.mib", n, float64(n)/(1<<20))
+}
+
+// tellRemoved says which temporary files of a killed compact or restore were removed.
+func (e *env) tellRemoved(files []storage.StaleFile) {
+	for _, f := range files {
+		e.tell("cli.stale.removed", f.Path, e.size(f.Size))
+	}
 }

@@ -2,10 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"qunshen/storage"
 )
@@ -168,4 +173,82 @@ func TestCLICompact(t *testing.T) {
 	c.fails("unexpected", "compact", "now")
 	nodb := newCLI(t)
 	nodb.fails("no database here", "compact")
+}
+
+// TestKilledCompactIsCleanedUp kills the built binary while it compacts: the database is as it
+// was, and the temporary copy it was writing is removed by the next command, which says so.
+func TestKilledCompactIsCleanedUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compacts a large database with the built binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	sh := shell(t, bin)
+	db := filepath.Join(dir, "db", "q.db")
+	queue := filepath.Join(dir, "queue.jsonl")
+	sh(db, "gen", "--posts", "100000", "--members", "3000", "--groups", "8", "-o", queue)
+	sh(db, "init", "--name", "管理员", "--role", "admin")
+	sh(db, "import", queue)
+	before := sh(db, "status", "--json", "--hash")
+	temp := func() (string, int64) {
+		ms, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".q.db.compact-*"))
+		for _, m := range ms {
+			if fi, err := os.Stat(m); err == nil {
+				return m, fi.Size()
+			}
+		}
+		return "", 0
+	}
+	var left string
+	for attempt := 0; left == "" && attempt < 5; attempt++ {
+		cmd := exec.Command(bin, "--db", db, "compact")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if name, size := temp(); size > 1<<20 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				left = name
+				break
+			}
+		}
+		cmd.Wait()
+		if name, _ := temp(); name == "" {
+			left = "" // it ended before the kill
+		}
+	}
+	if left == "" {
+		t.Skip("could not kill the compact half-way")
+	}
+	status := exec.Command(bin, "--db", db, "--lang", "en", "status", "--json", "--hash")
+	var said strings.Builder
+	status.Stderr = &said
+	out, err := status.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != before {
+		t.Fatalf("the killed compact changed the database:\n%s\n%s", before, out)
+	}
+	if _, err := os.Stat(left); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("%s is still there", left)
+	}
+	if !strings.Contains(said.String(), "removed "+left+" (") {
+		t.Fatalf("status did not say it removed %s: %q", left, said.String())
+	}
+	if name, _ := temp(); name != "" {
+		t.Fatalf("%s left", name)
+	}
+	e2 := exec.Command(bin, "--db", db, "--lang", "en", "compact")
+	f, _ := os.Create(left) // as a killed compact leaves it
+	f.Close()
+	var stderr strings.Builder
+	e2.Stderr = &stderr
+	if err := e2.Run(); err != nil {
+		t.Fatalf("compact: %v\n%s", err, stderr.String())
+	}
+	if want := "removed " + left + " (0 bytes), a temporary file left by a compact or restore that was interrupted"; !strings.Contains(stderr.String(), want) {
+		t.Fatalf("compact said %q, want %q", stderr.String(), want)
+	}
+	sh(db, "verify")
 }

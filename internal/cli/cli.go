@@ -49,6 +49,12 @@ func run(e *env, args []string) int {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	// Everything written to standard output is made inert where it is made; the guard shows
+	// whatever would still act on a terminal (the C1 and bidirectional controls that JSON
+	// output carries raw), as JSON's escape of it.
+	guard := inert.NewGuard(e.stdout)
+	e.stdout = guard
+	defer guard.Flush()
 	lang, bad := langOf(args)
 	e.lang = lang
 	if bad != "" {
@@ -207,7 +213,7 @@ func (e *env) exit(root, cmd *cobra.Command, err error) int {
 		return 1
 	}
 	if ue.hint != "" {
-		fmt.Fprintln(e.stderr, e.tf("cli.help.hint", ue.hint))
+		fmt.Fprintln(e.stderr, inert.Text(e.tf("cli.help.hint", ue.hint)))
 	} else {
 		fmt.Fprintln(e.stderr)
 		e.writeUsage(e.stderr, cmd)

@@ -205,3 +205,31 @@ func TestEndToEndInTmux(t *testing.T) {
 	empty.waitFor("还没有操作员")
 	empty.waitFor("qunshen demo")
 }
+
+// TestOverviewIntoAFile runs `qunshen >file` in a terminal: standard input is the terminal,
+// standard output a file, and qunshen prints the overview into it, as into a pipe, where it
+// once failed opening the terminal.
+func TestOverviewIntoAFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db, out := filepath.Join(dir, "q.db"), filepath.Join(dir, "overview.txt")
+	if msg, err := exec.Command(bin, "--db", db, "init", "--name", "王管理", "--role", "admin").CombinedOutput(); err != nil {
+		t.Fatalf("init: %v\n%s", err, msg)
+	}
+	env := []string{"LANG=C.UTF-8", "TERM=xterm-256color"}
+	s := startTmux(t, "qunshen-overview", 100, 30, env, "sh -c '"+bin+" --lang en --db "+db+" >"+out+"; echo exit-$?; sleep 30'")
+	s.waitFor("exit-0")
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), "database: "+db) || !strings.Contains(string(got), "王管理") {
+		t.Fatalf("the overview written into a file:\n%s", got)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
+
 	"qunshen/internal/i18n"
 	"qunshen/internal/inert"
 	"qunshen/model"
@@ -34,7 +36,9 @@ func (e *env) say(key string, args ...any) { fmt.Fprintln(e.stdout, e.tf(key, ar
 
 // tell writes a line of the catalogue to standard error: notes and warnings beside the
 // output.
-func (e *env) tell(key string, args ...any) { fmt.Fprintln(e.stderr, e.tf(key, args...)) }
+// Standard error is not guarded as standard output is (the lines of progress move the
+// cursor), so what is written there is made inert where it is written: names and paths.
+func (e *env) tell(key string, args ...any) { fmt.Fprintln(e.stderr, inert.Text(e.tf(key, args...))) }
 
 // name is how a role, an action or a status is named: by the code the command line takes
 // (admin, post.signoff, pending) in English, by its name in the catalogue in Chinese.
@@ -78,7 +82,49 @@ func (e *env) operatorName() string {
 	return os.Getenv("QUNSHEN_AS")
 }
 
-func (e *env) open() (*storage.Store, error) { return storage.Open(e.dbPath()) }
+// open opens the database in force, says which temporary files of a killed compact or
+// restore it removed, and checks the structure of its file: a command neither answers from
+// a damaged database nor writes to it (storage.DamagedError).
+func (e *env) open() (*storage.Store, error) {
+	st, err := e.openUnchecked()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckStructure(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// openForDocument opens the database for a document that is signed and sent upward (a
+// report, an archive): besides the check of open, bbolt's own check of the whole file, so
+// that no document is made from a damaged database.
+func (e *env) openForDocument() (*storage.Store, error) {
+	st, err := e.openUnchecked()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckDocument(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// openUnchecked opens the database without the check of its structure: for the workbench,
+// whose first frame cannot wait for a walk of the whole file.
+func (e *env) openUnchecked() (*storage.Store, error) {
+	st, err := storage.Open(e.dbPath())
+	if err != nil {
+		return nil, err
+	}
+	e.tellRemoved(st.Removed())
+	if st.Undone() {
+		e.tell("cli.import.undone", st.Path())
+	}
+	return st, nil
+}
 
 // loadPolicy is the policy in force: --policy, $QUNSHEN_POLICY, or the built-in one.
 func (e *env) loadPolicy() (*review.Policy, error) {
@@ -118,14 +164,14 @@ func (e *env) signer() (*storage.Store, *model.Signer, error) {
 	return st, s, nil
 }
 
-// terminal reports whether w is a terminal.
+// terminal reports whether w is a terminal: a file that answers as one, not any character
+// device (/dev/null is one too).
 func terminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	if g, ok := w.(*inert.Guard); ok {
+		w = g.Unwrap()
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // progressLine returns a function that rewrites one line of progress on standard error when
@@ -134,13 +180,13 @@ func (e *env) progressLine() func(string) {
 	if !terminal(e.stderr) {
 		return nil
 	}
-	return func(s string) { fmt.Fprintf(e.stderr, "\r%s\033[K", strings.TrimSpace(s)) }
+	return func(s string) { fmt.Fprintf(e.stderr, "\r%s\033[K", inert.Line(strings.TrimSpace(s))) }
 }
 
 // stepNote tells what a long step is doing, on a terminal only; endProgress wipes it.
 func (e *env) stepNote(key string, args ...any) {
 	if terminal(e.stderr) {
-		fmt.Fprint(e.stderr, e.tf(key, args...))
+		fmt.Fprint(e.stderr, inert.Line(e.tf(key, args...)))
 	}
 }
 

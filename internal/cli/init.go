@@ -35,6 +35,15 @@ func (e *env) runInit(name, roleName, branch string, withPassphrase bool) error 
 	if strings.TrimSpace(name) == "" {
 		return usagef("cli.init.name-required")
 	}
+	// The rule of a key file: an operator made here can always export its key.
+	for _, f := range []struct {
+		flag, value string
+		required    bool
+	}{{"--name", name, true}, {"--branch", branch, false}} {
+		if fault := keyring.CheckText(f.value, f.required); fault != "" {
+			return usagef("cli.init.text."+string(fault), f.flag, f.value, keyring.MaxText)
+		}
+	}
 	role, ok := model.ParseRole(roleName)
 	if !ok {
 		return usagef("cli.init.role", roleName)

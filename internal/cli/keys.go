@@ -304,7 +304,7 @@ func (e *env) terminalIn() (*os.File, bool) {
 
 // readPassphrase asks for a passphrase on the terminal, without echo.
 func (e *env) readPassphrase(f *os.File, prompt string) ([]byte, error) {
-	fmt.Fprint(e.stderr, prompt)
+	fmt.Fprint(e.stderr, inert.Line(prompt))
 	p, err := term.ReadPassword(f.Fd())
 	fmt.Fprintln(e.stderr)
 	return p, err

@@ -16,7 +16,7 @@ import (
 // a terminal (a script, a pipe) it prints what is in the database instead: the counts and the
 // oldest pending posts.
 func (e *env) runOpen() error {
-	st, err := e.open()
+	st, err := e.openUnchecked()
 	if err != nil {
 		return err
 	}
@@ -27,6 +27,9 @@ func (e *env) runOpen() error {
 // openWorkbench runs the screen as the operator in force, or prints the overview.
 func (e *env) openWorkbench(st *storage.Store) error {
 	if !terminal(e.stdout) || !terminal(os.Stdin) {
+		if err := st.CheckStructure(); err != nil {
+			return err
+		}
 		return e.showDatabase(st)
 	}
 	s, err := e.loadSigner(st)

@@ -83,7 +83,7 @@ func (e *env) runReport(o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.open()
+	st, err := e.openForDocument()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -95,12 +96,15 @@ func newVerifyCmd(e *env) *cobra.Command {
 		if len(args) > 0 {
 			return usagef("cli.unexpected", args[0])
 		}
-		st, err := e.open()
+		st, err := e.openUnchecked() // Verify checks the structure first, and says what it found
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		rep, err := st.Verify()
+		if d := (*storage.DamagedError)(nil); errors.As(err, &d) {
+			err = d.Cause
+		}
 		if err != nil {
 			return i18n.E("cli.verify.failed", err)
 		}

@@ -29,6 +29,7 @@ func init() {
 		"ingest.map.long-sender":        {"发送者账号长于 256 字节", "a sender id longer than 256 bytes"},
 		"ingest.map.no-id":              {"消息没有编号", "a message without an id"},
 		"ingest.map.long-text":          {"消息长于 %d 字节", "a message longer than %d bytes"},
+		"ingest.map.long-name":          {"姓名、群名片、支部或群名长于 %d 字节", "a name, nickname, branch or group name longer than %d bytes"},
 		"ingest.map.utf8":               {"消息不是有效的 UTF-8 文字", "a message that is not valid UTF-8"},
 		"ingest.map.changed":            {"消息 %s 已存储且%s，此后又有改动：改动后的信息须换用新的编号", "message %s is stored and %s already, and has changed since: a changed post must come under a new id"},
 		"ingest.map.dissolved":          {"消息 %s：群组 %q 已解散，不再接收新信息（--as history 可导入其历史消息）", "message %s: group %q is dissolved: it takes no new posts (--as history imports its history)"},
@@ -38,6 +39,7 @@ func init() {
 		"ingest.map.linked":             {"%s：%d 个只有名称的发送者按名称对应到有账号的成员：%s", "%s: the messages of %d senders named only by a name were given to the member with an id of that name: %s"},
 
 		"ingest.line-long":       {"一行长于 %d MiB", "a line longer than %d MiB"},
+		"ingest.csv.fields":      {"一行多于 %d 个字段", "a row of more than %d fields"},
 		"ingest.csv.open-quote":  {"引号括起的字段到文件末尾仍未结束", "a quoted field is not closed at the end of the file"},
 		"ingest.csv.long":        {"一条记录长于 %d MiB（是否有引号未闭合？）", "a record longer than %d MiB (a quoted field not closed?)"},
 		"ingest.csv.after-quote": {"第 %d 个字段的结束引号之后还有文字", "text after the closing quote of field %d"},

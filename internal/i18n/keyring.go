@@ -54,8 +54,8 @@ func init() {
 		"keyring.designation.signature": {"签名不是指定机关 %[1]s（指纹 %[2]s）的：指定书被改动，或由其他密钥签名",
 			"the signature is not that of the authority %s (fingerprint %s): the designation was altered, or signed by another key"},
 
-		"keyring.exporter.untrusted": {"由 %[1]s（密钥 %[2]s）制作，本机不信任其密钥：请先用 qunshen trust 信任其密钥文件；若它是经指定的操作员，请先导入带有其指定书的同步包（它的第一个包）", "made by %s (key %s), whom this machine does not trust: run qunshen trust on their key file first; for a designated operator, import first the bundle that brings its designation (its first)"},
-		"keyring.exporter.revoked":   {"由 %[1]s 制作，其密钥已于 %[2]s 在本机被撤销", "made by %s, whose key was revoked here on %s"},
+		"keyring.exporter.untrusted": {"由密钥 %[1]s 签名，本机不信任此密钥（同步包称其制作者为 %[2]q，这只是包内的说法，密钥并不能证明）：请与其主人核对指纹，先用 qunshen trust 信任其密钥文件；若它是经指定的操作员，请先导入带有其指定书的同步包（它的第一个包）", "signed by the key %[1]s, which this machine does not trust (the bundle calls its maker %[2]q, a claim its key does not prove): compare the fingerprint with its owner's and run qunshen trust on their key file first; for a designated operator, import first the bundle that brings its designation (its first)"},
+		"keyring.exporter.revoked":   {"由密钥 %[1]s 签名，本机曾以 %[2]s（%[3]s）信任此密钥，已于 %[4]s 撤销", "signed by the key %[1]s, trusted here as %[2]s (%[3]s) until it was revoked on %[4]s"},
 		"keyring.check.untrusted":    {"事件 %[1]s %[2]s（来源 %[3]s，序号 %[4]d）的签名密钥不受本机信任", "event %s %s (origin %s, sequence %d) is signed by a key this machine does not trust"},
 		"keyring.check.revoked":      {"事件 %[1]s %[2]s（序号 %[3]d）由 %[4]s 的密钥签名，该密钥已于 %[5]s 在本机被撤销", "event %s %s (sequence %d) is signed by the key of %s, revoked here on %s"},
 		"keyring.check.role":         {"事件 %[1]s %[2]s（序号 %[3]d）自称角色 %[4]s，但 %[5]s 的密钥在本机作为 %[6]s 受信任", "event %s %s (sequence %d) claims the role %s, but the key of %s is trusted as %s"},

@@ -165,6 +165,8 @@ func (m *ChatMapper) rosterRow(r *Member, emit func(*Record)) *i18n.Error {
 		return i18n.E("ingest.map.member-no-id")
 	case len(mem.ID) > maxIDLen || len(mem.Group) > maxIDLen:
 		return i18n.E("ingest.map.long-id")
+	case longText(mem.Name, mem.Nickname, mem.Branch):
+		return i18n.E("ingest.map.long-name", MaxText)
 	case !m.groupKnown(mem.Group):
 		return i18n.E("ingest.map.unknown-group", mem.Group)
 	}
@@ -280,6 +282,8 @@ func (m *ChatMapper) message(msg *Message, emit func(*Record)) *i18n.Error {
 		return i18n.E("ingest.map.no-id")
 	case len(msg.Text) > maxTextLen || len(msg.Title) > maxTextLen:
 		return i18n.E("ingest.map.long-text", maxTextLen)
+	case longText(sender.Name, sender.Nickname, msg.Chat.Name):
+		return i18n.E("ingest.map.long-name", MaxText)
 	case !utf8.ValidString(msg.Text) || !utf8.ValidString(msg.Title):
 		return i18n.E("ingest.map.utf8")
 	}

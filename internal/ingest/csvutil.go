@@ -23,9 +23,6 @@ import (
 )
 
 const (
-	// csvMaxRecord bounds a line (or a CSV record over several lines): a longer one is a Bad
-	// record and is skipped, so that memory stays bounded whatever the file.
-	csvMaxRecord = 16 << 20
 	// csvMaxRaw is how much of an over-long record a Bad keeps.
 	csvMaxRaw = 64 << 10
 	// csvBufSize is the buffer of the readers: a line shorter than this is never copied.
@@ -184,6 +181,9 @@ func (r *csvReader) read() ([][]byte, error) {
 		r.buf = append(r.buf, line[pos:pos+i]...)
 		r.ends = append(r.ends, len(r.buf))
 		pos += i + 1
+	}
+	if len(r.ends) > MaxFields {
+		return nil, &csvSyntaxError{r.recLine, i18n.E("ingest.csv.fields", MaxFields)}
 	}
 	r.fields = r.fields[:0]
 	start := 0

@@ -37,7 +37,7 @@ const (
 	// jsonMaxValue is the largest value that is cut out whole: a message far beyond any real
 	// one (Telegram caps a text at 4,096 characters), so a hostile file cannot make the
 	// reader hold gigabytes.
-	jsonMaxValue = 64 << 20
+	jsonMaxValue = MaxJSONValue
 	// jsonMaxDepth bounds the nesting of a value.
 	jsonMaxDepth = 10000
 )

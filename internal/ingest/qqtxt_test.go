@@ -120,7 +120,7 @@ func TestQQTXTLongBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	csvExpect(t, items, []string{
-		"bad @1 a message longer than 16 MiB",
+		"bad @1 a message longer than 1 MiB",
 		`post qq-be1aa5a6ba031639 @9 chat=// at=2016-05-20T02:12:34Z from=2//李四/ text="短"`,
 	})
 }

@@ -111,15 +111,6 @@ type queueLine struct {
 	Text     string `json:"text"`
 }
 
-// MaxLine is the longest line the queue format accepts.
-const MaxLine = 1 << 20
-
-// Limits of single fields, so that one hostile line cannot make an event too big to store.
-const (
-	maxIDLen   = 256
-	maxTextLen = 64 << 10
-)
-
 // LineError is a fault of one line of one file.
 type LineError struct {
 	File string
@@ -256,8 +247,8 @@ func ParseQueueLine(b []byte) (*Record, error) {
 			p.fail("a text field is longer than %d bytes", maxTextLen)
 		}
 	}
-	if len(q.Attachments) > 64 || len(q.Admins) > 64 {
-		p.fail("more than 64 attachments or admins")
+	if len(q.Attachments) > MaxFields || len(q.Admins) > MaxFields {
+		p.fail("more than %d attachments or admins", MaxFields)
 	}
 	if p.err != nil {
 		return nil, p.err

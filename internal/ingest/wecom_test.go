@@ -88,7 +88,7 @@ func TestWeComLongLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	csvExpect(t, items, []string{
-		"bad @1 a line longer than 16 MiB",
+		"bad @1 a line longer than 1 MiB",
 		`post 2 @2 chat=r//group at=2024-06-03T02:00:00Z from=/// text="ok"`,
 	})
 	if len(items[0].Bad.Raw) != csvMaxRaw {

@@ -126,17 +126,47 @@ func checkFingerprint(fp string, k model.Key) error {
 	return nil
 }
 
+// TextFault is why an operator's name or branch is refused; "" when it is not.
+type TextFault string
+
+const (
+	TextEmpty   TextFault = "empty"   // a name of nothing but spaces
+	TextLong    TextFault = "long"    // over MaxText bytes
+	TextUTF8    TextFault = "utf8"    // not UTF-8
+	TextControl TextFault = "control" // a control or format character (ESC, BEL, a bidirectional override …)
+)
+
+// MaxText is the length in bytes of the longest name or branch of an operator.
+const MaxText = maxKeyText
+
+// CheckText is the rule for an operator's name (required) or branch: plain text, as it is
+// shown on terminals and carried in key files and bundles. init refuses what a key file would
+// refuse, so that every operator made can export its key.
+func CheckText(s string, required bool) TextFault {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return TextEmpty
+	case len(s) > maxKeyText:
+		return TextLong
+	case !utf8.ValidString(s):
+		return TextUTF8
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+		return TextControl
+	}
+	return ""
+}
+
 // checkKeyText refuses a name or branch that is not plain text: it is shown on a terminal.
 func checkKeyText(field, s string, required bool) error {
 	f := i18n.E("keyring.field." + field)
-	switch {
-	case required && strings.TrimSpace(s) == "":
+	switch CheckText(s, required) {
+	case TextEmpty:
 		return i18n.E("keyring.text.empty", f)
-	case len(s) > maxKeyText:
+	case TextLong:
 		return i18n.E("keyring.text.long", f, len(s), maxKeyText)
-	case !utf8.ValidString(s):
+	case TextUTF8:
 		return i18n.E("keyring.text.utf8", f)
-	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+	case TextControl:
 		return i18n.E("keyring.text.control", f, strconv.Quote(s))
 	}
 	return nil

@@ -55,6 +55,12 @@ var ErrWrongPassphrase = errors.New("wrong passphrase")
 
 // NewSigner makes a new key for an operator.
 func NewSigner(name string, role model.Role, branch string) (*model.Signer, error) {
+	if err := checkKeyText("name", name, true); err != nil {
+		return nil, err
+	}
+	if err := checkKeyText("branch", branch, false); err != nil {
+		return nil, err
+	}
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err

@@ -132,14 +132,16 @@ func Find(all []Trust, q string) (int, error) {
 	return 0, i18n.E("keyring.trust.none", q)
 }
 
-// CheckExporter checks the maker of a bundle, named name, whose key k has the record t (ok
-// false: none).
-func CheckExporter(t Trust, ok bool, k model.Key, name string) error {
+// CheckExporter checks the maker of a bundle, whose signature the key k verified, and whose
+// manifest calls it claimed; t is the key's record here (ok false: none). A refusal names the
+// key by its fingerprint and by the name this machine trusts it under, if any: the name in a
+// manifest is the bundle's claim, which nothing proves, and is given as such.
+func CheckExporter(t Trust, ok bool, k model.Key, claimed string) error {
 	switch {
 	case !ok:
-		return i18n.E("keyring.exporter.untrusted", name, k.Fingerprint())
+		return i18n.E("keyring.exporter.untrusted", k.Fingerprint(), claimed)
 	case t.Revoked():
-		return i18n.E("keyring.exporter.revoked", t.Name, t.RevokedAt.Format(time.DateOnly))
+		return i18n.E("keyring.exporter.revoked", k.Fingerprint(), t.Name, string(t.Role), t.RevokedAt.Format(time.DateOnly))
 	}
 	return nil
 }
