@@ -2,7 +2,6 @@ package storage
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -10,6 +9,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -183,7 +183,7 @@ func (s *Store) undoFailed(cause error) error {
 		ie = &ImportError{Faults: []error{cause}}
 	}
 	if _, err := s.undoImport(); err != nil {
-		return fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, err, s.path)
+		ie.NotUndone = i18n.E("storage.import.not-undone", err, s.path)
 	}
 	return ie
 }
