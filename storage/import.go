@@ -81,8 +81,9 @@ const importMemoryLimit = 192 << 20
 // or opt.Format), validates all of them whole — every line or record, and every reference to
 // a group or member in the files or in the database — and only then writes them, in
 // transactions of opt.Batch records, each closed by a signed checkpoint. A fault anywhere
-// applies nothing. An import killed half-way leaves whole transactions; running it again
-// completes it, because records already stored as they are write nothing.
+// applies nothing: one found while writing rolls back what was written (undo.go), and an
+// import killed half-way is rolled back by the next Open. Imported again, a file changes
+// nothing, because records already stored as they are write nothing.
 func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) (ImportResult, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 5000
