@@ -2,7 +2,6 @@ package storage
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -10,6 +9,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/i18n"
 	"qunshen/internal/ingest"
 	"qunshen/model"
 )
@@ -81,8 +81,9 @@ const importMemoryLimit = 192 << 20
 // or opt.Format), validates all of them whole — every line or record, and every reference to
 // a group or member in the files or in the database — and only then writes them, in
 // transactions of opt.Batch records, each closed by a signed checkpoint. A fault anywhere
-// applies nothing. An import killed half-way leaves whole transactions; running it again
-// completes it, because records already stored as they are write nothing.
+// applies nothing: one found while writing rolls back what was written (undo.go), and an
+// import killed half-way is rolled back by the next Open. Imported again, a file changes
+// nothing, because records already stored as they are write nothing.
 func (s *Store) Import(signer *model.Signer, files []string, opt ImportOptions) (ImportResult, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 5000
@@ -183,7 +184,7 @@ func (s *Store) undoFailed(cause error) error {
 		ie = &ImportError{Faults: []error{cause}}
 	}
 	if _, err := s.undoImport(); err != nil {
-		return fmt.Errorf("%w\nand the import could not be rolled back: %w (qunshen rolls it back when it next opens %s)", ie, err, s.path)
+		ie.NotUndone = i18n.E("storage.import.not-undone", err, s.path)
 	}
 	return ie
 }

@@ -27,6 +27,9 @@ const maxErrors = 20
 type ImportError struct {
 	Faults []error
 	More   bool
+	// NotUndone, when set, says that what the import wrote could not be rolled back yet:
+	// the next Open of the database rolls it back.
+	NotUndone error
 }
 
 // add lists one more fault, and reports whether there is room for others: after maxErrors
@@ -46,7 +49,11 @@ func (e *ImportError) Lines() []error {
 	if e.More {
 		out = append(out, i18n.E("storage.import.more", maxErrors))
 	}
-	return append(out, i18n.E("storage.import.nothing"))
+	out = append(out, i18n.E("storage.import.nothing"))
+	if e.NotUndone != nil {
+		out = append(out, e.NotUndone)
+	}
+	return out
 }
 
 // Unwrap gives the faults, for errors.Is and errors.As.
@@ -63,7 +70,11 @@ func (e *ImportError) Error() string {
 	if e.More {
 		s += fmt.Sprintf("\n(stopped after %d faults)", maxErrors)
 	}
-	return s + "\nnothing was imported"
+	s += "\nnothing was imported"
+	if e.NotUndone != nil {
+		s += "\n" + e.NotUndone.Error()
+	}
+	return s
 }
 
 // validate is the first pass: parse everything, and check references and resubmissions

@@ -98,6 +98,21 @@ func BenchmarkReport1M(b *testing.B) {
 	old := time.Local
 	time.Local = loc
 	defer func() { time.Local = old }()
+	// The two checks of CheckDocument alone: the walk of the file's pages (run by every
+	// command), and bbolt's tx.Check.
+	for _, c := range []struct {
+		name  string
+		check func() error
+	}{{"check-structure", st.CheckStructure}, {"check-engine", st.checkEngine}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := c.check(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/check")
+		})
+	}
 	for _, c := range []struct {
 		name, period string
 	}{{"month", "2026-07"}, {"year", "2026"}, {"month-group", "2026-07"}, {"month-checked", "2026-07"}} {

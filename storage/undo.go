@@ -27,6 +27,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qunshen/internal/i18n"
 	"qunshen/model"
 )
 
@@ -165,7 +166,7 @@ func (s *Store) undoImport() (bool, error) {
 			return endJournal(tx)
 		})
 		if err != nil {
-			return undone, fmt.Errorf("rolling back an import that did not finish: %w", err)
+			return undone, i18n.E("storage.undo.failed", err)
 		}
 		if finished {
 			break
@@ -175,7 +176,7 @@ func (s *Store) undoImport() (bool, error) {
 		return false, nil
 	}
 	if err := s.catchUp(nil); err != nil {
-		return true, fmt.Errorf("rolling back an import that did not finish: replaying the projection: %w", err)
+		return true, i18n.E("storage.undo.failed", err)
 	}
 	return true, nil
 }

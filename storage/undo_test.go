@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"qunshen/internal/gen"
+	"qunshen/internal/i18n"
 	"qunshen/internal/keyring"
 	"qunshen/model"
 )
@@ -447,4 +448,25 @@ func TestImportKilledChild(t *testing.T) {
 		_, err = st.Import(signer, []string{file}, ImportOptions{Batch: 50, Group: os.Getenv("QUNSHEN_KILL_GROUP")})
 	}
 	t.Fatalf("the import ended without being killed (%d transactions): %v", seen, err)
+}
+
+// A roll back that fails too (its replay of the projection, here) is said, and the database
+// opened again is as before the import.
+func TestImportRollBackThatFailsIsFinishedByOpen(t *testing.T) {
+	a := newAllOrNothing(t)
+	n := 0
+	injectFault = func(step string, _ int) error {
+		if n++; step == "batch" && n == 4 || step == "fold" {
+			return syscall.EIO
+		}
+		return nil
+	}
+	defer func() { injectFault = nil }()
+	_, err := a.importMore(a.st)
+	injectFault = nil
+	if err == nil || !strings.Contains(err.Error(), "nothing was imported") || !strings.Contains(i18n.Explain(i18n.EN, err), "could not be rolled back yet") {
+		t.Fatalf("an import whose roll back failed: %v", err)
+	}
+	a.reopen()
+	a.unchanged(a.st)
 }
