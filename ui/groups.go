@@ -160,6 +160,9 @@ func (p *groupsPane) update(msg tea.Msg) tea.Cmd {
 		p.loaded = true
 		return p.filter.Refresh()
 	case filesMsg:
+		if p.status == p.t("loading") {
+			p.status = ""
+		}
 		if msg.err != nil {
 			p.fail(msg.err, "")
 			return nil

@@ -29,7 +29,7 @@ type filesMsg struct {
 // posts, so the pane reads it on asking, not with the register.
 func (p *groupsPane) loadFiles(group string) tea.Cmd {
 	be := p.be
-	p.note(p.t("loading"))
+	p.status, p.errText = p.t("loading"), "" // a passing state: not kept in the log
 	return func() tea.Msg {
 		fs, err := be.SharedFiles(group)
 		return filesMsg{group: group, files: fs, err: err}

@@ -38,6 +38,9 @@ func TestAssessOnTheScreen(t *testing.T) {
 		t.Errorf("the files are not offered:\n%s", s)
 	}
 	h.keys("F")
+	if s := h.plain(); strings.Contains(s, "loading") {
+		t.Errorf("the files are read, and the screen still says it is loading:\n%s", s)
+	}
 	h.keys("K")
 	h.typeText("信息发布规范")
 	h.keys("enter")
