@@ -122,7 +122,9 @@ func (p *groupsPane) detail(w, h int) string {
 	kv("branch", g.Branch)
 	kv("approved", approved)
 	kv("filing", g.FilingNo)
-	kv("nickname-rule", g.NicknameRule)
+	if g.NicknameRule != "" {
+		kv("nickname-rule", p.nicknameRule(g.NicknameRule))
+	}
 	kv("real-name", realName)
 	kv("project", project)
 	kv("dissolved", dissolved)

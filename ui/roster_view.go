@@ -161,15 +161,7 @@ func (p *rosterPane) memberDetail(m *rosterMember, w int, add func(...string), k
 		kv("roster.f.branch", inert.Line(m.Branch))
 	}
 	kv("roster.f.nickname", inert.Line(m.Nickname))
-	rule := p.groups[m.Group].NicknameRule
-	ruleText := p.t("roster.rule.none")
-	switch rule {
-	case "":
-	case "branch+name", "dept+name", "name":
-		ruleText = p.t("roster.rule." + rule)
-	default:
-		ruleText = inert.Line(rule)
-	}
+	ruleText := p.nicknameRule(p.groups[m.Group].NicknameRule)
 	verdict := p.t("roster.nick.ok")
 	if !m.nickOK {
 		verdict = p.styles.sev["warn"].Render(p.t("roster.nick.bad"))
@@ -254,4 +246,15 @@ func violationLine(c *common, pol *review.Policy, v model.Violation) string {
 		s += "  " + c.t("viol.appeal."+v.Appeal)
 	}
 	return s
+}
+
+// nicknameRule names a group's rule of nicknames in the user's language ("" is none).
+func (c *common) nicknameRule(rule string) string {
+	switch rule {
+	case "":
+		return c.t("roster.rule.none")
+	case "branch+name", "dept+name", "name":
+		return c.t("roster.rule." + rule)
+	}
+	return inert.Line(rule)
 }

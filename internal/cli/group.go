@@ -320,7 +320,7 @@ func (e *env) groupShow(id string, asJSON bool) error {
 		project = e.tf("cli.group.project", g.ProjectEnd.In(review.ChinaTime).Format(time.DateOnly), r.Dissolve.Format(time.DateOnly))
 	}
 	e.fields(w, "platform", g.Platform, "purpose", g.Purpose, "owner", g.Owner, "admins", strings.Join(g.Admins, e.t("list.sep")),
-		"branch", g.Branch, "approved", approved, "filing", g.FilingNo, "nickname-rule", g.NicknameRule, "real-name", e.yes(g.RealName),
+		"branch", g.Branch, "approved", approved, "filing", g.FilingNo, "nickname-rule", e.nicknameRule(g.NicknameRule), "real-name", e.yes(g.RealName),
 		"project", project, "dissolved", e.whenIf(g.Dissolved))
 	if a := r.Application; a != nil {
 		s := e.tf("cli.group.application", a.ID, a.Applicant, e.whenKnown(a.Filed), e.name("application.", string(a.Status)))
@@ -533,4 +533,12 @@ func (e *env) responsibles(rs []model.Responsible) string {
 		out[i] = i18n.ChainPerson(e.lang, r)
 	}
 	return strings.Join(out, e.t("list.sep"))
+}
+
+// nicknameRule names a group's rule of nicknames in the user's language, its code beside.
+func (e *env) nicknameRule(rule string) string {
+	if rule == "" {
+		return ""
+	}
+	return e.name("roster.rule.", rule)
 }
