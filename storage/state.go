@@ -123,7 +123,7 @@ func (st *txState) Accountability(id string) (model.Accountability, bool, error)
 }
 
 // GroupRectifications are the inspection findings against a group (model.State): those
-// stored, as this transaction and the ones before it not committed yet have changed them.
+// stored, as this transaction has changed them.
 func (st *txState) GroupRectifications(group string) ([]model.Rectification, error) {
 	raw := map[string][]byte{}
 	if err := st.rec(bRects).ForEach(func(k, v []byte) error {
@@ -133,18 +133,12 @@ func (st *txState) GroupRectifications(group string) ([]model.Rectification, err
 		return nil, err
 	}
 	if !st.direct {
-		for i := len(st.prev) - 1; i >= -1; i-- {
-			ws := st.writes
-			if i >= 0 {
-				ws = st.prev[i]
-			}
-			if set := ws[string(bRects)]; set != nil {
-				for _, x := range set.list {
-					if x.w.del {
-						delete(raw, x.k)
-					} else {
-						raw[x.k] = x.w.v
-					}
+		if set := st.writes[string(bRects)]; set != nil {
+			for _, x := range set.list {
+				if x.w.del {
+					delete(raw, x.k)
+				} else {
+					raw[x.k] = x.w.v
 				}
 			}
 		}

@@ -44,9 +44,6 @@ type txState struct {
 	// go to bbolt sorted by key: bbolt splits its pages only at the commit, and a page that
 	// takes thousands of keys out of order in one transaction costs a copy of the page for each.
 	writes writeSets
-	// prev are the writes of earlier transactions that are not committed yet, newest first,
-	// read after writes: the chunks a fold replayed ahead of their transactions (foldPipe).
-	prev []writeSets
 	// direct sends the writes to bbolt as they come, for an import, whose keys come mostly in
 	// their order already: buffering them would cost more than it saves. werr keeps the first
 	// fault of such a write, for the end of the transaction.
@@ -67,9 +64,6 @@ func (st *txState) get(bucket []byte, key []byte) []byte {
 		return st.stored(string(bucket), key)
 	}
 	w, ok := st.writes.lookup(bucket, key)
-	for i := 0; !ok && i < len(st.prev); i++ {
-		w, ok = st.prev[i].lookup(bucket, key)
-	}
 	switch {
 	case !ok:
 		return st.stored(string(bucket), key)

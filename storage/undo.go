@@ -52,11 +52,6 @@ var (
 	jProjection = []byte("projection") // present once the projection may have changed
 	jHead       = []byte("head/")      // + origin key → its head before (40 bytes), empty: none
 	jKeep       = []byte("keep/")      // + bucket \0 key → 0, or 1 and the value before
-	// jAfter, when present, is the last key of the log before the import (empty: the log
-	// was empty), every event after which is the import's: an import of bundles whose
-	// events all follow what was held sets it, as the fold, not its transaction, puts their
-	// entries in the index by origin (kIndexBehind).
-	jAfter = []byte("after")
 )
 
 // journal is the journal of the import under way, within one of its transactions.
@@ -98,14 +93,6 @@ func (j journal) head(st *txState, o model.Key) error {
 	return j.b.Put(k, v)
 }
 
-// after records that every event of the log after key (nil: every event) is the import's.
-func (j journal) after(key []byte) error {
-	if j.b.Get(jAfter) != nil {
-		return nil
-	}
-	return j.b.Put(jAfter, append([]byte{}, key...))
-}
-
 // keep keeps the value of key in bucket as it was before the import, once: as it is in the
 // file (a sealed record with its checksum), to be put back as it was.
 func (j journal) keep(tx *bbolt.Tx, bucket, key []byte) error {
@@ -141,13 +128,7 @@ func (s *Store) undoImport() (bool, error) {
 			}
 			undone = true
 			st := newTxState(tx)
-			var more bool
-			var err error
-			if after := j.b.Get(jAfter); after != nil {
-				more, err = j.dropAfter(st, after, undoStep)
-			} else {
-				more, err = j.dropEvents(st, undoStep)
-			}
+			more, err := j.dropEvents(st, undoStep)
 			if err != nil || more {
 				return err
 			}
@@ -232,43 +213,6 @@ func (j journal) dropEvents(st *txState, n int) (more bool, err error) {
 		}
 	}
 	return false, nil
-}
-
-// dropAfter takes out of the log, from its end back, the events after the key after, at most
-// n, with their entries in the index by origin (when the fold wrote them) and their
-// checkpoints; more says that n were taken and more may be left. The heads of their chains
-// are put back after (resetHeads).
-func (j journal) dropAfter(st *txState, after []byte, n int) (more bool, err error) {
-	// The keys are gathered first, from the end back, and then deleted: a cursor that moves
-	// over the leaves it emptied walks them all again each time.
-	type dropped struct{ k, origin []byte }
-	var drop []dropped
-	c := st.tx.Bucket(bLog).Cursor()
-	for k, v := c.Last(); k != nil && bytes.Compare(k, after) > 0; k, v = c.Prev() {
-		if len(drop) == n {
-			more = true
-			break
-		}
-		ev, err := model.DecodeEvent(v)
-		if err != nil {
-			return false, fmt.Errorf("the event %x of the log, which an import added: %w", k, err)
-		}
-		drop = append(drop, dropped{bytes.Clone(k), originSeqKey(ev.Origin, ev.Seq)})
-	}
-	for _, d := range drop {
-		if lk := st.tx.Bucket(bByOrigin).Get(d.origin); bytes.Equal(lk, d.k) {
-			if err := st.tx.Bucket(bByOrigin).Delete(d.origin); err != nil {
-				return false, err
-			}
-		}
-		if err := st.tx.Bucket(bCheckpoints).Delete(d.origin); err != nil {
-			return false, err
-		}
-		if err := st.tx.Bucket(bLog).Delete(d.k); err != nil {
-			return false, err
-		}
-	}
-	return more, nil
 }
 
 // resetHeads puts back the head of every chain the import added to, as it was before it.
