@@ -114,6 +114,18 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 			}
 			return groups[g] != ""
 		}
+		// Whether a stored group is dissolved, read once a group: the groups of a file are
+		// mostly not stored yet, and a look-up that finds nothing is not kept by the state.
+		dissolvedGroups := map[string]bool{}
+		isDissolved := func(g string) bool {
+			d, ok := dissolvedGroups[g]
+			if !ok {
+				stored, found, err := st.Group(g)
+				d = err == nil && found && stored.Status == model.GroupDissolved
+				dissolvedGroups[g] = d
+			}
+			return d
+		}
 		hasMember := func(g, m string) bool {
 			if members[memberRef{g, m}] {
 				return true
@@ -148,7 +160,7 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 						p := rec.Post
 						if !hasGroup(p.Group) {
 							at("post %s: unknown group %q", p.ID, p.Group)
-						} else if dissolved(st, p) {
+						} else if !p.FromHistory && isDissolved(p.Group) {
 							at("post %s: group %q is dissolved: it takes no new posts", p.ID, p.Group)
 						} else if !hasMember(p.Group, p.Author) {
 							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
@@ -233,14 +245,6 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 }
 
 // dissolved reports whether p is a new pending post of a group the database holds
-// dissolved: the fold would refuse it (history may still come).
-func dissolved(st *txState, p *model.Post) bool {
-	if p.FromHistory {
-		return false
-	}
-	g, ok, err := st.Group(p.Group)
-	return err == nil && ok && g.Status == model.GroupDissolved
-}
 
 // mutedAuthors are the members the database holds muted, with the end of their mute; nil
 // when there are none.
@@ -272,4 +276,14 @@ func (s *Store) mutedAuthors() (map[memberRef]time.Time, error) {
 
 func samePost(a, b *model.Post) bool {
 	return a.Group == b.Group && a.Author == b.Author && a.Time.Equal(b.Time) && a.Title == b.Title && a.Body == b.Body
+}
+
+// dissolved reports whether a post that is not history would go to a group the database
+// holds dissolved: the fold would refuse it (history may still come).
+func dissolved(st *txState, p *model.Post) bool {
+	if p.FromHistory {
+		return false
+	}
+	g, ok, err := st.Group(p.Group)
+	return err == nil && ok && g.Status == model.GroupDissolved
 }
