@@ -16,13 +16,13 @@ import (
 // findings (worst first, or of one severity), or list the published posts.
 //
 // The lists hold a summary of each post (model.PostSummary): what a row, a view, a count and
-// a batch need. The post under the cursor is read whole (Backend.Post) in a command when the
+// a batch need, each summary held once, the lists and views pointing to it. The post under the cursor is read whole (Backend.Post) in a command when the
 // cursor comes to it, and kept with a few others read last (shown); its detail says
 // "loading" until then, and a decision that needs it waits for it.
 type pendingPane struct {
 	*common
-	list    *List[model.PostSummary]
-	filter  *Filter[model.PostSummary]
+	list    *List[*model.PostSummary]
+	filter  *Filter[*model.PostSummary]
 	shown   map[string]*model.Post // posts read whole, the current one among them
 	gen     int
 	loaded  bool
@@ -33,9 +33,9 @@ type pendingPane struct {
 	ask     *question     // a question before a decision
 	picker  *viewPicker   // the views, chosen with f
 	shows   pendingView
-	newest  bool                // newest first, else oldest first
-	all     []model.PostSummary // the posts of every view but the published, as read
-	pub     []model.PostSummary // the published posts, read when first wanted
+	newest  bool                 // newest first, else oldest first
+	all     []*model.PostSummary // the posts of every view but the published, as read
+	pub     []*model.PostSummary // the published posts, read when first wanted
 	pubRead bool
 	pubGen  int
 	viewN   [nViews]int
@@ -57,7 +57,7 @@ type authorRecord struct {
 
 type postsMsg struct {
 	gen   int
-	posts []model.PostSummary
+	posts []*model.PostSummary
 	names map[string]string
 	nicks map[string]string
 	all   bool
@@ -67,7 +67,7 @@ type postsMsg struct {
 // publishedMsg carries the published posts in scope.
 type publishedMsg struct {
 	gen   int
-	posts []model.PostSummary
+	posts []*model.PostSummary
 	err   error
 }
 
@@ -115,10 +115,10 @@ type decidedMsg struct {
 func newPending(c *common) *pendingPane {
 	p := &pendingPane{common: c, records: map[string]authorRecord{}, outbox: map[string]outboxRec{}, names: map[string]string{}, nicks: map[string]string{},
 		shown: map[string]*model.Post{}}
-	p.list = NewList(func(x model.PostSummary) string { return x.ID }, p.row)
+	p.list = NewList(func(x *model.PostSummary) string { return x.ID }, p.row)
 	// Of the body the filter sees what the summary holds: the first line of a post without a
 	// title.
-	p.filter = NewFilter(c, p.list, func(x model.PostSummary) []string {
+	p.filter = NewFilter(c, p.list, func(x *model.PostSummary) []string {
 		k := model.MemberKey(x.Group, x.Author)
 		return []string{p.names[k], p.nicks[k], x.Title, p.groupName(x.Group), x.Line, x.Author, x.ID, x.Group}
 	}, fieldName, fieldName, fieldTitle, fieldText, fieldBody, fieldID, fieldID, fieldID)
@@ -166,15 +166,15 @@ func (p *pendingPane) load() tea.Cmd {
 		first = []model.PostStatus{model.PostEscalated, model.PostPending}
 	}
 	fetch := func(statuses []model.PostStatus, limit int) tea.Msg {
-		var posts []model.PostSummary
+		var posts []*model.PostSummary
 		for _, s := range statuses {
 			ps, err := be.PostSummaries([]model.PostStatus{s}, limit)
 			if err != nil {
 				return postsMsg{gen: gen, err: err}
 			}
-			for _, x := range ps {
-				if scope == "" || x.Group == scope {
-					posts = append(posts, x)
+			for i := range ps {
+				if scope == "" || ps[i].Group == scope {
+					posts = append(posts, &ps[i])
 				}
 			}
 		}
@@ -212,10 +212,10 @@ func (p *pendingPane) loadPublished() tea.Cmd {
 		if err != nil {
 			return publishedMsg{gen: gen, err: err}
 		}
-		out := ps[:0]
-		for _, x := range ps {
-			if scope == "" || x.Group == scope {
-				out = append(out, x)
+		out := make([]*model.PostSummary, 0, len(ps))
+		for i := range ps {
+			if scope == "" || ps[i].Group == scope {
+				out = append(out, &ps[i])
 			}
 		}
 		return publishedMsg{gen: gen, posts: out}
@@ -297,8 +297,7 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 func (p *pendingPane) recount() {
 	p.nPend, p.nEsc = 0, 0
 	var c [nViews]int
-	for i := range p.all {
-		x := &p.all[i]
+	for _, x := range p.all {
 		switch x.Status {
 		case model.PostPending, model.PostReturned:
 			p.nPend++
@@ -331,15 +330,15 @@ func (p *pendingPane) showView() {
 	if p.shows == viewPublished {
 		src = p.pub
 	}
-	rows := make([]model.PostSummary, 0, len(src))
-	for i := range src {
-		if p.inView(p.shows, &src[i]) {
-			rows = append(rows, src[i])
+	rows := make([]*model.PostSummary, 0, len(src))
+	for _, x := range src {
+		if p.inView(p.shows, x) {
+			rows = append(rows, x)
 		}
 	}
 	rank := p.viewRank(p.shows)
-	slices.SortStableFunc(rows, func(a, b model.PostSummary) int {
-		if c := cmp.Compare(rank(&a), rank(&b)); c != 0 {
+	slices.SortStableFunc(rows, func(a, b *model.PostSummary) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
 			return c
 		}
 		c := a.Time.Compare(b.Time)
@@ -493,7 +492,8 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 				return postsMsg{gen: gen, err: err}
 			}
 			if ok {
-				msg.posts = append(msg.posts, x.Summary())
+				s := x.Summary()
+				msg.posts = append(msg.posts, &s)
 			}
 		}
 		for _, x := range msg.posts {
@@ -529,7 +529,15 @@ func (p *pendingPane) loadPost(id string, then func() tea.Cmd) tea.Cmd {
 	}
 }
 
-// whole is the post under the cursor read whole, if it is held.
+// currentID is the id of the post under the cursor, or "".
+func (p *pendingPane) currentID() string {
+	if x, ok := p.list.Current(); ok {
+		return x.ID
+	}
+	return ""
+}
+
+// whole is a post read whole, if it is held.
 func (p *pendingPane) whole(id string) *model.Post { return p.shown[id] }
 
 // gotPost keeps a post read whole, the few read last with it, and does what waited for it.
@@ -544,16 +552,16 @@ func (p *pendingPane) gotPost(m postMsg) tea.Cmd {
 	if m.gen != p.gen { // read before the posts were read again: read it again too
 		return p.loadPost(m.id, m.then)
 	}
-	cur, _ := p.list.Current()
+	cur := p.currentID()
 	if len(p.shown) >= keepShown {
 		for id := range p.shown {
-			if id != cur.ID {
+			if id != cur {
 				delete(p.shown, id)
 			}
 		}
 	}
 	p.shown[m.id] = &m.post
-	if m.then != nil && cur.ID == m.id && !p.busy() {
+	if m.then != nil && cur == m.id && !p.busy() {
 		return m.then()
 	}
 	return nil

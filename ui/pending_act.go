@@ -33,10 +33,10 @@ type question struct {
 // tells which.
 func (p *pendingPane) targets() (ids []string, batch bool) {
 	if p.list.MarkCount() > 0 {
-		for _, src := range [][]model.PostSummary{p.all, p.pub} {
-			for i := range src {
-				if p.list.IsMarked(src[i].ID) {
-					ids = append(ids, src[i].ID)
+		for _, src := range [][]*model.PostSummary{p.all, p.pub} {
+			for _, x := range src {
+				if p.list.IsMarked(x.ID) {
+					ids = append(ids, x.ID)
 				}
 			}
 		}
@@ -62,10 +62,10 @@ func (p *pendingPane) posts(ids []string) map[string]*model.PostSummary {
 		want[id] = true
 	}
 	out := make(map[string]*model.PostSummary, len(ids))
-	for _, src := range [][]model.PostSummary{p.all, p.pub} {
-		for i := range src {
-			if want[src[i].ID] {
-				out[src[i].ID] = &src[i]
+	for _, src := range [][]*model.PostSummary{p.all, p.pub} {
+		for _, x := range src {
+			if want[x.ID] {
+				out[x.ID] = x
 			}
 		}
 	}
@@ -266,10 +266,13 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 	switch kind {
 	case model.PostReject, model.PostChanges, model.PostReturn, model.PostRetract:
 		// The templates are of the post under the cursor, read whole.
-		cur, _ := p.list.Current()
-		x := p.whole(cur.ID)
+		cur := p.currentID()
+		x := p.whole(cur)
 		if x == nil {
-			return p.loadPost(cur.ID, func() tea.Cmd { return p.act(kind) })
+			if cur == "" {
+				return nil
+			}
+			return p.loadPost(cur, func() tea.Cmd { return p.act(kind) })
 		}
 		note := p.tf("batch.reason", len(keep))
 		if len(notes) > 0 {
@@ -473,10 +476,9 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	}
 	d := model.Decision{Kind: kind, Actor: p.op.Name, Role: p.op.Role, Time: p.be.Now(), To: next}
 	cursor := p.list.Cursor()
-	cur, _ := p.list.Current()
-	updated := make(map[string]model.PostSummary, len(ids))
-	var keep, pub []model.PostSummary
-	for _, src := range [][]model.PostSummary{p.all, p.pub} {
+	cur := p.currentID()
+	var keep, pub []*model.PostSummary
+	for _, src := range [][]*model.PostSummary{p.all, p.pub} {
 		for _, x := range src {
 			if done[x.ID] {
 				if w := p.shown[x.ID]; w != nil { // the post shown whole, as the store now has it
@@ -487,9 +489,8 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 					w.Status = next
 					w.History = append(slices.Clone(w.History), d)
 				}
-				x.Status = next
+				x.Status = next // in the rows of the view too
 				x.History++
-				updated[x.ID] = x
 				p.list.Invalidate(x.ID)
 			}
 			switch {
@@ -508,19 +509,16 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	// leave the view when it no longer holds them (a decision moves a post out of a view, not
 	// into it; the next choice of a view, sorted again, shows it where it now belongs).
 	rows := p.list.Rows()
-	out := make([]model.PostSummary, 0, len(rows))
+	out := make([]*model.PostSummary, 0, len(rows))
 	for _, x := range rows {
-		if u, ok := updated[x.ID]; ok {
-			x = u
-		}
-		if p.drill != nil || p.inView(p.shows, &x) {
+		if p.drill != nil || p.inView(p.shows, x) {
 			out = append(out, x)
 		}
 	}
 	p.list.Unmark()
 	p.recount()
 	p.list.SetRows(out)
-	if !p.list.Select(cur.ID) {
+	if !p.list.Select(cur) {
 		p.list.SetCursor(min(cursor, p.list.Len()-1))
 	}
 }

@@ -19,7 +19,7 @@ var badgeOrder = []string{review.Block, review.Escalate, review.Warn, review.Inf
 
 // badges show the findings of a post by severity: 禁 block, 审 escalate, 提 warn, 示 info (B,
 // E, W, I in English), 争 (D) a dispute.
-func (p *pendingPane) badges(x model.PostSummary) string {
+func (p *pendingPane) badges(x *model.PostSummary) string {
 	counts := map[string]int{}
 	for _, s := range x.Severities {
 		counts[s]++
@@ -52,7 +52,7 @@ func pendingColsAt(w int) pendingCols {
 }
 
 // row renders one post of the list at width w.
-func (p *pendingPane) row(x model.PostSummary, w int) string {
+func (p *pendingPane) row(x *model.PostSummary, w int) string {
 	c := pendingColsAt(w)
 	mark := " "
 	if p.list.IsMarked(x.ID) {
