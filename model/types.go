@@ -413,7 +413,19 @@ type PostSummary struct {
 	Line       string
 	Status     PostStatus
 	Disputed   bool
+	Major      bool     // marked a major matter by its author
+	History    int      // the decisions taken on it
 	Severities []string // of the findings, in their order
+}
+
+// NeedsSignOff is Post.NeedsSignOff, of the summary.
+func (s *PostSummary) NeedsSignOff() bool {
+	return s.Major || slices.Contains(s.Severities, "escalate")
+}
+
+// HasSeverity reports whether a finding of the post has this severity.
+func (s *PostSummary) HasSeverity(severity string) bool {
+	return slices.Contains(s.Severities, severity)
 }
 
 // MaxSummaryLine is how much of the body's first line a summary keeps: more than a row of any
@@ -424,7 +436,8 @@ const MaxSummaryLine = 1024
 // the post holds, are not kept alive by it.
 func (p *Post) Summary() PostSummary {
 	s := PostSummary{ID: strings.Clone(p.ID), Group: strings.Clone(p.Group), Author: strings.Clone(p.Author),
-		Time: p.Time, Title: strings.Clone(p.Title), Status: p.Status, Disputed: p.Disputed}
+		Time: p.Time, Title: strings.Clone(p.Title), Status: p.Status, Disputed: p.Disputed,
+		Major: p.Major, History: len(p.History)}
 	if p.Title == "" {
 		line, _, _ := strings.Cut(p.Body, "\n")
 		if len(line) > MaxSummaryLine {

@@ -504,3 +504,35 @@ func TestDisputeIsShownAndResolved(t *testing.T) {
 		t.Fatalf("after deciding again: %s disputed=%v", p.Status, p.Disputed)
 	}
 }
+
+// TestPendingReadsThePostShown: the queue holds summaries; the post under the cursor is read
+// whole when the cursor comes to it, "loading" shown meanwhile. A decision that needs the
+// post (its reasons name its findings) waits for that read.
+func TestPendingReadsThePostShown(t *testing.T) {
+	h := newHarness(t)
+	if s := h.screen(); !strings.Contains(s, "本週進度正常") {
+		t.Fatalf("the detail of the first post is not shown:\n%s", s)
+	}
+	m, _ := h.m.Update(keyMsg("j")) // to p1, whose read is not run
+	h.m = m
+	if s := h.screen(); !strings.Contains(s, "关于召开支部大会的通知") || strings.Contains(s, "定于周五下午") || !strings.Contains(s, "正在读取") {
+		t.Fatalf("p1 is shown whole before it was read:\n%s", s)
+	}
+	m, cmd := h.m.Update(keyMsg("r")) // the prompt opens when p1 is read
+	h.m = m
+	if strings.Contains(h.screen(), "请修改") {
+		t.Fatalf("the prompt opened before the post was read:\n%s", h.screen())
+	}
+	h.run(cmd)
+	if s := h.screen(); !strings.Contains(s, "请修改") {
+		t.Fatalf("no prompt after the post was read:\n%s", s)
+	}
+	h.keys("enter")
+	if p1 := h.post("p1"); p1.Status != model.PostRejected || p1.Reason == "" {
+		t.Fatalf("p1 after r enter: %s %q", p1.Status, p1.Reason)
+	}
+	h.keys("k") // p3, the first, read and shown whole
+	if s := h.screen(); !strings.Contains(s, "本週進度正常") {
+		t.Fatalf("p3 is not shown whole:\n%s", s)
+	}
+}

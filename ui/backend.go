@@ -20,8 +20,9 @@ type Backend interface {
 	Now() time.Time
 
 	Groups() ([]model.Group, error)
-	// Posts returns the posts in these statuses, oldest first; limit 0 means all.
-	Posts(statuses []model.PostStatus, limit int) ([]model.Post, error)
+	// PostSummaries returns the summaries of the posts in these statuses, oldest first; limit
+	// 0 means all. A list holds these; Post reads the one shown.
+	PostSummaries(statuses []model.PostStatus, limit int) ([]model.PostSummary, error)
 	Post(id string) (model.Post, bool, error)
 	Members() ([]model.Member, error)
 	Member(group, id string) (model.Member, bool, error)

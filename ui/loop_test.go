@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"qunshen/model"
 	"qunshen/review"
 
@@ -149,4 +151,39 @@ func TestRecordPromptScrolls(t *testing.T) {
 		t.Fatalf("the cursor or the note's line is out of sight:\n%s", ansi.Strip(s))
 	}
 	h.keys("esc")
+}
+
+// TestOverrideWaitsForThePost: the question before a post with block findings is approved
+// names its findings, which the list does not hold: pressed before the post is read, it is
+// asked once the read comes, and the post is not approved meanwhile.
+func TestOverrideWaitsForThePost(t *testing.T) {
+	h := moreHarness(t, 200, 50)
+	var cmd tea.Cmd
+	for range 20 { // down to p4, no read run
+		if selected(h.screen(), "报销") {
+			break
+		}
+		h.m, _ = h.m.Update(keyMsg("j"))
+	}
+	if !selected(h.screen(), "报销") {
+		t.Fatalf("no post 报销:\n%s", h.plain())
+	}
+	if s := h.plain(); !strings.Contains(s, "正在读取") || strings.Contains(s, "622609855617890051") {
+		t.Fatalf("p4 is shown whole before it was read:\n%s", s)
+	}
+	h.m, cmd = h.m.Update(keyMsg("a"))
+	if s := h.plain(); strings.Contains(s, "不能直接") {
+		t.Fatalf("the question was asked before the post was read:\n%s", s)
+	}
+	if p := h.post("p4"); p.Status != model.PostPending {
+		t.Fatalf("p4 decided before the question: %s", p.Status)
+	}
+	h.run(cmd)
+	if s := h.plain(); !strings.Contains(s, "不能直接") || !strings.Contains(s, "银行卡号") {
+		t.Fatalf("no question naming the finding after the post was read:\n%s", s)
+	}
+	h.keys("esc")
+	if p := h.post("p4"); p.Status != model.PostPending {
+		t.Fatalf("p4 after esc: %s", p.Status)
+	}
 }

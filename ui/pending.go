@@ -14,10 +14,16 @@ import (
 // secretary returned, then those waiting for review, oldest first; for a secretary the
 // escalated posts first. Other views narrow it to the returned, the escalated, the posts with
 // findings (worst first, or of one severity), or list the published posts.
+//
+// The lists hold a summary of each post (model.PostSummary): what a row, a view, a count and
+// a batch need, each summary held once, the lists and views pointing to it. The post under the cursor is read whole (Backend.Post) in a command when the
+// cursor comes to it, and kept with a few others read last (shown); its detail says
+// "loading" until then, and a decision that needs it waits for it.
 type pendingPane struct {
 	*common
-	list    *List[model.Post]
-	filter  *Filter[model.Post]
+	list    *List[*model.PostSummary]
+	filter  *Filter[*model.PostSummary]
+	shown   map[string]*model.Post // posts read whole, the current one among them
 	gen     int
 	loaded  bool
 	zoom    bool     // the detail fills the pane
@@ -27,9 +33,9 @@ type pendingPane struct {
 	ask     *question     // a question before a decision
 	picker  *viewPicker   // the views, chosen with f
 	shows   pendingView
-	newest  bool         // newest first, else oldest first
-	all     []model.Post // the posts of every view but the published, as read
-	pub     []model.Post // the published posts, read when first wanted
+	newest  bool                 // newest first, else oldest first
+	all     []*model.PostSummary // the posts of every view but the published, as read
+	pub     []*model.PostSummary // the published posts, read when first wanted
 	pubRead bool
 	pubGen  int
 	viewN   [nViews]int
@@ -51,7 +57,7 @@ type authorRecord struct {
 
 type postsMsg struct {
 	gen   int
-	posts []model.Post
+	posts []*model.PostSummary
 	names map[string]string
 	nicks map[string]string
 	all   bool
@@ -61,9 +67,23 @@ type postsMsg struct {
 // publishedMsg carries the published posts in scope.
 type publishedMsg struct {
 	gen   int
-	posts []model.Post
+	posts []*model.PostSummary
 	err   error
 }
+
+// postMsg is a post read whole to be shown; then, when set, is what waited for it (a
+// decision, a prompt), done when it comes if the cursor is still on the post.
+type postMsg struct {
+	gen  int // of the load it was read after
+	id   string
+	post model.Post
+	ok   bool
+	err  error
+	then func() tea.Cmd
+}
+
+// keepShown is how many posts read whole the pane keeps, the current one among them.
+const keepShown = 32
 
 type recordMsg struct {
 	key string
@@ -93,11 +113,14 @@ type decidedMsg struct {
 }
 
 func newPending(c *common) *pendingPane {
-	p := &pendingPane{common: c, records: map[string]authorRecord{}, outbox: map[string]outboxRec{}, names: map[string]string{}, nicks: map[string]string{}}
-	p.list = NewList(func(x model.Post) string { return x.ID }, p.row)
-	p.filter = NewFilter(c, p.list, func(x model.Post) []string {
+	p := &pendingPane{common: c, records: map[string]authorRecord{}, outbox: map[string]outboxRec{}, names: map[string]string{}, nicks: map[string]string{},
+		shown: map[string]*model.Post{}}
+	p.list = NewList(func(x *model.PostSummary) string { return x.ID }, p.row)
+	// Of the body the filter sees what the summary holds: the first line of a post without a
+	// title.
+	p.filter = NewFilter(c, p.list, func(x *model.PostSummary) []string {
 		k := model.MemberKey(x.Group, x.Author)
-		return []string{p.names[k], p.nicks[k], x.Title, p.groupName(x.Group), x.Body, x.Author, x.ID, x.Group}
+		return []string{p.names[k], p.nicks[k], x.Title, p.groupName(x.Group), x.Line, x.Author, x.ID, x.Group}
 	}, fieldName, fieldName, fieldTitle, fieldText, fieldBody, fieldID, fieldID, fieldID)
 	return p
 }
@@ -143,15 +166,15 @@ func (p *pendingPane) load() tea.Cmd {
 		first = []model.PostStatus{model.PostEscalated, model.PostPending}
 	}
 	fetch := func(statuses []model.PostStatus, limit int) tea.Msg {
-		var posts []model.Post
+		var posts []*model.PostSummary
 		for _, s := range statuses {
-			ps, err := be.Posts([]model.PostStatus{s}, limit)
+			ps, err := be.PostSummaries([]model.PostStatus{s}, limit)
 			if err != nil {
 				return postsMsg{gen: gen, err: err}
 			}
-			for _, x := range ps {
-				if scope == "" || x.Group == scope {
-					posts = append(posts, x)
+			for i := range ps {
+				if scope == "" || ps[i].Group == scope {
+					posts = append(posts, &ps[i])
 				}
 			}
 		}
@@ -185,14 +208,14 @@ func (p *pendingPane) loadPublished() tea.Cmd {
 	p.pubGen = p.gen
 	gen, be, scope := p.gen, p.be, p.scope
 	return func() tea.Msg {
-		ps, err := be.Posts(publishedStatuses, 0)
+		ps, err := be.PostSummaries(publishedStatuses, 0)
 		if err != nil {
 			return publishedMsg{gen: gen, err: err}
 		}
-		out := ps[:0]
-		for _, x := range ps {
-			if scope == "" || x.Group == scope {
-				out = append(out, x)
+		out := make([]*model.PostSummary, 0, len(ps))
+		for i := range ps {
+			if scope == "" || ps[i].Group == scope {
+				out = append(out, &ps[i])
 			}
 		}
 		return publishedMsg{gen: gen, posts: out}
@@ -217,6 +240,7 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.all = msg.posts
 		p.loaded = msg.all
+		clear(p.shown) // read again when shown: they may have changed
 		p.recount()
 		p.showView()
 		var more tea.Cmd
@@ -234,11 +258,16 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.pub = msg.posts
 		p.viewN[viewPublished] = len(p.pub)
+		for _, x := range p.pub {
+			delete(p.shown, x.ID) // read again when shown, as they are read now
+		}
 		if p.shows == viewPublished {
 			p.showView()
 			return tea.Batch(p.filter.Refresh(), p.loadRecord())
 		}
-		return nil
+		return p.loadRecord()
+	case postMsg:
+		return p.gotPost(msg)
 	case recordMsg:
 		p.records[msg.key] = msg.rec
 		return nil
@@ -268,8 +297,7 @@ func (p *pendingPane) update(msg tea.Msg) tea.Cmd {
 func (p *pendingPane) recount() {
 	p.nPend, p.nEsc = 0, 0
 	var c [nViews]int
-	for i := range p.all {
-		x := &p.all[i]
+	for _, x := range p.all {
 		switch x.Status {
 		case model.PostPending, model.PostReturned:
 			p.nPend++
@@ -302,15 +330,15 @@ func (p *pendingPane) showView() {
 	if p.shows == viewPublished {
 		src = p.pub
 	}
-	rows := make([]model.Post, 0, len(src))
-	for i := range src {
-		if p.inView(p.shows, &src[i]) {
-			rows = append(rows, src[i])
+	rows := make([]*model.PostSummary, 0, len(src))
+	for _, x := range src {
+		if p.inView(p.shows, x) {
+			rows = append(rows, x)
 		}
 	}
 	rank := p.viewRank(p.shows)
-	slices.SortStableFunc(rows, func(a, b model.Post) int {
-		if c := cmp.Compare(rank(&a), rank(&b)); c != 0 {
+	slices.SortStableFunc(rows, func(a, b *model.PostSummary) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
 			return c
 		}
 		c := a.Time.Compare(b.Time)
@@ -410,21 +438,22 @@ func (p *pendingPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return p.loadRecord()
 }
 
-// loadRecord reads the author's record of the current post, once, and what the decisions on
-// the post told the chat side, once a step of its history.
+// loadRecord reads what the detail of the current post shows that the list does not hold:
+// the post whole, unless it is held already; its author's record, once; what the decisions
+// on the post told the chat side, once a step of its history.
 func (p *pendingPane) loadRecord() tea.Cmd {
 	x, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
-	var out tea.Cmd
-	if r, read := p.outbox[x.ID]; len(x.History) > 0 && (!read || r.steps != len(x.History)) {
-		id, steps, be := x.ID, len(x.History), p.be
+	out := p.loadPost(x.ID, nil)
+	if r, read := p.outbox[x.ID]; x.History > 0 && (!read || r.steps != x.History) {
+		id, steps, be := x.ID, x.History, p.be
 		p.outbox[id] = outboxRec{steps: steps, reading: true} // asked: not again while it is read
-		out = func() tea.Msg {
+		out = tea.Batch(out, func() tea.Msg {
 			lines, err := be.PostOutbox(id)
 			return outboxMsg{post: id, rec: outboxRec{steps: steps, lines: lines, err: err}}
-		}
+		})
 	}
 	k := model.MemberKey(x.Group, x.Author)
 	if _, ok := p.records[k]; ok {
@@ -463,7 +492,8 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 				return postsMsg{gen: gen, err: err}
 			}
 			if ok {
-				msg.posts = append(msg.posts, x)
+				s := x.Summary()
+				msg.posts = append(msg.posts, &s)
 			}
 		}
 		for _, x := range msg.posts {
@@ -481,4 +511,58 @@ func (p *pendingPane) loadDrill() tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// loadPost reads a post whole, unless it is held already; then, when set, is done once it
+// is held (at once when it is).
+func (p *pendingPane) loadPost(id string, then func() tea.Cmd) tea.Cmd {
+	if p.shown[id] != nil {
+		if then != nil {
+			return then()
+		}
+		return nil
+	}
+	be, gen := p.be, p.gen
+	return func() tea.Msg {
+		post, ok, err := be.Post(id)
+		return postMsg{gen: gen, id: id, post: post, ok: ok, err: err, then: then}
+	}
+}
+
+// currentID is the id of the post under the cursor, or "".
+func (p *pendingPane) currentID() string {
+	if x, ok := p.list.Current(); ok {
+		return x.ID
+	}
+	return ""
+}
+
+// whole is a post read whole, if it is held.
+func (p *pendingPane) whole(id string) *model.Post { return p.shown[id] }
+
+// gotPost keeps a post read whole, the few read last with it, and does what waited for it.
+func (p *pendingPane) gotPost(m postMsg) tea.Cmd {
+	if m.err != nil {
+		p.fail(m.err, "")
+		return nil
+	}
+	if !m.ok {
+		return nil // gone since the list was read: the next load drops it
+	}
+	if m.gen != p.gen { // read before the posts were read again: read it again too
+		return p.loadPost(m.id, m.then)
+	}
+	cur := p.currentID()
+	if len(p.shown) >= keepShown {
+		for id := range p.shown {
+			if id != cur {
+				delete(p.shown, id)
+			}
+		}
+	}
+	p.shown[m.id] = &m.post
+	if m.then != nil && cur == m.id && !p.busy() {
+		return m.then()
+	}
+	return nil
 }

@@ -33,10 +33,10 @@ type question struct {
 // tells which.
 func (p *pendingPane) targets() (ids []string, batch bool) {
 	if p.list.MarkCount() > 0 {
-		for _, src := range [][]model.Post{p.all, p.pub} {
-			for i := range src {
-				if p.list.IsMarked(src[i].ID) {
-					ids = append(ids, src[i].ID)
+		for _, src := range [][]*model.PostSummary{p.all, p.pub} {
+			for _, x := range src {
+				if p.list.IsMarked(x.ID) {
+					ids = append(ids, x.ID)
 				}
 			}
 		}
@@ -48,24 +48,24 @@ func (p *pendingPane) targets() (ids []string, batch bool) {
 	return nil, false
 }
 
-// post finds a post the pane holds.
-func (p *pendingPane) post(id string) (*model.Post, bool) {
+// post finds the summary of a post the pane holds.
+func (p *pendingPane) post(id string) (*model.PostSummary, bool) {
 	ps := p.posts([]string{id})
 	x, ok := ps[id]
 	return x, ok
 }
 
-// posts finds the posts the pane holds of these ids, in one pass over them.
-func (p *pendingPane) posts(ids []string) map[string]*model.Post {
+// posts finds the summaries the pane holds of these ids, in one pass over them.
+func (p *pendingPane) posts(ids []string) map[string]*model.PostSummary {
 	want := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		want[id] = true
 	}
-	out := make(map[string]*model.Post, len(ids))
-	for _, src := range [][]model.Post{p.all, p.pub} {
-		for i := range src {
-			if want[src[i].ID] {
-				out[src[i].ID] = &src[i]
+	out := make(map[string]*model.PostSummary, len(ids))
+	for _, src := range [][]*model.PostSummary{p.all, p.pub} {
+		for _, x := range src {
+			if want[x.ID] {
+				out[x.ID] = x
 			}
 		}
 	}
@@ -95,7 +95,8 @@ func (p *pendingPane) ruleName(f model.Finding) string {
 	return p.tf("rule.clause", inert.Line(name), inert.Line(f.Clause))
 }
 
-// act is a decision key: the decision goes ahead, or first asks what a slip could cost.
+// act is a decision key: the decision goes ahead, or first asks what a slip could cost. What
+// it asks is of the post read whole: a decision that needs it waits for it.
 func (p *pendingPane) act(kind model.Kind) tea.Cmd {
 	ids, batch := p.targets()
 	if len(ids) == 0 {
@@ -107,10 +108,14 @@ func (p *pendingPane) act(kind model.Kind) tea.Cmd {
 	if batch {
 		return p.actBatch(kind, ids)
 	}
-	x, ok := p.post(ids[0])
-	if !ok {
-		cur, _ := p.list.Current()
-		x = &cur
+	switch kind {
+	case model.PostApprove, model.PostSignOff, model.PostReject, model.PostChanges, model.PostReturn, model.PostRetract:
+	default:
+		return p.decide(kind, ids, "")
+	}
+	x := p.whole(ids[0])
+	if x == nil {
+		return p.loadPost(ids[0], func() tea.Cmd { return p.act(kind) })
 	}
 	switch kind {
 	case model.PostApprove:
@@ -228,7 +233,7 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 	held := p.posts(ids)
 	for _, id := range ids {
 		x, ok := held[id]
-		if ok && (kind == model.PostApprove || kind == model.PostSignOff) && len(findingsOf(x, review.Block)) > 0 {
+		if ok && (kind == model.PostApprove || kind == model.PostSignOff) && x.HasSeverity(review.Block) {
 			blocked++
 			continue
 		}
@@ -236,7 +241,7 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 			secretary++
 			continue
 		}
-		if ok && kind == model.PostApprove && len(findingsOf(x, review.Warn)) > 0 {
+		if ok && kind == model.PostApprove && x.HasSeverity(review.Warn) {
 			warned++
 		}
 		keep = append(keep, id)
@@ -260,14 +265,22 @@ func (p *pendingPane) actBatch(kind model.Kind, ids []string) tea.Cmd {
 	}
 	switch kind {
 	case model.PostReject, model.PostChanges, model.PostReturn, model.PostRetract:
-		cur, _ := p.list.Current()
+		// The templates are of the post under the cursor, read whole.
+		cur := p.currentID()
+		x := p.whole(cur)
+		if x == nil {
+			if cur == "" {
+				return nil
+			}
+			return p.loadPost(cur, func() tea.Cmd { return p.act(kind) })
+		}
 		note := p.tf("batch.reason", len(keep))
 		if len(notes) > 0 {
 			note += p.t("msg.sep") + strings.Join(notes, p.t("msg.sep"))
 		}
-		reasons := p.reasons(cur)
+		reasons := p.reasons(*x)
 		if kind == model.PostRetract {
-			reasons = p.retractReasons(cur)
+			reasons = p.retractReasons(*x)
 			note = p.t("retract.told") + p.t("msg.sep") + note
 		}
 		p.prompt = newReasonPrompt(p.common, kind, keep, reasons, note)
@@ -424,7 +437,7 @@ func (p *pendingPane) decided(m decidedMsg) tea.Cmd {
 		if m.kind == model.PostReject || m.kind == model.PostChanges {
 			n := 0
 			for _, x := range p.posts(m.ok) {
-				if len(x.BlockRules()) > 0 {
+				if x.HasSeverity(model.SeverityBlock) {
 					n++
 				}
 			}
@@ -463,19 +476,21 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	}
 	d := model.Decision{Kind: kind, Actor: p.op.Name, Role: p.op.Role, Time: p.be.Now(), To: next}
 	cursor := p.list.Cursor()
-	cur, _ := p.list.Current()
-	updated := make(map[string]model.Post, len(ids))
-	var keep, pub []model.Post
-	for _, src := range [][]model.Post{p.all, p.pub} {
+	cur := p.currentID()
+	var keep, pub []*model.PostSummary
+	for _, src := range [][]*model.PostSummary{p.all, p.pub} {
 		for _, x := range src {
 			if done[x.ID] {
-				d.From, d.Override = x.Status, nil
-				if override {
-					d.Override = x.BlockRules()
+				if w := p.shown[x.ID]; w != nil { // the post shown whole, as the store now has it
+					d.From, d.Override = w.Status, nil
+					if override {
+						d.Override = w.BlockRules()
+					}
+					w.Status = next
+					w.History = append(slices.Clone(w.History), d)
 				}
-				x.Status = next
-				x.History = append(slices.Clone(x.History), d)
-				updated[x.ID] = x
+				x.Status = next // in the rows of the view too
+				x.History++
 				p.list.Invalidate(x.ID)
 			}
 			switch {
@@ -494,19 +509,16 @@ func (p *pendingPane) moved(kind model.Kind, ids []string, override bool) {
 	// leave the view when it no longer holds them (a decision moves a post out of a view, not
 	// into it; the next choice of a view, sorted again, shows it where it now belongs).
 	rows := p.list.Rows()
-	out := make([]model.Post, 0, len(rows))
+	out := make([]*model.PostSummary, 0, len(rows))
 	for _, x := range rows {
-		if u, ok := updated[x.ID]; ok {
-			x = u
-		}
-		if p.drill != nil || p.inView(p.shows, &x) {
+		if p.drill != nil || p.inView(p.shows, x) {
 			out = append(out, x)
 		}
 	}
 	p.list.Unmark()
 	p.recount()
 	p.list.SetRows(out)
-	if !p.list.Select(cur.ID) {
+	if !p.list.Select(cur) {
 		p.list.SetCursor(min(cursor, p.list.Len()-1))
 	}
 }

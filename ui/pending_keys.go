@@ -53,7 +53,7 @@ func (p *pendingPane) readingKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 func (p *pendingPane) nextFlagged() {
 	for i := p.list.Cursor() + 1; i < p.list.Len(); i++ {
 		x := p.list.At(i)
-		if worst(x.Findings) <= review.SeverityRank(review.Warn) || x.Disputed {
+		if worst(x.Severities) <= review.SeverityRank(review.Warn) || x.Disputed {
 			p.list.SetCursor(i)
 			return
 		}
@@ -61,11 +61,11 @@ func (p *pendingPane) nextFlagged() {
 	p.note(p.t("flagged.none"))
 }
 
-// worst is the rank of the strongest finding (4 for none).
-func worst(fs []model.Finding) int {
+// worst is the rank of the strongest of the severities of findings (4 for none).
+func worst(severities []string) int {
 	w := 4
-	for _, f := range fs {
-		w = min(w, review.SeverityRank(f.Severity))
+	for _, s := range severities {
+		w = min(w, review.SeverityRank(s))
 	}
 	return w
 }

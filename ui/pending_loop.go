@@ -15,18 +15,23 @@ import (
 // people (the outbox), shown where the post's decisions are.
 
 // askRecord opens the prompt that records a violation against the current post's author: a
-// rule (those the post tripped first, then the policy's), and a note.
+// rule (those the post tripped first, then the policy's), and a note. It waits for the post
+// read whole.
 func (p *pendingPane) askRecord() tea.Cmd {
-	x, ok := p.list.Current()
+	cur, ok := p.list.Current()
 	if !ok {
 		return nil
 	}
-	author := inert.Line(p.nameOf(x))
+	author := inert.Line(p.nameOf(cur.Group, cur.Author))
 	if !model.Allowed(p.op.Role, model.ViolationRecord) {
 		return actionCmd(p.common, p, model.ViolationRecord, author, func(be Backend) error {
-			_, _, err := be.RecordViolation(review.NewViolation{Post: x.ID})
+			_, _, err := be.RecordViolation(review.NewViolation{Post: cur.ID})
 			return err
 		})
+	}
+	x := p.whole(cur.ID)
+	if x == nil {
+		return p.loadPost(cur.ID, p.askRecord)
 	}
 	pol := p.be.Policy()
 	var rules []*review.Rule
@@ -117,7 +122,7 @@ func (p *pendingPane) retractReasons(x model.Post) []string {
 
 // outboxLines are the lines of the detail that say what the decisions on the post told the
 // chat side and the people.
-func (p *pendingPane) outboxLines(x model.Post, w int) []string {
+func (p *pendingPane) outboxLines(x *model.Post, w int) []string {
 	if len(x.History) == 0 {
 		return nil
 	}

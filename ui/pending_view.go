@@ -19,10 +19,10 @@ var badgeOrder = []string{review.Block, review.Escalate, review.Warn, review.Inf
 
 // badges show the findings of a post by severity: 禁 block, 审 escalate, 提 warn, 示 info (B,
 // E, W, I in English), 争 (D) a dispute.
-func (p *pendingPane) badges(x model.Post) string {
+func (p *pendingPane) badges(x *model.PostSummary) string {
 	counts := map[string]int{}
-	for _, f := range x.Findings {
-		counts[f.Severity]++
+	for _, s := range x.Severities {
+		counts[s]++
 	}
 	var parts []string
 	if x.Disputed {
@@ -52,7 +52,7 @@ func pendingColsAt(w int) pendingCols {
 }
 
 // row renders one post of the list at width w.
-func (p *pendingPane) row(x model.Post, w int) string {
+func (p *pendingPane) row(x *model.PostSummary, w int) string {
 	c := pendingColsAt(w)
 	mark := " "
 	if p.list.IsMarked(x.ID) {
@@ -68,10 +68,10 @@ func (p *pendingPane) row(x model.Post, w int) string {
 	}
 	title := x.Title
 	if title == "" {
-		title = firstLine(x.Body)
+		title = x.Line
 	}
 	return Fit(mark+p.when(x.Time, "01-02 15:04")+" "+Fit(inert.Line(p.groupName(x.Group)), c.group)+" "+
-		Fit(p.filter.Highlight(x, p.nameOf(x)), c.author)+" "+Fit(p.filter.Highlight(x, title), c.title)+" "+Fit(p.badges(x), c.badges), w)
+		Fit(p.filter.Highlight(x, p.nameOf(x.Group, x.Author)), c.author)+" "+Fit(p.filter.Highlight(x, title), c.title)+" "+Fit(p.badges(x), c.badges), w)
 }
 
 // header is the line of column headings above the rows.
@@ -81,11 +81,11 @@ func (p *pendingPane) header(w int) string {
 		Fit(p.t("col.author"), c.author)+" "+Fit(p.t("col.title"), c.title)+" "+Fit(p.t("col.findings"), c.badges), w))
 }
 
-func (p *pendingPane) nameOf(x model.Post) string {
-	if n := p.names[model.MemberKey(x.Group, x.Author)]; n != "" {
+func (p *pendingPane) nameOf(group, author string) string {
+	if n := p.names[model.MemberKey(group, author)]; n != "" {
 		return n
 	}
-	return x.Author
+	return author
 }
 
 func firstLine(s string) string {
@@ -140,13 +140,23 @@ func (p *pendingPane) view(w, h int) string {
 // detail is the post: its title and, when it does not fit, a line naming its findings,
 // which stay at the top; under them the text scrolls: the decisions taken on it, the text
 // with every finding highlighted, the findings with their clauses and explanations, the
-// suggestion, and the author's record.
+// suggestion, and the author's record. Until the post is read whole, its title and "loading".
 func (p *pendingPane) detail(w, h int) string {
-	x, ok := p.list.Current()
+	cur, ok := p.list.Current()
 	if !ok || h <= 0 {
 		return ""
 	}
 	w = max(w, 10)
+	xp := p.whole(cur.ID)
+	if xp == nil {
+		title := cur.Title
+		if title == "" {
+			title = p.t("post.notitle")
+		}
+		lines := []string{p.styles.bold.Render(Cut(inert.Line(title), w)), "", Cut(p.t("loading"), w)}
+		return strings.Join(lines[:min(len(lines), h)], "\n")
+	}
+	x := *xp
 	var head []string
 	title := x.Title
 	if title == "" {
@@ -219,7 +229,7 @@ func (p *pendingPane) detailBody(x model.Post, w int) []string {
 	if x.Disputed {
 		status += " · " + p.t("post.disputed")
 	}
-	add(Cut(fmt.Sprintf("%s  %s  %s  %s", p.when(x.Time, "2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x)), status), w))
+	add(Cut(fmt.Sprintf("%s  %s  %s  %s", p.when(x.Time, "2006-01-02 15:04"), inert.Line(p.groupName(x.Group)), inert.Line(p.nameOf(x.Group, x.Author)), status), w))
 	// The decisions taken on the post, who took them and why: of a dispute, from the last one
 	// that was not contested; else every one, so that a secretary sees who escalated and why.
 	from := 0
@@ -257,7 +267,7 @@ func (p *pendingPane) detailBody(x model.Post, w int) []string {
 			add(l)
 		}
 	}
-	add(p.outboxLines(x, w)...)
+	add(p.outboxLines(&x, w)...)
 	add("")
 	add(richWrap(x.Body, spansOf(x.Findings, review.FieldBody), w, p.styles)...)
 	if len(x.Attachments) > 0 {

@@ -35,7 +35,7 @@ var viewNames = [nViews]string{"queue", "returned", "escalated", "findings", "bl
 
 // open reports whether a post waits for this operator: pending or returned for an
 // administrator, escalated or pending for a secretary.
-func (p *pendingPane) open(x *model.Post) bool {
+func (p *pendingPane) open(x *model.PostSummary) bool {
 	switch x.Status {
 	case model.PostPending:
 		return true
@@ -48,7 +48,7 @@ func (p *pendingPane) open(x *model.Post) bool {
 }
 
 // inView reports whether a post belongs to a view.
-func (p *pendingPane) inView(v pendingView, x *model.Post) bool {
+func (p *pendingPane) inView(v pendingView, x *model.PostSummary) bool {
 	switch v {
 	case viewQueue:
 		return p.open(x)
@@ -57,13 +57,13 @@ func (p *pendingPane) inView(v pendingView, x *model.Post) bool {
 	case viewEscalated:
 		return x.Status == model.PostEscalated
 	case viewFindings:
-		return p.open(x) && len(x.Findings) > 0
+		return p.open(x) && len(x.Severities) > 0
 	case viewBlock:
-		return p.open(x) && worst(x.Findings) == review.SeverityRank(review.Block)
+		return p.open(x) && worst(x.Severities) == review.SeverityRank(review.Block)
 	case viewSignOff:
 		return p.open(x) && x.Status != model.PostEscalated && x.NeedsSignOff()
 	case viewWarn:
-		return p.open(x) && worst(x.Findings) == review.SeverityRank(review.Warn)
+		return p.open(x) && worst(x.Severities) == review.SeverityRank(review.Warn)
 	case viewPublished:
 		for _, s := range publishedStatuses {
 			if x.Status == s {
@@ -77,23 +77,23 @@ func (p *pendingPane) inView(v pendingView, x *model.Post) bool {
 // viewRank orders a view's posts before their time: the returned (for an administrator) or
 // escalated (for a secretary) posts first in the queue, the worst findings first among the
 // posts with findings.
-func (p *pendingPane) viewRank(v pendingView) func(*model.Post) int {
+func (p *pendingPane) viewRank(v pendingView) func(*model.PostSummary) int {
 	switch v {
 	case viewQueue:
 		first := model.PostReturned
 		if model.Holds(p.op.Role, model.RoleSecretary) {
 			first = model.PostEscalated
 		}
-		return func(x *model.Post) int {
+		return func(x *model.PostSummary) int {
 			if x.Status == first {
 				return 0
 			}
 			return 1
 		}
 	case viewFindings:
-		return func(x *model.Post) int { return worst(x.Findings) }
+		return func(x *model.PostSummary) int { return worst(x.Severities) }
 	}
-	return func(*model.Post) int { return 0 }
+	return func(*model.PostSummary) int { return 0 }
 }
 
 // views are the views offered to this operator, in the order of the list.
