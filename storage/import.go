@@ -378,7 +378,7 @@ func (s *Store) writeBatch(signer *model.Signer, file string, recs []*item, know
 				continue
 			}
 			if err != nil {
-				return &ingest.LineError{File: file, Line: rec.Line, Msg: err.Error()}
+				return &ingest.LineError{File: file, Line: rec.Line, Msg: err.Error(), Err: err}
 			}
 		}
 		if err := b.flush(); err != nil {

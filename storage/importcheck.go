@@ -144,8 +144,9 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 			err = ingest.ParseQueue(r, f, runtime.GOMAXPROCS(0), asIs, func(recs []*ingest.Record) error {
 				for _, rec := range recs {
 					ok := true
-					at := func(format string, args ...any) {
-						ok = ok && add(&ingest.LineError{File: f, Line: rec.Line, Msg: fmt.Sprintf(format, args...)})
+					at := func(key string, args ...any) {
+						fault := i18n.E(key, args...)
+						ok = ok && add(&ingest.LineError{File: f, Line: rec.Line, Msg: fault.Error(), Err: fault})
 					}
 					switch {
 					case rec.Group != nil:
@@ -153,17 +154,17 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 					case rec.Member != nil:
 						m := rec.Member
 						if !hasGroup(m.Group) {
-							at("member %s: unknown group %q (the group must come first)", m.ID, m.Group)
+							at("storage.queue.member-group", m.ID, m.Group)
 						}
 						members[memberRef{m.Group, m.ID}] = true
 					case rec.Post != nil:
 						p := rec.Post
 						if !hasGroup(p.Group) {
-							at("post %s: unknown group %q", p.ID, p.Group)
+							at("storage.queue.post-group", p.ID, p.Group)
 						} else if !p.FromHistory && isDissolved(p.Group) {
-							at("post %s: group %q is dissolved: it takes no new posts", p.ID, p.Group)
+							at("storage.queue.dissolved", p.ID, p.Group)
 						} else if !hasMember(p.Group, p.Author) {
-							at("post %s: unknown member %q of group %q (the roster must come before the posts)", p.ID, p.Author, p.Group)
+							at("storage.queue.post-member", p.ID, p.Author, p.Group)
 						}
 						var raw []byte
 						if !noPosts {
@@ -176,14 +177,14 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 								return err
 							}
 							if !samePost(&old, p) && old.Status != model.PostPending && old.Status != model.PostChangesRequested && old.Status != model.PostReturned {
-								at("post %s is %s already: a changed post must come under a new id", p.ID, old.Status)
+								at("storage.queue.post-changed", p.ID, string(old.Status))
 							}
 						}
 					case rec.Report != nil:
 						v := *rec.Report
 						v.Source = model.SourceComplaint // as the fold files it
 						if !hasMember(v.Group, v.Member) {
-							at("report %s: unknown member %q of group %q", v.ID, v.Member, v.Group)
+							at("storage.queue.report-member", v.ID, v.Member, v.Group)
 						}
 						old, ok := reports[v.ID]
 						if !ok {
@@ -194,13 +195,13 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 							old, ok = &stored, found
 						}
 						if ok && !model.SameViolation(old, &v) {
-							at("report %s: a violation %s is stored already, or comes before in the files, with other content (a changed record must come under a new id)", v.ID, v.ID)
+							at("storage.queue.report-changed", v.ID, v.ID)
 						}
 						reports[v.ID] = &v
 					case rec.Application != nil:
 						a := *rec.Application
 						if !hasGroup(a.Group) {
-							at("application %s: unknown group %q", a.ID, a.Group)
+							at("storage.queue.app-group", a.ID, a.Group)
 						}
 						old, ok := apps[a.ID]
 						if !ok {
@@ -211,7 +212,7 @@ func (s *Store) validate(files []string, op model.Operator, now time.Time) (map[
 							old, ok = &stored, found
 						}
 						if ok && !model.SameApplication(old, &a) {
-							at("application %s is stored already, or comes before in the files, with other content (a changed record must come under a new id)", a.ID)
+							at("storage.queue.app-changed", a.ID)
 						}
 						apps[a.ID] = &a
 					}

@@ -109,6 +109,9 @@ func Explain(l Lang, err error) string {
 		}
 		return Tf(l, "bundle.file", inert.Line(file), Explain(l, b.Unwrap()))
 	}
+	if x, ok := err.(interface{ In(Lang) string }); ok {
+		return x.In(l) // a fault that words itself from the catalogue: a line of a file
+	}
 	if err == model.ErrUnknownOperator {
 		return T(l, "explain.unknown-operator")
 	}

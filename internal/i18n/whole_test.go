@@ -52,7 +52,7 @@ func init() {
 		apply edit show open measure escalate followup report docx Word emergency opinion security escalated closed
 		talk notice self-examination discipline judicial party work street city project active rectifying dissolved
 		applied refused wechat qq wecom dingtalk archive request requests grant
-		authority designate accept depthead made KiB`) {
+		authority designate accept depthead made KiB join exit appeal id type application`) {
 		commandWords[w] = true
 	}
 }

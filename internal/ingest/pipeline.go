@@ -56,7 +56,7 @@ func ParseQueue[T any](r io.Reader, file string, workers int, prepare func(*Reco
 					if err != nil {
 						var le *LineError
 						if !errors.As(err, &le) {
-							err = &LineError{File: file, Line: c.first + i, Msg: err.Error()}
+							err = &LineError{File: file, Line: c.first + i, Msg: err.Error(), Err: err}
 						}
 						c.err = err
 						break
@@ -132,7 +132,7 @@ func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) b
 			cut = bytes.LastIndexByte(data, '\n') + 1
 			if cut == 0 {
 				if size >= blockSize {
-					return &LineError{File: file, Line: line + 1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+					return lineTooLong(file, line+1)
 				}
 				size *= 2
 				carry = data
@@ -152,7 +152,7 @@ func readBlocks(r io.Reader, file string, emit func(first int, lines [][]byte) b
 			}
 			line++
 			if len(l) > MaxLine {
-				return &LineError{File: file, Line: line, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+				return lineTooLong(file, line)
 			}
 			if line == 1 {
 				l = bytes.TrimPrefix(l, []byte("\xef\xbb\xbf"))

@@ -13,6 +13,8 @@ import (
 
 	fastjson "github.com/goccy/go-json"
 
+	"qunshen/internal/i18n"
+	"qunshen/internal/inert"
 	"qunshen/model"
 )
 
@@ -116,9 +118,30 @@ type LineError struct {
 	File string
 	Line int
 	Msg  string
+	// Err is the fault, when the catalogue words it (Msg is then its English words): In
+	// gives it in the user's language.
+	Err error
 }
 
-func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+func (e *LineError) Error() string { return e.In(i18n.EN) }
+
+// In is the fault in l: the file, the line, what is wrong.
+func (e *LineError) In(l i18n.Lang) string {
+	msg := e.Msg
+	if e.Err != nil {
+		msg = i18n.Explain(l, e.Err)
+	}
+	return i18n.Tf(l, "ingest.fault.line", inert.Line(e.File), e.Line, msg)
+}
+
+// lineTooLong is the fault of a line longer than MaxLine.
+func lineTooLong(file string, line int) *LineError {
+	fault := i18n.E("ingest.queue.too-long", MaxLine)
+	return &LineError{File: file, Line: line, Msg: fault.Error(), Err: fault}
+}
+
+// Unwrap is the fault, for errors.Is and errors.As.
+func (e *LineError) Unwrap() error { return e.Err }
 
 // ReadQueue reads the queue format (JSON Lines) from r, calling fn for every record in order.
 // A faulty line stops the reading with a *LineError naming the file and the line.
@@ -137,7 +160,7 @@ func ReadQueue(r io.Reader, file string, fn func(*Record) error) error {
 		}
 		rec, err := ParseQueueLine(b)
 		if err != nil {
-			return &LineError{File: file, Line: line, Msg: err.Error()}
+			return &LineError{File: file, Line: line, Msg: err.Error(), Err: err}
 		}
 		rec.Line = line
 		if err := fn(rec); err != nil {
@@ -146,7 +169,7 @@ func ReadQueue(r io.Reader, file string, fn func(*Record) error) error {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return &LineError{File: file, Line: line + 1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+			return lineTooLong(file, line+1)
 		}
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -167,7 +190,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 				}
 				i += n
 			}
-			return nil, fmt.Errorf("invalid UTF-8 at byte %d of the line", i+1)
+			return nil, i18n.E("ingest.queue.utf8", i+1)
 		}
 		// What the fast decoder leaves to others. q stays on the stack: the general
 		// decoders get a copy of their own.
@@ -177,7 +200,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 			if serr := json.Unmarshal(b, &queueLine{}); serr != nil {
 				err = serr
 			}
-			return nil, fmt.Errorf("broken JSON: %s", jsonErr(err))
+			return nil, i18n.E("ingest.queue.json", jsonErr(err))
 		}
 		q = *gq
 	}
@@ -191,7 +214,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 			FilingNo: q.FilingNo, RealName: q.RealName}
 		p.need("name", q.Name)
 		if p.err == nil && !validKind(g.Kind) {
-			p.err = fmt.Errorf("group %s: unknown kind %q (want one of party, work, street, city, project)", q.ID, q.Kind)
+			p.err = i18n.E("ingest.queue.group-kind", q.ID, q.Kind)
 		}
 		g.ApprovedAt = p.time("approved_at", q.ApprovedAt, false)
 		g.ProjectEnd = p.time("project_end", q.ProjectEnd, false)
@@ -206,7 +229,7 @@ func ParseQueueLine(b []byte) (*Record, error) {
 			m.Role = model.MemberPlain
 		case model.MemberOwner, model.MemberAdmin, model.MemberPlain:
 		default:
-			p.fail("member %s: unknown role %q (want owner, admin or member)", q.ID, q.Role)
+			p.fail("ingest.queue.member-role", q.ID, q.Role)
 		}
 		m.Joined = p.time("joined", q.Joined, false)
 		m.LastActive = p.time("last_active", q.LastActive, false)
@@ -233,22 +256,22 @@ func ParseQueueLine(b []byte) (*Record, error) {
 		switch a.Kind {
 		case model.AppJoin, model.AppExit, model.AppAppeal:
 		default:
-			p.fail("application %s: unknown kind %q (want join, exit or appeal)", q.ID, q.Kind)
+			p.fail("ingest.queue.app-kind", q.ID, q.Kind)
 		}
 		a.Time = p.time("time", q.Time, true)
 		rec.Application = a
 	case "":
-		return nil, errors.New(`no "type" (want group, member, post, report or application)`)
+		return nil, i18n.E("ingest.queue.no-type")
 	default:
-		return nil, fmt.Errorf("unknown type %q (want group, member, post, report or application)", q.Type)
+		return nil, i18n.E("ingest.queue.type", q.Type)
 	}
 	for _, s := range []string{q.Name, q.Title, q.Body, q.Text, q.Nickname, q.Purpose} {
 		if len(s) > maxTextLen {
-			p.fail("a text field is longer than %d bytes", maxTextLen)
+			p.fail("ingest.queue.text-long", maxTextLen)
 		}
 	}
 	if len(q.Attachments) > MaxFields || len(q.Admins) > MaxFields {
-		p.fail("more than %d attachments or admins", MaxFields)
+		p.fail("ingest.queue.fields", MaxFields)
 	}
 	if p.err != nil {
 		return nil, p.err
@@ -263,15 +286,16 @@ type parser struct {
 	err      error
 }
 
-func (p *parser) fail(format string, args ...any) {
+// fail keeps the first fault of the line, a catalogue key and its arguments.
+func (p *parser) fail(key string, args ...any) {
 	if p.err == nil {
-		p.err = fmt.Errorf(format, args...)
+		p.err = i18n.E(key, args...)
 	}
 }
 
 func (p *parser) need(field, v string) {
 	if strings.TrimSpace(v) == "" {
-		p.fail("%s %s: missing %q", p.typ, p.rid, field)
+		p.fail("ingest.queue.missing", p.typ, p.rid, field)
 	}
 }
 
@@ -280,18 +304,18 @@ func (p *parser) need(field, v string) {
 func (p *parser) id(field, v string) {
 	if v == "" {
 		if field == "id" {
-			p.fail("%s without an id", p.typ)
+			p.fail("ingest.queue.no-id", p.typ)
 		} else {
-			p.fail("%s %s: missing %q", p.typ, p.rid, field)
+			p.fail("ingest.queue.missing", p.typ, p.rid, field)
 		}
 		return
 	}
 	if len(v) > maxIDLen {
-		p.fail("%s: %q is longer than %d bytes", field, v[:32]+"…", maxIDLen)
+		p.fail("ingest.queue.id-long", field, v[:32]+"…", maxIDLen)
 		return
 	}
 	if hasControl(v) {
-		p.fail("%s %q holds a control character", field, v)
+		p.fail("ingest.queue.control", field, v)
 	}
 }
 
@@ -314,13 +338,13 @@ func hasControl(s string) bool {
 func (p *parser) time(field, v string, required bool) time.Time {
 	if v == "" {
 		if required {
-			p.fail("%s %s: missing %q", p.typ, p.rid, field)
+			p.fail("ingest.queue.missing", p.typ, p.rid, field)
 		}
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		p.fail("%s %s: %q is not an RFC 3339 time (like 2026-05-01T09:30:00+08:00): %q", p.typ, p.rid, field, v)
+		p.fail("ingest.queue.time", p.typ, p.rid, field, v)
 		return time.Time{}
 	}
 	return t.UTC()
