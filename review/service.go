@@ -28,6 +28,16 @@ type Store interface {
 	Append(signer *model.Signer, drafts ...model.Draft) ([]model.Hash, error)
 }
 
+// CheckDocument checks the database whole before a document made from it is written (a
+// report exported from the screen), as the command line does before its documents; a store
+// that cannot is taken as it is.
+func (s *Service) CheckDocument() error {
+	if c, ok := s.Store.(interface{ CheckDocument() error }); ok {
+		return c.CheckDocument()
+	}
+	return nil
+}
+
 // Service is the workflows on behalf of one operator: what the screen and the command line
 // call to read the state and to decide.
 type Service struct {

@@ -89,6 +89,9 @@ type Backend interface {
 	GrantArchive(id string, confidential bool) (model.ArchiveAccess, model.Hash, error)
 	RefuseArchive(id, reason string) (model.ArchiveAccess, model.Hash, error)
 
+	// CheckDocument checks the database whole before a document made from it is written: a
+	// damaged one gives no report.
+	CheckDocument() error
 	// Report makes the supervisor's report of a period and a scope.
 	Report(o review.ReportOptions) (*review.Report, error)
 	// ReportDrill lists what a figure of a report counts: post or violation ids, or member keys.

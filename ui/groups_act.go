@@ -253,6 +253,9 @@ func (p *groupsPane) askWrite(r *groupRow) tea.Cmd {
 	write := func(in model.Incident) tea.Cmd {
 		be, lang, op := p.be, p.lang, p.op
 		return func() tea.Msg {
+			if err := be.CheckDocument(); err != nil {
+				return writtenMsg{err: err} // nothing is written from a damaged database
+			}
 			rep, err := document.GatherUpward(be, in.ID)
 			if err != nil {
 				return writtenMsg{err: err}

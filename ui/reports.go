@@ -288,9 +288,12 @@ func (p *reportsPane) drillDown(row *review.Row) tea.Cmd {
 
 // export writes the report as shown to a file in the working folder.
 func (p *reportsPane) export(format string) tea.Cmd {
-	r, lang := p.rep, p.lang
+	r, lang, be := p.rep, p.lang, p.be
 	name := fmt.Sprintf("qunshen-report-%s-%s.%s", r.Period, strings.NewReplacer(":", "-", "/", "-", "\\", "-", " ", "-").Replace(r.Scope.String()), format)
 	return func() tea.Msg {
+		if err := be.CheckDocument(); err != nil {
+			return reportExportMsg{err: err} // nothing is written from a damaged database
+		}
 		var b bytes.Buffer
 		if err := document.Write(&b, format, r, lang); err != nil {
 			return reportExportMsg{err: err}

@@ -412,6 +412,9 @@ func (e *env) incidentReport(id string, o incidentOptions) error {
 		return err
 	}
 	defer st.Close()
+	if err := st.CheckDocument(); err != nil { // the upward report is sent upward: no damage
+		return err
+	}
 	r, err := document.GatherUpward(svc, id)
 	if err != nil {
 		return err
