@@ -105,48 +105,18 @@ func (e *env) trustAuthority(path string, yes bool) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	t := a.Trust()
-	all, err := st.TrustList()
-	if err != nil {
-		return err
-	}
-	for _, old := range all {
-		if old.Key != t.Key {
-			continue
-		}
-		if old.Name != t.Name || old.Role != t.Role {
-			return st.AddTrust(t) // refused whatever the answer: it says why
-		}
-		if !old.Revoked() {
-			e.say("cli.trust.authority-already", old.Name, e.when(old.TrustedAt))
-			return nil
-		}
-	}
-	e.say("cli.trust.authority-file", path)
-	e.say("cli.trust.name", a.Name)
-	e.say("cli.trust.role", e.role(model.RoleAuthority))
-	e.say("cli.trust.made", e.when(a.Made))
-	e.say("cli.trust.fingerprint", a.Key.Fingerprint())
-	if !yes {
-		e.say("cli.trust.authority-compare", a.Name)
-		ok, err := e.confirm(e.t("cli.trust.authority-ask"))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return i18n.E("cli.trust.authority-refused", a.Name)
-		}
-	}
-	if err := st.AddTrust(t); err != nil {
-		return err
-	}
-	e.say("cli.trust.authority-done", a.Name)
-	return nil
+	return e.trustAfterAsking(a.Trust(), yes, trustWords{
+		already: func(old keyring.Trust) { e.say("cli.trust.authority-already", old.Name, e.when(old.TrustedAt)) },
+		show: func() {
+			e.say("cli.trust.authority-file", path)
+			e.say("cli.trust.name", a.Name)
+			e.say("cli.trust.role", e.role(model.RoleAuthority))
+			e.say("cli.trust.made", e.when(a.Made))
+			e.say("cli.trust.fingerprint", a.Key.Fingerprint())
+		},
+		compare: "cli.trust.authority-compare", ask: "cli.trust.authority-ask", refused: "cli.trust.authority-refused",
+		done: func() { e.say("cli.trust.authority-done", a.Name) },
+	})
 }
 
 func (e *env) trust(path string, yes bool) error {
@@ -154,6 +124,38 @@ func (e *env) trust(path string, yes bool) error {
 	if err != nil {
 		return err
 	}
+	return e.trustAfterAsking(t, yes, trustWords{
+		already: func(old keyring.Trust) { e.say("cli.trust.already", old.Name, e.role(old.Role), e.when(old.TrustedAt)) },
+		show: func() {
+			branch := t.Branch
+			if branch == "" {
+				branch = "-"
+			}
+			e.say("cli.trust.file", path)
+			e.say("cli.trust.name", t.Name)
+			e.say("cli.trust.role", e.role(t.Role))
+			e.say("cli.trust.branch", branch)
+			e.say("cli.trust.fingerprint", t.Key.Fingerprint())
+		},
+		compare: "cli.trust.compare", ask: "cli.trust.ask", refused: "cli.trust.refused",
+		done: func() { e.say("cli.trust.done", t.Name, e.role(t.Role)) },
+	})
+}
+
+// trustWords are what trusting a key file and trusting an authority file say differently: a
+// key trusted already, the file shown, the catalogue's keys of the question, and the trust
+// recorded.
+type trustWords struct {
+	already               func(old keyring.Trust)
+	show                  func()
+	compare, ask, refused string
+	done                  func()
+}
+
+// trustAfterAsking trusts t, after showing its file and asking (unless yes); a key trusted
+// already under another name or role is refused whatever the answer, one trusted already as
+// asked is left as it is.
+func (e *env) trustAfterAsking(t keyring.Trust, yes bool, w trustWords) error {
 	st, err := e.open()
 	if err != nil {
 		return err
@@ -171,33 +173,25 @@ func (e *env) trust(path string, yes bool) error {
 			return st.AddTrust(t) // refused whatever the answer: it says why
 		}
 		if !old.Revoked() {
-			e.say("cli.trust.already", old.Name, e.role(old.Role), e.when(old.TrustedAt))
+			w.already(old)
 			return nil
 		}
 	}
-	branch := t.Branch
-	if branch == "" {
-		branch = "-"
-	}
-	e.say("cli.trust.file", path)
-	e.say("cli.trust.name", t.Name)
-	e.say("cli.trust.role", e.role(t.Role))
-	e.say("cli.trust.branch", branch)
-	e.say("cli.trust.fingerprint", t.Key.Fingerprint())
+	w.show()
 	if !yes {
-		e.say("cli.trust.compare", t.Name)
-		ok, err := e.confirm(e.t("cli.trust.ask"))
+		e.say(w.compare, t.Name)
+		ok, err := e.confirm(e.t(w.ask))
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return i18n.E("cli.trust.refused", t.Name)
+			return i18n.E(w.refused, t.Name)
 		}
 	}
 	if err := st.AddTrust(t); err != nil {
 		return err
 	}
-	e.say("cli.trust.done", t.Name, e.role(t.Role))
+	w.done()
 	return nil
 }
 
